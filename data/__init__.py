@@ -1,0 +1,1 @@
+"""The outside world: database models, repositories, unit of work, migrations, demo data and gateways."""

@@ -1,0 +1,326 @@
+"""SQLAlchemy table models. No instance of these ever leaves data/: convert.py turns them into domain objects."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from data.types import UtcDateTime, one_of
+from domain.appointments import AppointmentKind, AppointmentStatus, CancelledBy, ReferralStatus
+from domain.audit import Outcome
+from domain.hospital import TrustCode
+from domain.messaging import SmsStatus, SmsTemplate
+from domain.patients import LetterPreference
+from domain.records import DocumentKind, ResultFlag
+from domain.session import StaffRole
+
+# Named constraints, so that migrations can find them again on every database.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+LIVE_STATUS_SQL = "status IN ('booked', 'attended', 'did_not_attend')"
+"""The statuses in which a booking holds its slot (domain.appointments.LIVE_STATUSES)."""
+
+
+class Base(DeclarativeBase):
+    """Declarative base with the naming convention."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class TrustRow(Base):
+    __tablename__ = "trust"
+    __table_args__ = (one_of("code", TrustCode, "code"),)
+
+    code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    short_name: Mapped[str] = mapped_column(String(40))
+    appointments_phone: Mapped[str] = mapped_column(String(20))
+    appointments_email: Mapped[str] = mapped_column(String(120))
+
+
+class SiteRow(Base):
+    __tablename__ = "site"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trust_code: Mapped[str] = mapped_column(ForeignKey("trust.code"))
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    address: Mapped[str] = mapped_column(String(200))
+    postcode: Mapped[str] = mapped_column(String(8))
+
+
+class LocationRow(Base):
+    __tablename__ = "location"
+    __table_args__ = (UniqueConstraint("site_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id"))
+    name: Mapped[str] = mapped_column(String(120))
+
+
+class ClinicRow(Base):
+    __tablename__ = "clinic"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    specialty: Mapped[str] = mapped_column(String(80))
+    trust_code: Mapped[str] = mapped_column(ForeignKey("trust.code"))
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id"))
+    name_safe_in_sms: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ClinicianRow(Base):
+    __tablename__ = "clinician"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    title: Mapped[str] = mapped_column(String(20))
+    given_name: Mapped[str] = mapped_column(String(80))
+    family_name: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(80))
+    trust_code: Mapped[str] = mapped_column(ForeignKey("trust.code"))
+
+
+class SlotRow(Base):
+    __tablename__ = "slot"
+    __table_args__ = (
+        UniqueConstraint("clinician_id", "starts_at"),
+        CheckConstraint("duration_minutes > 0", name="duration_positive"),
+        # The free-slot search for a reschedule: same clinician, same location, a window of dates.
+        Index("ix_slot_clinician_location_start", "clinician_id", "location_id", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id"))
+    clinician_id: Mapped[int] = mapped_column(ForeignKey("clinician.id"))
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id"))
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+
+
+class PatientRow(Base):
+    __tablename__ = "patient"
+    __table_args__ = (
+        one_of("letter_preference", LetterPreference, "letter_preference"),
+        one_of("trust_code", TrustCode, "trust_code"),
+        Index("ix_patient_dob_postcode", "date_of_birth", "postcode"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nhs_number: Mapped[str | None] = mapped_column(String(10), unique=True)
+    hospital_number: Mapped[str] = mapped_column(String(20), unique=True)
+    trust_code: Mapped[str] = mapped_column(ForeignKey("trust.code"))
+    given_name: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100))
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    date_of_death: Mapped[date | None] = mapped_column(Date)
+    postcode: Mapped[str] = mapped_column(String(8))
+    mobile: Mapped[str | None] = mapped_column(String(16))
+    email: Mapped[str | None] = mapped_column(String(254))
+    letter_preference: Mapped[str] = mapped_column(String(10), default=LetterPreference.PAPER.value)
+
+
+class PatientAccountRow(Base):
+    __tablename__ = "patient_account"
+    __table_args__ = (CheckConstraint("failed_sign_ins >= 0", name="failed_sign_ins_not_negative"),)
+
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), primary_key=True)
+    # One account per email address; stored normalised and lower-cased by the use case.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    registered_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class StaffMemberRow(Base):
+    __tablename__ = "staff_member"
+    __table_args__ = (one_of("role", StaffRole, "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(40))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ReferralRow(Base):
+    __tablename__ = "referral"
+    __table_args__ = (one_of("status", ReferralStatus, "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id"))
+    status: Mapped[str] = mapped_column(String(12))
+    referred_on: Mapped[date] = mapped_column(Date)
+    booked_via_ers: Mapped[bool] = mapped_column(Boolean, default=False)
+    ubrn: Mapped[str | None] = mapped_column(String(12))
+    discharged_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class AppointmentRow(Base):
+    __tablename__ = "appointment"
+    __table_args__ = (
+        one_of("status", AppointmentStatus, "status"),
+        one_of("kind", AppointmentKind, "kind"),
+        one_of("cancelled_by", CancelledBy, "cancelled_by"),
+        CheckConstraint("times_rescheduled >= 0", name="times_rescheduled_not_negative"),
+        # The reschedule limit holds in the database too, whatever a terminal's code believes.
+        CheckConstraint("times_rescheduled <= reschedule_limit", name="within_reschedule_limit"),
+        CheckConstraint("duration_minutes > 0", name="duration_positive"),
+        # A slot holds at most one live booking: rescheduled and cancelled ones have given it back.
+        Index(
+            "uq_appointment_live_slot",
+            "slot_id",
+            unique=True,
+            sqlite_where=text(LIVE_STATUS_SQL),
+            postgresql_where=text(LIVE_STATUS_SQL),
+        ),
+        Index("ix_appointment_patient_start", "patient_id", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"))
+    trust_code: Mapped[str] = mapped_column(ForeignKey("trust.code"))
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id"))
+    clinician_id: Mapped[int | None] = mapped_column(ForeignKey("clinician.id"))
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("location.id"))
+    slot_id: Mapped[int | None] = mapped_column(ForeignKey("slot.id"))
+    referral_id: Mapped[int | None] = mapped_column(ForeignKey("referral.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(24))
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    booked_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    transport_booked: Mapped[bool] = mapped_column(Boolean, default=False)
+    interpreter_language: Mapped[str | None] = mapped_column(String(40))
+    times_rescheduled: Mapped[int] = mapped_column(Integer, default=0)
+    reschedule_limit: Mapped[int] = mapped_column(Integer, default=2)
+    # One successor at most: a booking is rescheduled once, into one new booking.
+    rescheduled_from_id: Mapped[int | None] = mapped_column(ForeignKey("appointment.id"), unique=True)
+    cancelled_by: Mapped[str | None] = mapped_column(String(12))
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    cancellation_reason: Mapped[str | None] = mapped_column(String(500))
+
+
+class DocumentRow(Base):
+    __tablename__ = "document"
+    __table_args__ = (
+        one_of("kind", DocumentKind, "kind"),
+        CheckConstraint("size_bytes >= 0", name="size_not_negative"),
+        Index("ix_document_patient_written", "patient_id", "written_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"))
+    trust_code: Mapped[str] = mapped_column(ForeignKey("trust.code"))
+    kind: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(200))
+    written_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    content_type: Mapped[str] = mapped_column(String(80))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    body_markdown: Mapped[str | None] = mapped_column(Text)
+    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointment.id"))
+    read_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class TestResultRow(Base):
+    __tablename__ = "test_result"
+    __test__ = False
+    __table_args__ = (
+        one_of("flag", ResultFlag, "flag"),
+        Index("ix_test_result_patient_taken", "patient_id", "taken_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"))
+    trust_code: Mapped[str] = mapped_column(ForeignKey("trust.code"))
+    taken_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    panel: Mapped[str] = mapped_column(String(120))
+    test_name: Mapped[str] = mapped_column(String(120))
+    code: Mapped[str | None] = mapped_column(String(40))
+    value_text: Mapped[str] = mapped_column(String(200))
+    value_number: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str | None] = mapped_column(String(40))
+    range_low: Mapped[float | None] = mapped_column(Float)
+    range_high: Mapped[float | None] = mapped_column(Float)
+    range_text: Mapped[str | None] = mapped_column(String(120))
+    flag: Mapped[str] = mapped_column(String(12))
+
+
+class SmsMessageRow(Base):
+    __tablename__ = "sms_message"
+    __table_args__ = (
+        one_of("status", SmsStatus, "status"),
+        one_of("template", SmsTemplate, "template"),
+        CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+        # The dispatcher's queue: what is due, oldest first.
+        Index("ix_sms_message_status_send_after", "status", "send_after"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patient.id"))
+    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointment.id"))
+    to_number: Mapped[str] = mapped_column(String(16))
+    template: Mapped[str] = mapped_column(String(32))
+    body: Mapped[str] = mapped_column(String(918))
+    status: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    send_after: Mapped[datetime] = mapped_column(UtcDateTime())
+    # One reminder per appointment per window, and the like: a unique key for messages that must not repeat.
+    dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class AuditEventRow(Base):
+    __tablename__ = "audit_event"
+    __table_args__ = (
+        one_of("outcome", Outcome, "outcome"),
+        Index("ix_audit_event_patient_at", "patient_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    actor_kind: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[str] = mapped_column(String(40))
+    actor_role: Mapped[str | None] = mapped_column(String(40))
+    # No foreign key: the trail must also record attempts on records that do not exist.
+    patient_id: Mapped[int | None] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(60))
+    outcome: Mapped[str] = mapped_column(String(10))
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class PortalMetaRow(Base):
+    """Facts about this database itself, such as when the demo hospital was loaded."""
+
+    __tablename__ = "portal_meta"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))

@@ -1,0 +1,30 @@
+"""The audit trail: who did what to which patient's record, when, and how it ended."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class Outcome(StrEnum):
+    """How an audited action ended."""
+
+    SUCCESS = "success"
+    DENIED = "denied"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvent:
+    """One entry; `detail` holds the real reason where the screen had to say less."""
+
+    at: datetime
+    actor_kind: str
+    actor_id: str
+    action: str
+    outcome: Outcome
+    patient_id: int | None = None
+    actor_role: str | None = None
+    detail: str = ""
+    id: int | None = None

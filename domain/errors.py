@@ -1,0 +1,21 @@
+"""Errors the rules raise; each carries a sentence fit to show a person."""
+
+
+class DomainError(Exception):
+    """Base for every rule-level error; `str(error)` is written for the person at the screen."""
+
+
+class InvalidValue(DomainError, ValueError):
+    """Something a person typed, or a file held, is not a valid value of its kind."""
+
+
+class AccessDenied(DomainError):
+    """The acting session may not see or change this record."""
+
+
+class InvalidTransition(DomainError):
+    """An appointment cannot move from its current status by the requested event."""
+
+
+class NotFound(DomainError):
+    """The record asked for does not exist (or is not visible to the session)."""

@@ -1,0 +1,47 @@
+"""Text messages waiting in the outbox, and what became of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class SmsTemplate(StrEnum):
+    """Every kind of text the portal sends."""
+
+    REMINDER = "reminder"
+    RESCHEDULE_CONFIRMATION = "reschedule_confirmation"
+    CANCELLATION_CONFIRMATION = "cancellation_confirmation"
+    REGISTRATION_INVITATION = "registration_invitation"
+    ONE_TIME_CODE = "one_time_code"
+    PROBLEM_REPLY = "problem_reply"
+
+
+class SmsStatus(StrEnum):
+    """Where a message stands in the outbox."""
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    WITHDRAWN = "withdrawn"
+
+
+@dataclass(frozen=True, slots=True)
+class SmsMessage:
+    """One text in the outbox; its id is the `reference` the sender is given (no personal data in it)."""
+
+    id: str
+    to_number: str
+    template: SmsTemplate
+    body: str
+    status: SmsStatus
+    created_at: datetime
+    send_after: datetime
+    patient_id: int | None = None
+    appointment_id: int | None = None
+    dedupe_key: str | None = None
+    attempts: int = 0
+    last_error: str | None = None
+    sent_at: datetime | None = None

@@ -1,0 +1,121 @@
+"""What the patient can read: letters and other documents, and test results with their ranges."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from domain.hospital import TrustCode
+
+
+class DocumentKind(StrEnum):
+    """The documents the portal shows."""
+
+    APPOINTMENT_CONFIRMATION = "appointment_confirmation"
+    ADMISSION_CONFIRMATION = "admission_confirmation"
+    CLINIC_OUTCOME = "clinic_outcome"
+    DISCHARGE_SUMMARY = "discharge_summary"
+
+    @property
+    def label(self) -> str:
+        """The words on the letter's heading."""
+        return _DOCUMENT_LABELS[self]
+
+
+_DOCUMENT_LABELS = {
+    DocumentKind.APPOINTMENT_CONFIRMATION: "Appointment confirmation letter",
+    DocumentKind.ADMISSION_CONFIRMATION: "Admission confirmation letter",
+    DocumentKind.CLINIC_OUTCOME: "Clinic outcome letter",
+    DocumentKind.DISCHARGE_SUMMARY: "Discharge summary",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A letter or summary; `body_markdown` is None when the original is not text (a PDF, say)."""
+
+    id: int
+    patient_id: int
+    trust: TrustCode
+    kind: DocumentKind
+    title: str
+    written_at: datetime
+    content_type: str
+    size_bytes: int
+    body_markdown: str | None = None
+    appointment_id: int | None = None
+    read_at: datetime | None = None
+
+    @property
+    def is_new(self) -> bool:
+        """Not yet opened by the patient."""
+        return self.read_at is None
+
+    @property
+    def is_text(self) -> bool:
+        """The portal can show it on screen."""
+        return self.body_markdown is not None
+
+
+class ResultFlag(StrEnum):
+    """How a value stands against its reference range — always shown in words, never by colour alone."""
+
+    NORMAL = "normal"
+    HIGH = "high"
+    LOW = "low"
+    ABNORMAL = "abnormal"
+    NO_RANGE = "no_range"
+
+    @property
+    def words(self) -> str:
+        """What the screen says."""
+        return _FLAG_WORDS[self]
+
+
+_FLAG_WORDS = {
+    ResultFlag.NORMAL: "In range",
+    ResultFlag.HIGH: "High",
+    ResultFlag.LOW: "Low",
+    ResultFlag.ABNORMAL: "Abnormal",
+    ResultFlag.NO_RANGE: "No range given",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceRange:
+    """A reference range; either bound may be open, and some ranges are only words ('Negative')."""
+
+    low: float | None = None
+    high: float | None = None
+    text: str | None = None
+
+    def flag(self, value: float | None) -> ResultFlag:
+        """Where a numeric value stands; a range of words alone cannot judge a number."""
+        if value is None or (self.low is None and self.high is None):
+            return ResultFlag.NO_RANGE
+        if self.low is not None and value < self.low:
+            return ResultFlag.LOW
+        if self.high is not None and value > self.high:
+            return ResultFlag.HIGH
+        return ResultFlag.NORMAL
+
+
+@dataclass(frozen=True, slots=True)
+class TestResult:
+    """One test's result: value, unit, range when given, and the flag in words."""
+
+    __test__ = False  # not a pytest test class, whatever its name
+
+    id: int
+    patient_id: int
+    trust: TrustCode
+    taken_at: datetime
+    panel: str
+    test_name: str
+    value_text: str
+    unit: str | None
+    reference_range: ReferenceRange | None
+    flag: ResultFlag
+    value_number: float | None = None
+    code: str | None = None

@@ -1,0 +1,31 @@
+"""Checks made before the kiosk opens, cheap enough not to delay its first paint (no SQLAlchemy)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from data.migrations import HEAD
+from portal_tui.settings import Settings, SettingsError
+
+
+def check_sqlite_schema(settings: Settings) -> None:
+    """A SQLite database must exist and be at the newest migration; PostgreSQL is checked on first use."""
+    path = settings.sqlite_path
+    if path is None:
+        return
+    if not path.exists():
+        raise SettingsError(f"There is no database at {path}. Run: portal-tui db upgrade")
+    try:
+        connection = sqlite3.connect(path, timeout=5)
+        try:
+            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError:
+        row = None
+    revision = row[0] if row else None
+    if revision != HEAD:
+        raise SettingsError(
+            f"The database at {path} is not up to date (at {revision or 'nothing'}, needs {HEAD}). "
+            "Run: portal-tui db upgrade"
+        )

@@ -1,0 +1,194 @@
+"""Settings: defaults, then a TOML file, then PORTAL_* environment variables; every mistake is one clear line."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+THEMES = ("portal", "portal-high-contrast")
+DEFAULT_TRUST_NAME = "West Hertfordshire Teaching Hospitals NHS Trust"
+PARTNER_TRUST_NAME = "Royal Free London NHS Foundation Trust"
+
+
+class SettingsError(Exception):
+    """A setting is missing or wrong; the message is the one line a person needs to put it right."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the portal reads from its environment, checked once at start."""
+
+    database_url: str
+    """SQLAlchemy URL: sqlite:///path (the default, in the user's data directory) or postgresql+psycopg://."""
+    kiosk_pin: str | None = None
+    """Digits staff type to leave the kiosk. Required in kiosk mode."""
+    demo: bool = False
+    """Demo mode: texts also appear on screen as a 'demo phone'. Never in production."""
+    allow_drama_numbers: bool = False
+    """Accept Ofcom's drama range of mobile numbers (07700 900xxx): demo and tests only."""
+    theme: str = "portal"
+    """'portal' or 'portal-high-contrast'."""
+    kiosk_idle_seconds: int = 120
+    """A kiosk left this long without a key press returns to the welcome screen."""
+    trust_name: str = DEFAULT_TRUST_NAME
+    """The trust named on the welcome screen."""
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True when the database is a SQLite file."""
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The SQLite file, or None for PostgreSQL."""
+        if not self.is_sqlite:
+            return None
+        return Path(self.database_url.removeprefix("sqlite:///"))
+
+    @property
+    def database_display(self) -> str:
+        """The database URL with any password hidden, fit for a message."""
+        return redact_url(self.database_url)
+
+    def require_kiosk_pin(self) -> str:
+        """The kiosk's staff PIN, or the one line saying how to set it."""
+        if not self.kiosk_pin:
+            raise SettingsError(
+                "No kiosk staff PIN is set: set PORTAL_KIOSK_PIN (4 to 12 digits) or kiosk_pin in the settings file."
+            )
+        return self.kiosk_pin
+
+    def check_database_path(self) -> None:
+        """For SQLite, make sure the file (or its folder) can be read and written before anything opens it."""
+        path = self.sqlite_path
+        if path is None:
+            return
+        if path.exists():
+            if not path.is_file():
+                raise SettingsError(f"The database path {path} is not a file.")
+            if not os.access(path, os.R_OK | os.W_OK):
+                raise SettingsError(f"Cannot read and write the database file {path}: check its permissions.")
+            return
+        folder = path.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise SettingsError(f"Cannot create the folder {folder} for the database: {error.strerror}.") from None
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise SettingsError(f"Cannot create the database in {folder}: the folder is not writable.")
+
+
+def load_settings(environ: Mapping[str, str] | None = None, config_file: str | None = None) -> Settings:
+    """Read the settings file (PORTAL_CONFIG or the user's config folder) and the environment."""
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    path = config_file or env.get("PORTAL_CONFIG") or _default_config_file(env)
+    if path:
+        values.update(_read_toml(Path(path), required=bool(config_file or env.get("PORTAL_CONFIG"))))
+    for field in fields(Settings):
+        key = f"PORTAL_{field.name.upper()}"
+        if key in env:
+            values[field.name] = env[key]
+    return _build(values, env)
+
+
+def redact_url(url: str) -> str:
+    """Hide the password in a database URL."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
+        return url
+    credentials, _, host = rest.rpartition("@")
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}" if ":" in credentials else url
+
+
+def _default_config_file(env: Mapping[str, str]) -> str | None:
+    base = env.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    candidate = Path(base) / "portal-tui" / "settings.toml"
+    return str(candidate) if candidate.is_file() else None
+
+
+def _default_database_url(env: Mapping[str, str]) -> str:
+    base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return f"sqlite:///{Path(base) / 'portal-tui' / 'portal.db'}"
+
+
+def _read_toml(path: Path, *, required: bool) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        if required:
+            raise SettingsError(f"The settings file {path} does not exist.") from None
+        return {}
+    except OSError as error:
+        raise SettingsError(f"Cannot read the settings file {path}: {error.strerror}.") from None
+    except tomllib.TOMLDecodeError as error:
+        raise SettingsError(f"The settings file {path} is not valid TOML: {error}.") from None
+    known = {field.name for field in fields(Settings)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise SettingsError(f"The settings file {path} has unknown settings: {', '.join(unknown)}.")
+    return data
+
+
+def _build(values: dict[str, Any], env: Mapping[str, str]) -> Settings:
+    url = _database_url(str(values.get("database_url") or _default_database_url(env)))
+    pin = values.get("kiosk_pin")
+    pin = None if pin in (None, "") else str(pin)
+    if pin is not None and not (pin.isdigit() and 4 <= len(pin) <= 12):
+        raise SettingsError("The kiosk staff PIN (PORTAL_KIOSK_PIN) must be 4 to 12 digits.")
+    theme = str(values.get("theme", "portal"))
+    if theme not in THEMES:
+        raise SettingsError(f"Unknown theme {theme!r}: choose one of {', '.join(THEMES)}.")
+    return Settings(
+        database_url=url,
+        kiosk_pin=pin,
+        demo=_boolean(values, "demo"),
+        allow_drama_numbers=_boolean(values, "allow_drama_numbers"),
+        theme=theme,
+        kiosk_idle_seconds=_whole_number(values, "kiosk_idle_seconds", 120, minimum=10),
+        trust_name=str(values.get("trust_name") or DEFAULT_TRUST_NAME),
+    )
+
+
+def _database_url(url: str) -> str:
+    url = url.strip()
+    if url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    if url.startswith("postgresql+psycopg://"):
+        return url
+    if url.startswith("sqlite:///") and len(url) > len("sqlite:///"):
+        return url
+    raise SettingsError(
+        f"PORTAL_DATABASE_URL must be sqlite:///PATH or postgresql+psycopg://USER@HOST/DB (got {redact_url(url)!r})."
+    )
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _boolean(values: Mapping[str, Any], name: str) -> bool:
+    value = values.get(name, False)
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE | _FALSE:
+        return text in _TRUE
+    raise SettingsError(f"PORTAL_{name.upper()} must be true or false (got {value!r}).")
+
+
+def _whole_number(values: Mapping[str, Any], name: str, default: int, *, minimum: int) -> int:
+    value = values.get(name, default)
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise SettingsError(f"PORTAL_{name.upper()} must be a whole number (got {value!r}).") from None
+    if number < minimum:
+        raise SettingsError(f"PORTAL_{name.upper()} must be at least {minimum} (got {number}).")
+    return number
