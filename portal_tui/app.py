@@ -25,7 +25,7 @@ class KioskApp(App[None], inherit_bindings=False):
     ENABLE_COMMAND_PALETTE = False
     ALLOW_SELECT = False
     BINDINGS = [
-        Binding("f2", "toggle_contrast", "High contrast"),
+        Binding("f2", "toggle_contrast", "High contrast", key_display="F2"),
         Binding("f12", "staff_exit", "Staff", show=False, priority=True),
     ]
 
@@ -49,14 +49,14 @@ class KioskApp(App[None], inherit_bindings=False):
         return WelcomeScreen(self.settings.trust_name, PARTNER_TRUST_NAME)
 
     def on_mount(self) -> None:
-        self.set_interval(1.0, self.check_idle)
+        self.set_interval(1.0, self.check_inactivity)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, _ACTIVITY):
             self.last_activity = self.clock.monotonic()
         await super().on_event(event)
 
-    def check_idle(self) -> None:
+    def check_inactivity(self) -> None:
         """Back to welcome, with nothing of the last patient left, once the kiosk has been idle too long."""
         idle = self.clock.monotonic() - self.last_activity
         if self.idle_policy.state(idle) is IdleState.EXPIRED:

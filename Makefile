@@ -1,0 +1,46 @@
+# portal-tui — `make run` opens the demo kiosk, `make test` runs everything. Both set themselves up.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+DEMO := PORTAL_CONFIG=config/demo.toml
+
+.PHONY: run test bench install db demo kiosk lint tmux clean
+
+run: install db demo kiosk
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "portal-tui needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+db: install
+	$(DEMO) $(BIN)/portal-tui db upgrade
+
+demo: install
+	$(DEMO) $(BIN)/portal-tui demo load
+
+kiosk: install
+	$(DEMO) $(BIN)/portal-tui kiosk
+
+# The end-to-end tests drive the real program in tmux: install it if this machine lacks it.
+tmux:
+	@command -v tmux >/dev/null || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq tmux >/dev/null) || sudo apt-get install -y -qq tmux; }
+
+lint: install
+	$(BIN)/lint-imports
+
+test: install tmux lint
+	$(BIN)/python -m pytest
+
+bench: install tmux
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis .bench

@@ -1,0 +1,70 @@
+"""The demo hospital: the same small trust every time, loaded once into an empty or migrated database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from data.models import AppointmentRow, PatientAccountRow, PatientRow, PortalMetaRow, SlotRow
+from domain.identifiers import NhsNumber
+from domain.ports import PasswordHasher
+
+DEMO_PASSWORD = "kiosk-demo-2026"
+"""Every registered demo patient signs in with this. Demo data only: never a real account."""
+
+MARKER = "demo_hospital"
+
+
+@dataclass
+class DemoReport:
+    """What `demo load` did, and the accounts a newcomer can sign in with."""
+
+    loaded: bool
+    built_for: str
+    patients: int = 0
+    appointments: int = 0
+    slots: int = 0
+    accounts: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        head = (f"Loaded the demo hospital for {self.built_for}: {self.patients} patients, "
+                f"{self.appointments} appointments, {self.slots} slots."
+                if self.loaded else
+                f"The demo hospital is already loaded (built for {self.built_for}); nothing changed.")
+        lines = [head, "", f"Registered demo patients (password for all: {DEMO_PASSWORD}):"]
+        lines += [f"  {name:<28} {email:<44} NHS {nhs}" for name, email, nhs in self.accounts]
+        return "\n".join(lines)
+
+
+def load_demo(session: Session, today: date, hasher: PasswordHasher) -> DemoReport:
+    """Build the demo hospital around `today` unless it is there already; the caller commits."""
+    from data.demo.builder import DemoBuilder
+    from data.demo.people import build_people
+
+    if session.get_bind().dialect.name == "postgresql":
+        # Two terminals running `demo load` at once: the second waits, then finds the marker.
+        session.execute(text("SELECT pg_advisory_xact_lock(20261124)"))
+    marker = session.get(PortalMetaRow, MARKER)
+    if marker is not None:
+        return _report(session, loaded=False, built_for=marker.value)
+    builder = DemoBuilder(session, today, hasher, DEMO_PASSWORD)
+    builder.build_hospital()
+    build_people(builder)
+    session.add(PortalMetaRow(key=MARKER, value=today.isoformat()))
+    session.flush()
+    return _report(session, loaded=True, built_for=today.isoformat())
+
+
+def _report(session: Session, *, loaded: bool, built_for: str) -> DemoReport:
+    count = lambda model: session.scalar(select(func.count()).select_from(model)) or 0  # noqa: E731
+    rows = session.execute(
+        select(PatientRow.given_name, PatientRow.family_name, PatientAccountRow.email, PatientRow.nhs_number)
+        .join(PatientAccountRow, PatientAccountRow.patient_id == PatientRow.id)
+        .order_by(PatientRow.id)
+    ).all()
+    accounts = [(f"{given} {family}", email, NhsNumber(nhs).formatted if nhs else "-")
+                for given, family, email, nhs in rows]
+    return DemoReport(loaded, built_for, count(PatientRow), count(AppointmentRow), count(SlotRow), accounts)

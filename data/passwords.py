@@ -1,0 +1,22 @@
+"""Password hashing with argon2id (argon2-cffi): the PasswordHasher port."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+
+class Argon2Hasher:
+    """argon2id with argon2-cffi's recommended parameters; `fast` only for tests, never for real accounts."""
+
+    def __init__(self, *, fast: bool = False) -> None:
+        self._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1) if fast else PasswordHasher()
+
+    def hash(self, password: str) -> str:
+        return self._hasher.hash(password)
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        try:
+            return self._hasher.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False

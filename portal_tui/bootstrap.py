@@ -1,0 +1,75 @@
+"""Wires the outside world to the rules: engine, unit of work, hasher. The CLI and the tests build through here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from data import schema
+from data.engine import make_engine
+from data.passwords import Argon2Hasher
+from data.uow import SqlUnitOfWork, session_factory
+from domain.clock import LONDON, SystemClock
+from domain.ports import Clock
+from portal_tui.settings import Settings
+
+
+@dataclass
+class Database:
+    """One database, opened lazily: nothing connects until something asks."""
+
+    settings: Settings
+
+    @cached_property
+    def engine(self) -> Engine:
+        return make_engine(self.settings.database_url)
+
+    def unit_of_work(self, *, read_only: bool = False) -> SqlUnitOfWork:
+        """A fresh unit of work; read-only ones never take SQLite's write lock."""
+        return SqlUnitOfWork(session_factory(self.engine, read_only=read_only))
+
+
+def migrate(settings: Settings) -> str:
+    """Create or upgrade the schema; returns the revision it is now at."""
+    engine = Database(settings).engine
+    schema.upgrade(engine)
+    revision = schema.current_revision(engine)
+    engine.dispose()
+    return revision or "none"
+
+
+def revisions(settings: Settings) -> tuple[str | None, str]:
+    """(the database's revision, the newest the code knows)."""
+    engine = Database(settings).engine
+    try:
+        return schema.current_revision(engine), schema.head_revision()
+    finally:
+        engine.dispose()
+
+
+def load_demo(settings: Settings, today: date | None = None, clock: Clock | None = None) -> str:
+    """Load the demo hospital (once) into a database that is migrated first; returns the report to print."""
+    from data.demo import load_demo as build
+
+    migrate(settings)
+    day = today or (clock or SystemClock()).now().astimezone(LONDON).date()
+    database = Database(settings)
+    with database.unit_of_work() as uow:
+        report = build(uow.session, day, Argon2Hasher())
+        uow.commit()
+    database.engine.dispose()
+    return str(report)
+
+
+def describe_database_error(error: BaseException) -> str | None:
+    """One line for a database failure (cannot connect, locked, refused), or None if it is not one."""
+    if isinstance(error, DBAPIError):
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
+        return f"The database could not be used: {reason}"
+    if isinstance(error, SQLAlchemyError):
+        return f"The database could not be used: {str(error).splitlines()[0]}"
+    return None
