@@ -21,8 +21,12 @@ def check_sqlite_schema(settings: Settings) -> None:
             row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
         finally:
             connection.close()
-    except sqlite3.DatabaseError:
+    except sqlite3.OperationalError as error:
+        if "no such table" not in str(error):
+            raise SettingsError(f"Cannot read the database {path}: {error}.") from None
         row = None
+    except sqlite3.DatabaseError as error:
+        raise SettingsError(f"{path} is not a portal database ({error}).") from None
     revision = row[0] if row else None
     if revision != HEAD:
         raise SettingsError(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
@@ -70,16 +71,21 @@ class Settings:
         if path.exists():
             if not path.is_file():
                 raise SettingsError(f"The database path {path} is not a file.")
-            if not os.access(path, os.R_OK | os.W_OK):
-                raise SettingsError(f"Cannot read and write the database file {path}: check its permissions.")
+            try:
+                path.open("r+b").close()
+            except OSError as error:
+                raise SettingsError(f"Cannot read and write the database file {path}: {error.strerror}.") from None
             return
         folder = path.parent
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise SettingsError(f"Cannot create the folder {folder} for the database: {error.strerror}.") from None
-        if not os.access(folder, os.W_OK | os.X_OK):
-            raise SettingsError(f"Cannot create the database in {folder}: the folder is not writable.")
+        try:
+            # Asking the file system, not os.access: root passes every permission check yet may still fail.
+            tempfile.TemporaryFile(dir=folder).close()
+        except OSError as error:
+            raise SettingsError(f"Cannot create the database in {folder}: {error.strerror}.") from None
 
 
 def load_settings(environ: Mapping[str, str] | None = None, config_file: str | None = None) -> Settings:

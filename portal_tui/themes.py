@@ -21,6 +21,7 @@ PORTAL = Theme(
         "footer-background": "#003087",
         "footer-foreground": "#FFFFFF",
         "footer-key-foreground": "#FFEB3B",
+        "footer-description-foreground": "#FFFFFF",
         "input-cursor-background": "#212B32",
     },
 )
@@ -42,6 +43,9 @@ HIGH_CONTRAST = Theme(
         "footer-background": "#000000",
         "footer-foreground": "#FFFFFF",
         "footer-key-foreground": "#FFFF00",
+        "footer-description-foreground": "#FFFFFF",
+        # Nothing greyed out: muted text would defeat the point of this theme.
+        "text-muted": "#FFFFFF",
         "border": "#FFFFFF",
     },
 )

@@ -1,0 +1,34 @@
+"""A migrated demo database, and the real `portal-tui` on PATH beside this Python."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.tmux import Terminal
+
+PORTAL = str(Path(sys.executable).with_name("portal-tui"))
+
+
+@pytest.fixture(scope="session")
+def demo_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    folder = tmp_path_factory.mktemp("e2e")
+    env = {"PORTAL_DATABASE_URL": f"sqlite:///{folder / 'portal.db'}", "PORTAL_KIOSK_PIN": "2468",
+           "PORTAL_DEMO": "true", "PORTAL_ALLOW_DRAMA_NUMBERS": "true", "HOME": str(folder),
+           "TERM": "xterm-256color", "PATH": "/usr/bin:/bin"}
+    for command in (["db", "upgrade"], ["demo", "load"]):
+        subprocess.run([PORTAL, *command], env=env, check=True, capture_output=True, timeout=120)
+    return env
+
+
+@pytest.fixture
+def kiosk(demo_env: dict[str, str]) -> Iterator[Terminal]:
+    terminal = Terminal([PORTAL, "kiosk"], demo_env)
+    try:
+        yield terminal
+    finally:
+        terminal.close()

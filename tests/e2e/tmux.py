@@ -1,0 +1,63 @@
+"""Drive a real program in a real terminal: tmux on a private socket, send-keys to type, capture-pane to read."""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import subprocess
+import time
+import uuid
+
+
+class Terminal:
+    """One tmux session on its own server; `close()` kills the server and everything in it."""
+
+    def __init__(self, command: list[str], env: dict[str, str], width: int = 100, height: int = 30) -> None:
+        if shutil.which("tmux") is None:
+            raise RuntimeError("tmux is not installed (make test installs it)")
+        self.socket = f"portal-e2e-{uuid.uuid4().hex[:8]}"
+        line = " ".join(["env", *(f"{k}={shlex.quote(v)}" for k, v in env.items()), *map(shlex.quote, command)])
+        self._tmux("new-session", "-d", "-s", "e2e", "-x", str(width), "-y", str(height), line)
+        self._tmux("set-option", "-t", "e2e", "remain-on-exit", "on")
+
+    def _tmux(self, *args: str) -> str:
+        result = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=10)
+        if result.returncode != 0:
+            raise RuntimeError(f"tmux {' '.join(args)}: {result.stderr.strip()}")
+        return result.stdout
+
+    def press(self, *keys: str) -> None:
+        """Keys as tmux names them: 'C-c', 'F12', 'Enter', or literal text."""
+        for key in keys:
+            self._tmux("send-keys", "-t", "e2e", key)
+            time.sleep(0.05)
+
+    def type(self, text: str) -> None:
+        self._tmux("send-keys", "-t", "e2e", "-l", text)
+
+    def screen(self) -> str:
+        return self._tmux("capture-pane", "-p", "-t", "e2e")
+
+    def wait_for(self, text: str, timeout: float = 20) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.05)
+        raise AssertionError(f"{text!r} never appeared; the screen shows:\n{self.screen()}")
+
+    def exit_status(self, timeout: float = 10) -> int | None:
+        """The program's exit status once it has ended, or None if it is still running after `timeout`."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            # pane_dead_status is empty while the program runs.
+            state = self._tmux("display-message", "-p", "-t", "e2e", "#{pane_dead}:#{pane_dead_status}").strip()
+            dead, _, status = state.partition(":")
+            if dead == "1":
+                return int(status)
+            time.sleep(0.05)
+        return None
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, timeout=10)

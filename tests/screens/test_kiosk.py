@@ -1,0 +1,101 @@
+"""The kiosk as a person meets it: the welcome screen, keys that must not leave, the staff PIN, the idle timer."""
+
+from __future__ import annotations
+
+from textual.screen import Screen
+from textual.widgets import Static
+
+from screens.staff_pin import StaffPinScreen
+from screens.welcome import WelcomeScreen
+from tests.screens.conftest import TEST_PIN
+
+
+def _text(app) -> str:  # type: ignore[no-untyped-def]
+    return " ".join(str(widget.render()) for widget in app.screen.query(Static))
+
+
+async def test_the_welcome_screen_names_the_trust_and_the_portal(make_kiosk) -> None:  # type: ignore[no-untyped-def]
+    app = make_kiosk()
+    async with app.run_test(size=(100, 30)):
+        assert isinstance(app.screen, WelcomeScreen)
+        text = _text(app)
+        assert "West Hertfordshire Teaching Hospitals NHS Trust" in text
+        assert "Patient Portal" in text
+        assert "Royal Free London" in text
+
+
+async def test_no_ordinary_key_leaves_the_kiosk(make_kiosk) -> None:  # type: ignore[no-untyped-def]
+    app = make_kiosk()
+    async with app.run_test(size=(100, 30)) as pilot:
+        for key in ("ctrl+c", "ctrl+q", "ctrl+z", "ctrl+p", "ctrl+backslash", "escape", "ctrl+d"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.is_running, key
+            assert isinstance(app.screen, WelcomeScreen), key
+        assert app.return_code is None
+
+
+async def test_a_wrong_pin_is_refused_and_the_right_one_closes_the_kiosk(make_kiosk) -> None:  # type: ignore[no-untyped-def]
+    app = make_kiosk()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f12")
+        await pilot.pause()
+        assert isinstance(app.screen, StaffPinScreen)
+        await pilot.press(*"1111", "enter")
+        await pilot.pause()
+        assert app.is_running
+        assert "That PIN is not right." in str(app.screen.query_one("#pin-error", Static).render())
+        await pilot.press(*TEST_PIN, "enter")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_letters_cannot_be_typed_into_the_pin_and_escape_goes_back(make_kiosk) -> None:  # type: ignore[no-untyped-def]
+    app = make_kiosk()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f12")
+        await pilot.pause()
+        await pilot.press(*"ab12")
+        assert app.screen.query_one("#pin").value == "12"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, WelcomeScreen)
+
+
+async def test_an_idle_kiosk_returns_to_welcome_and_drops_what_was_open(make_kiosk) -> None:  # type: ignore[no-untyped-def]
+    app = make_kiosk(kiosk_idle_seconds=120)
+    async with app.run_test(size=(100, 30)) as pilot:
+        patient_page = Screen()
+        await app.push_screen(patient_page)
+        app.clock.advance(60)
+        app.check_inactivity()
+        assert app.screen is patient_page
+        await pilot.press("x")  # a key press counts as someone there
+        app.clock.advance(119)
+        app.check_inactivity()
+        assert app.screen is patient_page
+        app.clock.advance(2)
+        app.check_inactivity()
+        await pilot.pause()
+        assert isinstance(app.screen, WelcomeScreen)
+        assert len(app.screen_stack) == 1
+        assert not patient_page.is_attached
+
+
+async def test_f2_switches_to_high_contrast_and_back(make_kiosk) -> None:  # type: ignore[no-untyped-def]
+    app = make_kiosk()
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert app.theme == "portal"
+        await pilot.press("f2")
+        assert app.theme == "portal-high-contrast"
+        await pilot.press("f2")
+        assert app.theme == "portal"
+
+
+async def test_the_clipboard_and_screenshots_are_closed(make_kiosk) -> None:  # type: ignore[no-untyped-def]
+    app = make_kiosk()
+    async with app.run_test(size=(100, 30)):
+        app.copy_to_clipboard("999 000 0018")
+        assert app.clipboard == ""
+        app.action_screenshot()
+        assert app.is_running

@@ -1,0 +1,71 @@
+"""The real `portal-tui` command: bad settings give one line on stderr and exit 2, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PORTAL = str(Path(sys.executable).with_name("portal-tui"))
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
+    return subprocess.run([PORTAL, *args], env={**base, **(env or {})}, capture_output=True, text=True, timeout=120,
+                          stdin=subprocess.DEVNULL)
+
+
+def assert_one_line(result: subprocess.CompletedProcess[str], message: str) -> None:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("portal-tui: ") and message in lines[0], result.stderr
+
+
+def test_kiosk_without_a_pin(tmp_path: Path) -> None:
+    assert_one_line(run("kiosk", env={"PORTAL_DATABASE_URL": f"sqlite:///{tmp_path}/p.db"}), "No kiosk staff PIN")
+
+
+def test_kiosk_on_a_database_that_is_not_set_up(tmp_path: Path) -> None:
+    env = {"PORTAL_DATABASE_URL": f"sqlite:///{tmp_path}/p.db", "PORTAL_KIOSK_PIN": "2468"}
+    assert_one_line(run("kiosk", env=env), "Run: portal-tui db upgrade")
+
+
+@pytest.mark.parametrize("url, message", [("mysql://db/x", "must be sqlite:///PATH"),
+                                          ("sqlite:////proc/portal.db", "Cannot create the database")])
+def test_bad_database_settings(url: str, message: str) -> None:
+    assert_one_line(run("db", "upgrade", env={"PORTAL_DATABASE_URL": url}), message)
+
+
+def test_an_unreachable_postgres_server() -> None:
+    url = "postgresql+psycopg://nobody@127.0.0.1:1/portal?connect_timeout=2"
+    assert_one_line(run("db", "upgrade", env={"PORTAL_DATABASE_URL": url}), "The database could not be used")
+
+
+def test_db_upgrade_then_demo_load_twice(tmp_path: Path) -> None:
+    env = {"PORTAL_DATABASE_URL": f"sqlite:///{tmp_path}/p.db"}
+    upgrade = run("db", "upgrade", env=env)
+    assert upgrade.returncode == 0 and "at revision 0001" in upgrade.stdout
+    first = run("demo", "load", "--today", "2026-11-24", env=env)
+    assert first.returncode == 0, first.stderr
+    assert "Loaded the demo hospital for 2026-11-24" in first.stdout and "kiosk-demo-2026" in first.stdout
+    again = run("demo", "load", env=env)
+    assert "already loaded" in again.stdout and "margaret.thompson@example.com" in again.stdout
+    assert "up to date" in run("db", "current", env=env).stdout
+
+
+def test_a_bad_date_for_the_demo(tmp_path: Path) -> None:
+    env = {"PORTAL_DATABASE_URL": f"sqlite:///{tmp_path}/p.db"}
+    assert_one_line(run("demo", "load", "--today", "24/11/2026", env=env), "--today must be a date")
+
+
+def test_a_file_that_is_not_a_database(tmp_path: Path) -> None:
+    junk = tmp_path / "p.db"
+    junk.write_bytes(b"this is a shopping list, not a database\n" * 200)
+    env = {"PORTAL_DATABASE_URL": f"sqlite:///{junk}", "PORTAL_KIOSK_PIN": "2468"}
+    assert_one_line(run("kiosk", env=env), "is not a portal database")
+    assert_one_line(run("db", "upgrade", env=env), "file is not a database")
+    assert junk.read_bytes().startswith(b"this is a shopping list")  # nothing saved is lost

@@ -1,0 +1,70 @@
+"""Settings: every mistake is one line that says what to do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from portal_tui.settings import SettingsError, load_settings, redact_url
+
+
+def test_defaults_put_the_database_in_the_users_data_folder(tmp_path: Path) -> None:
+    settings = load_settings({"XDG_DATA_HOME": str(tmp_path), "HOME": str(tmp_path)})
+    assert settings.database_url == f"sqlite:///{tmp_path}/portal-tui/portal.db"
+    assert not settings.demo and not settings.allow_drama_numbers and settings.kiosk_pin is None
+
+
+def test_a_file_then_the_environment(tmp_path: Path) -> None:
+    config = tmp_path / "portal.toml"
+    config.write_text('demo = true\nkiosk_pin = "1234"\nkiosk_idle_seconds = 60\n')
+    settings = load_settings({"PORTAL_CONFIG": str(config), "PORTAL_KIOSK_PIN": "98765",
+                              "PORTAL_DATABASE_URL": "postgresql://u:secret@db/portal"})
+    assert settings.demo and settings.kiosk_pin == "98765" and settings.kiosk_idle_seconds == 60
+    assert settings.database_url == "postgresql+psycopg://u:secret@db/portal"
+    assert settings.database_display == "postgresql+psycopg://u:***@db/portal"
+
+
+@pytest.mark.parametrize("env, message", [
+    ({"PORTAL_DATABASE_URL": "mysql://root@db/portal"}, "must be sqlite:///PATH or postgresql"),
+    ({"PORTAL_DATABASE_URL": "mysql://root:pw@db/x"}, "root:\\*\\*\\*@db"),
+    ({"PORTAL_KIOSK_PIN": "12ab"}, "4 to 12 digits"),
+    ({"PORTAL_KIOSK_IDLE_SECONDS": "soon"}, "whole number"),
+    ({"PORTAL_KIOSK_IDLE_SECONDS": "3"}, "at least 10"),
+    ({"PORTAL_DEMO": "perhaps"}, "true or false"),
+    ({"PORTAL_THEME": "purple"}, "Unknown theme"),
+    ({"PORTAL_CONFIG": "/nonexistent/portal.toml"}, "does not exist"),
+])
+def test_bad_settings_say_what_is_wrong(env: dict[str, str], message: str) -> None:
+    with pytest.raises(SettingsError, match=message) as caught:
+        load_settings(env)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_broken_or_unknown_settings_file(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text("demo = = true\n")
+    with pytest.raises(SettingsError, match="not valid TOML"):
+        load_settings({"PORTAL_CONFIG": str(broken)})
+    unknown = tmp_path / "unknown.toml"
+    unknown.write_text("kiosk_pn = '1234'\n")
+    with pytest.raises(SettingsError, match="unknown settings: kiosk_pn"):
+        load_settings({"PORTAL_CONFIG": str(unknown)})
+
+
+def test_database_paths_that_cannot_work(tmp_path: Path) -> None:
+    a_file = tmp_path / "file"
+    a_file.write_text("")
+    with pytest.raises(SettingsError, match="Cannot create the folder"):
+        load_settings({"PORTAL_DATABASE_URL": f"sqlite:///{a_file}/portal.db"}).check_database_path()
+    with pytest.raises(SettingsError, match="is not a file"):
+        load_settings({"PORTAL_DATABASE_URL": f"sqlite:///{tmp_path}"}).check_database_path()
+
+
+def test_the_kiosk_needs_a_pin() -> None:
+    with pytest.raises(SettingsError, match="No kiosk staff PIN"):
+        load_settings({"PORTAL_DATABASE_URL": "sqlite:////tmp/x.db"}).require_kiosk_pin()
+
+
+def test_redaction_leaves_passwordless_urls_alone() -> None:
+    assert redact_url("postgresql+psycopg://postgres@127.0.0.1/test") == "postgresql+psycopg://postgres@127.0.0.1/test"
