@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 
 from domain.kiosk import IdlePolicy, IdleState, StaffPinGate
-from domain.ports import Clock
 from portal_tui.settings import PARTNER_TRUST_NAME, Settings
 from portal_tui.themes import THEMES
-from screens.staff_pin import StaffPinScreen
 from screens.welcome import WelcomeScreen
+
+if TYPE_CHECKING:
+    from domain.ports import Clock
 
 # What counts as a person at the kiosk: anything they press, click, scroll or paste.
 _ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp, events.Paste)
@@ -73,6 +76,9 @@ class KioskApp(App[None], inherit_bindings=False):
 
     @work(exclusive=True, group="staff-exit")
     async def action_staff_exit(self) -> None:
+        # Imported here: nothing the welcome screen does not need is loaded before it is painted.
+        from screens.staff_pin import StaffPinScreen
+
         if isinstance(self.screen, StaffPinScreen):
             return
         if await self.push_screen_wait(StaffPinScreen(self.check_staff_pin)):

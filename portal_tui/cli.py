@@ -1,43 +1,34 @@
-"""The `portal-tui` command: kiosk, database and demo data. Every failure is one line on stderr, never a traceback."""
+"""The `portal-tui` entry point. Every failure is one line on stderr, never a traceback.
+
+A bare `portal-tui kiosk` — how kiosks start — opens the kiosk without loading Typer, which would cost a
+fifth of the time to the first paint; everything else (and `kiosk --help`) goes through commands.py."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 
-import typer
-
-from portal_tui.settings import Settings, SettingsError, load_settings
-
-cli = typer.Typer(
-    add_completion=False,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    help="The hospital patient portal in a terminal.",
-)
-db_cli = typer.Typer(no_args_is_help=True, help="Create and migrate the database.")
-demo_cli = typer.Typer(no_args_is_help=True, help="The demo hospital.")
-cli.add_typer(db_cli, name="db")
-cli.add_typer(demo_cli, name="demo")
-
-ConfigOption = typer.Option(None, "--config", help="A settings file (TOML); else PORTAL_CONFIG.", show_default=False)
+from portal_tui.settings import SettingsError, load_settings
 
 
-@cli.callback()
-def root(ctx: typer.Context, config: str | None = ConfigOption) -> None:
-    """Settings come from --config or PORTAL_CONFIG, then PORTAL_* environment variables."""
-    ctx.obj = config
+def main() -> None:
+    """Console-script entry point."""
+    if sys.argv[1:] == ["kiosk"]:
+        run_kiosk(None)
+        return
+    from portal_tui.commands import cli
+
+    cli()
 
 
-@cli.command()
-def kiosk(ctx: typer.Context) -> None:
-    """Open the reception kiosk (locked down; staff leave it with F12 and the staff PIN)."""
+def run_kiosk(config_file: str | None) -> None:
+    """Check the settings and the database, then open the kiosk."""
     from domain.clock import SystemClock
     from portal_tui.preflight import check_sqlite_schema
 
-    with _one_line_errors():
-        settings = _settings(ctx)
+    with one_line_errors():
+        settings = load_settings(config_file=config_file)
         settings.require_kiosk_pin()
         settings.check_database_path()
         check_sqlite_schema(settings)
@@ -46,78 +37,25 @@ def kiosk(ctx: typer.Context) -> None:
     KioskApp(settings, SystemClock()).run()
 
 
-@db_cli.command("upgrade")
-def db_upgrade(ctx: typer.Context) -> None:
-    """Create the database if needed and apply every migration."""
-    with _one_line_errors():
-        from portal_tui import bootstrap
-
-        settings = _settings(ctx)
-        revision = bootstrap.migrate(settings)
-    typer.echo(f"Database {settings.database_display} is at revision {revision}.")
-
-
-@db_cli.command("current")
-def db_current(ctx: typer.Context) -> None:
-    """Say which migration the database is at."""
-    with _one_line_errors():
-        from portal_tui import bootstrap
-
-        settings = _settings(ctx)
-        current, head = bootstrap.revisions(settings)
-    state = "up to date" if current == head else f"needs upgrading to {head}"
-    typer.echo(f"Database {settings.database_display} is at revision {current or 'none'} ({state}).")
-
-
-@demo_cli.command("load")
-def demo_load(
-    ctx: typer.Context,
-    today: str = typer.Option("", help="Build the demo around this date (YYYY-MM-DD); default today in London."),
-) -> None:
-    """Load the demo hospital once; a second run changes nothing."""
-    with _one_line_errors():
-        from portal_tui import bootstrap
-
-        settings = _settings(ctx)
-        report = bootstrap.load_demo(settings, _parse_day(today) if today else None)
-    typer.echo(report)
-
-
-def main() -> None:
-    """Console-script entry point."""
-    cli()
-
-
-def _settings(ctx: typer.Context) -> Settings:
-    root_ctx = ctx.find_root()
-    settings = load_settings(config_file=root_ctx.obj)
-    settings.check_database_path()
-    return settings
-
-
-def _parse_day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise SettingsError(f"--today must be a date like 2026-11-24 (got {text!r}).") from None
-
-
 @contextmanager
-def _one_line_errors() -> Iterator[None]:
+def one_line_errors() -> Iterator[None]:
     """Turn a known failure into one line and exit code 2; database trouble is named, not dumped."""
     try:
         yield
     except SettingsError as error:
-        _fail(str(error))
-    except Exception as error:  # noqa: BLE001 - the last line of defence before a traceback
+        fail(str(error))
+    except Exception as error:
+        if "sqlalchemy" not in sys.modules:
+            raise
         from portal_tui.bootstrap import describe_database_error
 
         message = describe_database_error(error)
         if message is None:
             raise
-        _fail(message)
+        fail(message)
 
 
-def _fail(message: str) -> None:
-    typer.echo(f"portal-tui: {message}", err=True)
-    raise typer.Exit(2)
+def fail(message: str) -> None:
+    """Say what went wrong in one line and stop with exit code 2."""
+    print(f"portal-tui: {message}", file=sys.stderr)
+    raise SystemExit(2)

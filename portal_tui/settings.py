@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -81,6 +79,8 @@ class Settings:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise SettingsError(f"Cannot create the folder {folder} for the database: {error.strerror}.") from None
+        import tempfile
+
         try:
             # Asking the file system, not os.access: root passes every permission check yet may still fail.
             tempfile.TemporaryFile(dir=folder).close()
@@ -124,6 +124,8 @@ def _default_database_url(env: Mapping[str, str]) -> str:
 
 
 def _read_toml(path: Path, *, required: bool) -> dict[str, Any]:
+    import tomllib
+
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)

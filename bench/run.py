@@ -1,0 +1,89 @@
+"""`make bench`: time from launch to the kiosk's welcome screen painted in tmux, and resident memory,
+against a minimal Textual app measured in the same run. Prints median, min and max, and the ratios."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RUNS = int(os.environ.get("BENCH_RUNS", "9"))
+BIN = Path(sys.executable).parent
+HERE = Path(__file__).resolve().parent
+TARGET_TIME, TARGET_RSS = 1.25, 1.5
+SOCKET = f"portal-bench-{os.getpid()}"
+
+
+def tmux(*args: str) -> str:
+    return subprocess.run(["tmux", "-L", SOCKET, *args], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError("no VmRSS")
+
+
+def launch(command: list[str], env: dict[str, str], marker: str) -> tuple[float, int]:
+    """Seconds until `marker` is on screen, and the process's RSS (KiB) once it has settled for a second."""
+    line = "exec env " + " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items()) + " " + shlex.join(command)
+    started = time.perf_counter()
+    pane = tmux("new-window", "-d", "-P", "-F", "#{pane_id}", line)
+    while marker not in tmux("capture-pane", "-p", "-t", pane):
+        if time.perf_counter() - started > 30:
+            raise RuntimeError(f"{command[0]} never painted {marker!r}")
+        time.sleep(0.002)
+    elapsed = time.perf_counter() - started
+    pid = int(tmux("display-message", "-p", "-t", pane, "#{pane_pid}"))
+    time.sleep(1.0)
+    memory = rss_kib(pid)
+    tmux("kill-pane", "-t", pane)
+    return elapsed, memory
+
+
+def summary(name: str, values: list[float], unit: str, scale: float = 1.0) -> str:
+    shown = [v * scale for v in values]
+    return (f"  {name:<14} median {statistics.median(shown):8.1f} {unit}   "
+            f"min {min(shown):8.1f}   max {max(shown):8.1f}")
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as folder:
+        env = {"PORTAL_DATABASE_URL": f"sqlite:///{folder}/bench.db", "PORTAL_KIOSK_PIN": "2468",
+               "HOME": folder, "TERM": "xterm-256color", "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+        subprocess.run([str(BIN / "portal-tui"), "db", "upgrade"], env=env, check=True, capture_output=True)
+        tmux("new-session", "-d", "-s", "bench", "-x", "100", "-y", "30")
+        try:
+            results: dict[str, list[tuple[float, int]]] = {"floor": [], "portal-tui": []}
+            launch([str(BIN / "python"), str(HERE / "floor_app.py")], env, "Patient Portal")  # warm the disk cache
+            for _ in range(RUNS):  # alternate, so drift in the machine's load falls on both alike
+                results["floor"].append(launch([str(BIN / "python"), str(HERE / "floor_app.py")], env,
+                                               "Patient Portal"))
+                results["portal-tui"].append(launch([str(BIN / "portal-tui"), "kiosk"], env, "Patient Portal"))
+        finally:
+            subprocess.run(["tmux", "-L", SOCKET, "kill-server"], capture_output=True)
+    print(f"Kiosk start-up in tmux, {RUNS} runs each (floor: a Textual app that paints one line)")
+    print("Time to the welcome screen painted:")
+    times = {name: [t for t, _ in runs] for name, runs in results.items()}
+    memory = {name: [m for _, m in runs] for name, runs in results.items()}
+    for name in results:
+        print(summary(name, times[name], "ms", 1000))
+    print("Resident memory one second after the paint:")
+    for name in results:
+        print(summary(name, memory[name], "MiB", 1 / 1024))
+    time_ratio = statistics.median(times["portal-tui"]) / statistics.median(times["floor"])
+    rss_ratio = statistics.median(memory["portal-tui"]) / statistics.median(memory["floor"])
+    ok = time_ratio <= TARGET_TIME and rss_ratio <= TARGET_RSS
+    print(f"Ratio to floor: time {time_ratio:.2f}x (target <= {TARGET_TIME}x), "
+          f"memory {rss_ratio:.2f}x (target <= {TARGET_RSS}x): {'met' if ok else 'MISSED'}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""The `portal-tui` commands (Typer): kiosk, database and demo data."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import typer
+
+from portal_tui.cli import one_line_errors, run_kiosk
+from portal_tui.settings import Settings, SettingsError, load_settings
+
+cli = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="The hospital patient portal in a terminal.",
+)
+db_cli = typer.Typer(no_args_is_help=True, help="Create and migrate the database.")
+demo_cli = typer.Typer(no_args_is_help=True, help="The demo hospital.")
+cli.add_typer(db_cli, name="db")
+cli.add_typer(demo_cli, name="demo")
+
+ConfigOption = typer.Option(None, "--config", help="A settings file (TOML); else PORTAL_CONFIG.", show_default=False)
+
+
+@cli.callback()
+def root(ctx: typer.Context, config: str | None = ConfigOption) -> None:
+    """Settings come from --config or PORTAL_CONFIG, then PORTAL_* environment variables."""
+    ctx.obj = config
+
+
+@cli.command()
+def kiosk(ctx: typer.Context) -> None:
+    """Open the reception kiosk (locked down; staff leave it with F12 and the staff PIN)."""
+    run_kiosk(ctx.find_root().obj)
+
+
+@db_cli.command("upgrade")
+def db_upgrade(ctx: typer.Context) -> None:
+    """Create the database if needed and apply every migration."""
+    with one_line_errors():
+        from portal_tui import bootstrap
+
+        settings = _settings(ctx)
+        revision = bootstrap.migrate(settings)
+    typer.echo(f"Database {settings.database_display} is at revision {revision}.")
+
+
+@db_cli.command("current")
+def db_current(ctx: typer.Context) -> None:
+    """Say which migration the database is at."""
+    with one_line_errors():
+        from portal_tui import bootstrap
+
+        settings = _settings(ctx)
+        current, head = bootstrap.revisions(settings)
+    state = "up to date" if current == head else f"needs upgrading to {head}"
+    typer.echo(f"Database {settings.database_display} is at revision {current or 'none'} ({state}).")
+
+
+@demo_cli.command("load")
+def demo_load(
+    ctx: typer.Context,
+    today: str = typer.Option("", help="Build the demo around this date (YYYY-MM-DD); default today in London."),
+) -> None:
+    """Load the demo hospital once; a second run changes nothing."""
+    with one_line_errors():
+        from portal_tui import bootstrap
+
+        settings = _settings(ctx)
+        report = bootstrap.load_demo(settings, _parse_day(today) if today else None)
+    typer.echo(report)
+
+
+def _settings(ctx: typer.Context) -> Settings:
+    settings = load_settings(config_file=ctx.find_root().obj)
+    settings.check_database_path()
+    return settings
+
+
+def _parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise SettingsError(f"--today must be a date like 2026-11-24 (got {text!r}).") from None
