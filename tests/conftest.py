@@ -61,13 +61,19 @@ def database_url(request: pytest.FixtureRequest) -> str:
     return request.getfixturevalue(f"{request.param}_url")
 
 
-@pytest.fixture
-def engine(database_url: str):
-    """A migrated engine on the database under test."""
+def migrated_engine(url: str):
+    """An engine on `url` with every migration applied; the caller disposes of it."""
     from data import schema
     from data.engine import make_engine
 
-    engine = make_engine(database_url)
+    engine = make_engine(url)
     schema.upgrade(engine)
+    return engine
+
+
+@pytest.fixture
+def engine(database_url: str):
+    """A migrated engine on the database under test."""
+    engine = migrated_engine(database_url)
     yield engine
     engine.dispose()

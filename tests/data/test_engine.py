@@ -7,15 +7,13 @@ import sqlite3
 import pytest
 from sqlalchemy import text
 
-from data import schema
-from data.engine import make_engine
 from data.uow import SqlUnitOfWork, session_factory
+from tests.conftest import migrated_engine
 
 
 @pytest.fixture
 def sqlite_engine(sqlite_url: str):
-    engine = make_engine(sqlite_url)
-    schema.upgrade(engine)
+    engine = migrated_engine(sqlite_url)
     yield engine
     engine.dispose()
 

@@ -51,10 +51,10 @@ class Terminal:
         """The program's exit status once it has ended, or None if it is still running after `timeout`."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            # pane_dead_status is empty while the program runs.
+            # pane_dead_status is empty while the program runs, and for a moment after pane_dead is set.
             state = self._tmux("display-message", "-p", "-t", "e2e", "#{pane_dead}:#{pane_dead_status}").strip()
             dead, _, status = state.partition(":")
-            if dead == "1":
+            if dead == "1" and status:
                 return int(status)
             time.sleep(0.05)
         return None
