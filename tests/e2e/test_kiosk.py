@@ -35,4 +35,4 @@ def test_only_the_staff_pin_closes_the_kiosk(kiosk: Terminal) -> None:
     assert kiosk.exit_status(timeout=0.5) is None
     kiosk.type("2468")
     kiosk.press("Enter")
-    assert kiosk.exit_status() == 0
+    assert kiosk.exit_status() == 0, kiosk.screen()

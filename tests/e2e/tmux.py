@@ -5,8 +5,10 @@ from __future__ import annotations
 import shlex
 import shutil
 import subprocess
+import tempfile
 import time
 import uuid
+from pathlib import Path
 
 
 class Terminal:
@@ -16,9 +18,11 @@ class Terminal:
         if shutil.which("tmux") is None:
             raise RuntimeError("tmux is not installed (make test installs it)")
         self.socket = f"portal-e2e-{uuid.uuid4().hex[:8]}"
-        line = " ".join(["env", *(f"{k}={shlex.quote(v)}" for k, v in env.items()), *map(shlex.quote, command)])
+        # tmux 3.3 does not always report a dead pane's exit status, so the shell writes it down.
+        self._status_file = Path(tempfile.mkdtemp(prefix="portal-e2e-")) / "status"
+        program = " ".join(["env", *(f"{k}={shlex.quote(v)}" for k, v in env.items()), *map(shlex.quote, command)])
+        line = f"{program}; echo $? > {shlex.quote(str(self._status_file))}"
         self._tmux("new-session", "-d", "-s", "e2e", "-x", str(width), "-y", str(height), line)
-        self._tmux("set-option", "-t", "e2e", "remain-on-exit", "on")
 
     def _tmux(self, *args: str) -> str:
         result = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=10)
@@ -51,13 +55,12 @@ class Terminal:
         """The program's exit status once it has ended, or None if it is still running after `timeout`."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            # pane_dead_status is empty while the program runs, and for a moment after pane_dead is set.
-            state = self._tmux("display-message", "-p", "-t", "e2e", "#{pane_dead}:#{pane_dead_status}").strip()
-            dead, _, status = state.partition(":")
-            if dead == "1" and status:
-                return int(status)
+            written = self._status_file.read_text() if self._status_file.exists() else ""
+            if written.endswith("\n"):
+                return int(written)
             time.sleep(0.05)
         return None
 
     def close(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, timeout=10)
+        shutil.rmtree(self._status_file.parent, ignore_errors=True)
