@@ -23,6 +23,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from data.types import UtcDateTime, one_of
 from domain.appointments import AppointmentKind, AppointmentStatus, CancelledBy, ReferralStatus
 from domain.audit import Outcome
+from domain.challenges import RegistrationRoute
+from domain.codes import CodePurpose
 from domain.hospital import TrustCode
 from domain.messaging import SmsStatus, SmsTemplate
 from domain.patients import LetterPreference
@@ -324,3 +326,57 @@ class PortalMetaRow(Base):
 
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
+
+
+class InvitationRow(Base):
+    """An SMS invitation to register; only the code's hash is kept."""
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class OneTimeCodeRow(Base):
+    """A one-time code sent by SMS: salted hash, lifetime, wrong tries."""
+
+    __tablename__ = "one_time_code"
+    __table_args__ = (
+        one_of("purpose", CodePurpose, "purpose"),
+        CheckConstraint("wrong_tries >= 0", name="wrong_tries_not_negative"),
+        Index("ix_one_time_code_patient_purpose_created", "patient_id", "purpose", "created_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"))
+    purpose: Mapped[str] = mapped_column(String(16))
+    code_hash: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    wrong_tries: Mapped[int] = mapped_column(Integer, default=0)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    superseded: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ChallengeRow(Base):
+    """A registration or sign-in waiting for its code; the id is the unguessable ticket the screen holds."""
+
+    __tablename__ = "challenge"
+    __table_args__ = (
+        one_of("purpose", CodePurpose, "purpose"),
+        one_of("route", RegistrationRoute, "route"),
+    )
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(16))
+    route: Mapped[str | None] = mapped_column(String(16))
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitation.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    verified_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from data import convert
-from data.models import AppointmentRow, AuditEventRow, PatientAccountRow, PatientRow
+from data.models import AppointmentRow, AuditEventRow, PatientRow
 from domain.appointments import Appointment
 from domain.audit import AuditEvent
 from domain.identifiers import NhsNumber
-from domain.patients import Patient, PatientAccount
+from domain.patients import LetterPreference, Patient
 
 
 class SqlPatientRepository:
@@ -20,16 +20,25 @@ class SqlPatientRepository:
         self._session = session
 
     def get(self, patient_id: int) -> Patient | None:
-        row = self._session.get(PatientRow, patient_id)
+        row = self._session.get(PatientRow, patient_id, populate_existing=True)
         return convert.patient(row) if row else None
 
     def by_nhs_number(self, nhs_number: NhsNumber) -> Patient | None:
         row = self._session.scalar(select(PatientRow).where(PatientRow.nhs_number == nhs_number.digits))
         return convert.patient(row) if row else None
 
-    def account(self, patient_id: int) -> PatientAccount | None:
-        row = self._session.get(PatientAccountRow, patient_id)
-        return convert.patient_account(row) if row else None
+    def by_hospital_number(self, hospital_number: str) -> Patient | None:
+        row = self._session.scalar(select(PatientRow).where(PatientRow.hospital_number == hospital_number))
+        return convert.patient(row) if row else None
+
+    def lock(self, patient_id: int) -> None:
+        # PostgreSQL: a row lock until commit. SQLite: the transaction already holds the write lock.
+        if self._session.get_bind().dialect.name == "postgresql":
+            self._session.execute(select(PatientRow.id).where(PatientRow.id == patient_id).with_for_update())
+
+    def set_letter_preference(self, patient_id: int, preference: LetterPreference) -> None:
+        self._session.execute(update(PatientRow).where(PatientRow.id == patient_id)
+                              .values(letter_preference=preference.value))
 
 
 class SqlAppointmentRepository:

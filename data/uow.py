@@ -5,10 +5,20 @@ from __future__ import annotations
 from types import TracebackType
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from data.engine import READ_ONLY
 from data.repositories import SqlAppointmentRepository, SqlAuditLog, SqlPatientRepository
+from data.repositories_accounts import (
+    SqlAccountRepository,
+    SqlChallengeRepository,
+    SqlCodeRepository,
+    SqlInvitationRepository,
+    SqlOutbox,
+    SqlTrustRepository,
+)
+from domain.errors import Conflict
 
 
 class SqlUnitOfWork:
@@ -21,6 +31,12 @@ class SqlUnitOfWork:
     def __enter__(self) -> SqlUnitOfWork:
         self._session = self._session_factory()
         self.patients = SqlPatientRepository(self._session)
+        self.accounts = SqlAccountRepository(self._session)
+        self.invitations = SqlInvitationRepository(self._session)
+        self.codes = SqlCodeRepository(self._session)
+        self.challenges = SqlChallengeRepository(self._session)
+        self.trusts = SqlTrustRepository(self._session)
+        self.outbox = SqlOutbox(self._session)
         self.appointments = SqlAppointmentRepository(self._session)
         self.audit = SqlAuditLog(self._session)
         return self
@@ -43,7 +59,12 @@ class SqlUnitOfWork:
         return self._session
 
     def commit(self) -> None:
-        self.session.commit()
+        """Commit; a unique or check rule that refuses it becomes the domain's Conflict."""
+        try:
+            self.session.commit()
+        except IntegrityError as error:
+            self.session.rollback()
+            raise Conflict(_constraint_name(error)) from error
 
     def rollback(self) -> None:
         self.session.rollback()
@@ -53,3 +74,8 @@ def session_factory(engine: Engine, *, read_only: bool = False) -> sessionmaker[
     """Sessions that do not expire on commit (domain objects are built before commit anyway)."""
     bind = engine.execution_options(**{READ_ONLY: True}) if read_only else engine
     return sessionmaker(bind=bind, expire_on_commit=False)
+
+
+def _constraint_name(error: IntegrityError) -> str:
+    diag = getattr(error.orig, "diag", None)
+    return getattr(diag, "constraint_name", None) or str(error.orig).splitlines()[0]

@@ -19,3 +19,16 @@ class InvalidTransition(DomainError):
 
 class NotFound(DomainError):
     """The record asked for does not exist (or is not visible to the session)."""
+
+
+class Conflict(DomainError):
+    """Another terminal changed the same thing first (a unique rule in the database said no)."""
+
+    def __init__(self, constraint: str) -> None:
+        super().__init__("Someone else changed this at the same moment. Please try again.")
+        self.constraint = constraint
+        """The database constraint that refused the change, for the use case to interpret."""
+
+
+class Refused(DomainError):
+    """A request the rules turn down; the message is the whole of what the screen says."""

@@ -8,8 +8,12 @@ from typing import Protocol
 
 from domain.appointments import Appointment
 from domain.audit import AuditEvent
+from domain.challenges import Challenge, Invitation
+from domain.codes import CodePurpose, OneTimeCode
+from domain.hospital import Trust, TrustCode
 from domain.identifiers import NhsNumber
-from domain.patients import Patient
+from domain.messaging import SmsMessage
+from domain.patients import LetterPreference, Patient, PatientAccount
 
 
 class Clock(Protocol):
@@ -31,6 +35,70 @@ class PatientRepository(Protocol):
 
     def by_nhs_number(self, nhs_number: NhsNumber) -> Patient | None: ...
 
+    def by_hospital_number(self, hospital_number: str) -> Patient | None: ...
+
+    def lock(self, patient_id: int) -> None:
+        """Hold this patient's row until commit, so two terminals acting for one patient take turns."""
+        ...
+
+    def set_letter_preference(self, patient_id: int, preference: LetterPreference) -> None: ...
+
+
+class AccountRepository(Protocol):
+    """Patients' portal accounts."""
+
+    def for_patient(self, patient_id: int) -> PatientAccount | None: ...
+
+    def by_email(self, email: str) -> PatientAccount | None: ...
+
+    def add(self, account: PatientAccount) -> None: ...
+
+    def save(self, account: PatientAccount) -> None: ...
+
+
+class InvitationRepository(Protocol):
+    """SMS invitations to register."""
+
+    def by_hash(self, code_hash: str) -> Invitation | None: ...
+
+    def mark_used(self, invitation_id: int, when: datetime) -> None: ...
+
+
+class CodeRepository(Protocol):
+    """One-time codes (hashed)."""
+
+    def recent(self, patient_id: int, purpose: CodePurpose, since: datetime) -> list[OneTimeCode]: ...
+
+    def current(self, patient_id: int, purpose: CodePurpose) -> OneTimeCode | None: ...
+
+    def add(self, code: OneTimeCode) -> None:
+        """Store a new code; every older live code of the same patient and purpose is superseded."""
+        ...
+
+    def save(self, code: OneTimeCode) -> None: ...
+
+
+class ChallengeRepository(Protocol):
+    """Registrations and sign-ins waiting for their one-time code."""
+
+    def get(self, challenge_id: str) -> Challenge | None: ...
+
+    def add(self, challenge: Challenge) -> None: ...
+
+    def save(self, challenge: Challenge) -> None: ...
+
+
+class TrustRepository(Protocol):
+    """The trusts and their Appointments teams' contact details."""
+
+    def get(self, code: TrustCode) -> Trust: ...
+
+
+class Outbox(Protocol):
+    """Text messages waiting to be sent; written in the same transaction as what caused them."""
+
+    def add(self, message: SmsMessage) -> None: ...
+
 
 class AppointmentRepository(Protocol):
     """Appointments and admissions."""
@@ -50,6 +118,12 @@ class UnitOfWork(Protocol):
     """One transaction per use case: `with uow: ...; uow.commit()`; leaving without commit rolls back."""
 
     patients: PatientRepository
+    accounts: AccountRepository
+    invitations: InvitationRepository
+    codes: CodeRepository
+    challenges: ChallengeRepository
+    trusts: TrustRepository
+    outbox: Outbox
     appointments: AppointmentRepository
     audit: AuditLog
 
@@ -62,7 +136,9 @@ class UnitOfWork(Protocol):
         tb: TracebackType | None,
     ) -> None: ...
 
-    def commit(self) -> None: ...
+    def commit(self) -> None:
+        """Make it all permanent; raises domain.errors.Conflict when a unique rule refuses it."""
+        ...
 
     def rollback(self) -> None: ...
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from data.models import AppointmentRow, PatientAccountRow, PatientRow, PortalMetaRow, SlotRow
+from data.models import AppointmentRow, InvitationRow, PatientAccountRow, PatientRow, PortalMetaRow, SlotRow
+from domain.codes import invitation_hash
 from domain.identifiers import NhsNumber
 from domain.ports import PasswordHasher
 
@@ -16,6 +17,17 @@ DEMO_PASSWORD = "kiosk-demo-2026"
 """Every registered demo patient signs in with this. Demo data only: never a real account."""
 
 MARKER = "demo_hospital"
+INVITATIONS_MARKER = "demo_invitations"
+
+DEMO_INVITATIONS = [
+    # code, given name, family name, still valid: live codes for patients who may register, and two that must fail
+    ("DEMO-GR4C", "Grace", "Osei", True),
+    ("DEMO-LYAM", "Liam", "Byrne", True),
+    ("DEMO-ME7Z", "Mei", "Zhang", True),
+    ("DEMO-T9MS", "Tomás", "Silva", True),
+    ("DEMO-JAC6", "Jacob", "Parker", True),  # turns 18 tomorrow: matches nothing, by the rules
+    ("DEMO-XP7D", "Zainab", "Hussain", False),  # expired
+]
 
 
 @dataclass
@@ -36,6 +48,9 @@ class DemoReport:
                 f"The demo hospital is already loaded (built for {self.built_for}); nothing changed.")
         lines = [head, "", f"Registered demo patients (password for all: {DEMO_PASSWORD}):"]
         lines += [f"  {name:<28} {email:<44} NHS {nhs}" for name, email, nhs in self.accounts]
+        lines += ["", "Invitation codes (register with a code from a text message):"]
+        lines += [f"  {code}  {given} {family}" + ("" if valid else "  (expired)")
+                  for code, given, family, valid in DEMO_INVITATIONS]
         return "\n".join(lines)
 
 
@@ -48,14 +63,31 @@ def load_demo(session: Session, today: date, hasher: PasswordHasher) -> DemoRepo
         # Two terminals running `demo load` at once: the second waits, then finds the marker.
         session.execute(text("SELECT pg_advisory_xact_lock(20261124)"))
     marker = session.get(PortalMetaRow, MARKER)
-    if marker is not None:
-        return _report(session, loaded=False, built_for=marker.value)
-    builder = DemoBuilder(session, today, hasher, DEMO_PASSWORD)
-    builder.build_hospital()
-    build_people(builder)
-    session.add(PortalMetaRow(key=MARKER, value=today.isoformat()))
+    loaded = marker is None
+    if loaded:
+        builder = DemoBuilder(session, today, hasher, DEMO_PASSWORD)
+        builder.build_hospital()
+        build_people(builder)
+        session.add(PortalMetaRow(key=MARKER, value=today.isoformat()))
+    if session.get(PortalMetaRow, INVITATIONS_MARKER) is None:
+        _add_invitations(session, today)
+        session.add(PortalMetaRow(key=INVITATIONS_MARKER, value=today.isoformat()))
+        loaded = True
     session.flush()
-    return _report(session, loaded=True, built_for=today.isoformat())
+    return _report(session, loaded=loaded, built_for=marker.value if marker else today.isoformat())
+
+
+def _add_invitations(session: Session, today: date) -> None:
+    """Invitation texts 'sent' for a few patients; the codes are printed and in the README."""
+    sent = datetime.combine(today, time(8, 0), tzinfo=UTC)
+    for code, given, family, valid in DEMO_INVITATIONS:
+        patient_id = session.scalar(select(PatientRow.id).where(PatientRow.given_name == given,
+                                                                PatientRow.family_name == family))
+        if patient_id is None:
+            continue
+        expires = sent + (timedelta(days=30) if valid else -timedelta(days=1))
+        session.add(InvitationRow(patient_id=patient_id, code_hash=invitation_hash(code),
+                                  created_at=sent - timedelta(days=2), expires_at=expires))
 
 
 def _report(session: Session, *, loaded: bool, built_for: str) -> DemoReport:
