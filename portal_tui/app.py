@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import events, work
+from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
 
@@ -14,7 +14,16 @@ from portal_tui.themes import THEMES
 from screens.welcome import WelcomeScreen
 
 if TYPE_CHECKING:
+    from domain.messaging import SmsMessage
     from domain.ports import Clock
+    from domain.session import PatientSession
+    from portal_tui.services import PortalServices
+    from screens.flow import FlowDone
+    from screens.home import SignOut
+    from screens.verify_code import SignedIn
+
+SESSION_LIMIT = 15 * 60
+"""A signed-in session ends after 15 minutes in all, however busy."""
 
 # What counts as a person at the kiosk: anything they press, click, scroll or paste.
 _ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp, events.Paste)
@@ -29,6 +38,7 @@ class KioskApp(App[None], inherit_bindings=False):
     ALLOW_SELECT = False
     BINDINGS = [
         Binding("f2", "toggle_contrast", "High contrast", key_display="F2"),
+        Binding("f4", "reveal_nhs_number", "NHS number", key_display="F4", show=False),
         Binding("f12", "staff_exit", "Staff", show=False, priority=True),
     ]
 
@@ -44,6 +54,11 @@ class KioskApp(App[None], inherit_bindings=False):
         """Counts wrong staff PINs and locks the way out after too many."""
         self.last_activity = clock.monotonic()
         """When someone last pressed, clicked or scrolled."""
+        self.patient_session: PatientSession | None = None
+        """Who is signed in, if anyone. Screens get it from here, never from a field."""
+        self.session_started = 0.0
+        """Monotonic time the session began, for the 15-minute limit."""
+        self._services: PortalServices | None = None
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = settings.theme
@@ -59,17 +74,103 @@ class KioskApp(App[None], inherit_bindings=False):
             self.last_activity = self.clock.monotonic()
         await super().on_event(event)
 
-    def check_inactivity(self) -> None:
-        """Back to welcome, with nothing of the last patient left, once the kiosk has been idle too long."""
-        idle = self.clock.monotonic() - self.last_activity
-        if self.idle_policy.state(idle) is IdleState.EXPIRED:
-            self.end_session()
+    @property
+    def services(self) -> PortalServices:
+        """The use cases, built on first use: the database side loads when a patient starts, not before."""
+        if self._services is None:
+            from portal_tui.services import PortalServices
 
-    def end_session(self) -> None:
-        """Drop every screen above the welcome screen: each is discarded, with what it held."""
+            on_sms = self._demo_phone if self.settings.demo else None
+            self._services = PortalServices(self.settings, self.clock, on_sms)
+        return self._services
+
+    def check_inactivity(self) -> None:
+        """Warn, then go back to welcome with nothing of the last patient left, once idle (or in) too long."""
+        from screens.session_end import IdleWarningScreen
+
+        now = self.clock.monotonic()
+        if self.patient_session is not None and now - self.session_started >= SESSION_LIMIT:
+            self.end_session("You have been signed in for 15 minutes, the longest a kiosk session can last.")
+            return
+        if len(self.screen_stack) == 1:
+            return
+        state = self.idle_policy.state(now - self.last_activity)
+        warning = isinstance(self.screen, IdleWarningScreen)
+        if state is IdleState.EXPIRED:
+            self.end_session("You did not use the screen for a while.")
+        elif state is IdleState.WARNING and not warning:
+            left = lambda: int(self.idle_policy.timeout - (self.clock.monotonic() - self.last_activity))  # noqa: E731
+            self.push_screen(IdleWarningScreen(left))
+        elif state is IdleState.ACTIVE and warning:
+            self.pop_screen()
+
+    def end_session(self, reason: str | None = None) -> None:
+        """Forget the patient: drop every screen above welcome with all it held, then say so."""
+        from screens.session_end import SessionEndedScreen
+
+        self.patient_session = None
         while len(self.screen_stack) > 1:
             self.pop_screen()
+        self.clear_notifications()
         self.last_activity = self.clock.monotonic()
+        if reason:
+            self.push_screen(SessionEndedScreen(reason))
+
+    @on(WelcomeScreen.Chosen)
+    def open_route(self, event: WelcomeScreen.Chosen) -> None:
+        from screens.register import RegisterWithCodeScreen, RegisterWithDetailsScreen
+        from screens.sign_in import SignInScreen
+
+        pages = {"sign-in": SignInScreen, "register-code": RegisterWithCodeScreen,
+                 "register-details": RegisterWithDetailsScreen}
+        self.push_screen(pages[event.route](self.services))
+
+    def on_flow_done(self, event: FlowDone) -> None:
+        """A registration or sign-in flow is over: its pages go, with the answers typed into them."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.clear_notifications()
+        if event.then is not None:
+            self.push_screen(event.then)
+
+    def on_signed_in(self, event: SignedIn) -> None:
+        from screens.home import HomeScreen
+
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.clear_notifications()
+        self.patient_session = event.session
+        self.session_started = self.clock.monotonic()
+        self.push_screen(HomeScreen(self.services, event.session, event.details))
+
+    def on_sign_out(self, event: SignOut) -> None:
+        self.end_session("You have signed out.")
+
+    def action_reveal_nhs_number(self) -> None:
+        from screens.widgets import PatientBanner
+
+        for banner in self.screen.query(PatientBanner):
+            banner.revealed = not banner.revealed
+
+    def _demo_phone(self, sms: SmsMessage) -> None:
+        """Demo mode only: show each text as it would arrive, so a newcomer can finish registering."""
+        from domain.identifiers import UkMobile
+
+        to = UkMobile(sms.to_number).national
+        self.call_from_thread(self.notify, f"To {to}: {sms.body}", title="Demo phone", timeout=60)
+
+    def on_worker_state_changed(self, event) -> None:  # type: ignore[no-untyped-def]
+        """The one place an unexpected failure in a worker becomes words on screen, never a traceback."""
+        from textual.worker import WorkerState
+
+        if event.state is WorkerState.ERROR:
+            from screens.flow import FormPage
+
+            self.log.error(event.worker.error)
+            if isinstance(self.screen, FormPage):
+                self.screen.busy(False)
+            self.notify("Something went wrong. Please try again, or ask at the reception desk.",
+                        title="Sorry", severity="error", timeout=15)
 
     def action_toggle_contrast(self) -> None:
         self.theme = "portal" if self.theme == "portal-high-contrast" else "portal-high-contrast"

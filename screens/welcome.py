@@ -1,15 +1,31 @@
-"""The kiosk's first screen: whose portal this is, what it is for, and where to get help."""
+"""The kiosk's first screen: whose portal this is, the ways in, and where to get help."""
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Button, Footer, Static
+
+ROUTES = (
+    ("sign-in", "Sign in", "If you have registered already."),
+    ("register-code", "Register with a code from a text message", "If we sent you a text inviting you to register."),
+    ("register-details", "Register with your NHS number", "You will need your NHS number (or hospital number), "
+     "date of birth and postcode."),
+)
 
 
 class WelcomeScreen(Screen[None]):
     """Names the trust and says "Patient Portal"; a patient's way in starts from here."""
+
+    class Chosen(Message):
+        """The patient chose a way in; the app opens it."""
+
+        def __init__(self, route: str) -> None:
+            super().__init__()
+            self.route = route
 
     def __init__(self, trust_name: str, partner_name: str) -> None:
         super().__init__()
@@ -22,13 +38,23 @@ class WelcomeScreen(Screen[None]):
         with Vertical(id="trust-banner"):
             yield Static(self.trust_name, id="trust-name")
             yield Static("Patient Portal", id="portal-name")
-        with Vertical(classes="page"):
+        with VerticalScroll(classes="page"):
             yield Static("Welcome", classes="page-title")
             yield Static(
-                "Use this screen to see your hospital appointments, letters and test results, "
-                "and to choose how you get your letters.",
+                "See your hospital appointments, letters and test results, and choose how you get your letters. "
+                f"Records from our partner, the {self.partner_name}, are shown here too.",
                 classes="lede",
             )
-            yield Static(f"Records from our partner, the {self.partner_name}, are shown here too.", classes="lede")
+            for route, label, hint in ROUTES:
+                yield Button(label, id=route, classes="menu-item")
+                yield Static(hint, classes="menu-hint")
         yield Static("Need help? Please ask at the reception desk.", classes="help-line")
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#sign-in", Button).focus()
+
+    @on(Button.Pressed)
+    def choose(self, event: Button.Pressed) -> None:
+        if event.button.id:
+            self.post_message(self.Chosen(event.button.id))

@@ -1,0 +1,109 @@
+"""The use cases bound to a database, a clock and a password hasher: what screens call (see screens/services.py).
+
+The database side is loaded on first use, so the kiosk paints its welcome screen before SQLAlchemy is imported."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from domain import my_details as details_rules
+from domain import registration, sign_in
+from domain.clock import LONDON
+from domain.identifiers import EmailAddress, NhsNumber, Postcode
+from domain.messaging import SmsMessage
+from domain.my_details import MyDetails
+from domain.patients import LetterPreference
+from domain.ports import Clock
+from domain.registration import Registered
+from domain.session import PatientSession
+from domain.typed import HospitalNumber
+from domain.verification import CodeSent
+from portal_tui.settings import Settings
+from screens.services import Ticket
+
+if TYPE_CHECKING:
+    from portal_tui.bootstrap import Database
+
+
+class PortalServices:
+    """One per app. `on_sms` sees each text queued (the demo phone); screens only ever get a masked mobile."""
+
+    def __init__(self, settings: Settings, clock: Clock, on_sms: Callable[[SmsMessage], None] | None = None) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.on_sms = on_sms
+        self._lock = threading.Lock()
+        self._database: Database | None = None
+        self._hasher: Any = None
+        self._dummy_hash = ""
+
+    def today(self) -> date:
+        return self.clock.now().astimezone(LONDON).date()
+
+    # --- registration -------------------------------------------------------------------------------
+
+    def register_with_invitation(self, code: str, date_of_birth: date) -> Ticket:
+        return self._sent(registration.start_with_invitation(self._uow(), self.clock, code, date_of_birth))
+
+    def register_with_details(self, identifier: NhsNumber | HospitalNumber, date_of_birth: date,
+                              postcode: Postcode) -> Ticket:
+        return self._sent(registration.start_with_details(self._uow(), self.clock, identifier, date_of_birth, postcode))
+
+    def resend_registration_code(self, ticket: str) -> Ticket:
+        return self._sent(registration.send_new_code(self._uow(), self.clock, ticket))
+
+    def verify_registration(self, ticket: str, code: str) -> None:
+        registration.verify_mobile(self._uow(), self.clock, ticket, code)
+
+    def complete_registration(self, ticket: str, email: EmailAddress, password: str,
+                              preference: LetterPreference) -> Registered:
+        return registration.complete(self._uow(), self.clock, self._password_hasher(), ticket, email, password,
+                                     preference)
+
+    # --- sign in --------------------------------------------------------------------------------------
+
+    def sign_in(self, email: EmailAddress, password: str) -> Ticket:
+        hasher = self._password_hasher()
+        return self._sent(sign_in.begin(self._uow(), self.clock, hasher, email, password, self._dummy_hash))
+
+    def resend_sign_in_code(self, ticket: str) -> Ticket:
+        return self._sent(sign_in.resend(self._uow(), self.clock, ticket))
+
+    def finish_sign_in(self, ticket: str, code: str) -> PatientSession:
+        return sign_in.finish(self._uow(), self.clock, ticket, code)
+
+    # --- my details -----------------------------------------------------------------------------------
+
+    def my_details(self, session: PatientSession) -> MyDetails:
+        return details_rules.my_details(self._uow(read_only=True), self.clock, session)
+
+    def change_letter_preference(self, session: PatientSession, preference: LetterPreference) -> None:
+        details_rules.change_letter_preference(self._uow(), self.clock, session, preference)
+
+    # --- wiring ---------------------------------------------------------------------------------------
+
+    def _sent(self, sent: CodeSent) -> Ticket:
+        if self.on_sms is not None:
+            self.on_sms(sent.sms)
+        return Ticket(sent.ticket, sent.masked_mobile)
+
+    def _uow(self, *, read_only: bool = False):  # type: ignore[no-untyped-def]
+        with self._lock:
+            if self._database is None:
+                from portal_tui.bootstrap import Database
+
+                self._database = Database(self.settings)
+        return self._database.unit_of_work(read_only=read_only)
+
+    def _password_hasher(self):  # type: ignore[no-untyped-def]
+        with self._lock:
+            if self._hasher is None:
+                from data.passwords import Argon2Hasher
+
+                self._hasher = Argon2Hasher()
+                # Unknown emails are checked against this, so they cost the same time as a wrong password.
+                self._dummy_hash = self._hasher.hash("no account has this password")
+        return self._hasher

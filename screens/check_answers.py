@@ -1,0 +1,102 @@
+"""Check your answers before registering: every answer on one page, each with a way to change it."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, Static
+
+from domain.errors import DomainError
+from domain.identifiers import EmailAddress
+from domain.patients import LetterPreference
+from domain.registration import Registered
+from screens.account import AccountScreen, LetterChoiceScreen
+from screens.flow import FlowDone, FormPage, RegistrationDraft
+from screens.services import PortalServices
+
+_LETTERS = {LetterPreference.PAPERLESS: "Paperless (read them in the portal)",
+            LetterPreference.PAPER: "Paper (posted to you, and in the portal)"}
+
+
+class CheckAnswersScreen(FormPage):
+    """Nothing is saved until Register is pressed."""
+
+    TITLE_TEXT = "Check your answers"
+    LEDE = "Nothing is saved until you press Register."
+    CONTINUE = "Register"
+
+    def __init__(self, services: PortalServices, draft: RegistrationDraft) -> None:
+        super().__init__(services)
+        self.draft = draft
+        """The answers to check."""
+
+    def compose_fields(self) -> ComposeResult:
+        yield self._row("Mobile number for security codes", self.draft.masked_mobile, None)
+        yield self._row("Email address", self.draft.email, "change-email")
+        yield self._row("Password", "•" * 8, "change-password")
+        yield self._row("Letters", _LETTERS.get(self.draft.preference, ""), "change-letters")  # type: ignore[arg-type]
+
+    def _row(self, label: str, value: str, change: str | None) -> Horizontal:
+        parts: list = [Static(label, classes="answer-label"), Static(value, classes="answer-value",
+                                                                     id=f"{change}-value" if change else None)]
+        if change:
+            parts.append(Button("Change", id=change, classes="answer-change"))
+        return Horizontal(*parts, classes="answer-row")
+
+    def on_screen_resume(self) -> None:
+        self.query_one("#change-email-value", Static).update(self.draft.email)
+        self.query_one("#change-letters-value", Static).update(_LETTERS[self.draft.preference])  # type: ignore[index]
+
+    @on(Button.Pressed, "#change-email")
+    @on(Button.Pressed, "#change-password")
+    def change_account(self) -> None:
+        self.app.push_screen(AccountScreen(self.services, self.draft, changing=True))
+
+    @on(Button.Pressed, "#change-letters")
+    def change_letters(self) -> None:
+        self.app.push_screen(LetterChoiceScreen(self.services, self.draft, changing=True))
+
+    def on_continue(self) -> None:
+        self.busy(True)
+        self.register()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def register(self) -> None:
+        draft = self.draft
+        assert draft.preference is not None
+        try:
+            done = self.services.complete_registration(draft.ticket, EmailAddress(draft.email), draft.password,
+                                                       draft.preference)
+        except DomainError as error:
+            self.failed(error)
+            return
+        draft.password = ""
+        self.app.call_from_thread(self.post_message, FlowDone(RegisteredScreen(self.services, done)))
+
+
+class RegisteredScreen(FormPage):
+    """The confirmation: registered, which email to sign in with, and how letters will come."""
+
+    TITLE_TEXT = "You are registered"
+    CONTINUE = "Sign in now"
+
+    def __init__(self, services: PortalServices, done: Registered) -> None:
+        super().__init__(services)
+        self.done = done
+        """What was registered."""
+
+    def compose_fields(self) -> ComposeResult:
+        yield Static(f"Thank you, {self.done.given_name}. You can now sign in to the patient portal with "
+                     f"{self.done.email} and your password.", classes="lede")
+        yield Static(f"Letters: {_LETTERS[self.done.letter_preference]}.", classes="lede")
+        yield Static("We will send a security code to your mobile each time you sign in.", classes="lede")
+
+    def on_mount(self) -> None:
+        self.query_one("#back", Button).label = "Finish"
+        self.query_one("#continue", Button).focus()
+
+    def on_continue(self) -> None:
+        from screens.sign_in import SignInScreen
+
+        self.post_message(FlowDone(SignInScreen(self.services)))

@@ -1,0 +1,106 @@
+"""What the registration and sign-in pages share: the answers so far, and a page of fields that calls a use case."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Static
+
+from domain.errors import DomainError
+from domain.patients import LetterPreference
+from screens.services import PortalServices
+from screens.widgets import ErrorSummary, Field
+
+
+@dataclass
+class RegistrationDraft:
+    """The answers a patient has given so far. It lives only in these screens, and dies with them."""
+
+    ticket: str = ""
+    masked_mobile: str = ""
+    email: str = ""
+    password: str = ""
+    preference: LetterPreference | None = None
+
+
+class FlowDone(Message):
+    """A flow has finished: drop its pages, then show `then` (if any) over the welcome screen."""
+
+    def __init__(self, then: Screen[None] | None = None) -> None:
+        super().__init__()
+        self.then = then
+
+
+class FormPage(Screen[None]):
+    """A page with a title, some fields, Continue and Back. Subclasses say what Continue does."""
+
+    BINDINGS = [Binding("escape", "back", "Back", key_display="Esc")]
+
+    TITLE_TEXT = ""
+    LEDE = ""
+    CONTINUE = "Continue"
+
+    def __init__(self, services: PortalServices) -> None:
+        super().__init__()
+        self.services = services
+        """The portal's use cases."""
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="page"):
+            yield Static(self.TITLE_TEXT, classes="page-title")
+            yield ErrorSummary(id="summary")
+            if self.LEDE:
+                yield Static(self.LEDE, classes="lede")
+            yield from self.compose_fields()
+            with Horizontal(classes="page-buttons"):
+                yield Button(self.CONTINUE, id="continue", variant="primary")
+                yield Button("Back", id="back")
+        yield Footer()
+
+    def compose_fields(self) -> ComposeResult:
+        """The questions on this page."""
+        yield from ()
+
+    def on_mount(self) -> None:
+        first = self.query(Input).first() if self.query(Input) else None
+        if first is not None:
+            first.focus()
+
+    @on(Button.Pressed, "#continue")
+    @on(Input.Submitted)
+    def submit(self) -> None:
+        self.query_one(ErrorSummary).hide()
+        for field in self.query(Field):
+            field.clear_error()
+        self.on_continue()
+
+    @on(Button.Pressed, "#back")
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def on_continue(self) -> None:
+        """Check the answers on screen, then call the use case (in a worker)."""
+
+    def show_problem(self, message: str) -> None:
+        """A problem with the whole page, at its top; Continue can be pressed again."""
+        self.query_one(ErrorSummary).show(message)
+        self.busy(False)
+
+    def busy(self, waiting: bool) -> None:
+        """While a use case runs, Continue says so and cannot be pressed twice."""
+        button = self.query_one("#continue", Button)
+        button.disabled = waiting
+        button.label = "Please wait…" if waiting else self.CONTINUE
+
+    def field(self, name: str) -> Field:
+        return self.query_one(f"#{name}", Field)
+
+    def failed(self, error: DomainError) -> None:
+        """From a worker thread: show the rule's own words."""
+        self.app.call_from_thread(self.show_problem, str(error))

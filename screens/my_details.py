@@ -1,0 +1,96 @@
+"""My Details: the contact details the hospital holds, and paper or paperless letters."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Static
+
+from domain.errors import DomainError
+from domain.my_details import MyDetails
+from domain.patients import LetterPreference
+from domain.session import PatientSession
+from screens.confirm import ConfirmScreen
+from screens.services import PortalServices
+from screens.widgets import PatientBanner
+
+_LETTERS = {LetterPreference.PAPERLESS: "Paperless: you read your letters in the portal. We do not post them.",
+            LetterPreference.PAPER: "Paper: we post your letters to you. You can read them in the portal too."}
+
+
+class MyDetailsScreen(Screen[None]):
+    """Contact details held (mobile masked) and the letter preference, with a confirmed way to switch."""
+
+    BINDINGS = [Binding("escape", "back", "Back", key_display="Esc")]
+
+    def __init__(self, services: PortalServices, session: PatientSession, details: MyDetails) -> None:
+        super().__init__()
+        self.services = services
+        """The portal's use cases."""
+        self.session = session
+        """Who is signed in."""
+        self.details = details
+        """What the hospital holds, as last loaded."""
+
+    def compose(self) -> ComposeResult:
+        d = self.details
+        yield PatientBanner(d.full_name, d.nhs_number, d.masked_nhs_number)
+        with VerticalScroll(classes="page"):
+            yield Static("My Details", classes="page-title")
+            yield self._row("Mobile number", d.masked_mobile or "None on record")
+            yield self._row("Email address", d.email or "None on record")
+            yield self._row("Postcode", d.postcode)
+            yield Static("To change these, call or visit the Appointments team.", classes="lede")
+            yield Static("Letters", classes="section-title")
+            yield Static(_LETTERS[d.letter_preference], id="letters", classes="lede")
+            yield Button(self._switch_label(), id="switch-letters", variant="primary")
+            yield Button("Back", id="back")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#switch-letters", Button).focus()
+
+    @on(Button.Pressed, "#switch-letters")
+    @work
+    async def switch_letters(self) -> None:
+        wanted = self._other()
+        what = ("We will stop posting your letters. You will read them here in the portal."
+                if wanted is LetterPreference.PAPERLESS else "We will post your letters to you. You can still "
+                "read them here in the portal.")
+        if await self.app.push_screen_wait(ConfirmScreen(f"Change to {wanted.value} letters?", what,
+                                                         f"Yes, change to {wanted.value}")):
+            self.save(wanted)
+
+    @on(Button.Pressed, "#back")
+    def action_back(self) -> None:
+        self.dismiss()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def save(self, wanted: LetterPreference) -> None:
+        try:
+            self.services.change_letter_preference(self.session, wanted)
+            details = self.services.my_details(self.session)
+        except DomainError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        self.app.call_from_thread(self.saved, details)
+
+    def saved(self, details: MyDetails) -> None:
+        self.details = details
+        self.query_one("#letters", Static).update(_LETTERS[details.letter_preference])
+        self.query_one("#switch-letters", Button).label = self._switch_label()
+        self.notify(f"Your letters are now {details.letter_preference.value}.", title="Saved")
+
+    def _other(self) -> LetterPreference:
+        paper = self.details.letter_preference is LetterPreference.PAPER
+        return LetterPreference.PAPERLESS if paper else LetterPreference.PAPER
+
+    def _switch_label(self) -> str:
+        return f"Change to {self._other().value} letters"
+
+    def _row(self, label: str, value: str) -> Horizontal:
+        return Horizontal(Static(label, classes="answer-label"), Static(value, classes="answer-value"),
+                          classes="answer-row")

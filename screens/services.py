@@ -1,0 +1,52 @@
+"""What screens ask of the portal. The composition root supplies it; screens never see a database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
+
+from domain.identifiers import EmailAddress, NhsNumber, Postcode
+from domain.my_details import MyDetails
+from domain.patients import LetterPreference
+from domain.registration import Registered
+from domain.session import PatientSession
+from domain.typed import HospitalNumber
+
+
+@dataclass(frozen=True, slots=True)
+class Ticket:
+    """A registration or sign-in waiting for its code: an opaque id, and where the code went (masked)."""
+
+    id: str
+    masked_mobile: str
+
+
+class PortalServices(Protocol):
+    """Use cases, bound to the database and clock. Every method may block: call it from a thread worker."""
+
+    def today(self) -> date:
+        """Today in the hospital's time zone (for dates of birth typed on screen)."""
+        ...
+
+    def register_with_invitation(self, code: str, date_of_birth: date) -> Ticket: ...
+
+    def register_with_details(self, identifier: NhsNumber | HospitalNumber, date_of_birth: date,
+                              postcode: Postcode) -> Ticket: ...
+
+    def resend_registration_code(self, ticket: str) -> Ticket: ...
+
+    def verify_registration(self, ticket: str, code: str) -> None: ...
+
+    def complete_registration(self, ticket: str, email: EmailAddress, password: str,
+                              preference: LetterPreference) -> Registered: ...
+
+    def sign_in(self, email: EmailAddress, password: str) -> Ticket: ...
+
+    def resend_sign_in_code(self, ticket: str) -> Ticket: ...
+
+    def finish_sign_in(self, ticket: str, code: str) -> PatientSession: ...
+
+    def my_details(self, session: PatientSession) -> MyDetails: ...
+
+    def change_letter_preference(self, session: PatientSession, preference: LetterPreference) -> None: ...

@@ -1,0 +1,65 @@
+"""The end of a kiosk session: the warning before it, and the page after it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Static
+
+
+class IdleWarningScreen(ModalScreen[None]):
+    """'Are you still there?' with the seconds left; any key or the button carries on."""
+
+    def __init__(self, seconds_left: Callable[[], int]) -> None:
+        super().__init__()
+        self.seconds_left = seconds_left
+        """Reads the app's clock: how long until the session ends."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="idle-dialog", classes="dialog"):
+            yield Static("Are you still there?", classes="page-title")
+            yield Static(self._text(), id="idle-countdown", classes="lede")
+            yield Button("I am still here", id="stay", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#stay", Button).focus()
+        self.set_interval(1.0, self.tick)
+
+    def tick(self) -> None:
+        self.query_one("#idle-countdown", Static).update(self._text())
+
+    @on(Button.Pressed, "#stay")
+    def stay(self) -> None:
+        self.dismiss()
+
+    def _text(self) -> str:
+        return (f"For your privacy, this screen will close in {max(0, self.seconds_left())} seconds "
+                "and anything on it will be cleared.")
+
+
+class SessionEndedScreen(Screen[None]):
+    """Shows nothing of the patient; goes back to the welcome screen on a key press or by itself."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+        """Why: timed out, signed out, or too long."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="page"):
+            yield Static("Your session has ended", classes="page-title")
+            yield Static(self.reason, classes="lede")
+            yield Static("For your privacy, nothing you looked at is left on this screen.", classes="lede")
+            yield Button("Back to the start", id="done", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#done", Button).focus()
+        self.set_timer(10, self.dismiss)
+
+    @on(Button.Pressed, "#done")
+    def done(self) -> None:
+        self.dismiss()
