@@ -74,8 +74,8 @@ class SqlCodeRepository:
 
     def current(self, patient_id: int, purpose: CodePurpose) -> OneTimeCode | None:
         row = self._session.scalar(select(OneTimeCodeRow).where(
-            OneTimeCodeRow.patient_id == patient_id, OneTimeCodeRow.purpose == purpose.value)
-            .order_by(OneTimeCodeRow.created_at.desc(), OneTimeCodeRow.id).limit(1))
+            OneTimeCodeRow.patient_id == patient_id, OneTimeCodeRow.purpose == purpose.value,
+            OneTimeCodeRow.superseded.is_(False)).order_by(OneTimeCodeRow.created_at.desc()).limit(1))
         return _code(row) if row else None
 
     def add(self, code: OneTimeCode) -> None:

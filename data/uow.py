@@ -71,9 +71,10 @@ class SqlUnitOfWork:
 
 
 def session_factory(engine: Engine, *, read_only: bool = False) -> sessionmaker[Session]:
-    """Sessions that do not expire on commit (domain objects are built before commit anyway)."""
+    """Sessions that do not expire on commit (domain objects are built before commit anyway), and do not
+    autoflush: a unique rule then refuses at commit, where it becomes a Conflict, not at some later read."""
     bind = engine.execution_options(**{READ_ONLY: True}) if read_only else engine
-    return sessionmaker(bind=bind, expire_on_commit=False)
+    return sessionmaker(bind=bind, expire_on_commit=False, autoflush=False)
 
 
 def _constraint_name(error: IntegrityError) -> str:

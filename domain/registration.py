@@ -122,6 +122,8 @@ def complete(uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, ticket: str,
             raise Refused("An account already uses this email address. Use a different one, or sign in.")
         if uow.accounts.for_patient(challenge.patient_id) is not None:
             raise Refused("You are already registered. Sign in with your email address and password.")
+        patient = uow.patients.get(challenge.patient_id)
+        assert patient is not None
         now = clock.now()
         uow.accounts.add(PatientAccount(challenge.patient_id, EmailAddress(email.normalized.lower()),
                                         hasher.hash(password), registered_at=now))
@@ -131,8 +133,6 @@ def complete(uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, ticket: str,
         uow.challenges.save(replace(challenge, completed_at=now))
         uow.audit.record(kiosk_audit(clock, "register", Outcome.SUCCESS, challenge.patient_id,
                                      f"route {challenge.route}; letters {preference}"))
-        patient = uow.patients.get(challenge.patient_id)
-        assert patient is not None
         try:
             uow.commit()
         except Conflict:
