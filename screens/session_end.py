@@ -14,6 +14,8 @@ from textual.widgets import Button, Static
 class IdleWarningScreen(ModalScreen[None]):
     """'Are you still there?' with the seconds left; any key or the button carries on."""
 
+    AUTO_FOCUS = "#stay"
+
     def __init__(self, seconds_left: Callable[[], int]) -> None:
         super().__init__()
         self.seconds_left = seconds_left
@@ -26,11 +28,11 @@ class IdleWarningScreen(ModalScreen[None]):
             yield Button("I am still here", id="stay", variant="primary")
 
     def on_mount(self) -> None:
-        self.query_one("#stay", Button).focus()
         self.set_interval(1.0, self.tick)
 
     def tick(self) -> None:
-        self.query_one("#idle-countdown", Static).update(self._text())
+        for countdown in self.query("#idle-countdown").results(Static):
+            countdown.update(self._text())
 
     @on(Button.Pressed, "#stay")
     def stay(self) -> None:
@@ -43,6 +45,8 @@ class IdleWarningScreen(ModalScreen[None]):
 
 class SessionEndedScreen(Screen[None]):
     """Shows nothing of the patient; goes back to the welcome screen on a key press or by itself."""
+
+    AUTO_FOCUS = "#done"
 
     def __init__(self, reason: str) -> None:
         super().__init__()
@@ -57,9 +61,12 @@ class SessionEndedScreen(Screen[None]):
             yield Button("Back to the start", id="done", variant="primary")
 
     def on_mount(self) -> None:
-        self.query_one("#done", Button).focus()
-        self.set_timer(10, self.dismiss)
+        self.set_timer(10, self.back_to_start)
+
+    def back_to_start(self) -> None:
+        if self.is_current:
+            self.dismiss()
 
     @on(Button.Pressed, "#done")
     def done(self) -> None:
-        self.dismiss()
+        self.back_to_start()

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from data.migrations import HEAD
+
 PORTAL = str(Path(sys.executable).with_name("portal-tui"))
 
 
@@ -48,12 +50,13 @@ def test_an_unreachable_postgres_server() -> None:
 def test_db_upgrade_then_demo_load_twice(tmp_path: Path) -> None:
     env = {"PORTAL_DATABASE_URL": f"sqlite:///{tmp_path}/p.db"}
     upgrade = run("db", "upgrade", env=env)
-    assert upgrade.returncode == 0 and "at revision 0001" in upgrade.stdout
+    assert upgrade.returncode == 0 and f"at revision {HEAD}" in upgrade.stdout
     first = run("demo", "load", "--today", "2026-11-24", env=env)
     assert first.returncode == 0, first.stderr
     assert "Loaded the demo hospital for 2026-11-24" in first.stdout and "kiosk-demo-2026" in first.stdout
     again = run("demo", "load", env=env)
     assert "already loaded" in again.stdout and "margaret.thompson@example.com" in again.stdout
+    assert "DEMO-GR4C  Grace Osei" in again.stdout
     assert "up to date" in run("db", "current", env=env).stdout
 
 

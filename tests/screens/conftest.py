@@ -7,17 +7,9 @@ from textual.widgets import Input
 
 from domain.clock import FixedClock
 from portal_tui.app import KioskApp
-from portal_tui.settings import Settings
 from tests.conftest import FIXED_NOW
 
-TEST_PIN = "2468"
-
-
-def kiosk_settings(**overrides: object) -> Settings:
-    values: dict[str, object] = dict(database_url="sqlite:////nonexistent/unused.db", kiosk_pin=TEST_PIN,
-                                     demo=True, allow_drama_numbers=True)
-    values.update(overrides)
-    return Settings(**values)  # type: ignore[arg-type]
+from tests.screens.flows import TEST_PIN, demo_db, demo_template, kiosk_on, kiosk_settings  # noqa: F401
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.screen import Screen
 from textual.widgets import Static
 
+from screens.session_end import IdleWarningScreen, SessionEndedScreen
 from screens.staff_pin import StaffPinScreen
 from screens.welcome import WelcomeScreen
 from tests.screens.conftest import TEST_PIN
@@ -71,15 +72,22 @@ async def test_an_idle_kiosk_returns_to_welcome_and_drops_what_was_open(make_kio
         app.check_inactivity()
         assert app.screen is patient_page
         await pilot.press("x")  # a key press counts as someone there
-        app.clock.advance(119)
+        await pilot.pause()
+        app.clock.advance(89)
         app.check_inactivity()
         assert app.screen is patient_page
+        app.clock.advance(30)
+        app.check_inactivity()
+        await pilot.pause()
+        assert isinstance(app.screen, IdleWarningScreen)
         app.clock.advance(2)
         app.check_inactivity()
         await pilot.pause()
-        assert isinstance(app.screen, WelcomeScreen)
-        assert len(app.screen_stack) == 1
+        assert isinstance(app.screen, SessionEndedScreen)
         assert not patient_page.is_attached
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, WelcomeScreen) and len(app.screen_stack) == 1
 
 
 async def test_f2_switches_to_high_contrast_and_back(make_kiosk) -> None:  # type: ignore[no-untyped-def]
