@@ -32,7 +32,8 @@ class Settings:
     theme: str = "portal"
     """'portal' or 'portal-high-contrast'."""
     kiosk_idle_seconds: int = 120
-    """A kiosk left this long without a key press returns to the welcome screen."""
+    """A kiosk left this long without a key press returns to the welcome screen (at least 30: the warning
+    before it gives 20 seconds to carry on)."""
     trust_name: str = DEFAULT_TRUST_NAME
     """The trust named on the welcome screen."""
 
@@ -159,7 +160,7 @@ def _build(values: dict[str, Any], env: Mapping[str, str]) -> Settings:
         demo=_boolean(values, "demo"),
         allow_drama_numbers=_boolean(values, "allow_drama_numbers"),
         theme=theme,
-        kiosk_idle_seconds=_whole_number(values, "kiosk_idle_seconds", 120, minimum=10),
+        kiosk_idle_seconds=_whole_number(values, "kiosk_idle_seconds", 120, minimum=30),
         trust_name=str(values.get("trust_name") or DEFAULT_TRUST_NAME),
     )
 

@@ -37,7 +37,6 @@ class AccountScreen(FormPage):
 
     def on_mount(self) -> None:
         self.field("email").input.value = self.draft.email
-        super().on_mount()
 
     def on_continue(self) -> None:
         email: EmailAddress | None = None
@@ -80,8 +79,6 @@ class LetterChoiceScreen(FormPage):
         yield Static("", id="preference-error", classes="error-message")
         yield Static("You can change this at any time in My Details.", classes="lede")
 
-    def on_mount(self) -> None:
-        self.query_one(RadioSet).focus()
 
     def on_continue(self) -> None:
         pressed = self.query_one(RadioSet).pressed_button

@@ -92,9 +92,10 @@ class RegisteredScreen(FormPage):
         yield Static(f"Letters: {_LETTERS[self.done.letter_preference]}.", classes="lede")
         yield Static("We will send a security code to your mobile each time you sign in.", classes="lede")
 
+    AUTO_FOCUS = "#continue"
+
     def on_mount(self) -> None:
         self.query_one("#back", Button).label = "Finish"
-        self.query_one("#continue", Button).focus()
 
     def on_continue(self) -> None:
         from screens.sign_in import SignInScreen

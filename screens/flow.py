@@ -41,6 +41,9 @@ class FormPage(Screen[None]):
     """A page with a title, some fields, Continue and Back. Subclasses say what Continue does."""
 
     BINDINGS = [Binding("escape", "back", "Back", key_display="Esc")]
+    # Focus once, Textual's way, when the page is shown: a second focus from on_mount raced with keys
+    # typed the moment the page appeared, and the next field got them.
+    AUTO_FOCUS = "Input, RadioSet, #continue"
 
     TITLE_TEXT = ""
     LEDE = ""
@@ -66,11 +69,6 @@ class FormPage(Screen[None]):
     def compose_fields(self) -> ComposeResult:
         """The questions on this page."""
         yield from ()
-
-    def on_mount(self) -> None:
-        first = self.query(Input).first() if self.query(Input) else None
-        if first is not None:
-            first.focus()
 
     @on(Button.Pressed, "#continue")
     @on(Input.Submitted)

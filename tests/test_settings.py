@@ -30,7 +30,7 @@ def test_a_file_then_the_environment(tmp_path: Path) -> None:
     ({"PORTAL_DATABASE_URL": "mysql://root:pw@db/x"}, "root:\\*\\*\\*@db"),
     ({"PORTAL_KIOSK_PIN": "12ab"}, "4 to 12 digits"),
     ({"PORTAL_KIOSK_IDLE_SECONDS": "soon"}, "whole number"),
-    ({"PORTAL_KIOSK_IDLE_SECONDS": "3"}, "at least 10"),
+    ({"PORTAL_KIOSK_IDLE_SECONDS": "29"}, "at least 30"),
     ({"PORTAL_DEMO": "perhaps"}, "true or false"),
     ({"PORTAL_THEME": "purple"}, "Unknown theme"),
     ({"PORTAL_CONFIG": "/nonexistent/portal.toml"}, "does not exist"),

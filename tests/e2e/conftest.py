@@ -26,8 +26,14 @@ def demo_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 @pytest.fixture
-def kiosk(demo_env: dict[str, str]) -> Iterator[Terminal]:
-    terminal = Terminal([PORTAL, "kiosk"], demo_env)
+def kiosk_env(request: pytest.FixtureRequest) -> dict[str, str]:
+    """Extra settings for one test's kiosk (parametrize indirectly)."""
+    return getattr(request, "param", {})
+
+
+@pytest.fixture
+def kiosk(demo_env: dict[str, str], kiosk_env: dict[str, str]) -> Iterator[Terminal]:
+    terminal = Terminal([PORTAL, "kiosk"], {**demo_env, **kiosk_env})
     try:
         yield terminal
     finally:

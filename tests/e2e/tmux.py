@@ -30,14 +30,20 @@ class Terminal:
             raise RuntimeError(f"tmux {' '.join(args)}: {result.stderr.strip()}")
         return result.stdout
 
+    # A person's pause between keys. Text and a Tab sent with no gap reach the program in one read, which
+    # Textual rightly takes as a paste (and a paste's Tab is not a key press): people never type that fast.
+    PAUSE = 0.1
+
     def press(self, *keys: str) -> None:
-        """Keys as tmux names them: 'C-c', 'F12', 'Enter', or literal text."""
+        """Keys as tmux names them: 'C-c', 'F12', 'Enter', 'Tab'."""
         for key in keys:
             self._tmux("send-keys", "-t", "e2e", key)
-            time.sleep(0.05)
+            time.sleep(self.PAUSE)
 
     def type(self, text: str) -> None:
+        """Text, as typed into the focused field."""
         self._tmux("send-keys", "-t", "e2e", "-l", text)
+        time.sleep(self.PAUSE)
 
     def screen(self) -> str:
         return self._tmux("capture-pane", "-p", "-t", "e2e")
