@@ -56,7 +56,7 @@ def test_db_upgrade_then_demo_load_twice(tmp_path: Path) -> None:
     assert "Loaded the demo hospital for 2026-11-24" in first.stdout and "kiosk-demo-2026" in first.stdout
     again = run("demo", "load", env=env)
     assert "already loaded" in again.stdout and "margaret.thompson@example.com" in again.stdout
-    assert "DEMO-GR4C  Grace Osei" in again.stdout
+    assert "DEMO-GR4C  Grace Osei           born 25 September 2000" in again.stdout
     assert "up to date" in run("db", "current", env=env).stdout
 
 

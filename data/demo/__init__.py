@@ -40,6 +40,7 @@ class DemoReport:
     appointments: int = 0
     slots: int = 0
     accounts: list[tuple[str, str, str]] = field(default_factory=list)
+    invitations: list[tuple[str, str, str, bool]] = field(default_factory=list)
 
     def __str__(self) -> str:
         head = (f"Loaded the demo hospital for {self.built_for}: {self.patients} patients, "
@@ -49,8 +50,8 @@ class DemoReport:
         lines = [head, "", f"Registered demo patients (password for all: {DEMO_PASSWORD}):"]
         lines += [f"  {name:<28} {email:<44} NHS {nhs}" for name, email, nhs in self.accounts]
         lines += ["", "Invitation codes (register with a code from a text message):"]
-        lines += [f"  {code}  {given} {family}" + ("" if valid else "  (expired)")
-                  for code, given, family, valid in DEMO_INVITATIONS]
+        lines += [f"  {code}  {name:<20} born {born}" + ("" if valid else "  (expired)")
+                  for code, name, born, valid in self.invitations]
         return "\n".join(lines)
 
 
@@ -99,4 +100,11 @@ def _report(session: Session, *, loaded: bool, built_for: str) -> DemoReport:
     ).all()
     accounts = [(f"{given} {family}", email, NhsNumber(nhs).formatted if nhs else "-")
                 for given, family, email, nhs in rows]
-    return DemoReport(loaded, built_for, count(PatientRow), count(AppointmentRow), count(SlotRow), accounts)
+    invitations = []
+    for code, given, family, valid in DEMO_INVITATIONS:
+        born = session.scalar(select(PatientRow.date_of_birth).where(PatientRow.given_name == given,
+                                                                     PatientRow.family_name == family))
+        if born is not None:
+            invitations.append((code, f"{given} {family}", f"{born.day} {born:%B %Y}", valid))
+    return DemoReport(loaded, built_for, count(PatientRow), count(AppointmentRow), count(SlotRow), accounts,
+                      invitations)
