@@ -79,17 +79,6 @@ def start_with_details(uow: UnitOfWork, clock: Clock, identifier: NhsNumber | Ho
         return _matched(uow, clock, patient, RegistrationRoute.DETAILS, None)
 
 
-def send_new_code(uow: UnitOfWork, clock: Clock, ticket: str) -> CodeSent:
-    """Another code to the same mobile; the wrong tries so far still count."""
-    with uow:
-        challenge = open_challenge(uow, clock, ticket)
-        patient = uow.patients.get(challenge.patient_id)
-        assert patient is not None
-        sent = send_code(uow, clock, challenge, patient)
-        uow.commit()
-        return sent
-
-
 def verify_mobile(uow: UnitOfWork, clock: Clock, ticket: str, typed: str) -> None:
     """Check the code sent for a registration."""
     with uow:

@@ -72,17 +72,6 @@ def finish(uow: UnitOfWork, clock: Clock, ticket: str, typed: str) -> PatientSes
         return PatientSession(patient_id=challenge.patient_id, started_at=now)
 
 
-def resend(uow: UnitOfWork, clock: Clock, ticket: str) -> CodeSent:
-    """Another sign-in code, within the same limits as registration."""
-    with uow:
-        challenge = open_challenge(uow, clock, ticket)
-        patient = uow.patients.get(challenge.patient_id)
-        assert patient is not None
-        sent = send_code(uow, clock, challenge, patient)
-        uow.commit()
-        return sent
-
-
 def _failed(uow: UnitOfWork, clock: Clock, account: PatientAccount) -> None:
     failures = account.failed_sign_ins + 1
     locked = failures >= MAX_FAILED_SIGN_INS

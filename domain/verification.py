@@ -87,3 +87,14 @@ def open_challenge(uow: UnitOfWork, clock: Clock, ticket: str) -> Challenge:
     if challenge is None or not challenge.open_at(clock.now()):
         raise Refused("This has taken too long, so we have stopped it to keep your details safe. Please start again.")
     return challenge
+
+
+def resend(uow: UnitOfWork, clock: Clock, ticket: str) -> CodeSent:
+    """Another code to the same mobile, for registration or sign-in alike; wrong tries so far still count."""
+    with uow:
+        challenge = open_challenge(uow, clock, ticket)
+        patient = uow.patients.get(challenge.patient_id)
+        assert patient is not None
+        sent = send_code(uow, clock, challenge, patient)
+        uow.commit()
+        return sent

@@ -10,7 +10,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from domain import my_details as details_rules
-from domain import registration, sign_in
+from domain import registration, sign_in, verification
 from domain.clock import LONDON
 from domain.identifiers import EmailAddress, NhsNumber, Postcode
 from domain.messaging import SmsMessage
@@ -53,7 +53,7 @@ class PortalServices:
         return self._sent(registration.start_with_details(self._uow(), self.clock, identifier, date_of_birth, postcode))
 
     def resend_registration_code(self, ticket: str) -> Ticket:
-        return self._sent(registration.send_new_code(self._uow(), self.clock, ticket))
+        return self._sent(verification.resend(self._uow(), self.clock, ticket))
 
     def verify_registration(self, ticket: str, code: str) -> None:
         registration.verify_mobile(self._uow(), self.clock, ticket, code)
@@ -70,7 +70,7 @@ class PortalServices:
         return self._sent(sign_in.begin(self._uow(), self.clock, hasher, email, password, self._dummy_hash))
 
     def resend_sign_in_code(self, ticket: str) -> Ticket:
-        return self._sent(sign_in.resend(self._uow(), self.clock, ticket))
+        return self._sent(verification.resend(self._uow(), self.clock, ticket))
 
     def finish_sign_in(self, ticket: str, code: str) -> PatientSession:
         return sign_in.finish(self._uow(), self.clock, ticket, code)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.widgets import RadioButton, RadioSet, Static
 
-from domain.errors import InvalidValue
 from domain.identifiers import EmailAddress
 from domain.passwords import password_problem
 from domain.patients import LetterPreference
@@ -39,11 +38,7 @@ class AccountScreen(FormPage):
         self.field("email").input.value = self.draft.email
 
     def on_continue(self) -> None:
-        email: EmailAddress | None = None
-        try:
-            email = EmailAddress.parse(self.field("email").value)
-        except InvalidValue as error:
-            self.field("email").show_error(str(error))
+        email = self.parsed("email", EmailAddress.parse)
         password = self.field("password").value
         problem = password_problem(password, email.normalized if email else None)
         if problem:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,10 +14,13 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static
 
-from domain.errors import DomainError
+from domain.errors import DomainError, InvalidValue
 from domain.patients import LetterPreference
 from screens.services import PortalServices
 from screens.widgets import ErrorSummary, Field
+
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -98,6 +103,14 @@ class FormPage(Screen[None]):
 
     def field(self, name: str) -> Field:
         return self.query_one(f"#{name}", Field)
+
+    def parsed(self, name: str, parse: Callable[[str], T]) -> T | None:
+        """The field's value parsed by a domain rule, or None with the rule's words beside the field."""
+        try:
+            return parse(self.field(name).value)
+        except InvalidValue as error:
+            self.field(name).show_error(str(error))
+            return None
 
     def failed(self, error: DomainError) -> None:
         """From a worker thread: show the rule's own words."""

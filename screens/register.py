@@ -8,7 +8,7 @@ from textual import work
 from textual.app import ComposeResult
 
 from domain.codes import normalise_invitation
-from domain.errors import DomainError, InvalidValue
+from domain.errors import DomainError
 from domain.identifiers import NhsNumber, Postcode
 from domain.typed import HospitalNumber, parse_date_of_birth, parse_patient_identifier
 from screens.flow import FormPage, RegistrationDraft
@@ -21,11 +21,7 @@ class RegisterStart(FormPage):
     """Both routes share what happens after a match: the code goes to the mobile on the record."""
 
     def date_of_birth(self) -> date | None:
-        try:
-            return parse_date_of_birth(self.field("dob").value, self.services.today())
-        except InvalidValue as error:
-            self.field("dob").show_error(str(error))
-            return None
+        return self.parsed("dob", lambda text: parse_date_of_birth(text, self.services.today()))
 
     def matched(self, ticket: Ticket) -> None:
         self.busy(False)
@@ -76,17 +72,9 @@ class RegisterWithDetailsScreen(RegisterStart):
         yield Field("Postcode", hint="For example, WD18 0HB", id="postcode", max_length=10)
 
     def on_continue(self) -> None:
-        identifier: NhsNumber | HospitalNumber | None = None
-        postcode: Postcode | None = None
-        try:
-            identifier = parse_patient_identifier(self.field("identifier").value)
-        except InvalidValue as error:
-            self.field("identifier").show_error(str(error))
+        identifier = self.parsed("identifier", parse_patient_identifier)
         born = self.date_of_birth()
-        try:
-            postcode = Postcode.parse(self.field("postcode").value)
-        except InvalidValue as error:
-            self.field("postcode").show_error(str(error))
+        postcode = self.parsed("postcode", Postcode.parse)
         if identifier and born and postcode:
             self.busy(True)
             self.match(identifier, born, postcode)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import work
 from textual.app import ComposeResult
 
-from domain.errors import DomainError, InvalidValue
+from domain.errors import DomainError
 from domain.identifiers import EmailAddress
 from screens.flow import FormPage
 from screens.services import Ticket
@@ -24,11 +24,7 @@ class SignInScreen(FormPage):
         yield Field("Password", id="password", password=True, max_length=128)
 
     def on_continue(self) -> None:
-        email: EmailAddress | None = None
-        try:
-            email = EmailAddress.parse(self.field("email").value)
-        except InvalidValue as error:
-            self.field("email").show_error(str(error))
+        email = self.parsed("email", EmailAddress.parse)
         password = self.field("password").value
         if not password:
             self.field("password").show_error("Enter your password.")

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data.models import AuditEventRow, InvitationRow, OneTimeCodeRow, PatientAccountRow, PatientRow, SmsMessageRow
-from domain import registration
+from domain import registration, verification
 from domain.errors import Refused
 from domain.identifiers import EmailAddress, NhsNumber, Postcode
 from domain.patients import LetterPreference
@@ -102,12 +102,12 @@ def test_wrong_codes_then_dead_and_a_new_code_does_not_reset_them(uow, clock, de
     for left in (4, 3):
         with pytest.raises(Refused, match=f"You have {left} tries left"):
             registration.verify_mobile(uow(), clock, sent.ticket, "000000")
-    again = registration.send_new_code(uow(), clock, sent.ticket)
+    again = verification.resend(uow(), clock, sent.ticket)
     for message in ("2 tries left", "1 try left", "can no longer be used"):
         with pytest.raises(Refused, match=message):
             registration.verify_mobile(uow(), clock, again.ticket, "000000")
     with pytest.raises(Refused, match="entered wrongly too many times"):
-        registration.send_new_code(uow(), clock, sent.ticket)
+        verification.resend(uow(), clock, sent.ticket)
     with pytest.raises(Refused, match="can no longer be used"):
         registration.verify_mobile(uow(), clock, sent.ticket, last_code(demo_engine, mei.mobile))
 
@@ -115,13 +115,13 @@ def test_wrong_codes_then_dead_and_a_new_code_does_not_reset_them(uow, clock, de
 def test_three_codes_per_fifteen_minutes_and_codes_expire(uow, clock, demo_engine) -> None:  # type: ignore[no-untyped-def]
     tomas = patient(demo_engine, "Tomás", "Silva")
     sent = registration.start_with_invitation(uow(), clock, "DEMO-T9MS", tomas.date_of_birth)
-    registration.send_new_code(uow(), clock, sent.ticket)
-    registration.send_new_code(uow(), clock, sent.ticket)
+    verification.resend(uow(), clock, sent.ticket)
+    verification.resend(uow(), clock, sent.ticket)
     with pytest.raises(Refused, match="3 codes in the last 15 minutes"):
-        registration.send_new_code(uow(), clock, sent.ticket)
+        verification.resend(uow(), clock, sent.ticket)
     assert len(texts_to(demo_engine, tomas.mobile)) == 3
     clock.advance(15 * 60 + 1)
-    registration.send_new_code(uow(), clock, sent.ticket)
+    verification.resend(uow(), clock, sent.ticket)
     code = last_code(demo_engine, tomas.mobile)
     clock.advance(10 * 60)
     with pytest.raises(Refused, match="expired"):

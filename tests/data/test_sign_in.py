@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from data.demo import DEMO_PASSWORD
 from data.models import OneTimeCodeRow, PatientAccountRow
-from domain import registration, sign_in, use_cases
+from domain import registration, sign_in, use_cases, verification
 from domain.errors import AccessDenied, Refused
 from domain.identifiers import EmailAddress
 from domain.my_details import change_letter_preference, my_details
@@ -77,7 +77,7 @@ def test_racing_kiosks_never_send_more_than_three_codes(uow, clock, demo_engine)
     def ask() -> None:
         start.wait()
         try:
-            registration.send_new_code(uow(), clock, tickets[0])
+            verification.resend(uow(), clock, tickets[0])
             outcomes.append("sent")
         except Refused:
             outcomes.append("refused")
