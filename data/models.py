@@ -298,6 +298,9 @@ class SmsMessageRow(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # While a dispatcher holds a message: its token, and when its claim runs out if it dies.
+    lease_token: Mapped[str | None] = mapped_column(String(32))
+    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class AuditEventRow(Base):

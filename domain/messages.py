@@ -1,11 +1,54 @@
-"""The words of the texts the portal sends (more templates arrive with the SMS issue)."""
+"""The words of every text the portal sends, in the NHS content style: short, plain, nothing clinical."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from domain.clock import LONDON
 from domain.hospital import Trust
+
+SMS_FRAGMENT = 160
+
+
+def sms_when(moment: datetime) -> str:
+    """'Wed 6 Aug, 9.30am' in London time — short enough for one text."""
+    local = moment.astimezone(LONDON)
+    hour = local.hour % 12 or 12
+    suffix = "am" if local.hour < 12 else "pm"
+    time = f"{hour}{suffix}" if local.minute == 0 else f"{hour}.{local.minute:02d}{suffix}"
+    return f"{local:%a} {local.day} {local:%b}, {time}"
+
+
+def _clinic(clinic_name: str | None) -> str:
+    # The specialty is named only where settings mark the clinic as safe: a text can be read by anyone.
+    return f" ({clinic_name})" if clinic_name else ""
 
 
 def one_time_code_sms(code: str, trust: Trust) -> str:
-    """One SMS fragment; says nothing about why the patient is known to the hospital."""
+    """Says nothing about why the patient is known to the hospital."""
     return (f"{code} is your {trust.short_name} patient portal code. It expires in 10 minutes. "
             "Do not share it with anyone, even hospital staff.")
+
+
+def reminder_sms(trust: Trust, starts_at: datetime, site: str, clinic_name: str | None) -> str:
+    return (f"{trust.short_name} reminder: hospital appointment{_clinic(clinic_name)} {sms_when(starts_at)} at "
+            f"{site}. To change it call {trust.appointments_phone}.")
+
+
+def reschedule_confirmation_sms(trust: Trust, starts_at: datetime, site: str, clinic_name: str | None) -> str:
+    return (f"{trust.short_name}: your hospital appointment{_clinic(clinic_name)} is now {sms_when(starts_at)} at "
+            f"{site}. Questions? Call {trust.appointments_phone}.")
+
+
+def cancellation_confirmation_sms(trust: Trust, starts_at: datetime) -> str:
+    return (f"{trust.short_name}: your hospital appointment on {sms_when(starts_at)} is cancelled. "
+            f"See your GP if you need a new referral. Call {trust.appointments_phone} with questions.")
+
+
+def registration_invitation_sms(trust: Trust, code: str, portal_url: str) -> str:
+    return (f"{trust.short_name}: register for the patient portal at {portal_url} or at a hospital kiosk "
+            f"with code {code}.")
+
+
+def problem_reply_sms(trust: Trust, portal_url: str) -> str:
+    return f"{trust.short_name}: we have replied to the problem you reported. Sign in to read it: {portal_url}"

@@ -73,3 +73,21 @@ def describe_database_error(error: BaseException) -> str | None:
     if isinstance(error, SQLAlchemyError):
         return f"The database could not be used: {str(error).splitlines()[0]}"
     return None
+
+
+def make_sender(settings: Settings):  # type: ignore[no-untyped-def]
+    """The configured SMS sender; a Notify sender missing its key or template is one clear line."""
+    from pathlib import Path
+
+    from data.senders import FileSender, NotifySender
+    from domain.sms import SendError
+    from portal_tui.settings import SettingsError
+
+    if settings.sms_sender == "file":
+        return FileSender(Path(settings.sms_file))
+    if not settings.notify_api_key or not settings.notify_template_id:
+        raise SettingsError("sms_sender is notify: set PORTAL_NOTIFY_API_KEY and PORTAL_NOTIFY_TEMPLATE_ID.")
+    try:
+        return NotifySender(settings.notify_api_key, settings.notify_base_url, {}, settings.notify_template_id)
+    except SendError as error:
+        raise SettingsError(error.reason) from None

@@ -17,8 +17,10 @@ cli = typer.Typer(
 )
 db_cli = typer.Typer(no_args_is_help=True, help="Create and migrate the database.")
 demo_cli = typer.Typer(no_args_is_help=True, help="The demo hospital.")
+sms_cli = typer.Typer(no_args_is_help=True, help="Text messages: send the outbox, list what is in it.")
 cli.add_typer(db_cli, name="db")
 cli.add_typer(demo_cli, name="demo")
+cli.add_typer(sms_cli, name="sms")
 
 ConfigOption = typer.Option(None, "--config", help="A settings file (TOML); else PORTAL_CONFIG.", show_default=False)
 
@@ -83,3 +85,33 @@ def _parse_day(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise SettingsError(f"--today must be a date like 2026-11-24 (got {text!r}).") from None
+
+
+@sms_cli.command("dispatch")
+def sms_dispatch(
+    ctx: typer.Context,
+    once: bool = typer.Option(False, "--once", help="Send what is due now, then stop."),
+    poll: float = typer.Option(2.0, help="Seconds to wait when nothing is due."),
+) -> None:
+    """Send the outbox through the configured sender; safe to run on several machines at once."""
+    with one_line_errors():
+        from portal_tui import sms
+
+        settings = _settings(ctx)
+        totals = sms.dispatch(settings, once=once, poll=poll, echo=typer.echo)
+    typer.echo(totals)
+
+
+@sms_cli.command("list")
+def sms_list(
+    ctx: typer.Context,
+    status: str = typer.Option("", help="queued, sending, sent, failed or withdrawn."),
+) -> None:
+    """List texts in the outbox, newest first (failed ones with the reason)."""
+    with one_line_errors():
+        from portal_tui import sms
+
+        settings = _settings(ctx)
+        lines = sms.listing(settings, status)
+    for line in lines:
+        typer.echo(line)

@@ -36,6 +36,18 @@ class Settings:
     before it gives 20 seconds to carry on)."""
     trust_name: str = DEFAULT_TRUST_NAME
     """The trust named on the welcome screen."""
+    sms_sender: str = "file"
+    """'file' (demo and development: texts are appended to sms_file) or 'notify' (GOV.UK Notify)."""
+    sms_file: str = ""
+    """Where the file sender writes texts, one JSON object a line."""
+    notify_api_key: str | None = None
+    """The Notify API key (secret). Required when sms_sender is 'notify'."""
+    notify_base_url: str = "https://api.notifications.service.gov.uk"
+    """Notify's API address."""
+    notify_template_id: str | None = None
+    """The Notify SMS template whose whole content is ((body)). Required when sms_sender is 'notify'."""
+    sms_lease_seconds: int = 120
+    """How long a dispatcher holds a claimed text before another may take it over (well above a send's time)."""
 
     @property
     def is_sqlite(self) -> bool:
@@ -120,8 +132,19 @@ def _default_config_file(env: Mapping[str, str]) -> str | None:
 
 
 def _default_database_url(env: Mapping[str, str]) -> str:
+    return f"sqlite:///{_default_data_file(env, 'portal.db')}"
+
+
+def _default_data_file(env: Mapping[str, str], name: str) -> str:
     base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return f"sqlite:///{Path(base) / 'portal-tui' / 'portal.db'}"
+    return str(Path(base) / "portal-tui" / name)
+
+
+def _choice(values: Mapping[str, Any], name: str, allowed: tuple[str, ...], default: str) -> str:
+    value = str(values.get(name) or default)
+    if value not in allowed:
+        raise SettingsError(f"PORTAL_{name.upper()} must be one of {', '.join(allowed)} (got {value!r}).")
+    return value
 
 
 def _read_toml(path: Path, *, required: bool) -> dict[str, Any]:
@@ -162,6 +185,12 @@ def _build(values: dict[str, Any], env: Mapping[str, str]) -> Settings:
         theme=theme,
         kiosk_idle_seconds=_whole_number(values, "kiosk_idle_seconds", 120, minimum=30),
         trust_name=str(values.get("trust_name") or DEFAULT_TRUST_NAME),
+        sms_sender=_choice(values, "sms_sender", ("file", "notify"), "file"),
+        sms_file=str(values.get("sms_file") or _default_data_file(env, "sms-sent.jsonl")),
+        notify_api_key=values.get("notify_api_key") or None,
+        notify_base_url=str(values.get("notify_base_url") or "https://api.notifications.service.gov.uk"),
+        notify_template_id=values.get("notify_template_id") or None,
+        sms_lease_seconds=_whole_number(values, "sms_lease_seconds", 120, minimum=1),
     )
 
 

@@ -1,0 +1,86 @@
+"""Rules for sending texts: which failures to retry and how soon, quiet hours, and when reminders are due."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from enum import StrEnum
+
+from domain.clock import LONDON
+
+QUIET_FROM = time(21, 0)
+QUIET_UNTIL = time(8, 0)
+MAX_ATTEMPTS = 8
+
+
+class SendFailure(StrEnum):
+    """How a sender's refusal is to be taken."""
+
+    TEMPORARY = "temporary"  # rate limit, server error, network: try again later
+    PERMANENT = "permanent"  # this message can never be sent (a bad number, say): mark it failed
+    CONFIGURATION = "configuration"  # the sender is wrongly set up (a bad key): stop, send nothing
+
+
+class SendError(Exception):
+    """A sender could not send; `kind` says whether to retry, give up on the message, or stop altogether."""
+
+    def __init__(self, kind: SendFailure, reason: str) -> None:
+        super().__init__(reason)
+        self.kind = kind
+        self.reason = reason
+
+
+def classify_http_status(status: int) -> SendFailure:
+    """Notify's answers: 400 bad request is the message's fault; 401 and 403 are ours; 429 and 5xx pass."""
+    if status in (401, 403):
+        return SendFailure.CONFIGURATION
+    if status == 429 or status >= 500:
+        return SendFailure.TEMPORARY
+    if 400 <= status < 500:
+        return SendFailure.PERMANENT
+    return SendFailure.TEMPORARY
+
+
+def retry_delay(attempt: int, rng: random.Random | None = None) -> timedelta:
+    """Exponential back-off with full jitter: up to 15 s, 30 s, 1 min … capped at 30 minutes."""
+    ceiling = min(15 * 2 ** max(0, attempt - 1), 30 * 60)
+    return timedelta(seconds=(rng or random).uniform(ceiling / 2, ceiling))
+
+
+def outside_quiet_hours(moment: datetime) -> datetime:
+    """The same instant if it falls between 08:00 and 21:00 in London, else 08:00 the next morning."""
+    local = moment.astimezone(LONDON)
+    if local.time() >= QUIET_FROM:
+        morning = local.date() + timedelta(days=1)
+    elif local.time() < QUIET_UNTIL:
+        morning = local.date()
+    else:
+        return moment
+    return datetime.combine(morning, QUIET_UNTIL, tzinfo=LONDON).astimezone(moment.tzinfo)
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderPlan:
+    """One reminder to queue: which offset, and when it may go."""
+
+    offset_days: int
+    send_after: datetime
+
+
+def reminders_due(starts_at: datetime, now: datetime, offsets: tuple[int, ...],
+                  lookahead: timedelta = timedelta(days=1)) -> list[ReminderPlan]:
+    """The reminders a run at `now` should queue: due within the lookahead, still ahead of the appointment,
+    and only the nearest one when several are already overdue (no patient gets two texts at once)."""
+    plans: list[ReminderPlan] = []
+    for offset in sorted(offsets):  # nearest to the appointment first
+        due = starts_at - timedelta(days=offset)
+        if due > now + lookahead:
+            continue
+        send_after = outside_quiet_hours(max(due, now))
+        if send_after >= starts_at:
+            continue
+        if plans and plans[0].send_after <= now and send_after <= now:
+            continue  # an overdue, longer-range reminder adds nothing to the nearer one
+        plans.append(ReminderPlan(offset, send_after))
+    return plans
