@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 from pathlib import Path
 
@@ -43,6 +44,8 @@ class NotifySender:
                  timeout: float = 20) -> None:
         from notifications_python_client.notifications import NotificationsAPIClient
 
+        # Every failure comes back to the dispatcher as a SendError and is reported once, by it.
+        logging.getLogger("notifications_python_client").setLevel(logging.ERROR)
         try:
             self._client = NotificationsAPIClient(api_key, base_url=base_url, timeout=timeout)
         except AssertionError:

@@ -1,0 +1,104 @@
+"""Real dispatcher processes against a Notify-like server: killed at random moments, or racing each other,
+every text reaches the server exactly once — on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import random
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from data.models import SmsMessageRow
+from tests.fake_notify import API_KEY, TEMPLATE_ID, FakeNotify
+
+PORTAL = str(Path(sys.executable).with_name("portal-tui"))
+
+
+@pytest.fixture
+def notify() -> Iterator[FakeNotify]:
+    server = FakeNotify(delay=0.005)  # a little slow, like the real thing: widens the windows a kill can hit
+    yield server
+    server.close()
+
+
+def queue_texts(engine, count: int) -> list[str]:  # type: ignore[no-untyped-def]
+    # The dispatcher processes run on the real clock, so the texts are due by it.
+    due = datetime.now(UTC) - timedelta(hours=1)
+    ids = [secrets.token_hex(16) for _ in range(count)]
+    rows = [dict(id=i, to_number=f"+447700900{n % 1000:03d}", template="reminder", body=f"Reminder {n}",
+                 status="queued", created_at=due, send_after=due, attempts=0) for n, i in enumerate(ids)]
+    with Session(engine) as session:
+        session.execute(insert(SmsMessageRow), rows)
+        session.commit()
+    return ids
+
+
+def dispatcher_env(engine, notify: FakeNotify) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    url = engine.url.render_as_string(hide_password=False)
+    base = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
+    return {**base, "PORTAL_DATABASE_URL": url, "PORTAL_SMS_SENDER": "notify", "PORTAL_NOTIFY_API_KEY": API_KEY,
+            "PORTAL_NOTIFY_BASE_URL": notify.url, "PORTAL_NOTIFY_TEMPLATE_ID": TEMPLATE_ID,
+            "PORTAL_SMS_LEASE_SECONDS": "1"}
+
+
+def statuses(engine) -> Counter[str]:  # type: ignore[no-untyped-def]
+    with Session(engine) as session:
+        return Counter(session.scalars(select(SmsMessageRow.status)))
+
+
+def test_killed_at_random_moments_no_text_is_lost_or_sent_twice(engine, notify: FakeNotify) -> None:  # type: ignore[no-untyped-def]
+    ids = queue_texts(engine, 150)
+    env = dispatcher_env(engine, notify)
+    rng = random.Random(20261124)
+    kills = 0
+    while kills < 8 and len(set(notify.references())) < len(ids):
+        process = subprocess.Popen([PORTAL, "sms", "dispatch", "--poll", "0.05"], env=env,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        time.sleep(rng.uniform(0.5, 1.2))  # start-up takes about half a second; then it is mid-batch
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        kills += 1
+    time.sleep(1.1)  # let the last dead dispatcher's lease run out
+    finish = subprocess.run([PORTAL, "sms", "dispatch", "--once"], env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert finish.returncode == 0, finish.stderr
+    counts = Counter(notify.references())
+    assert set(counts) == set(ids)
+    assert [ref for ref, n in counts.items() if n > 1] == []
+    assert statuses(engine) == Counter({"sent": len(ids)})
+
+
+def test_dispatchers_racing_each_other_send_each_text_once(engine, notify: FakeNotify) -> None:  # type: ignore[no-untyped-def]
+    ids = queue_texts(engine, 300)
+    env = dispatcher_env(engine, notify)
+    env["PORTAL_SMS_LEASE_SECONDS"] = "60"
+    processes = [subprocess.Popen([PORTAL, "sms", "dispatch", "--once"], env=env, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    outputs = [process.communicate(timeout=120) for process in processes]
+    assert all(process.returncode == 0 for process in processes), outputs
+    counts = Counter(notify.references())
+    assert set(counts) == set(ids) and max(counts.values()) == 1
+    assert statuses(engine) == Counter({"sent": len(ids)})
+    shares = [int(out.split("Sent ")[1].split(",")[0]) for out, _ in outputs]
+    assert sum(shares) == len(ids)
+
+
+def test_a_wrong_key_stops_the_dispatcher_with_one_line_and_marks_nothing(engine, notify: FakeNotify) -> None:  # type: ignore[no-untyped-def]
+    queue_texts(engine, 5)
+    env = dispatcher_env(engine, notify)
+    env["PORTAL_NOTIFY_API_KEY"] = API_KEY[:-4] + "0000"
+    result = subprocess.run([PORTAL, "sms", "dispatch", "--once"], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "refused to work" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert statuses(engine) == Counter({"queued": 5})
