@@ -50,8 +50,9 @@ class SqlOutboxQueue:
     def mark_failed(self, message_id: str, token: str, error: str) -> None:
         self._finish(message_id, token, status=SmsStatus.FAILED.value, last_error=error[:500])
 
-    def release(self, message_id: str, token: str) -> None:
-        self._finish(message_id, token, status=SmsStatus.QUEUED.value, attempts=SmsMessageRow.attempts - 1)
+    def release(self, message_id: str, token: str, send_after: datetime | None = None) -> None:
+        later = {"send_after": send_after} if send_after else {}
+        self._finish(message_id, token, status=SmsStatus.QUEUED.value, attempts=SmsMessageRow.attempts - 1, **later)
 
     def _finish(self, message_id: str, token: str, **values: object) -> bool:
         """Only while the lease is still ours: a dispatcher that lost it records nothing."""

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from domain.messaging import SmsMessage
+from domain.messaging import SmsMessage, SmsTemplate
 from domain.ports import Clock
-from domain.sms import MAX_ATTEMPTS, SendError, SendFailure, retry_delay
+from domain.sms import MAX_ATTEMPTS, SendError, SendFailure, outside_quiet_hours, retry_delay
 
 
 class SmsSender(Protocol):
@@ -39,8 +39,8 @@ class OutboxQueue(Protocol):
 
     def mark_failed(self, message_id: str, token: str, error: str) -> None: ...
 
-    def release(self, message_id: str, token: str) -> None:
-        """Give a claimed message back untouched (the sender is misconfigured: nothing was tried)."""
+    def release(self, message_id: str, token: str, send_after: datetime | None = None) -> None:
+        """Give a claimed message back untried (sender misconfigured, or quiet hours), optionally for later."""
         ...
 
 
@@ -52,11 +52,12 @@ class DispatchReport:
     recovered: int = 0
     retried: int = 0
     failed: int = 0
+    deferred: int = 0
     errors: list[str] = field(default_factory=list)
 
     @property
     def claimed(self) -> int:
-        return self.sent + self.recovered + self.retried + self.failed
+        return self.sent + self.recovered + self.retried + self.failed + self.deferred
 
 
 def dispatch_batch(queue: OutboxQueue, sender: SmsSender, clock: Clock, token: str, *, limit: int = 100,
@@ -76,6 +77,11 @@ def dispatch_batch(queue: OutboxQueue, sender: SmsSender, clock: Clock, token: s
 
 def _send_one(queue: OutboxQueue, sender: SmsSender, clock: Clock, token: str, message: SmsMessage,
               report: DispatchReport) -> None:
+    now = clock.now()
+    if message.template is SmsTemplate.REMINDER and outside_quiet_hours(now) != now:
+        queue.release(message.id, token, outside_quiet_hours(now))  # no reminders between 9pm and 8am
+        report.deferred += 1
+        return
     try:
         if message.attempts > 1 and sender.was_sent(message.id):
             queue.mark_sent(message.id, token, clock.now())

@@ -115,3 +115,14 @@ def sms_list(
         lines = sms.listing(settings, status)
     for line in lines:
         typer.echo(line)
+
+
+@sms_cli.command("remind")
+def sms_remind(ctx: typer.Context) -> None:
+    """Queue appointment reminders now due (offsets from settings; none between 9pm and 8am)."""
+    with one_line_errors():
+        from portal_tui import sms
+
+        settings = _settings(ctx)
+        report = sms.remind(settings)
+    typer.echo(report)

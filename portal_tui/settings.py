@@ -48,6 +48,8 @@ class Settings:
     """The Notify SMS template whose whole content is ((body)). Required when sms_sender is 'notify'."""
     sms_lease_seconds: int = 120
     """How long a dispatcher holds a claimed text before another may take it over (well above a send's time)."""
+    reminder_days: tuple[int, ...] = (7, 1)
+    """Days before an appointment that reminders go."""
 
     @property
     def is_sqlite(self) -> bool:
@@ -140,6 +142,17 @@ def _default_data_file(env: Mapping[str, str], name: str) -> str:
     return str(Path(base) / "portal-tui" / name)
 
 
+def _days(value: Any) -> tuple[int, ...]:
+    items = value.split(",") if isinstance(value, str) else list(value)
+    try:
+        days = tuple(sorted({int(item) for item in items}, reverse=True))
+    except (TypeError, ValueError):
+        raise SettingsError(f"PORTAL_REMINDER_DAYS must be whole numbers of days, like 7,1 (got {value!r}).") from None
+    if not days or min(days) < 1:
+        raise SettingsError("PORTAL_REMINDER_DAYS needs at least one day, each 1 or more.")
+    return days
+
+
 def _choice(values: Mapping[str, Any], name: str, allowed: tuple[str, ...], default: str) -> str:
     value = str(values.get(name) or default)
     if value not in allowed:
@@ -191,6 +204,7 @@ def _build(values: dict[str, Any], env: Mapping[str, str]) -> Settings:
         notify_base_url=str(values.get("notify_base_url") or "https://api.notifications.service.gov.uk"),
         notify_template_id=values.get("notify_template_id") or None,
         sms_lease_seconds=_whole_number(values, "sms_lease_seconds", 120, minimum=1),
+        reminder_days=_days(values.get("reminder_days", (7, 1))),
     )
 
 

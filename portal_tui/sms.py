@@ -32,7 +32,7 @@ def dispatch(settings: Settings, *, once: bool, poll: float, echo: Callable[[str
             report = dispatch_batch(queue, sender, clock, token, lease=lease)
         except SendError as error:
             raise SettingsError(f"The SMS sender refused to work: {error.reason}. Nothing was marked.") from None
-        for name in ("sent", "recovered", "retried", "failed"):
+        for name in ("sent", "recovered", "retried", "failed", "deferred"):
             setattr(total, name, getattr(total, name) + getattr(report, name))
         for line in report.errors:
             echo(f"not sent: {line}")
@@ -41,7 +41,15 @@ def dispatch(settings: Settings, *, once: bool, poll: float, echo: Callable[[str
                 break
             time.sleep(poll)
     return (f"Sent {total.sent}, found already sent {total.recovered}, to retry {total.retried}, "
-            f"failed {total.failed}.")
+            f"failed {total.failed}, held until 8am {total.deferred}.")
+
+
+def remind(settings: Settings) -> str:
+    """Queue the reminders now due; run it from cron (every hour, say) on one machine or several."""
+    from data.reminders import queue_reminders
+
+    report = queue_reminders(Database(settings).engine, SystemClock().now(), settings.reminder_days)
+    return str(report)
 
 
 def listing(settings: Settings, status: str) -> list[str]:

@@ -41,8 +41,9 @@ class FakeQueue:
     def mark_failed(self, message_id, token, error):  # type: ignore[no-untyped-def]
         self._set(message_id, token, status=SmsStatus.FAILED, last_error=error)
 
-    def release(self, message_id, token):  # type: ignore[no-untyped-def]
-        self._set(message_id, token, status=SmsStatus.QUEUED, attempts=self.rows[message_id].attempts - 1)
+    def release(self, message_id, token, send_after=None):  # type: ignore[no-untyped-def]
+        later = {"send_after": send_after} if send_after else {}
+        self._set(message_id, token, status=SmsStatus.QUEUED, attempts=self.rows[message_id].attempts - 1, **later)
 
 
 class FakeSender:
@@ -127,3 +128,26 @@ def test_http_statuses(status: int, kind: str) -> None:
 ])
 def test_quiet_hours_are_london_time(utc: tuple[int, ...], expected: tuple[int, ...]) -> None:
     assert outside_quiet_hours(datetime(*utc, tzinfo=UTC)) == datetime(*expected, tzinfo=UTC)
+
+
+def test_an_overdue_reminder_found_at_night_waits_for_the_morning_but_a_code_does_not() -> None:
+    night = datetime(2026, 11, 24, 23, 0, tzinfo=UTC)
+    code = replace(texts("code")[0], template=SmsTemplate.ONE_TIME_CODE)
+    queue, sender = FakeQueue([*texts("reminder"), code]), FakeSender()
+    report = dispatch_batch(queue, sender, FixedClock(night), "t")
+    assert sender.sent == ["code"] and report.deferred == 1
+    waiting = queue.rows["reminder"]
+    assert waiting.status is SmsStatus.QUEUED and waiting.attempts == 0
+    assert waiting.send_after == datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
+
+
+def test_reminder_plans_at_seven_days_and_one_day() -> None:
+    from domain.sms import reminders_due
+
+    appointment = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    assert reminders_due(appointment, datetime(2026, 11, 20, 9, 0, tzinfo=UTC), (7, 1)) == []
+    week = reminders_due(appointment, datetime(2026, 11, 24, 9, 0, tzinfo=UTC), (7, 1))
+    assert [(p.offset_days, p.send_after.hour) for p in week] == [(7, 10)]
+    day = reminders_due(appointment, datetime(2026, 11, 30, 12, 0, tzinfo=UTC), (7, 1))
+    assert [p.offset_days for p in day] == [1]  # the overdue 7-day one adds nothing now
+    assert reminders_due(appointment, datetime(2026, 12, 1, 10, 0, tzinfo=UTC), (7, 1)) == []
