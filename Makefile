@@ -40,7 +40,7 @@ test: install tmux lint
 	$(BIN)/python -m pytest
 
 bench: install tmux
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py; status=$$?; $(BIN)/python bench/sms.py && exit $$status
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .bench

@@ -72,3 +72,16 @@ def test_a_file_that_is_not_a_database(tmp_path: Path) -> None:
     assert_one_line(run("kiosk", env=env), "is not a portal database")
     assert_one_line(run("db", "upgrade", env=env), "file is not a database")
     assert junk.read_bytes().startswith(b"this is a shopping list")  # nothing saved is lost
+
+
+def test_sms_commands(tmp_path: Path) -> None:
+    env = {"PORTAL_DATABASE_URL": f"sqlite:///{tmp_path}/p.db", "PORTAL_SMS_FILE": str(tmp_path / "sms.jsonl")}
+    assert run("demo", "load", env=env).returncode == 0
+    assert "Queued" in run("sms", "remind", env=env).stdout
+    listed = run("sms", "list", "--status", "queued", env=env)
+    assert listed.returncode == 0 and ("reminder" in listed.stdout or listed.stdout.strip() == "No texts.")
+    assert run("sms", "list", "--status", "failed", env=env).stdout.strip() == "No texts."
+    assert_one_line(run("sms", "list", "--status", "lost", env=env), "--status must be one of")
+    assert_one_line(run("sms", "dispatch", "--once", env={**env, "PORTAL_SMS_SENDER": "notify"}),
+                    "set PORTAL_NOTIFY_API_KEY")
+    assert_one_line(run("sms", "remind", env={**env, "PORTAL_REMINDER_DAYS": "7,soon"}), "whole numbers of days")
