@@ -33,10 +33,11 @@ def notify() -> Iterator[FakeNotify]:
 
 
 def queue_texts(engine, count: int) -> list[str]:  # type: ignore[no-untyped-def]
-    # The dispatcher processes run on the real clock, so the texts are due by it.
+    # The dispatcher processes run on the real clock, so the texts are due by it — and are codes, not
+    # reminders, which would rightly wait for 8am if the tests ran at night.
     due = datetime.now(UTC) - timedelta(hours=1)
     ids = [secrets.token_hex(16) for _ in range(count)]
-    rows = [dict(id=i, to_number=f"+447700900{n % 1000:03d}", template="reminder", body=f"Reminder {n}",
+    rows = [dict(id=i, to_number=f"+447700900{n % 1000:03d}", template="one_time_code", body=f"{n:06d} is your code",
                  status="queued", created_at=due, send_after=due, attempts=0) for n, i in enumerate(ids)]
     with Session(engine) as session:
         session.execute(insert(SmsMessageRow), rows)
