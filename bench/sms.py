@@ -40,7 +40,8 @@ class NoOpSender:
 
 
 def build(engine) -> datetime:  # type: ignore[no-untyped-def]
-    """One clinic, 20,000 patients, and REMINDERS appointments in the next day (one reminder each)."""
+    """One clinic, 20,000 patients, and REMINDERS appointments 20 to 23 hours ahead: each one's 1-day
+    reminder is due now."""
     now = datetime.now(UTC).replace(hour=10, minute=0, second=0, microsecond=0)
     with Session(engine) as s:
         s.execute(insert(TrustRow), [dict(code="RWG", name="West Herts", short_name="West Herts",
@@ -56,7 +57,7 @@ def build(engine) -> datetime:  # type: ignore[no-untyped-def]
         for start in range(0, REMINDERS, 20_000):
             s.execute(insert(AppointmentRow), [dict(
                 reference=f"B{n:09d}", patient_id=n % PATIENTS + 1, trust_code="RWG", clinic_id=1, kind="outpatient_follow_up",
-                status="booked", starts_at=now + timedelta(hours=20, seconds=n), duration_minutes=20,
+                status="booked", starts_at=now + timedelta(hours=20, seconds=n % 10_000), duration_minutes=20,
                 booked_at=now - timedelta(days=30), transport_booked=False, times_rescheduled=0, reschedule_limit=2)
                 for n in range(start, min(start + 20_000, REMINDERS))])
         s.commit()
