@@ -88,6 +88,7 @@ def make_sender(settings: Settings):  # type: ignore[no-untyped-def]
     if not settings.notify_api_key or not settings.notify_template_id:
         raise SettingsError("sms_sender is notify: set PORTAL_NOTIFY_API_KEY and PORTAL_NOTIFY_TEMPLATE_ID.")
     try:
-        return NotifySender(settings.notify_api_key, settings.notify_base_url, {}, settings.notify_template_id)
+        return NotifySender(settings.notify_api_key, settings.notify_base_url, dict(settings.notify_template_ids),
+                            settings.notify_template_id)
     except SendError as error:
         raise SettingsError(error.reason) from None

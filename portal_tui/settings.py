@@ -46,6 +46,8 @@ class Settings:
     """Notify's API address."""
     notify_template_id: str | None = None
     """The Notify SMS template whose whole content is ((body)). Required when sms_sender is 'notify'."""
+    notify_template_ids: tuple[tuple[str, str], ...] = ()
+    """Per kind of text, a Notify template to use instead of the default: reminder=ID,one_time_code=ID."""
     sms_lease_seconds: int = 120
     """How long a dispatcher holds a claimed text before another may take it over (well above a send's time)."""
     reminder_days: tuple[int, ...] = (7, 1)
@@ -142,6 +144,21 @@ def _default_data_file(env: Mapping[str, str], name: str) -> str:
     return str(Path(base) / "portal-tui" / name)
 
 
+def _template_ids(value: Any) -> tuple[tuple[str, str], ...]:
+    """From a TOML table, or 'reminder=ID,one_time_code=ID' in the environment."""
+    from domain.messaging import SmsTemplate
+
+    pairs = value.items() if isinstance(value, dict) else (p.partition("=")[::2] for p in str(value).split(","))
+    kinds = {t.value for t in SmsTemplate}
+    result = []
+    for kind, template_id in pairs:
+        kind, template_id = str(kind).strip(), str(template_id).strip()
+        if kind not in kinds or not template_id:
+            raise SettingsError(f"PORTAL_NOTIFY_TEMPLATE_IDS: {kind!r} is not a kind of text ({', '.join(sorted(kinds))}).")
+        result.append((kind, template_id))
+    return tuple(result)
+
+
 def _days(value: Any) -> tuple[int, ...]:
     items = value.split(",") if isinstance(value, str) else list(value)
     try:
@@ -203,6 +220,7 @@ def _build(values: dict[str, Any], env: Mapping[str, str]) -> Settings:
         notify_api_key=values.get("notify_api_key") or None,
         notify_base_url=str(values.get("notify_base_url") or "https://api.notifications.service.gov.uk"),
         notify_template_id=values.get("notify_template_id") or None,
+        notify_template_ids=_template_ids(values.get("notify_template_ids") or {}),
         sms_lease_seconds=_whole_number(values, "sms_lease_seconds", 120, minimum=1),
         reminder_days=_days(values.get("reminder_days", (7, 1))),
     )

@@ -68,3 +68,13 @@ def test_the_kiosk_needs_a_pin() -> None:
 
 def test_redaction_leaves_passwordless_urls_alone() -> None:
     assert redact_url("postgresql+psycopg://postgres@127.0.0.1/test") == "postgresql+psycopg://postgres@127.0.0.1/test"
+
+
+def test_notify_template_ids_per_kind_of_text(tmp_path: Path) -> None:
+    settings = load_settings({"PORTAL_NOTIFY_TEMPLATE_IDS": "reminder=abc, one_time_code=def"})
+    assert dict(settings.notify_template_ids) == {"reminder": "abc", "one_time_code": "def"}
+    config = tmp_path / "portal.toml"
+    config.write_text('[notify_template_ids]\nreminder = "abc"\n')
+    assert dict(load_settings({"PORTAL_CONFIG": str(config)}).notify_template_ids) == {"reminder": "abc"}
+    with pytest.raises(SettingsError, match="not a kind of text"):
+        load_settings({"PORTAL_NOTIFY_TEMPLATE_IDS": "postcard=abc"})
