@@ -41,8 +41,8 @@ class WelcomeScreen(Screen[None]):
         with VerticalScroll(classes="page"):
             yield Static("Welcome", classes="page-title")
             yield Static(
-                "See your hospital appointments, letters and test results, and choose how you get your letters. "
-                f"Records from our partner, the {self.partner_name}, are shown here too.",
+                "Register for the patient portal or sign in, and choose whether your hospital letters come by "
+                f"post or only here. Records from our partner, the {self.partner_name}, are included.",
                 classes="lede",
             )
             for route, label, hint in ROUTES:
