@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from data.models import AppointmentRow, AuditEventRow, PatientAccountRow, PatientRow
-from domain.appointments import Appointment, AppointmentKind, AppointmentStatus, CancelledBy
+from data.models import AppointmentRow, AuditEventRow, DocumentRow, PatientAccountRow, PatientRow, ReferralRow, SlotRow
+from domain.appointments import Appointment, AppointmentKind, AppointmentStatus, CancelledBy, Referral, ReferralStatus
 from domain.audit import AuditEvent, Outcome
-from domain.hospital import TrustCode
+from domain.hospital import Slot, TrustCode
 from domain.identifiers import EmailAddress, NhsNumber, UkMobile
 from domain.patients import LetterPreference, Patient, PatientAccount
+from domain.records import Document, DocumentKind, PostStatus
 
 
 def patient(row: PatientRow) -> Patient:
@@ -60,10 +61,52 @@ def appointment(row: AppointmentRow) -> Appointment:
         times_rescheduled=row.times_rescheduled,
         reschedule_limit=row.reschedule_limit,
         rescheduled_from_id=row.rescheduled_from_id,
+        rescheduled_to_id=row.rescheduled_to_id,
         cancelled_by=CancelledBy(row.cancelled_by) if row.cancelled_by else None,
         cancelled_at=row.cancelled_at,
         cancellation_reason=row.cancellation_reason,
+        cancellation_reference=row.cancellation_reference,
     )
+
+
+def appointment_row(a: Appointment) -> AppointmentRow:
+    """A new booking's row (the database gives it its id)."""
+    return AppointmentRow(
+        reference=a.reference, patient_id=a.patient_id, trust_code=a.trust.value, clinic_id=a.clinic_id,
+        clinician_id=a.clinician_id, location_id=a.location_id, slot_id=a.slot_id, referral_id=a.referral_id,
+        kind=a.kind.value, status=a.status.value, starts_at=a.starts_at, duration_minutes=a.duration_minutes,
+        booked_at=a.booked_at, transport_booked=a.transport_booked, interpreter_language=a.interpreter_language,
+        times_rescheduled=a.times_rescheduled, reschedule_limit=a.reschedule_limit,
+        rescheduled_from_id=a.rescheduled_from_id, rescheduled_to_id=a.rescheduled_to_id,
+        cancelled_by=a.cancelled_by.value if a.cancelled_by else None, cancelled_at=a.cancelled_at,
+        cancellation_reason=a.cancellation_reason, cancellation_reference=a.cancellation_reference,
+    )
+
+
+def slot(row: SlotRow) -> Slot:
+    return Slot(id=row.id, clinic_id=row.clinic_id, clinician_id=row.clinician_id, location_id=row.location_id,
+                starts_at=row.starts_at, duration_minutes=row.duration_minutes)
+
+
+def referral(row: ReferralRow) -> Referral:
+    return Referral(id=row.id, patient_id=row.patient_id, clinic_id=row.clinic_id, status=ReferralStatus(row.status),
+                    referred_on=row.referred_on, booked_via_ers=row.booked_via_ers, ubrn=row.ubrn,
+                    discharged_at=row.discharged_at)
+
+
+def document(row: DocumentRow, *, with_body: bool = True) -> Document:
+    return Document(id=row.id, patient_id=row.patient_id, trust=TrustCode(row.trust_code), kind=DocumentKind(row.kind),
+                    title=row.title, written_at=row.written_at, content_type=row.content_type,
+                    size_bytes=row.size_bytes, body_markdown=row.body_markdown if with_body else None,
+                    appointment_id=row.appointment_id, read_at=row.read_at,
+                    post_status=PostStatus(row.post_status) if row.post_status else None)
+
+
+def document_row(d: Document) -> DocumentRow:
+    return DocumentRow(patient_id=d.patient_id, trust_code=d.trust.value, kind=d.kind.value, title=d.title,
+                       written_at=d.written_at, content_type=d.content_type, size_bytes=d.size_bytes,
+                       body_markdown=d.body_markdown, appointment_id=d.appointment_id, read_at=d.read_at,
+                       post_status=d.post_status.value if d.post_status else None)
 
 
 def audit_event(row: AuditEventRow) -> AuditEvent:

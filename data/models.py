@@ -28,7 +28,7 @@ from domain.codes import CodePurpose
 from domain.hospital import TrustCode
 from domain.messaging import SmsStatus, SmsTemplate
 from domain.patients import LetterPreference
-from domain.records import DocumentKind, ResultFlag
+from domain.records import DocumentKind, PostStatus, ResultFlag
 from domain.session import StaffRole
 
 # Named constraints, so that migrations can find them again on every database.
@@ -222,19 +222,23 @@ class AppointmentRow(Base):
     interpreter_language: Mapped[str | None] = mapped_column(String(40))
     times_rescheduled: Mapped[int] = mapped_column(Integer, default=0)
     reschedule_limit: Mapped[int] = mapped_column(Integer, default=2)
-    # One successor at most: a booking is rescheduled once, into one new booking.
+    # One successor at most: a booking is rescheduled once, into one new booking; each points to the other.
     rescheduled_from_id: Mapped[int | None] = mapped_column(ForeignKey("appointment.id"), unique=True)
+    rescheduled_to_id: Mapped[int | None] = mapped_column(ForeignKey("appointment.id"), unique=True)
     cancelled_by: Mapped[str | None] = mapped_column(String(12))
     cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     cancellation_reason: Mapped[str | None] = mapped_column(String(500))
+    cancellation_reference: Mapped[str | None] = mapped_column(String(16), unique=True)
 
 
 class DocumentRow(Base):
     __tablename__ = "document"
     __table_args__ = (
         one_of("kind", DocumentKind, "kind"),
+        one_of("post_status", PostStatus, "post_status"),
         CheckConstraint("size_bytes >= 0", name="size_not_negative"),
         Index("ix_document_patient_written", "patient_id", "written_at"),
+        Index("ix_document_appointment", "appointment_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -248,6 +252,8 @@ class DocumentRow(Base):
     body_markdown: Mapped[str | None] = mapped_column(Text)
     appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointment.id"))
     read_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # A paper copy: queued for the post room, then posted. None when the patient reads letters only here.
+    post_status: Mapped[str | None] = mapped_column(String(10))
 
 
 class TestResultRow(Base):

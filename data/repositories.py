@@ -2,15 +2,51 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from datetime import datetime
+
+from sqlalchemy import Select, exists, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased
 
 from data import convert
-from data.models import AppointmentRow, AuditEventRow, PatientRow
-from domain.appointments import Appointment
+from data.models import (
+    LIVE_STATUS_SQL,
+    AppointmentRow,
+    AuditEventRow,
+    ClinicianRow,
+    ClinicRow,
+    DocumentRow,
+    LocationRow,
+    PatientRow,
+    ReferralRow,
+    SiteRow,
+    SlotRow,
+    TrustRow,
+)
+from domain.appointments import LIVE_STATUSES, Appointment, AppointmentStatus, AppointmentView, CancelledBy, Referral
 from domain.audit import AuditEvent
+from domain.errors import Conflict
+from domain.hospital import Slot
 from domain.identifiers import NhsNumber
 from domain.patients import LetterPreference, Patient
+from domain.records import Document
+
+
+def flush_new(session: Session, row: object) -> None:
+    """Insert now (for the id). A unique rule that refuses it — PostgreSQL says so here, having waited for the
+    other transaction — becomes the domain's Conflict, and the transaction is rolled back."""
+    session.add(row)
+    try:
+        session.flush([row])
+    except IntegrityError as error:
+        session.rollback()
+        raise Conflict(constraint_name(error)) from error
+
+
+def constraint_name(error: IntegrityError) -> str:
+    """The name of the constraint that refused a change, as well as the driver can tell."""
+    diag = getattr(error.orig, "diag", None)
+    return getattr(diag, "constraint_name", None) or str(error.orig).splitlines()[0]
 
 
 class SqlPatientRepository:
@@ -41,14 +77,19 @@ class SqlPatientRepository:
                               .values(letter_preference=preference.value))
 
 
+_LIVE = [status.value for status in LIVE_STATUSES]
+assert LIVE_STATUS_SQL == "status IN ({})".format(", ".join(f"'{s.value}'" for s in AppointmentStatus
+                                                            if s in LIVE_STATUSES))
+
+
 class SqlAppointmentRepository:
-    """Appointments and admissions."""
+    """Appointments and admissions, and the slots they are booked into."""
 
     def __init__(self, session: Session) -> None:
         self._session = session
 
     def get(self, appointment_id: int) -> Appointment | None:
-        row = self._session.get(AppointmentRow, appointment_id)
+        row = self._session.get(AppointmentRow, appointment_id, populate_existing=True)
         return convert.appointment(row) if row else None
 
     def for_patient(self, patient_id: int) -> list[Appointment]:
@@ -56,6 +97,130 @@ class SqlAppointmentRepository:
             select(AppointmentRow).where(AppointmentRow.patient_id == patient_id).order_by(AppointmentRow.starts_at)
         )
         return [convert.appointment(row) for row in rows]
+
+    def views_for_patient(self, patient_id: int) -> list[AppointmentView]:
+        # One query: the patient's index gives the rows in order, the names come by primary key.
+        query = _views().where(AppointmentRow.patient_id == patient_id).order_by(AppointmentRow.starts_at,
+                                                                                 AppointmentRow.id)
+        return [_view(*row) for row in self._session.execute(query)]
+
+    def view(self, appointment_id: int) -> AppointmentView | None:
+        row = self._session.execute(_views().where(AppointmentRow.id == appointment_id)).first()
+        return _view(*row) if row else None
+
+    def lock(self, appointment_id: int) -> Appointment | None:
+        # PostgreSQL: the row is held until commit and read as committed now. SQLite: the write lock is held already.
+        query = select(AppointmentRow).where(AppointmentRow.id == appointment_id).execution_options(
+            populate_existing=True)
+        if self._session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update()
+        row = self._session.scalar(query)
+        return convert.appointment(row) if row else None
+
+    def slot(self, slot_id: int) -> Slot | None:
+        row = self._session.get(SlotRow, slot_id)
+        return convert.slot(row) if row else None
+
+    def slot_is_free(self, slot_id: int) -> bool:
+        return not self._session.scalar(select(_holds(slot_id)))
+
+    def free_slots(self, clinician_id: int, location_id: int, after: datetime, before: datetime) -> list[Slot]:
+        # The slot index gives the clinician's times at the location in order; the live-slot index answers
+        # "is it taken?" for each.
+        rows = self._session.scalars(
+            select(SlotRow).where(SlotRow.clinician_id == clinician_id, SlotRow.location_id == location_id,
+                                  SlotRow.starts_at > after, SlotRow.starts_at < before, ~_holds(SlotRow.id))
+            .order_by(SlotRow.starts_at))
+        return [convert.slot(row) for row in rows]
+
+    def add(self, appointment: Appointment) -> Appointment:
+        row = convert.appointment_row(appointment)
+        flush_new(self._session, row)
+        return convert.appointment(row)
+
+    def mark_rescheduled(self, appointment_id: int, successor_id: int) -> None:
+        self._session.execute(update(AppointmentRow).where(AppointmentRow.id == appointment_id).values(
+            status=AppointmentStatus.RESCHEDULED.value, rescheduled_to_id=successor_id))
+
+    def mark_cancelled(self, appointment_id: int, by: CancelledBy, at: datetime, reason: str | None,
+                       reference: str) -> None:
+        status = AppointmentStatus.CANCELLED_BY_HOSPITAL if by is CancelledBy.HOSPITAL else \
+            AppointmentStatus.CANCELLED_BY_PATIENT
+        self._session.execute(update(AppointmentRow).where(AppointmentRow.id == appointment_id).values(
+            status=status.value, cancelled_by=by.value, cancelled_at=at, cancellation_reason=reason,
+            cancellation_reference=reference))
+
+
+def _holds(slot_id):  # type: ignore[no-untyped-def]
+    """EXISTS a live booking in the slot (served by the partial unique index on appointment.slot_id)."""
+    return exists().where(AppointmentRow.slot_id == slot_id, AppointmentRow.status.in_(_LIVE))
+
+
+_FROM = aliased(AppointmentRow)
+_TO = aliased(AppointmentRow)
+
+
+def _views() -> Select:  # type: ignore[type-arg]
+    return (
+        select(AppointmentRow, ClinicRow.name, ClinicRow.name_safe_in_sms, ClinicianRow.title, ClinicianRow.given_name,
+               ClinicianRow.family_name, ClinicianRow.role, LocationRow.name, SiteRow.name, SiteRow.address,
+               SiteRow.postcode, TrustRow.name, _FROM.reference, _TO.reference)
+        .join(ClinicRow, ClinicRow.id == AppointmentRow.clinic_id)
+        .join(TrustRow, TrustRow.code == AppointmentRow.trust_code)
+        .outerjoin(ClinicianRow, ClinicianRow.id == AppointmentRow.clinician_id)
+        .outerjoin(LocationRow, LocationRow.id == AppointmentRow.location_id)
+        .outerjoin(SiteRow, SiteRow.id == LocationRow.site_id)
+        .outerjoin(_FROM, _FROM.id == AppointmentRow.rescheduled_from_id)
+        .outerjoin(_TO, _TO.id == AppointmentRow.rescheduled_to_id)
+    )
+
+
+def _view(row: AppointmentRow, clinic: str, safe: bool, title: str | None, given: str | None, family: str | None,
+          role: str | None, location: str | None, site: str | None, address: str | None, postcode: str | None,
+          trust: str, came_from: str | None, went_to: str | None) -> AppointmentView:
+    clinician = f"{title} {given} {family}, {role}" if given else None
+    return AppointmentView(convert.appointment(row), clinic, safe, clinician, location, site,
+                           f"{address}, {postcode}" if address else None, trust, went_to, came_from)
+
+
+class SqlReferralRepository:
+    """Referrals into clinics."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, referral_id: int) -> Referral | None:
+        row = self._session.get(ReferralRow, referral_id, populate_existing=True)
+        return convert.referral(row) if row else None
+
+    def discharge(self, referral_id: int, at: datetime) -> None:
+        self._session.execute(update(ReferralRow).where(ReferralRow.id == referral_id).values(
+            status="discharged", discharged_at=at))
+
+
+class SqlDocumentRepository:
+    """Letters and other documents."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, document_id: int) -> Document | None:
+        row = self._session.get(DocumentRow, document_id, populate_existing=True)
+        return convert.document(row) if row else None
+
+    def for_appointment(self, appointment_id: int) -> list[Document]:
+        rows = self._session.scalars(select(DocumentRow).where(DocumentRow.appointment_id == appointment_id)
+                                     .order_by(DocumentRow.written_at.desc(), DocumentRow.id.desc()))
+        return [convert.document(row, with_body=False) for row in rows]
+
+    def add(self, document: Document) -> int:
+        row = convert.document_row(document)
+        flush_new(self._session, row)
+        return row.id
+
+    def mark_read(self, document_id: int, at: datetime) -> None:
+        self._session.execute(update(DocumentRow).where(DocumentRow.id == document_id, DocumentRow.read_at.is_(None))
+                              .values(read_at=at))
 
 
 class SqlAuditLog:

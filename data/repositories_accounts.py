@@ -147,3 +147,8 @@ class SqlOutbox:
         values["template"] = message.template.value
         values["status"] = message.status.value
         self._session.add(SmsMessageRow(**values))
+
+    def withdraw_reminders(self, appointment_id: int) -> int:
+        from data.reminders import withdraw_reminders
+
+        return withdraw_reminders(self._session, appointment_id)

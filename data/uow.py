@@ -9,7 +9,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from data.engine import READ_ONLY
-from data.repositories import SqlAppointmentRepository, SqlAuditLog, SqlPatientRepository
+from data.repositories import (
+    SqlAppointmentRepository,
+    SqlAuditLog,
+    SqlDocumentRepository,
+    SqlPatientRepository,
+    SqlReferralRepository,
+    constraint_name,
+)
 from data.repositories_accounts import (
     SqlAccountRepository,
     SqlChallengeRepository,
@@ -38,6 +45,8 @@ class SqlUnitOfWork:
         self.trusts = SqlTrustRepository(self._session)
         self.outbox = SqlOutbox(self._session)
         self.appointments = SqlAppointmentRepository(self._session)
+        self.referrals = SqlReferralRepository(self._session)
+        self.documents = SqlDocumentRepository(self._session)
         self.audit = SqlAuditLog(self._session)
         return self
 
@@ -64,7 +73,7 @@ class SqlUnitOfWork:
             self.session.commit()
         except IntegrityError as error:
             self.session.rollback()
-            raise Conflict(_constraint_name(error)) from error
+            raise Conflict(constraint_name(error)) from error
 
     def rollback(self) -> None:
         self.session.rollback()
@@ -75,8 +84,3 @@ def session_factory(engine: Engine, *, read_only: bool = False) -> sessionmaker[
     autoflush: a unique rule then refuses at commit, where it becomes a Conflict, not at some later read."""
     bind = engine.execution_options(**{READ_ONLY: True}) if read_only else engine
     return sessionmaker(bind=bind, expire_on_commit=False, autoflush=False)
-
-
-def _constraint_name(error: IntegrityError) -> str:
-    diag = getattr(error.orig, "diag", None)
-    return getattr(diag, "constraint_name", None) or str(error.orig).splitlines()[0]

@@ -51,7 +51,15 @@ class OnlinePolicy:
     """The trust's settings for changing appointments online."""
 
     cutoff: timedelta = timedelta(hours=48)
-    """Changes close this long before the appointment."""
+    """Changes close this long before the appointment; a new time must also be at least this far off."""
+    reschedule_limit: int = 2
+    """How many times one booking may be moved online (the settings' limit wins over the one stored at booking)."""
+    horizon: timedelta = timedelta(weeks=12)
+    """How far ahead a new time may be chosen."""
+
+    def reschedules_left(self, appointment: Appointment) -> int:
+        """How many more times this booking may be moved online."""
+        return max(0, self.reschedule_limit - appointment.times_rescheduled)
 
 
 def decide(action: Action, appointment: Appointment, referral: Referral | None, trust: Trust, now: datetime,
@@ -88,7 +96,7 @@ def _first_blocker(action: Action, a: Appointment, referral: Referral | None, no
         return Blocker.INTERPRETER_BOOKED
     if a.starts_at - now < policy.cutoff:
         return Blocker.TOO_CLOSE
-    if action is Action.RESCHEDULE and a.reschedules_left == 0:
+    if action is Action.RESCHEDULE and policy.reschedules_left(a) == 0:
         return Blocker.LIMIT_REACHED
     return None
 

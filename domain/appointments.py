@@ -162,9 +162,11 @@ class Appointment:
     times_rescheduled: int = 0
     reschedule_limit: int = 2
     rescheduled_from_id: int | None = None
+    rescheduled_to_id: int | None = None
     cancelled_by: CancelledBy | None = None
     cancelled_at: datetime | None = None
     cancellation_reason: str | None = None
+    cancellation_reference: str | None = None
 
     @property
     def interpreter_booked(self) -> bool:
@@ -177,6 +179,46 @@ class Appointment:
         return self.starts_at + timedelta(minutes=self.duration_minutes)
 
     @property
-    def reschedules_left(self) -> int:
-        """How many more times it may be moved."""
-        return max(0, self.reschedule_limit - self.times_rescheduled)
+    def status_words(self) -> str:
+        """The status as the patient reads it, saying who cancelled."""
+        if self.status.is_cancelled:
+            return _CANCELLED_WORDS[self.cancelled_by or (CancelledBy.PATIENT if self.status is
+                                                          AppointmentStatus.CANCELLED_BY_PATIENT else CancelledBy.HOSPITAL)]
+        return _STATUS_WORDS[self.status]
+
+
+_STATUS_WORDS = {
+    AppointmentStatus.BOOKED: "Booked",
+    AppointmentStatus.RESCHEDULED: "Moved to a new time",
+    AppointmentStatus.ATTENDED: "Attended",
+    AppointmentStatus.DID_NOT_ATTEND: "Not attended",
+}
+_CANCELLED_WORDS = {
+    CancelledBy.PATIENT: "Cancelled by you",
+    CancelledBy.HOSPITAL: "Cancelled by the hospital",
+    CancelledBy.STAFF: "Cancelled for you by the Appointments team",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class AppointmentView:
+    """An appointment with the names a person reads: clinic, clinician, place and trust."""
+
+    appointment: Appointment
+    clinic: str
+    clinic_safe_in_sms: bool
+    clinician: str | None
+    """'Dr Amara Okafor, Consultant Cardiologist'."""
+    location: str | None
+    site: str | None
+    address: str | None
+    trust_name: str
+    rescheduled_to: str | None = None
+    """The reference of the booking this one was moved to."""
+    rescheduled_from: str | None = None
+    """The reference of the booking this one replaced."""
+
+    @property
+    def where(self) -> str:
+        """'Outpatients B, Watford General Hospital'."""
+        return ", ".join(part for part in (self.location, self.site) if part) or "To be confirmed"

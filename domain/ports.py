@@ -6,14 +6,15 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol
 
-from domain.appointments import Appointment
+from domain.appointments import Appointment, AppointmentView, CancelledBy, Referral
 from domain.audit import AuditEvent
 from domain.challenges import Challenge, Invitation
 from domain.codes import CodePurpose, OneTimeCode
-from domain.hospital import Trust, TrustCode
+from domain.hospital import Slot, Trust, TrustCode
 from domain.identifiers import NhsNumber
 from domain.messaging import SmsMessage
 from domain.patients import LetterPreference, Patient, PatientAccount
+from domain.records import Document
 
 
 class Clock(Protocol):
@@ -99,13 +100,70 @@ class Outbox(Protocol):
 
     def add(self, message: SmsMessage) -> None: ...
 
+    def withdraw_reminders(self, appointment_id: int) -> int:
+        """Reminders of this appointment not yet sent are withdrawn; returns how many."""
+        ...
+
 
 class AppointmentRepository(Protocol):
-    """Appointments and admissions."""
+    """Appointments and admissions, and the slots they are booked into."""
 
     def get(self, appointment_id: int) -> Appointment | None: ...
 
     def for_patient(self, patient_id: int) -> list[Appointment]: ...
+
+    def views_for_patient(self, patient_id: int) -> list[AppointmentView]:
+        """Every appointment of the patient with its clinic, clinician, place and trust, soonest first."""
+        ...
+
+    def view(self, appointment_id: int) -> AppointmentView | None: ...
+
+    def lock(self, appointment_id: int) -> Appointment | None:
+        """The appointment as committed now, held until commit so two terminals changing it take turns."""
+        ...
+
+    def slot(self, slot_id: int) -> Slot | None: ...
+
+    def slot_is_free(self, slot_id: int) -> bool:
+        """No live booking holds the slot."""
+        ...
+
+    def free_slots(self, clinician_id: int, location_id: int, after: datetime, before: datetime) -> list[Slot]:
+        """Slots of this clinician at this location starting in (after, before) that no live booking holds."""
+        ...
+
+    def add(self, appointment: Appointment) -> Appointment:
+        """Store a new booking (its id is ignored) and return it with the id it was given."""
+        ...
+
+    def mark_rescheduled(self, appointment_id: int, successor_id: int) -> None: ...
+
+    def mark_cancelled(self, appointment_id: int, by: CancelledBy, at: datetime, reason: str | None,
+                       reference: str) -> None: ...
+
+
+class ReferralRepository(Protocol):
+    """Referrals into clinics."""
+
+    def get(self, referral_id: int) -> Referral | None: ...
+
+    def discharge(self, referral_id: int, at: datetime) -> None: ...
+
+
+class DocumentRepository(Protocol):
+    """Letters and other documents."""
+
+    def get(self, document_id: int) -> Document | None: ...
+
+    def for_appointment(self, appointment_id: int) -> list[Document]:
+        """The letters about one appointment, newest first."""
+        ...
+
+    def add(self, document: Document) -> int:
+        """Store a new document (its id is ignored); returns its id."""
+        ...
+
+    def mark_read(self, document_id: int, at: datetime) -> None: ...
 
 
 class AuditLog(Protocol):
@@ -125,6 +183,8 @@ class UnitOfWork(Protocol):
     trusts: TrustRepository
     outbox: Outbox
     appointments: AppointmentRepository
+    referrals: ReferralRepository
+    documents: DocumentRepository
     audit: AuditLog
 
     def __enter__(self) -> UnitOfWork: ...

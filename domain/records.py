@@ -31,6 +31,13 @@ _DOCUMENT_LABELS = {
 }
 
 
+class PostStatus(StrEnum):
+    """A paper copy of a letter: waiting for the post room, or posted."""
+
+    QUEUED = "queued"
+    POSTED = "posted"
+
+
 @dataclass(frozen=True, slots=True)
 class Document:
     """A letter or summary; `body_markdown` is None when the original is not text (a PDF, say)."""
@@ -46,6 +53,8 @@ class Document:
     body_markdown: str | None = None
     appointment_id: int | None = None
     read_at: datetime | None = None
+    post_status: PostStatus | None = None
+    """None when no paper copy goes (paperless, or a document from outside)."""
 
     @property
     def is_new(self) -> bool:

@@ -9,14 +9,22 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from datetime import timedelta
+
+from domain import my_appointments
 from domain import my_details as details_rules
 from domain import registration, sign_in, verification
+from domain.appointment_rules import OnlinePolicy
+from domain.appointments import AppointmentView
 from domain.clock import LONDON
+from domain.hospital import Slot
 from domain.identifiers import EmailAddress, NhsNumber, Postcode
 from domain.messaging import SmsMessage
+from domain.my_appointments import AppointmentPage, Cancelled, Rescheduled
 from domain.my_details import MyDetails
 from domain.patients import LetterPreference
 from domain.ports import Clock
+from domain.records import Document
 from domain.registration import Registered
 from domain.session import PatientSession
 from domain.typed import HospitalNumber
@@ -39,6 +47,10 @@ class PortalServices:
         self._database: Database | None = None
         self._hasher: Any = None
         self._dummy_hash = ""
+        self.policy = OnlinePolicy(cutoff=timedelta(hours=settings.change_cutoff_hours),
+                                   reschedule_limit=settings.reschedule_limit,
+                                   horizon=timedelta(weeks=settings.booking_horizon_weeks))
+        """The trust's rules for changing appointments online, from settings."""
 
     def today(self) -> date:
         return self.clock.now().astimezone(LONDON).date()
@@ -83,12 +95,41 @@ class PortalServices:
     def change_letter_preference(self, session: PatientSession, preference: LetterPreference) -> None:
         details_rules.change_letter_preference(self._uow(), self.clock, session, preference)
 
+    # --- appointments ---------------------------------------------------------------------------------
+
+    def appointments(self, session: PatientSession) -> list[AppointmentView]:
+        return my_appointments.appointment_list(self._uow(read_only=True), self.clock, session)
+
+    def appointment(self, session: PatientSession, appointment_id: int) -> AppointmentPage:
+        return my_appointments.appointment_page(self._uow(read_only=True), self.clock, session, appointment_id,
+                                                self.policy)
+
+    def reschedule_options(self, session: PatientSession, appointment_id: int) -> list[Slot]:
+        return my_appointments.reschedule_options(self._uow(read_only=True), self.clock, session, appointment_id,
+                                                  self.policy)
+
+    def reschedule(self, session: PatientSession, appointment_id: int, slot_id: int) -> Rescheduled:
+        done = my_appointments.reschedule(self._uow(), self.clock, session, appointment_id, slot_id, self.policy)
+        self._texted(done.sms)
+        return done
+
+    def cancel(self, session: PatientSession, appointment_id: int, reason: str | None) -> Cancelled:
+        done = my_appointments.cancel(self._uow(), self.clock, session, appointment_id, reason, self.policy)
+        self._texted(done.sms)
+        return done
+
+    def open_letter(self, session: PatientSession, document_id: int) -> Document:
+        return my_appointments.open_letter(self._uow(), self.clock, session, document_id)
+
     # --- wiring ---------------------------------------------------------------------------------------
 
     def _sent(self, sent: CodeSent) -> Ticket:
-        if self.on_sms is not None:
-            self.on_sms(sent.sms)
+        self._texted(sent.sms)
         return Ticket(sent.ticket, sent.masked_mobile)
+
+    def _texted(self, sms: SmsMessage | None) -> None:
+        if sms is not None and self.on_sms is not None:
+            self.on_sms(sms)
 
     def _uow(self, *, read_only: bool = False):  # type: ignore[no-untyped-def]
         with self._lock:

@@ -52,6 +52,12 @@ class Settings:
     """How long a dispatcher holds a claimed text before another may take it over (well above a send's time)."""
     reminder_days: tuple[int, ...] = (7, 1)
     """Days before an appointment that reminders go."""
+    reschedule_limit: int = 2
+    """How many times a patient may move one appointment online."""
+    change_cutoff_hours: int = 48
+    """Appointments cannot be changed or cancelled online less than this many hours before they start."""
+    booking_horizon_weeks: int = 12
+    """How far ahead a patient may move an appointment to."""
 
     @property
     def is_sqlite(self) -> bool:
@@ -223,6 +229,9 @@ def _build(values: dict[str, Any], env: Mapping[str, str]) -> Settings:
         notify_template_ids=_template_ids(values.get("notify_template_ids") or {}),
         sms_lease_seconds=_whole_number(values, "sms_lease_seconds", 120, minimum=1),
         reminder_days=_days(values.get("reminder_days", (7, 1))),
+        reschedule_limit=_whole_number(values, "reschedule_limit", 2, minimum=0),
+        change_cutoff_hours=_whole_number(values, "change_cutoff_hours", 48, minimum=0),
+        booking_horizon_weeks=_whole_number(values, "booking_horizon_weeks", 12, minimum=1),
     )
 
 

@@ -6,9 +6,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
+from domain.appointments import AppointmentView
+from domain.hospital import Slot
 from domain.identifiers import EmailAddress, NhsNumber, Postcode
+from domain.my_appointments import AppointmentPage, Cancelled, Rescheduled
 from domain.my_details import MyDetails
 from domain.patients import LetterPreference
+from domain.records import Document
 from domain.registration import Registered
 from domain.session import PatientSession
 from domain.typed import HospitalNumber
@@ -50,3 +54,17 @@ class PortalServices(Protocol):
     def my_details(self, session: PatientSession) -> MyDetails: ...
 
     def change_letter_preference(self, session: PatientSession, preference: LetterPreference) -> None: ...
+
+    def appointments(self, session: PatientSession) -> list[AppointmentView]: ...
+
+    def appointment(self, session: PatientSession, appointment_id: int) -> AppointmentPage: ...
+
+    def reschedule_options(self, session: PatientSession, appointment_id: int) -> list[Slot]: ...
+
+    def reschedule(self, session: PatientSession, appointment_id: int, slot_id: int) -> Rescheduled:
+        """Raises domain.my_appointments.SlotTaken, with the nearest free times, when the slot went first."""
+        ...
+
+    def cancel(self, session: PatientSession, appointment_id: int, reason: str | None) -> Cancelled: ...
+
+    def open_letter(self, session: PatientSession, document_id: int) -> Document: ...

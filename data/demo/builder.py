@@ -10,7 +10,7 @@ import nhs_number
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from data.demo import hospital, letters
+from data.demo import hospital
 from data.models import (
     AppointmentRow,
     ClinicianRow,
@@ -25,6 +25,7 @@ from data.models import (
     TestResultRow,
     TrustRow,
 )
+from domain import letters
 from domain.appointments import AppointmentKind, AppointmentStatus, CancelledBy, ReferralStatus
 from domain.identifiers import NhsNumber
 from domain.patients import LetterPreference
@@ -180,6 +181,7 @@ class DemoBuilder:
             row.cancelled_at = starts - timedelta(days=5)
             row.cancellation_reason = "Clinic cancelled: consultant unavailable" if cancelled_by is CancelledBy.HOSPITAL \
                 else "I no longer need this appointment"
+            row.cancellation_reference = f"CX{self._next('cancel'):08d}"
         return row
 
     def reschedule_chain(self, patient: PatientRow, clinic: str, days_ahead: int, times: int) -> AppointmentRow:
@@ -188,9 +190,12 @@ class DemoBuilder:
         previous = None
         for count in range(times + 1):
             status = AppointmentStatus.RESCHEDULED if count < times else AppointmentStatus.BOOKED
-            previous = self.book(patient, clinic, AppointmentKind.OUTPATIENT_FOLLOW_UP, days_ahead - 7 * (times - count),
-                                 referral=referral, status=status, times_rescheduled=count,
-                                 rescheduled_from=previous, letter=count == times)
+            booked = self.book(patient, clinic, AppointmentKind.OUTPATIENT_FOLLOW_UP, days_ahead - 7 * (times - count),
+                               referral=referral, status=status, times_rescheduled=count,
+                               rescheduled_from=previous, letter=count == times)
+            if previous is not None:
+                previous.rescheduled_to_id = booked.id
+            previous = booked
         assert previous is not None
         return previous
 
@@ -287,7 +292,9 @@ class DemoBuilder:
             patient_id=patient.id, trust_code=trust, kind=kind.value, title=title, written_at=written,
             content_type=content_type, size_bytes=size if size is not None else len((body or "").encode()),
             body_markdown=body, appointment_id=appointment.id if appointment else None,
-            read_at=written + timedelta(days=1) if read else None))
+            read_at=written + timedelta(days=1) if read else None,
+            # Paper letters of our own went by post too; a document from outside was never ours to post.
+            post_status="posted" if patient.letter_preference == LetterPreference.PAPER.value and body else None))
 
     def result(self, patient: PatientRow, trust: str, days_ago: int, panel: str, test: str, value: float | str,
                unit: str | None, low: float | None = None, high: float | None = None, range_text: str | None = None,

@@ -1,4 +1,4 @@
-"""Letters the demo hospital has written: confirmations, clinic outcomes and discharge summaries."""
+"""Letters the hospital writes, as Markdown: confirmations, clinic outcomes and discharge summaries."""
 
 from __future__ import annotations
 
@@ -19,12 +19,16 @@ class LetterContext:
 
 
 def appointment_confirmation(ctx: LetterContext, *, kind_label: str, starts_at: datetime, clinic: str,
-                             clinician: str, place: str, reference: str) -> str:
+                             clinician: str, place: str, reference: str, replaces: str | None = None) -> str:
+    """A new booking, or (with `replaces`, the old reference) the new time of a changed one."""
+    opening = ("We have booked an appointment for you." if replaces is None else
+               f"We have changed your appointment, as you asked. This is your new appointment: the one with "
+               f"reference {replaces} is no longer booked.")
     return f"""# {kind_label}: confirmation
 
 Dear {ctx.patient_name},
 
-We have booked an appointment for you.
+{opening}
 
 - **When:** {nhs_datetime(starts_at)}
 - **Where:** {place}
