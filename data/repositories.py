@@ -37,7 +37,7 @@ def flush_new(session: Session, row: object) -> None:
     other transaction — becomes the domain's Conflict, and the transaction is rolled back."""
     session.add(row)
     try:
-        session.flush([row])
+        session.flush()
     except IntegrityError as error:
         session.rollback()
         raise Conflict(constraint_name(error)) from error
