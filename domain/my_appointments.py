@@ -25,7 +25,7 @@ from domain.audit import AuditEvent, Outcome
 from domain.clock import LONDON
 from domain.errors import AccessDenied, Conflict, NotFound, Refused
 from domain.formatting import nhs_datetime
-from domain.hospital import Slot
+from domain.hospital import Slot, Trust
 from domain.messages import cancellation_confirmation_sms, reschedule_confirmation_sms
 from domain.messaging import SmsMessage, SmsStatus, SmsTemplate
 from domain.patients import LetterPreference, Patient
@@ -50,6 +50,8 @@ class AppointmentPage:
     decisions: dict[Action, ActionDecision]
     reschedules_left: int
     letters: list[Document]
+    trust: Trust
+    """The trust holding the appointment, whose Appointments team makes any change the portal cannot."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +114,7 @@ def appointment_page(uow: UnitOfWork, clock: Clock, actor: Actor, appointment_id
         referral = uow.referrals.get(a.referral_id) if a.referral_id else None
         trust = uow.trusts.get(a.trust)
         return AppointmentPage(view, decisions(a, referral, trust, clock.now(), policy), policy.reschedules_left(a),
-                               uow.documents.for_appointment(a.id))
+                               uow.documents.for_appointment(a.id), trust)
 
 
 def open_letter(uow: UnitOfWork, clock: Clock, actor: Actor, document_id: int) -> Document:

@@ -165,9 +165,10 @@ class KioskApp(App[None], inherit_bindings=False):
 
         if event.state is WorkerState.ERROR:
             from screens.flow import FormPage
+            from screens.patient_page import PatientPage
 
             self.log.error(event.worker.error)
-            if isinstance(self.screen, FormPage):
+            if isinstance(self.screen, (FormPage, PatientPage)):
                 self.screen.busy(False)
             self.notify("Something went wrong. Please try again, or ask at the reception desk.",
                         title="Sorry", severity="error", timeout=15)

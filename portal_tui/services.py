@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from datetime import timedelta
@@ -51,6 +51,9 @@ class PortalServices:
                                    reschedule_limit=settings.reschedule_limit,
                                    horizon=timedelta(weeks=settings.booking_horizon_weeks))
         """The trust's rules for changing appointments online, from settings."""
+
+    def now(self) -> datetime:
+        return self.clock.now()
 
     def today(self) -> date:
         return self.clock.now().astimezone(LONDON).date()

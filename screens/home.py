@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
+from domain.errors import DomainError
 from domain.my_details import MyDetails
 from domain.session import PatientSession
+from screens.appointments import AppointmentsScreen
 from screens.my_details import MyDetailsScreen
+from screens.patient_page import PatientContext
 from screens.services import PortalServices
 from screens.widgets import PatientBanner
 
@@ -37,12 +40,30 @@ class HomeScreen(Screen[None]):
         with VerticalScroll(classes="page"):
             yield Static(f"Hello, {self.details.given_name}", classes="page-title")
             yield Static("What would you like to do?", classes="lede")
+            yield Button("My appointments: see, change or cancel", id="appointments", classes="menu-item")
             yield Button("My Details: contact details and letters", id="my-details", classes="menu-item")
             yield Button("Sign out", id="sign-out", classes="menu-item")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#my-details", Button).focus()
+        self.query_one("#appointments", Button).focus()
+
+    @on(Button.Pressed, "#appointments")
+    def open_appointments(self) -> None:
+        self.query_one("#appointments", Button).disabled = True
+        self.load_appointments()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def load_appointments(self) -> None:
+        try:
+            views = self.services.appointments(self.session)
+        except DomainError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        finally:
+            self.app.call_from_thread(setattr, self.query_one("#appointments", Button), "disabled", False)
+        self.app.call_from_thread(self.app.push_screen, AppointmentsScreen(
+            PatientContext(self.services, self.session, self.details), views, self.services.now()))
 
     @on(Button.Pressed, "#my-details")
     def open_my_details(self) -> None:

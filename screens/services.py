@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol
 
 from domain.appointments import AppointmentView
@@ -28,6 +28,10 @@ class Ticket:
 
 class PortalServices(Protocol):
     """Use cases, bound to the database and clock. Every method may block: call it from a thread worker."""
+
+    def now(self) -> datetime:
+        """The current instant (UTC), from the portal's clock."""
+        ...
 
     def today(self) -> date:
         """Today in the hospital's time zone (for dates of birth typed on screen)."""

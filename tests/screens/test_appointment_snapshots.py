@@ -1,0 +1,78 @@
+"""What each step of seeing, changing and cancelling an appointment looks like. Review changes as code."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from textual.widgets import OptionList
+
+from domain import my_appointments
+from tests.screens.conftest import still_inputs
+from tests.screens.flows import fill, last_code, press_continue, settle
+
+SIZE = (100, 40)
+
+
+async def enter(pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press("enter")
+    await settle(pilot)
+    await pilot.pause()
+
+
+async def press(pilot, selector: str) -> None:  # type: ignore[no-untyped-def]
+    pilot.app.screen.query_one(selector).focus()
+    await pilot.pause()
+    await enter(pilot)
+
+
+def steps_to(target: str, db, email: str):  # type: ignore[no-untyped-def]
+    async def walk(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.pause()
+        await pilot.click("#sign-in")
+        await fill(pilot, email=email, password="kiosk-demo-2026")
+        await press_continue(pilot)
+        await fill(pilot, code=last_code(db))
+        await press_continue(pilot)
+        await press(pilot, "#appointments")
+        if target != "list":
+            pilot.app.screen.query_one("#upcoming", OptionList).focus()
+            await enter(pilot)
+        if target in ("day", "time", "check", "changed"):
+            await press(pilot, "#reschedule")
+        if target in ("time", "check", "changed"):
+            await enter(pilot)
+        if target in ("check", "changed"):
+            await enter(pilot)
+        if target == "changed":
+            await press(pilot, "#confirm")
+        if target in ("cancel-warning", "cancel-confirm", "cancel-word-missing", "cancelled"):
+            await press(pilot, "#cancel")
+        if target in ("cancel-confirm", "cancel-word-missing", "cancelled"):
+            await press(pilot, "#continue")
+        if target == "cancel-word-missing":
+            await press(pilot, "#cancel-appointment")
+        if target == "cancelled":
+            await fill(pilot, reason="Feeling better", confirm_word="CANCEL")
+            await press(pilot, "#cancel-appointment")
+        if target == "letter":
+            await press(pilot, ".letter-button")
+        await settle(pilot)
+        still_inputs(pilot.app)
+        await pilot.pause()
+
+    return walk
+
+
+@pytest.mark.parametrize("target, who", [
+    ("list", "sandeep.gill"), ("page", "margaret.thompson"), ("blocked-transport", "harold.finch"),
+    ("blocked-ers", "oluwaseun.adebayo"), ("blocked-limit", "aisha.rahman"), ("day", "margaret.thompson"),
+    ("time", "margaret.thompson"), ("check", "margaret.thompson"), ("changed", "margaret.thompson"),
+    ("cancel-warning", "margaret.thompson"), ("cancel-confirm", "margaret.thompson"),
+    ("cancel-word-missing", "margaret.thompson"), ("cancelled", "margaret.thompson"), ("letter", "margaret.thompson"),
+])
+def test_step(snap_compare, kiosk_on, demo_db, monkeypatch, target: str, who: str) -> None:  # type: ignore[no-untyped-def]
+    serial = itertools.count(1)
+    monkeypatch.setattr(my_appointments, "new_reference", lambda prefix: f"{prefix}TEST{next(serial):04d}")
+    assert snap_compare(kiosk_on(demo=False), terminal_size=SIZE,
+                        run_before=steps_to(target, demo_db, f"{who}@example.com"))
