@@ -76,7 +76,7 @@ class PatientPage(Screen[Any]):
     def show_problem(self, message: str) -> None:
         """A problem with the whole page, at its top, read first."""
         self.query_one(ErrorSummary).show(message)
-        self.query_one(VerticalScroll).scroll_home(animate=False)
+        self.query_one(".page").scroll_home(animate=False)
         self.busy(False)
 
     def hide_problem(self) -> None:

@@ -8,8 +8,8 @@ from datetime import date
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal
-from textual.widgets import Button, OptionList, Static
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from domain.clock import LONDON
@@ -18,6 +18,7 @@ from domain.formatting import nhs_date, nhs_datetime, nhs_time
 from domain.hospital import Slot
 from domain.my_appointments import AppointmentPage, Rescheduled, SlotTaken, free_days
 from screens.patient_page import PatientContext, PatientPage, answer_row
+from screens.widgets import ErrorSummary, PatientBanner
 
 
 def _times(n: int) -> str:
@@ -25,7 +26,17 @@ def _times(n: int) -> str:
 
 
 class _ChoicePage(PatientPage):
-    """A page whose answer is one option of a list: Enter on it, or Continue with it highlighted."""
+    """A page whose answer is one option of a list: Enter on it, or Continue with it highlighted. The words
+    above stay in view; only the list scrolls, however small the kiosk's screen."""
+
+    def compose(self) -> ComposeResult:
+        d = self.ctx.details
+        yield PatientBanner(d.full_name, d.nhs_number, d.masked_nhs_number)
+        with Vertical(classes="page"):
+            yield Static(self.title_text(), classes="page-title", id="page-title")
+            yield ErrorSummary(id="summary")
+            yield from self.compose_body()
+        yield Footer()
 
     def compose_choices(self) -> ComposeResult:
         yield OptionList(*self.options(), id="choices")
@@ -79,13 +90,9 @@ class RescheduleDayScreen(_ChoicePage):
     def compose_body(self) -> ComposeResult:
         view = self.page.view
         yield Static(f"You can change this appointment {_times(self.page.reschedules_left)}. We cannot promise a "
-                     "particular date: these are the days with free times.", classes="lede", id="changes-left")
-        yield answer_row("Your appointment now", nhs_datetime(view.appointment.starts_at))
-        yield answer_row("With", view.clinician or view.clinic)
-        yield answer_row("Where", view.where)
-        yield Static("Only the date and time can change. To see someone else or go somewhere else, call the "
-                     f"Appointments team on {self.page.trust.appointments_phone}.", classes="lede")
-        yield Static("Choose a day", classes="section-title")
+                     "particular date.", classes="lede", id="changes-left")
+        yield answer_row("Now", nhs_datetime(view.appointment.starts_at))
+        yield answer_row("With", f"{view.clinician or view.clinic}, {view.where}")
         yield from self.compose_choices()
 
     def options(self) -> list[Option]:
@@ -116,7 +123,8 @@ class RescheduleTimeScreen(_ChoicePage):
         return f"Change your appointment: choose a time on {nhs_date(days.pop())}"
 
     def compose_body(self) -> ComposeResult:
-        yield Static("Choose a time", classes="section-title")
+        view = self.page.view
+        yield answer_row("With", f"{view.clinician or view.clinic}, {view.where}")
         yield from self.compose_choices()
 
     def options(self) -> list[Option]:
@@ -148,7 +156,9 @@ class CheckChangeScreen(PatientPage):
 
     def compose_body(self) -> ComposeResult:
         view = self.page.view
-        yield Static("Nothing is changed until you press Confirm change.", classes="lede")
+        yield Static("Nothing is changed until you press Confirm change. Only the date and time change: to see "
+                     "someone else or go somewhere else, call the Appointments team on "
+                     f"{self.page.trust.appointments_phone}.", classes="lede")
         yield answer_row("Appointment now", nhs_datetime(view.appointment.starts_at))
         yield answer_row("New date and time", nhs_datetime(self.slot.starts_at), id="new-time")
         yield answer_row("Clinic", view.clinic)
