@@ -40,7 +40,7 @@ test: install tmux lint
 	$(BIN)/python -m pytest
 
 bench: install tmux
-	$(BIN)/python bench/run.py; status=$$?; $(BIN)/python bench/sms.py && exit $$status
+	$(BIN)/python bench/run.py; s1=$$?; $(BIN)/python bench/sms.py; s2=$$?; $(BIN)/python bench/appointments.py; s3=$$?; exit $$(( s1 || s2 || s3 ))
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .bench

@@ -1,0 +1,287 @@
+"""`make bench`, part 3: a patient's appointment list and the free-slot search for a reschedule, at hospital scale.
+
+Builds 100,000 patients, 1,000,000 appointments and 2,000,000 slots once (kept in .bench/ for SQLite, and in
+a database named after the schema revision on PostgreSQL), then times the real use cases — access check, unit
+of work, queries, conversion to domain objects — for random patients and appointments. Reports median and p95,
+and each as a ratio to a floor measured in the same run: one patient's record read by primary key through the
+same unit of work. Target: p95 <= 10 ms on SQLite."""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from data import schema  # noqa: E402
+from data.engine import make_engine  # noqa: E402
+from data.migrations import HEAD  # noqa: E402
+from data.uow import SqlUnitOfWork, session_factory  # noqa: E402
+from domain import my_appointments  # noqa: E402
+from domain.appointment_rules import OnlinePolicy  # noqa: E402
+from domain.clock import FixedClock  # noqa: E402
+from domain.session import PatientSession  # noqa: E402
+
+PATIENTS = int(os.environ.get("BENCH_PATIENTS", "100000"))
+APPOINTMENTS = PATIENTS * 10
+SLOTS = PATIENTS * 20
+CLINICIANS = 400
+SLOTS_A_DAY = 10
+SAMPLES = int(os.environ.get("BENCH_SAMPLES", "1000"))
+TARGET_P95_MS = 10.0
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+"""The bench's own clock: the dataset is built around it, so results do not depend on the day it runs."""
+CHUNK = 100_000
+HERE = Path(__file__).resolve().parent
+
+
+def slot_rows() -> Iterator[tuple]:
+    """(id, clinic, clinician, location, starts_at, minutes): each clinician's weekdays, 10 a day, half of them
+    past and half to come (at full size: from 50 weeks ago to 50 weeks ahead)."""
+    per_clinician = SLOTS // CLINICIANS
+    weeks = per_clinician / (SLOTS_A_DAY * 5)
+    first_day = (NOW - timedelta(weeks=weeks / 2)).replace(hour=9, minute=0)
+    slot_id = 0
+    for clinician in range(1, CLINICIANS + 1):
+        day, made = first_day, 0
+        while made < per_clinician:
+            if day.weekday() < 5:
+                for n in range(min(SLOTS_A_DAY, per_clinician - made)):
+                    slot_id += 1
+                    yield (slot_id, clinic_of(clinician), clinician, location_of(clinician),
+                           day + timedelta(minutes=20 * n), 20)
+                    made += 1
+            day += timedelta(days=1)
+
+
+def clinic_of(clinician: int) -> int:
+    return (clinician - 1) % 40 + 1
+
+
+def location_of(clinician: int) -> int:
+    return (clinician - 1) % 20 + 1
+
+
+def build(engine, write: Callable[[str, list[str], Iterator[tuple]], None]) -> None:  # type: ignore[no-untyped-def]
+    """Reference rows through SQL, the bulk through `write` (executemany on SQLite, COPY on PostgreSQL)."""
+    rng = random.Random(2026)
+    with engine.begin() as c:
+        c.execute(text("INSERT INTO trust VALUES ('RWG', 'West Hertfordshire Teaching Hospitals NHS Trust', "
+                       "'West Herts', '01632 960 100', 'a@example.nhs.uk'), ('RAL', 'Royal Free London NHS "
+                       "Foundation Trust', 'Royal Free', '01632 960 200', 'b@example.nhs.uk')"))
+        for site in range(1, 5):
+            trust = "RWG" if site <= 3 else "RAL"
+            c.execute(text("INSERT INTO site (id, trust_code, code, name, address, postcode) VALUES "
+                           f"({site}, '{trust}', 'S{site}', 'Site {site}', 'Road {site}', 'WD18 0HB')"))
+        for location in range(1, 21):
+            c.execute(text(f"INSERT INTO location (id, site_id, name) VALUES ({location}, {(location - 1) % 4 + 1}, "
+                           f"'Outpatients {location}')"))
+        for clinic in range(1, 41):
+            site = (clinic - 1) % 20 % 4 + 1
+            trust = "RWG" if site <= 3 else "RAL"
+            c.execute(text("INSERT INTO clinic (id, code, name, specialty, trust_code, site_id, name_safe_in_sms) "
+                           f"VALUES ({clinic}, 'C{clinic}', 'Clinic {clinic}', 'Specialty', '{trust}', {site}, false)"))
+        for clinician in range(1, CLINICIANS + 1):
+            trust = "RWG" if (clinician - 1) % 40 % 20 % 4 + 1 <= 3 else "RAL"
+            c.execute(text("INSERT INTO clinician (id, code, title, given_name, family_name, role, trust_code) VALUES "
+                           f"({clinician}, 'D{clinician}', 'Dr', 'Given', 'Family{clinician}', 'Consultant', "
+                           f"'{trust}')"))
+    write("patient", ["id", "nhs_number", "hospital_number", "trust_code", "given_name", "family_name",
+                      "date_of_birth", "postcode", "mobile", "letter_preference"],
+          ((n, None, f"H{n:09d}", "RWG", "Pat", f"N{n}", "1960-01-01", "WD18 0HB", f"+447700900{n % 1000:03d}",
+            "paperless") for n in range(1, PATIENTS + 1)))
+    slots = list(slot_rows())
+    write("slot", ["id", "clinic_id", "clinician_id", "location_id", "starts_at", "duration_minutes"], iter(slots))
+    taken = rng.sample(range(len(slots)), APPOINTMENTS)  # half the slots are booked, at random
+
+    def appointments() -> Iterator[tuple]:
+        for n, index in enumerate(taken, start=1):
+            slot_id, clinic, clinician, location, starts, minutes = slots[index]
+            status = "booked" if starts > NOW else "attended"
+            trust = "RWG" if (clinic - 1) % 20 % 4 + 1 <= 3 else "RAL"
+            yield (n, f"B{n:09d}", n % PATIENTS + 1, trust, clinic, clinician, location, slot_id,
+                   "outpatient_follow_up", status, starts, minutes, NOW - timedelta(days=60), False, 0, 2)
+
+    write("appointment", ["id", "reference", "patient_id", "trust_code", "clinic_id", "clinician_id", "location_id",
+                          "slot_id", "kind", "status", "starts_at", "duration_minutes", "booked_at",
+                          "transport_booked", "times_rescheduled", "reschedule_limit"], appointments())
+
+
+def sqlite_writer(engine):  # type: ignore[no-untyped-def]
+    def write(table: str, columns: list[str], rows: Iterator[tuple]) -> None:
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        raw = engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute("BEGIN")
+            batch: list[tuple] = []
+            for row in rows:
+                batch.append(tuple(_sqlite_value(v) for v in row))
+                if len(batch) == CHUNK:
+                    cursor.executemany(sql, batch)
+                    batch.clear()
+            cursor.executemany(sql, batch)
+            cursor.execute("COMMIT")
+        finally:
+            raw.close()
+
+    return write
+
+
+def _sqlite_value(value: object) -> object:
+    # The format SQLAlchemy itself stores UTC instants in on SQLite.
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return value
+
+
+def postgres_writer(engine):  # type: ignore[no-untyped-def]
+    def write(table: str, columns: list[str], rows: Iterator[tuple]) -> None:
+        raw = engine.raw_connection()
+        try:
+            with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            raw.commit()
+        finally:
+            raw.close()
+
+    return write
+
+
+def timed(call: Callable[[], object], samples: int) -> list[float]:
+    times = []
+    for _ in range(samples):
+        started = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1]
+
+
+def measure(name: str, engine) -> bool:  # type: ignore[no-untyped-def]
+    clock, policy = FixedClock(NOW), OnlinePolicy()
+    readers = session_factory(engine, read_only=True)
+    rng = random.Random(7)
+    with engine.connect() as c:
+        future = [row[0] for row in c.execute(text(
+            "SELECT id FROM appointment WHERE status = 'booked' AND starts_at > :after ORDER BY id LIMIT 20000"),
+            {"after": _sqlite_value(NOW + timedelta(days=3)) if engine.dialect.name == "sqlite"
+             else NOW + timedelta(days=3)})]
+        owners = dict(c.execute(text("SELECT id, patient_id FROM appointment WHERE id IN (%s)"
+                                     % ",".join(map(str, future[:5000])))).all())
+    patients = [rng.randint(1, PATIENTS) for _ in range(SAMPLES)]
+    moves = [rng.choice(list(owners)) for _ in range(SAMPLES)]
+    it_p, it_m, it_f = iter(patients * 2), iter(moves * 2), iter(patients * 2)
+
+    def floor() -> object:
+        with SqlUnitOfWork(readers) as uow:
+            return uow.patients.get(next(it_f))
+
+    def listing() -> object:
+        who = next(it_p)
+        return my_appointments.appointment_list(SqlUnitOfWork(readers), clock, PatientSession(who, NOW))
+
+    def search() -> object:
+        appointment = next(it_m)
+        return my_appointments.reschedule_options(SqlUnitOfWork(readers), clock,
+                                                  PatientSession(owners[appointment], NOW), appointment, policy)
+
+    for call in (floor, listing, search):  # warm the caches and the statement cache, as a running kiosk has
+        timed(call, 50)
+    sizes = (len(listing()), len(search()))  # type: ignore[arg-type]
+    results = {label: timed(call, SAMPLES) for label, call in (("floor", floor), ("list", listing),
+                                                                ("search", search))}
+    floor_median = statistics.median(results["floor"])
+    ok = True
+    print(f"  {name}: floor (one patient by primary key) median {floor_median:.2f} ms, p95 {p95(results['floor']):.2f} ms")
+    for label, words in (("list", f"appointment list ({sizes[0]} appointments)"),
+                         ("search", f"free-slot search ({sizes[1]} free times in 12 weeks)")):
+        values = results[label]
+        median, high = statistics.median(values), p95(values)
+        verdict = "" if engine.dialect.name != "sqlite" else ("  ok" if high <= TARGET_P95_MS else "  OVER TARGET")
+        ok = ok and (engine.dialect.name != "sqlite" or high <= TARGET_P95_MS)
+        print(f"    {words:<48} median {median:6.2f} ms  p95 {high:6.2f} ms  "
+              f"(x{median / floor_median:4.1f} / x{high / floor_median:4.1f} floor){verdict}")
+    return ok
+
+
+def sqlite_database() -> str:
+    folder = HERE.parent / ".bench"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"appointments-{HEAD}-{PATIENTS}.db"
+    if not path.exists():
+        partial = path.with_suffix(".partial")
+        for leftover in folder.glob(partial.name + "*"):
+            leftover.unlink()
+        started = time.perf_counter()
+        engine = make_engine(f"sqlite:///{partial}")
+        schema.upgrade(engine)
+        build(engine, sqlite_writer(engine))
+        engine.dispose()
+        partial.rename(path)
+        print(f"  built the SQLite dataset in {time.perf_counter() - started:.0f} s ({path.stat().st_size >> 20} MiB)")
+    return f"sqlite:///{path}"
+
+
+def postgres_database(admin_url: str) -> str:
+    name = f"portal_bench_{HEAD}_{PATIENTS}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as c:
+        exists = c.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar()
+    if exists:
+        probe = make_engine(url)
+        with probe.connect() as c:
+            complete = c.execute(text("SELECT count(*) FROM portal_meta WHERE key = 'bench_complete'")).scalar()
+        probe.dispose()
+        if complete:
+            admin.dispose()
+            return url
+        with admin.connect() as c:
+            c.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    started = time.perf_counter()
+    engine = make_engine(url)
+    schema.upgrade(engine)
+    build(engine, postgres_writer(engine))
+    with engine.begin() as c:
+        c.execute(text("ANALYZE"))
+        c.execute(text("INSERT INTO portal_meta (key, value) VALUES ('bench_complete', 'yes')"))
+    engine.dispose()
+    print(f"  built the PostgreSQL dataset in {time.perf_counter() - started:.0f} s")
+    return url
+
+
+def main() -> int:
+    print(f"Appointments at scale: {PATIENTS:,} patients, {APPOINTMENTS:,} appointments, {SLOTS:,} slots; "
+          f"{SAMPLES} samples each (target p95 <= {TARGET_P95_MS:.0f} ms on SQLite)")
+    engine = make_engine(sqlite_database())
+    ok = measure("SQLite", engine)
+    engine.dispose()
+    admin_url = os.environ.get("PORTAL_TEST_POSTGRES_URL")
+    if admin_url:
+        engine = make_engine(postgres_database(admin_url))
+        measure("PostgreSQL", engine)
+        engine.dispose()
+    else:
+        print("  PostgreSQL skipped: set PORTAL_TEST_POSTGRES_URL to measure it too")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
