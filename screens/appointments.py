@@ -161,9 +161,9 @@ class AppointmentScreen(PatientPage):
         cancel = self.page.decisions[Action.CANCEL]
         if change:
             left = self.page.reschedules_left
-            yield Button("Change the date or time", id="reschedule", variant="primary", classes="menu-item")
             yield Static(f"You can change this appointment {left} more {'time' if left == 1 else 'times'}.",
                          classes="menu-hint")
+            yield Button("Change the date or time", id="reschedule", variant="primary", classes="menu-item")
         if cancel:
             yield Button("Cancel this appointment", id="cancel", classes="menu-item")
         if not change and not cancel and change.blocker is cancel.blocker:
