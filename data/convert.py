@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from data.models import AppointmentRow, AuditEventRow, DocumentRow, PatientAccountRow, PatientRow, ReferralRow, SlotRow
+from data.models import (
+    AppointmentRow,
+    AuditEventRow,
+    DocumentRow,
+    PatientAccountRow,
+    PatientRow,
+    ReferralRow,
+    SlotRow,
+    TestResultRow,
+)
 from domain.appointments import Appointment, AppointmentKind, AppointmentStatus, CancelledBy, Referral, ReferralStatus
 from domain.audit import AuditEvent, Outcome
 from domain.hospital import Slot, TrustCode
 from domain.identifiers import EmailAddress, NhsNumber, UkMobile
 from domain.patients import LetterPreference, Patient, PatientAccount
-from domain.records import Document, DocumentKind, PostStatus
+from domain.records import Document, DocumentKind, PostStatus, ReferenceRange, ResultFlag, TestResult
 
 
 def patient(row: PatientRow) -> Patient:
@@ -100,6 +109,22 @@ def document(row: DocumentRow, *, with_body: bool = True) -> Document:
                     size_bytes=row.size_bytes, body_markdown=row.body_markdown if with_body else None,
                     appointment_id=row.appointment_id, read_at=row.read_at,
                     post_status=PostStatus(row.post_status) if row.post_status else None)
+
+
+def document_listing(id: int, patient_id: int, trust: str, kind: str, title: str, written_at, content_type: str,  # type: ignore[no-untyped-def]
+                     size_bytes: int, appointment_id: int | None, read_at, post_status: str | None) -> Document:
+    return Document(id=id, patient_id=patient_id, trust=TrustCode(trust), kind=DocumentKind(kind), title=title,
+                    written_at=written_at, content_type=content_type, size_bytes=size_bytes, body_markdown=None,
+                    appointment_id=appointment_id, read_at=read_at,
+                    post_status=PostStatus(post_status) if post_status else None)
+
+
+def test_result(row: TestResultRow) -> TestResult:
+    has_range = row.range_low is not None or row.range_high is not None or row.range_text is not None
+    return TestResult(id=row.id, patient_id=row.patient_id, trust=TrustCode(row.trust_code), taken_at=row.taken_at,
+                      panel=row.panel, test_name=row.test_name, value_text=row.value_text, unit=row.unit,
+                      reference_range=ReferenceRange(row.range_low, row.range_high, row.range_text) if has_range
+                      else None, flag=ResultFlag(row.flag), value_number=row.value_number, code=row.code)
 
 
 def document_row(d: Document) -> DocumentRow:

@@ -21,6 +21,7 @@ from data.models import (
     ReferralRow,
     SiteRow,
     SlotRow,
+    TestResultRow,
     TrustRow,
 )
 from domain.appointments import LIVE_STATUSES, Appointment, AppointmentStatus, AppointmentView, CancelledBy, Referral
@@ -29,7 +30,7 @@ from domain.errors import Conflict
 from domain.hospital import Slot
 from domain.identifiers import NhsNumber
 from domain.patients import LetterPreference, Patient
-from domain.records import Document
+from domain.records import Document, TestResult
 
 
 def flush_new(session: Session, row: object) -> None:
@@ -208,6 +209,16 @@ class SqlDocumentRepository:
         row = self._session.get(DocumentRow, document_id, populate_existing=True)
         return convert.document(row) if row else None
 
+    def for_patient(self, patient_id: int) -> list[Document]:
+        # Everything but the text: a list needs none of it, and bodies can be long.
+        rows = self._session.execute(
+            select(DocumentRow.id, DocumentRow.patient_id, DocumentRow.trust_code, DocumentRow.kind, DocumentRow.title,
+                   DocumentRow.written_at, DocumentRow.content_type, DocumentRow.size_bytes,
+                   DocumentRow.appointment_id, DocumentRow.read_at, DocumentRow.post_status)
+            .where(DocumentRow.patient_id == patient_id)
+            .order_by(DocumentRow.written_at.desc(), DocumentRow.id.desc()))
+        return [convert.document_listing(*row) for row in rows]
+
     def for_appointment(self, appointment_id: int) -> list[Document]:
         rows = self._session.scalars(select(DocumentRow).where(DocumentRow.appointment_id == appointment_id)
                                      .order_by(DocumentRow.written_at.desc(), DocumentRow.id.desc()))
@@ -221,6 +232,18 @@ class SqlDocumentRepository:
     def mark_read(self, document_id: int, at: datetime) -> None:
         self._session.execute(update(DocumentRow).where(DocumentRow.id == document_id, DocumentRow.read_at.is_(None))
                               .values(read_at=at))
+
+
+class SqlResultRepository:
+    """Test results."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def for_patient(self, patient_id: int) -> list[TestResult]:
+        rows = self._session.scalars(select(TestResultRow).where(TestResultRow.patient_id == patient_id)
+                                     .order_by(TestResultRow.taken_at.desc(), TestResultRow.id))
+        return [convert.test_result(row) for row in rows]
 
 
 class SqlAuditLog:

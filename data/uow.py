@@ -15,6 +15,7 @@ from data.repositories import (
     SqlDocumentRepository,
     SqlPatientRepository,
     SqlReferralRepository,
+    SqlResultRepository,
     constraint_name,
 )
 from data.repositories_accounts import (
@@ -47,6 +48,7 @@ class SqlUnitOfWork:
         self.appointments = SqlAppointmentRepository(self._session)
         self.referrals = SqlReferralRepository(self._session)
         self.documents = SqlDocumentRepository(self._session)
+        self.results = SqlResultRepository(self._session)
         self.audit = SqlAuditLog(self._session)
         return self
 

@@ -99,9 +99,9 @@ def free_days(slots: list[Slot]) -> dict[date, list[Slot]]:
 
 def appointment_list(uow: UnitOfWork, clock: Clock, actor: Actor, patient_id: int | None = None) -> list[AppointmentView]:
     """The patient's appointments and admissions from both trusts, soonest first."""
-    target = _target(actor, patient_id)
+    target = target_patient(actor, patient_id)
     with uow:
-        _require_access(uow, clock, actor, target, "list_appointments")
+        require_access(uow, clock, actor, target, "list_appointments")
         return uow.appointments.views_for_patient(target)
 
 
@@ -123,7 +123,7 @@ def open_letter(uow: UnitOfWork, clock: Clock, actor: Actor, document_id: int) -
         document = uow.documents.get(document_id)
         if document is None:
             raise NotFound("That letter could not be found.")
-        _require_access(uow, clock, actor, document.patient_id, "open_letter")
+        require_access(uow, clock, actor, document.patient_id, "open_letter")
         now = clock.now()
         if document.read_at is None and isinstance(actor, PatientSession):
             uow.documents.mark_read(document_id, now)
@@ -283,11 +283,11 @@ def _visible(uow: UnitOfWork, clock: Clock, actor: Actor, appointment_id: int, a
     view = uow.appointments.view(appointment_id)
     if view is None:
         raise NotFound("That appointment could not be found.")
-    _require_access(uow, clock, actor, view.appointment.patient_id, action)
+    require_access(uow, clock, actor, view.appointment.patient_id, action)
     return view
 
 
-def _target(actor: Actor, patient_id: int | None) -> int:
+def target_patient(actor: Actor, patient_id: int | None) -> int:
     if isinstance(actor, PatientSession):
         return actor.patient_id if patient_id is None else patient_id
     if patient_id is None:
@@ -295,7 +295,7 @@ def _target(actor: Actor, patient_id: int | None) -> int:
     return patient_id
 
 
-def _require_access(uow: UnitOfWork, clock: Clock, actor: Actor, patient_id: int, action: str) -> None:
+def require_access(uow: UnitOfWork, clock: Clock, actor: Actor, patient_id: int, action: str) -> None:
     decision = record_access(actor, patient_id)
     if decision:
         return

@@ -14,7 +14,7 @@ from domain.hospital import Slot, Trust, TrustCode
 from domain.identifiers import NhsNumber
 from domain.messaging import SmsMessage
 from domain.patients import LetterPreference, Patient, PatientAccount
-from domain.records import Document
+from domain.records import Document, TestResult
 
 
 class Clock(Protocol):
@@ -155,6 +155,10 @@ class DocumentRepository(Protocol):
 
     def get(self, document_id: int) -> Document | None: ...
 
+    def for_patient(self, patient_id: int) -> list[Document]:
+        """The patient's letters and documents, newest first, without their text."""
+        ...
+
     def for_appointment(self, appointment_id: int) -> list[Document]:
         """The letters about one appointment, newest first."""
         ...
@@ -164,6 +168,14 @@ class DocumentRepository(Protocol):
         ...
 
     def mark_read(self, document_id: int, at: datetime) -> None: ...
+
+
+class ResultRepository(Protocol):
+    """Test results."""
+
+    def for_patient(self, patient_id: int) -> list[TestResult]:
+        """The patient's results, newest first."""
+        ...
 
 
 class AuditLog(Protocol):
@@ -185,6 +197,7 @@ class UnitOfWork(Protocol):
     appointments: AppointmentRepository
     referrals: ReferralRepository
     documents: DocumentRepository
+    results: ResultRepository
     audit: AuditLog
 
     def __enter__(self) -> UnitOfWork: ...

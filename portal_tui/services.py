@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from datetime import timedelta
 
-from domain import my_appointments
+from domain import my_appointments, my_records
 from domain import my_details as details_rules
 from domain import registration, sign_in, verification
 from domain.appointment_rules import OnlinePolicy
@@ -24,7 +24,9 @@ from domain.my_appointments import AppointmentPage, Cancelled, Rescheduled
 from domain.my_details import MyDetails
 from domain.patients import LetterPreference
 from domain.ports import Clock
-from domain.records import Document
+from domain.hospital import TrustCode
+from domain.my_records import ResultGroup
+from domain.records import Document, DocumentKind, TestResult
 from domain.registration import Registered
 from domain.session import PatientSession
 from domain.typed import HospitalNumber
@@ -123,6 +125,18 @@ class PortalServices:
 
     def open_letter(self, session: PatientSession, document_id: int) -> Document:
         return my_appointments.open_letter(self._uow(), self.clock, session, document_id)
+
+    # --- letters and results ----------------------------------------------------------------------------
+
+    def letters(self, session: PatientSession, kind: DocumentKind | None = None,
+                trust: TrustCode | None = None) -> list[Document]:
+        return my_records.letters(self._uow(read_only=True), self.clock, session, kind=kind, trust=trust)
+
+    def results(self, session: PatientSession) -> list[ResultGroup]:
+        return my_records.results(self._uow(read_only=True), self.clock, session)
+
+    def result_history(self, session: PatientSession, result_id: int) -> list[TestResult]:
+        return my_records.history(self._uow(read_only=True), self.clock, session, result_id)
 
     # --- wiring ---------------------------------------------------------------------------------------
 

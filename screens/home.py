@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -13,6 +16,7 @@ from domain.errors import DomainError
 from domain.my_details import MyDetails
 from domain.session import PatientSession
 from screens.appointments import AppointmentsScreen
+from screens.records import LettersScreen, ResultsScreen
 from screens.my_details import MyDetailsScreen
 from screens.patient_page import PatientContext
 from screens.services import PortalServices
@@ -41,6 +45,8 @@ class HomeScreen(Screen[None]):
             yield Static(f"Hello, {self.details.given_name}", classes="page-title")
             yield Static("What would you like to do?", classes="lede")
             yield Button("My appointments: see, change or cancel", id="appointments", classes="menu-item")
+            yield Button("My letters: from both hospitals", id="letters", classes="menu-item")
+            yield Button("My test results", id="results", classes="menu-item")
             yield Button("My Details: contact details and letters", id="my-details", classes="menu-item")
             yield Button("Sign out", id="sign-out", classes="menu-item")
         yield Footer()
@@ -50,20 +56,32 @@ class HomeScreen(Screen[None]):
 
     @on(Button.Pressed, "#appointments")
     def open_appointments(self) -> None:
-        self.query_one("#appointments", Button).disabled = True
-        self.load_appointments()
+        self.load("#appointments", lambda ctx: AppointmentsScreen(ctx, self.services.appointments(self.session),
+                                                                  self.services.now()))
+
+    @on(Button.Pressed, "#letters")
+    def open_letters(self) -> None:
+        self.load("#letters", lambda ctx: LettersScreen(ctx, self.services.letters(self.session)))
+
+    @on(Button.Pressed, "#results")
+    def open_results(self) -> None:
+        self.load("#results", lambda ctx: ResultsScreen(ctx, self.services.results(self.session)))
+
+    def load(self, button: str, build: Callable[[PatientContext], Screen[Any]]) -> None:
+        """Read what the page shows off the screen's thread, then show it; the button waits meanwhile."""
+        self.query_one(button, Button).disabled = True
+        self._load(button, build)
 
     @work(thread=True, exclusive=True, exit_on_error=False)
-    def load_appointments(self) -> None:
+    def _load(self, button: str, build: Callable[[PatientContext], Screen[Any]]) -> None:
         try:
-            views = self.services.appointments(self.session)
+            screen = build(PatientContext(self.services, self.session, self.details))
         except DomainError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
         finally:
-            self.app.call_from_thread(setattr, self.query_one("#appointments", Button), "disabled", False)
-        self.app.call_from_thread(self.app.push_screen, AppointmentsScreen(
-            PatientContext(self.services, self.session, self.details), views, self.services.now()))
+            self.app.call_from_thread(setattr, self.query_one(button, Button), "disabled", False)
+        self.app.call_from_thread(self.app.push_screen, screen)
 
     @on(Button.Pressed, "#my-details")
     def open_my_details(self) -> None:

@@ -12,7 +12,9 @@ from domain.identifiers import EmailAddress, NhsNumber, Postcode
 from domain.my_appointments import AppointmentPage, Cancelled, Rescheduled
 from domain.my_details import MyDetails
 from domain.patients import LetterPreference
-from domain.records import Document
+from domain.hospital import TrustCode
+from domain.my_records import ResultGroup
+from domain.records import Document, DocumentKind, TestResult
 from domain.registration import Registered
 from domain.session import PatientSession
 from domain.typed import HospitalNumber
@@ -72,3 +74,10 @@ class PortalServices(Protocol):
     def cancel(self, session: PatientSession, appointment_id: int, reason: str | None) -> Cancelled: ...
 
     def open_letter(self, session: PatientSession, document_id: int) -> Document: ...
+
+    def letters(self, session: PatientSession, kind: DocumentKind | None = None,
+                trust: TrustCode | None = None) -> list[Document]: ...
+
+    def results(self, session: PatientSession) -> list[ResultGroup]: ...
+
+    def result_history(self, session: PatientSession, result_id: int) -> list[TestResult]: ...

@@ -89,7 +89,7 @@ def test_sign_in_switch_letters_and_back_then_sign_out(kiosk: Terminal) -> None:
     sign_in_margaret(kiosk)
     kiosk.press("F4")
     kiosk.wait_for("999 000 0018")
-    kiosk.press("F4", "Tab", "Enter")  # hide it again; from My appointments to My Details
+    kiosk.press("F4", "Tab", "Tab", "Tab", "Enter")  # hide it again; from My appointments down to My Details
     kiosk.wait_for("Change to paper letters")
     for now, then in (("paper", "paperless"), ("paperless", "paper")):
         kiosk.press("Enter")
@@ -107,7 +107,7 @@ def test_sign_in_switch_letters_and_back_then_sign_out(kiosk: Terminal) -> None:
 @pytest.mark.parametrize("kiosk_env", [{"PORTAL_KIOSK_IDLE_SECONDS": "30"}], indirect=True)
 def test_left_idle_the_kiosk_warns_then_forgets(kiosk: Terminal) -> None:
     sign_in_margaret(kiosk)
-    kiosk.press("Tab", "Enter")
+    kiosk.press("Tab", "Tab", "Tab", "Enter")
     kiosk.wait_for("My Details")
     kiosk.wait_for("Are you still there?", timeout=15)
     screen = kiosk.wait_for("Your session has ended", timeout=30)

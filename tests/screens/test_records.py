@@ -1,0 +1,70 @@
+"""Letters and test results at the kiosk: newest first with NEW until read, filters, a PDF that explains
+itself, results grouped with flags in words, and one test's trend with the same figures as a table."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, OptionList, Select
+
+from domain.hospital import TrustCode
+from domain.records import DocumentKind
+from screens.appointments import LetterScreen
+from screens.records import LettersScreen, ResultsScreen, TrendChart, TrendScreen
+from tests.screens.flows import screen_text, settle
+from tests.screens.test_appointments import SIZE, press, sign_in_as
+
+
+def prompts(app) -> list[str]:  # type: ignore[no-untyped-def]
+    letters = app.screen.query_one("#letters", OptionList)
+    return [str(letters.get_option_at_index(i).prompt) for i in range(letters.option_count)]
+
+
+async def test_letters_newest_first_filtered_and_read(kiosk_on, demo_db) -> None:  # type: ignore[no-untyped-def]
+    app = kiosk_on()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in_as(pilot, demo_db, "rosa.fernandez@example.com")
+        await press(pilot, "#letters")
+        assert isinstance(app.screen, LettersScreen)
+        dates = [d.written_at for d in app.screen.documents]
+        assert dates == sorted(dates, reverse=True) and all(p.startswith("NEW") for p in prompts(app))
+        assert any("cannot show here (182 KB)" in p for p in prompts(app))
+        app.screen.query_one("#trust-filter", Select).value = TrustCode.ROYAL_FREE
+        await settle(pilot)
+        await pilot.pause()
+        assert {d.trust for d in app.screen.documents} == {TrustCode.ROYAL_FREE}
+        app.screen.query_one("#kind-filter", Select).value = DocumentKind.APPOINTMENT_CONFIRMATION
+        await settle(pilot)
+        await pilot.pause()
+        assert {d.kind for d in app.screen.documents} == {DocumentKind.APPOINTMENT_CONFIRMATION}
+        app.screen.query_one("#letters", OptionList).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.pause()
+        assert isinstance(app.screen, LetterScreen) and "Dear Rosa" in str(app.screen.letter.body_markdown)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.pause()
+        assert not app.screen.documents[0].is_new and not prompts(app)[0].startswith("NEW")
+
+
+async def test_results_in_words_and_a_trend(kiosk_on, demo_db) -> None:  # type: ignore[no-untyped-def]
+    app = kiosk_on()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in_as(pilot, demo_db, "chidi.okonkwo@example.com")
+        await press(pilot, "#results")
+        assert isinstance(app.screen, ResultsScreen)
+        table = app.screen.query_one("#results", DataTable)
+        cells = [str(c) for row in range(table.row_count) for c in table.get_row_at(row)]
+        for words in ("High", "Low", "Abnormal", "No range given", "up to 5", "12 to 22", "West Herts"):
+            assert any(words in c for c in cells), words
+    app = kiosk_on()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in_as(pilot, demo_db, "eileen.doherty@example.com")
+        await press(pilot, "#results")
+        await pilot.press("enter")  # the first test, under the newest heading
+        await settle(pilot)
+        await pilot.pause()
+        assert isinstance(app.screen, TrendScreen), screen_text(app)
+        assert [r.value_number for r in app.screen.results] == [52, 49, 47, 45, 43]
+        chart = str(app.screen.query_one(TrendChart).render())
+        assert chart.count("●") == 6 and "┄" in chart  # five results and the key; the upper limit
+        assert app.screen.query_one("#history", DataTable).row_count == 5
