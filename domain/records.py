@@ -63,8 +63,8 @@ class Document:
 
     @property
     def is_text(self) -> bool:
-        """The portal can show it on screen."""
-        return self.body_markdown is not None
+        """The portal can show it on screen (a list knows from the type, without loading the text)."""
+        return self.content_type.startswith("text/")
 
 
 class ResultFlag(StrEnum):

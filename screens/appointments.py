@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich.markdown import Markdown as RichMarkdown
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Markdown, OptionList, Static
+from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from domain.appointment_rules import Action, ActionDecision
@@ -242,7 +243,9 @@ class LetterScreen(PatientPage):
                 yield Static("A paper copy is being posted to you.", classes="letter-header")
             if d.body_markdown is not None:
                 with VerticalScroll(id="letter-body", classes="letter-body"):
-                    yield Markdown(d.body_markdown)
+                    # Rich's Markdown, not Textual's widget: a letter is read, not clicked, and nothing inside
+                    # it takes the focus (or the keys) away from scrolling.
+                    yield Static(RichMarkdown(d.body_markdown), id="letter-text")
             else:
                 yield Static(f"This document is a file that cannot be shown on screen ({_kind_of_file(d.content_type)},"
                              f" {_size(d.size_bytes)}). You can collect a printed copy from the Appointments team.",

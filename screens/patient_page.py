@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
@@ -45,6 +45,8 @@ class PatientPage(Screen[Any]):
     BINDINGS = [Binding("escape", "back", "Back", key_display="Esc")]
 
     TITLE_TEXT = ""
+    FIXED_LAYOUT = False
+    """True for a page whose words stay in view while one list or table in it scrolls (height 1fr)."""
 
     def __init__(self, ctx: PatientContext) -> None:
         super().__init__()
@@ -58,7 +60,7 @@ class PatientPage(Screen[Any]):
     def compose(self) -> ComposeResult:
         d = self.ctx.details
         yield PatientBanner(d.full_name, d.nhs_number, d.masked_nhs_number)
-        with VerticalScroll(classes="page"):
+        with (Vertical if self.FIXED_LAYOUT else VerticalScroll)(classes="page"):
             yield Static(self.title_text(), classes="page-title", id="page-title")
             yield ErrorSummary(id="summary")
             yield from self.compose_body()

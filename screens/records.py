@@ -39,6 +39,7 @@ class LettersScreen(PatientPage):
     """Newest first; 'NEW' until opened; filter by kind and by trust."""
 
     TITLE_TEXT = "Your letters"
+    FIXED_LAYOUT = True
 
     def __init__(self, ctx: PatientContext, documents: list[Document]) -> None:
         super().__init__(ctx)
@@ -51,7 +52,7 @@ class LettersScreen(PatientPage):
                          id="kind-filter")
             yield Select([(name, code) for code, name in TRUSTS.items()], prompt="Both trusts", id="trust-filter")
         yield Static(self._count(), id="letter-count", classes="lede")
-        yield OptionList(*[_letter_option(d) for d in self.documents], id="letters", classes="appointment-list")
+        yield OptionList(*[_letter_option(d) for d in self.documents], id="letters", classes="fill")
         with Horizontal(classes="page-buttons"):
             yield Button("Back", id="back")
 
@@ -128,6 +129,7 @@ class ResultsScreen(PatientPage):
     """One table: a heading row per day and panel, then its tests. Enter on a test shows its history."""
 
     TITLE_TEXT = "Your test results"
+    FIXED_LAYOUT = True
 
     def __init__(self, ctx: PatientContext, groups) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx)
@@ -183,7 +185,7 @@ class TrendChart(Static):
 
     DEFAULT_CSS = "TrendChart { height: auto; width: auto; margin: 1 0; text-wrap: nowrap; }"
 
-    ROWS = 10
+    ROWS = 8
 
     def __init__(self, results: list[TestResult], width: int = 60) -> None:
         super().__init__(id="trend-chart")

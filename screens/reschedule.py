@@ -8,8 +8,8 @@ from datetime import date
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, OptionList, Static
+from textual.containers import Horizontal
+from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from domain.clock import LONDON
@@ -18,7 +18,6 @@ from domain.formatting import nhs_date, nhs_datetime, nhs_time
 from domain.hospital import Slot
 from domain.my_appointments import AppointmentPage, Rescheduled, SlotTaken, free_days
 from screens.patient_page import PatientContext, PatientPage, answer_row
-from screens.widgets import ErrorSummary, PatientBanner
 
 
 def _times(n: int) -> str:
@@ -29,14 +28,7 @@ class _ChoicePage(PatientPage):
     """A page whose answer is one option of a list: Enter on it, or Continue with it highlighted. The words
     above stay in view; only the list scrolls, however small the kiosk's screen."""
 
-    def compose(self) -> ComposeResult:
-        d = self.ctx.details
-        yield PatientBanner(d.full_name, d.nhs_number, d.masked_nhs_number)
-        with Vertical(classes="page"):
-            yield Static(self.title_text(), classes="page-title", id="page-title")
-            yield ErrorSummary(id="summary")
-            yield from self.compose_body()
-        yield Footer()
+    FIXED_LAYOUT = True
 
     def compose_choices(self) -> ComposeResult:
         yield OptionList(*self.options(), id="choices")

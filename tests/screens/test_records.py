@@ -26,6 +26,8 @@ async def test_letters_newest_first_filtered_and_read(kiosk_on, demo_db) -> None
         assert isinstance(app.screen, LettersScreen)
         dates = [d.written_at for d in app.screen.documents]
         assert dates == sorted(dates, reverse=True) and all(p.startswith("NEW") for p in prompts(app))
+        assert [p for p in prompts(app) if "cannot show here" in p] == [
+            p for p in prompts(app) if "(scanned letter)" in p]  # the PDF, and only the PDF
         assert any("cannot show here (182 KB)" in p for p in prompts(app))
         app.screen.query_one("#trust-filter", Select).value = TrustCode.ROYAL_FREE
         await settle(pilot)

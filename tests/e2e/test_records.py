@@ -1,0 +1,50 @@
+"""A patient at the real kiosk reads a clinic outcome letter and a discharge summary, and opens a Royal Free
+result and its trend — typed as a person types, read off the terminal."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.test_appointments import sign_in
+from tests.e2e.tmux import Terminal
+
+pytestmark = pytest.mark.e2e
+
+
+def open_from_home(kiosk: Terminal, tabs: int, title: str) -> str:
+    kiosk.press(*(["Tab"] * tabs), "Enter")
+    return kiosk.wait_for(title)
+
+
+def test_a_clinic_outcome_letter(kiosk: Terminal) -> None:
+    sign_in(kiosk, "margaret.thompson@example.com", "Margaret")
+    open_from_home(kiosk, 1, "Your letters")
+    kiosk.press("Down", "Enter")  # newest first: the confirmation, then the clinic letter
+    kiosk.wait_for("Clinic outcome letter from West Hertfordshire")
+    kiosk.wait_for("Clinic outcome letter", timeout=5)
+    kiosk.press("PageDown")
+    kiosk.wait_for("Atrial fibrillation")
+    kiosk.press("Escape")
+    kiosk.wait_for("Your letters")
+
+
+def test_a_discharge_summary(kiosk: Terminal) -> None:
+    sign_in(kiosk, "eileen.doherty@example.com", "Eileen")
+    screen = open_from_home(kiosk, 1, "Your letters")
+    assert "NEW" in screen
+    kiosk.press("Enter")
+    screen = kiosk.wait_for("Discharge summary from West Hertfordshire")
+    kiosk.press("PageDown")  # the letter has the focus and scrolls
+    kiosk.wait_for("Why you came into hospital")
+    kiosk.press("End")
+    kiosk.wait_for("NHS number: 999")
+
+
+def test_a_royal_free_result_and_its_trend(kiosk: Terminal) -> None:
+    sign_in(kiosk, "rosa.fernandez@example.com", "Rosa")
+    screen = open_from_home(kiosk, 2, "Your test results")
+    assert "ESR" in screen
+    kiosk.press("Enter")
+    kiosk.wait_for("ESR over time")
+    screen = kiosk.wait_for("Royal Free")  # the figures as a table, under the chart
+    assert "●" in screen and "High" in screen
