@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from domain.audit import AuditEvent, Outcome
+from domain.errors import AccessDenied, NotFound
 from domain.session import Actor, PatientSession, StaffSession
+
+if TYPE_CHECKING:
+    from domain.ports import Clock, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,3 +35,29 @@ def record_access(actor: Actor, patient_id: int) -> Decision:
             return Decision(True, f"staff ({actor.role.value}) acting for the patient")
         return Decision(False, f"staff role {actor.role.value} does not act for patients")
     return Decision(False, "no one is signed in")
+
+
+def target_patient(actor: Actor, patient_id: int | None) -> int:
+    """Whose record a use case is about: a patient's own (an id passed in only matters to the access check),
+    or the one a member of staff chose."""
+    if isinstance(actor, PatientSession):
+        return actor.patient_id if patient_id is None else patient_id
+    if patient_id is None:
+        raise NotFound("Choose a patient first.")
+    return patient_id
+
+
+def require_access(uow: UnitOfWork, clock: Clock, actor: Actor, patient_id: int, action: str, *,
+                   hidden_as: str | None = None) -> None:
+    """Go on, or audit the refusal (committed at once) and raise. With `hidden_as`, a patient is told that
+    what they asked for does not exist: whether another patient's record exists is not theirs to learn."""
+    decision = record_access(actor, patient_id)
+    if decision:
+        return
+    kind, actor_id, role = actor.audit_identity
+    uow.audit.record(AuditEvent(at=clock.now(), actor_kind=kind, actor_id=actor_id, actor_role=role, action=action,
+                                outcome=Outcome.DENIED, patient_id=patient_id, detail=decision.reason))
+    uow.commit()
+    if isinstance(actor, PatientSession):
+        raise NotFound(hidden_as) if hidden_as else AccessDenied("You can only see your own record.")
+    raise AccessDenied("You cannot act for this patient.")

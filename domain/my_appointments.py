@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from domain import letters
-from domain.access import record_access
+from domain.access import require_access, target_patient
 from domain.appointment_rules import Action, ActionDecision, OnlinePolicy, decide, decisions
 from domain.appointments import (
     AppointmentEvent,
@@ -23,7 +23,7 @@ from domain.appointments import (
 )
 from domain.audit import AuditEvent, Outcome
 from domain.clock import LONDON
-from domain.errors import AccessDenied, Conflict, NotFound, Refused
+from domain.errors import Conflict, NotFound, Refused
 from domain.formatting import nhs_datetime
 from domain.hospital import Slot, Trust
 from domain.messages import cancellation_confirmation_sms, reschedule_confirmation_sms
@@ -123,7 +123,8 @@ def open_letter(uow: UnitOfWork, clock: Clock, actor: Actor, document_id: int) -
         document = uow.documents.get(document_id)
         if document is None:
             raise NotFound("That letter could not be found.")
-        require_access(uow, clock, actor, document.patient_id, "open_letter")
+        require_access(uow, clock, actor, document.patient_id, "open_letter",
+                       hidden_as="That letter could not be found.")
         now = clock.now()
         if document.read_at is None and isinstance(actor, PatientSession):
             uow.documents.mark_read(document_id, now)
@@ -283,29 +284,9 @@ def _visible(uow: UnitOfWork, clock: Clock, actor: Actor, appointment_id: int, a
     view = uow.appointments.view(appointment_id)
     if view is None:
         raise NotFound("That appointment could not be found.")
-    require_access(uow, clock, actor, view.appointment.patient_id, action)
+    require_access(uow, clock, actor, view.appointment.patient_id, action,
+                   hidden_as="That appointment could not be found.")
     return view
-
-
-def target_patient(actor: Actor, patient_id: int | None) -> int:
-    if isinstance(actor, PatientSession):
-        return actor.patient_id if patient_id is None else patient_id
-    if patient_id is None:
-        raise NotFound("Choose a patient first.")
-    return patient_id
-
-
-def require_access(uow: UnitOfWork, clock: Clock, actor: Actor, patient_id: int, action: str) -> None:
-    decision = record_access(actor, patient_id)
-    if decision:
-        return
-    kind, actor_id, role = actor.audit_identity
-    uow.audit.record(AuditEvent(at=clock.now(), actor_kind=kind, actor_id=actor_id, actor_role=role, action=action,
-                                outcome=Outcome.DENIED, patient_id=patient_id, detail=decision.reason))
-    uow.commit()
-    # A patient is told it does not exist: whether another patient's appointment exists is not theirs to learn.
-    raise NotFound("That appointment could not be found.") if isinstance(actor, PatientSession) else \
-        AccessDenied("You cannot act for this patient.")
 
 
 def _patient(uow: UnitOfWork, patient_id: int) -> Patient:

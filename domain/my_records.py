@@ -7,7 +7,7 @@ from datetime import date
 
 from domain.clock import LONDON
 from domain.hospital import TrustCode
-from domain.my_appointments import require_access, target_patient
+from domain.access import require_access, target_patient
 from domain.ports import Clock, UnitOfWork
 from domain.records import Document, DocumentKind, TestResult
 from domain.session import Actor
