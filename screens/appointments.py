@@ -107,6 +107,34 @@ class AppointmentsScreen(PatientPage):
         self.on_mount()
 
 
+def show_over_appointments(app, confirmation: PatientPage) -> None:  # type: ignore[no-untyped-def]
+    """End a change flow: its pages go, the list underneath is read again, and the confirmation shows over it."""
+    while not isinstance(app.screen, AppointmentsScreen) and len(app.screen_stack) > 2:
+        app.pop_screen()
+    if isinstance(app.screen, AppointmentsScreen):
+        app.screen.reload()
+    app.push_screen(confirmation)
+
+
+class ConfirmationPage(PatientPage):
+    """A change has been made: a panel saying so, and one button back to the list (which has the focus)."""
+
+    def compose_body(self) -> ComposeResult:
+        yield from self.compose_panel()
+        with Horizontal(classes="page-buttons"):
+            yield Button("Back to your appointments", id="finish", variant="primary")
+
+    def compose_panel(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.query_one("#finish", Button).focus()
+
+    @on(Button.Pressed, "#finish")
+    def finish(self) -> None:
+        self.dismiss()
+
+
 def _decision_text(verb: str, decision: ActionDecision) -> str:
     return f"You cannot {verb} online. {decision.reason} {decision.instead}"
 

@@ -11,6 +11,7 @@ from textual.widgets import Button, Input, Static
 from domain.appointment_rules import Action
 from domain.formatting import nhs_datetime
 from domain.my_appointments import REASON_LIMIT, AppointmentPage, Cancelled
+from screens.appointments import ConfirmationPage, show_over_appointments
 from screens.patient_page import PatientContext, PatientPage, answer_row
 from screens.widgets import Field
 
@@ -105,16 +106,10 @@ class CancelConfirmScreen(PatientPage):
         self.show_problem(str(error))
 
     def cancelled(self, done: Cancelled) -> None:
-        from screens.appointments import AppointmentsScreen
-
-        while not isinstance(self.app.screen, AppointmentsScreen) and len(self.app.screen_stack) > 2:
-            self.app.pop_screen()
-        if isinstance(self.app.screen, AppointmentsScreen):
-            self.app.screen.reload()
-        self.app.push_screen(CancelledScreen(self.ctx, done))
+        show_over_appointments(self.app, CancelledScreen(self.ctx, done))
 
 
-class CancelledScreen(PatientPage):
+class CancelledScreen(ConfirmationPage):
     """The confirmation panel, with the reference to quote."""
 
     TITLE_TEXT = "Appointment cancelled"
@@ -124,7 +119,7 @@ class CancelledScreen(PatientPage):
         self.done = done
         """What was cancelled."""
 
-    def compose_body(self) -> ComposeResult:
+    def compose_panel(self) -> ComposeResult:
         view = self.done.view
         yield Static(f"Your cancellation reference is {self.done.reference}", classes="panel", id="panel")
         yield answer_row("Cancelled", f"{view.clinic}, {nhs_datetime(view.appointment.starts_at)}")
@@ -132,12 +127,3 @@ class CancelledScreen(PatientPage):
                      "referred again.", classes="lede")
         if self.done.sms is not None:
             yield Static("We have sent a text to your mobile to confirm it.", classes="lede")
-        with Horizontal(classes="page-buttons"):
-            yield Button("Back to your appointments", id="finish", variant="primary")
-
-    def on_mount(self) -> None:
-        self.query_one("#finish", Button).focus()
-
-    @on(Button.Pressed, "#finish")
-    def finish(self) -> None:
-        self.dismiss()

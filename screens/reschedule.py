@@ -17,6 +17,7 @@ from domain.errors import DomainError
 from domain.formatting import nhs_date, nhs_datetime, nhs_time
 from domain.hospital import Slot
 from domain.my_appointments import AppointmentPage, Rescheduled, SlotTaken, free_days
+from screens.appointments import ConfirmationPage, show_over_appointments
 from screens.patient_page import PatientContext, PatientPage, answer_row
 
 
@@ -187,17 +188,10 @@ class CheckChangeScreen(PatientPage):
         self.show_problem(str(error))
 
     def changed(self, done: Rescheduled) -> None:
-        from screens.appointments import AppointmentsScreen
-
-        # The flow's pages go; the confirmation shows over the (refreshed) list.
-        while not isinstance(self.app.screen, AppointmentsScreen) and len(self.app.screen_stack) > 2:
-            self.app.pop_screen()
-        if isinstance(self.app.screen, AppointmentsScreen):
-            self.app.screen.reload()
-        self.app.push_screen(RescheduledScreen(self.ctx, done))
+        show_over_appointments(self.app, RescheduledScreen(self.ctx, done))
 
 
-class RescheduledScreen(PatientPage):
+class RescheduledScreen(ConfirmationPage):
     """The confirmation panel."""
 
     TITLE_TEXT = "Your appointment has been changed"
@@ -207,7 +201,7 @@ class RescheduledScreen(PatientPage):
         self.done = done
         """What was changed."""
 
-    def compose_body(self) -> ComposeResult:
+    def compose_panel(self) -> ComposeResult:
         new = self.done.new
         a = new.appointment
         yield Static(f"Your new appointment is on {nhs_datetime(a.starts_at)}.", classes="panel", id="panel")
@@ -220,12 +214,3 @@ class RescheduledScreen(PatientPage):
         yield Static(letter + (", and we are posting you a copy." if self.done.posted else "."), classes="lede")
         yield Static(f"The appointment on {nhs_datetime(self.done.old.appointment.starts_at)} is no longer booked.",
                      classes="lede")
-        with Horizontal(classes="page-buttons"):
-            yield Button("Back to your appointments", id="finish", variant="primary")
-
-    def on_mount(self) -> None:
-        self.query_one("#finish", Button).focus()
-
-    @on(Button.Pressed, "#finish")
-    def finish(self) -> None:
-        self.dismiss()
