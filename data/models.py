@@ -30,6 +30,7 @@ from domain.messaging import SmsStatus, SmsTemplate
 from domain.patients import LetterPreference
 from domain.records import DocumentKind, PostStatus, ResultFlag
 from domain.session import StaffRole
+from domain.visits import VisitKind
 
 # Named constraints, so that migrations can find them again on every database.
 NAMING = {
@@ -278,6 +279,57 @@ class TestResultRow(Base):
     range_high: Mapped[float | None] = mapped_column(Float)
     range_text: Mapped[str | None] = mapped_column(String(120))
     flag: Mapped[str] = mapped_column(String(12))
+
+
+class VisitRow(Base):
+    """A hospital contact from a trust's own system (imported): outpatient visit, stay or ED attendance."""
+
+    __tablename__ = "visit"
+    __table_args__ = (
+        one_of("kind", VisitKind, "kind"),
+        Index("ix_visit_patient_started", "patient_id", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"))
+    trust_code: Mapped[str] = mapped_column(ForeignKey("trust.code"))
+    kind: Mapped[str] = mapped_column(String(12))
+    status: Mapped[str] = mapped_column(String(20))
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    title: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str | None] = mapped_column(String(200))
+    place: Mapped[str | None] = mapped_column(String(200))
+
+
+class PatientIdentifierRow(Base):
+    """Another system's identifier for one of our patients (a FHIR source's own id), kept as it came."""
+
+    __tablename__ = "patient_identifier"
+    __table_args__ = (UniqueConstraint("system", "value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
+    system: Mapped[str] = mapped_column(String(200))
+    value: Mapped[str] = mapped_column(String(100))
+
+
+class ExternalRecordRow(Base):
+    """One imported resource: where it came from, what it became, and a hash of it (a re-import of the
+    same resource changes nothing; a changed one updates what it became)."""
+
+    __tablename__ = "external_record"
+    __table_args__ = (UniqueConstraint("trust_code", "resource_type", "source_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trust_code: Mapped[str] = mapped_column(ForeignKey("trust.code"))
+    resource_type: Mapped[str] = mapped_column(String(40))
+    source_id: Mapped[str] = mapped_column(String(100))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patient.id"))
+    target_table: Mapped[str | None] = mapped_column(String(20))
+    target_id: Mapped[int | None] = mapped_column(Integer)
+    imported_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class SmsMessageRow(Base):

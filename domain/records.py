@@ -16,6 +16,8 @@ class DocumentKind(StrEnum):
     ADMISSION_CONFIRMATION = "admission_confirmation"
     CLINIC_OUTCOME = "clinic_outcome"
     DISCHARGE_SUMMARY = "discharge_summary"
+    CLINICAL_NOTE = "clinical_note"
+    """A note from another system (an emergency department note, say), imported from FHIR."""
 
     @property
     def label(self) -> str:
@@ -28,6 +30,7 @@ _DOCUMENT_LABELS = {
     DocumentKind.ADMISSION_CONFIRMATION: "Admission confirmation letter",
     DocumentKind.CLINIC_OUTCOME: "Clinic outcome letter",
     DocumentKind.DISCHARGE_SUMMARY: "Discharge summary",
+    DocumentKind.CLINICAL_NOTE: "Clinical note",
 }
 
 
@@ -65,6 +68,11 @@ class Document:
     def is_text(self) -> bool:
         """The portal can show it on screen (a list knows from the type, without loading the text)."""
         return self.content_type.startswith("text/")
+
+    @property
+    def is_markdown(self) -> bool:
+        """Written as Markdown (our own letters); other text is shown exactly as it came."""
+        return self.content_type.startswith("text/markdown")
 
 
 class ResultFlag(StrEnum):
@@ -128,3 +136,34 @@ class TestResult:
     flag: ResultFlag
     value_number: float | None = None
     code: str | None = None
+
+
+# How a laboratory system says where a value stands (HL7 v3 ObservationInterpretation), in our words.
+_INTERPRETATIONS = {
+    "H": ResultFlag.HIGH, "HH": ResultFlag.HIGH, "HU": ResultFlag.HIGH, ">": ResultFlag.HIGH,
+    "L": ResultFlag.LOW, "LL": ResultFlag.LOW, "LU": ResultFlag.LOW, "<": ResultFlag.LOW,
+    "A": ResultFlag.ABNORMAL, "AA": ResultFlag.ABNORMAL, "POS": ResultFlag.ABNORMAL, "DET": ResultFlag.ABNORMAL,
+    "R": ResultFlag.ABNORMAL, "I": ResultFlag.ABNORMAL, "W": ResultFlag.ABNORMAL, "CAR": ResultFlag.ABNORMAL,
+    "N": ResultFlag.NORMAL, "NEG": ResultFlag.NORMAL, "ND": ResultFlag.NORMAL, "S": ResultFlag.NORMAL,
+}
+
+
+def flag_for(value: float | None, reference_range: ReferenceRange | None, interpretation: str | None) -> ResultFlag:
+    """The laboratory's own interpretation when it gave one we know; else the value against the range."""
+    if interpretation and interpretation.upper() in _INTERPRETATIONS:
+        return _INTERPRETATIONS[interpretation.upper()]
+    return (reference_range or ReferenceRange()).flag(value)
+
+
+def measured(value: float) -> str:
+    """A measured value as a person reads it: whole numbers bare, else at most 2 decimals (3 significant
+    figures below 1), without trailing zeros — laboratories' exports often carry 15 digits of noise."""
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    if abs(value) >= 1:
+        text = f"{value:.2f}"
+    else:
+        text = f"{value:.3g}"
+        if "e" in text:
+            text = f"{value:.6f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -273,7 +273,9 @@ class LetterScreen(PatientPage):
                 with VerticalScroll(id="letter-body", classes="letter-body"):
                     # Rich's Markdown, not Textual's widget: a letter is read, not clicked, and nothing inside
                     # it takes the focus (or the keys) away from scrolling.
-                    yield Static(RichMarkdown(d.body_markdown), id="letter-text")
+                    # A note from another system is plain text: shown as written, never re-flowed as Markdown.
+                    body = RichMarkdown(d.body_markdown) if d.is_markdown else Text(d.body_markdown)
+                    yield Static(body, id="letter-text")
             else:
                 yield Static(f"This document is a file that cannot be shown on screen ({_kind_of_file(d.content_type)},"
                              f" {_size(d.size_bytes)}). You can collect a printed copy from the Appointments team.",

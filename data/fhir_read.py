@@ -1,0 +1,168 @@
+"""Reading FHIR R4 files from outside: bundles (JSON) and bulk-export NDJSON, entry by entry.
+
+Nothing here trusts the file. A file that cannot be read, a line that is not JSON, an entry that is not a
+resource: each becomes a `Problem` naming the file and the entry, and reading goes on with the next one."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SUFFIXES = (".json", ".ndjson", ".jsonl", ".json.gz", ".ndjson.gz", ".jsonl.gz")
+"""The files taken from a folder given on the command line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something in a file that could not be imported, and why, in words."""
+
+    file: str
+    entry: str | None
+    reason: str
+
+    def as_json(self) -> dict[str, str | None]:
+        return {"file": self.file, "entry": self.entry, "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One resource as it stood in its file (not yet validated)."""
+
+    file: str
+    where: str
+    """Where in the file: 'line 12' or 'entry 40'."""
+    raw: dict[str, object]
+    aliases: dict[str, str] = field(default_factory=dict)
+    """A bundle's full URLs (urn:uuid:…) and what they stand for ('Patient/<id>'); shared by its entries."""
+
+    @property
+    def resource_type(self) -> str:
+        return str(self.raw.get("resourceType"))
+
+    @property
+    def source_id(self) -> str | None:
+        value = self.raw.get("id")
+        return value if isinstance(value, str) and value else None
+
+    @property
+    def label(self) -> str:
+        """'line 12 (Observation/abc)': what an error names."""
+        name = f"{self.resource_type}/{self.source_id}" if self.source_id else self.resource_type
+        return f"{self.where} ({name})"
+
+
+def expand(paths: list[str]) -> tuple[list[Path], list[Problem]]:
+    """The files to read: each file given, and the FHIR files inside each folder given (sorted)."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for text in paths:
+        path = Path(text)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file() and p.name.lower().endswith(SUFFIXES))
+            if not found:
+                problems.append(Problem(text, None, "this folder holds no .json or .ndjson files"))
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(Problem(text, None, "no such file or folder"))
+    return files, problems
+
+
+def entries(path: Path) -> Iterator[Entry | Problem]:
+    """Every resource in one file, in order; a Problem in place of anything that is not one."""
+    name = str(path)
+    try:
+        if _is_ndjson(path):
+            yield from _ndjson(path, name)
+        else:
+            yield from _json(path, name)
+    except OSError as error:
+        yield Problem(name, None, f"cannot be read: {error.strerror or error}")
+    except (UnicodeDecodeError, EOFError, gzip.BadGzipFile) as error:
+        yield Problem(name, None, f"is not UTF-8 JSON text ({error})")
+
+
+def _is_ndjson(path: Path) -> bool:
+    name = path.name.lower().removesuffix(".gz")
+    return name.endswith((".ndjson", ".jsonl"))
+
+
+def _open(path: Path):  # type: ignore[no-untyped-def]
+    if path.name.lower().endswith(".gz"):
+        return gzip.open(path, "rt", encoding="utf-8")
+    return path.open(encoding="utf-8")
+
+
+def _ndjson(path: Path, name: str) -> Iterator[Entry | Problem]:
+    with _open(path) as stream:
+        for number, line in enumerate(stream, start=1):
+            if not line.strip():
+                continue
+            where = f"line {number}"
+            try:
+                raw = json.loads(line)
+            except json.JSONDecodeError as error:
+                yield Problem(name, where, f"is not JSON ({error.msg} at column {error.colno})")
+                continue
+            yield _resource(name, where, raw)
+
+
+def _json(path: Path, name: str) -> Iterator[Entry | Problem]:
+    with _open(path) as stream:
+        try:
+            raw = json.load(stream)
+        except json.JSONDecodeError as error:
+            yield Problem(name, None, f"is not JSON ({error.msg} at line {error.lineno}, column {error.colno})")
+            return
+    if not (isinstance(raw, dict) and raw.get("resourceType") == "Bundle"):
+        yield _resource(name, "the file", raw)
+        return
+    listed = raw.get("entry") or []
+    if not isinstance(listed, list):
+        yield Problem(name, None, "is a Bundle whose 'entry' is not a list")
+        return
+    aliases: dict[str, str] = {}
+    for item in listed:
+        resource = item.get("resource") if isinstance(item, dict) else None
+        if isinstance(item, dict) and isinstance(resource, dict) and isinstance(item.get("fullUrl"), str):
+            if isinstance(resource.get("id"), str) and isinstance(resource.get("resourceType"), str):
+                aliases[item["fullUrl"]] = f"{resource['resourceType']}/{resource['id']}"
+    for number, item in enumerate(listed):
+        where = f"entry {number}"
+        resource = item.get("resource") if isinstance(item, dict) else None
+        if resource is None:
+            yield Problem(name, where, "has no resource")
+            continue
+        found = _resource(name, where, resource)
+        yield Entry(found.file, found.where, found.raw, aliases) if isinstance(found, Entry) else found
+
+
+def _resource(name: str, where: str, raw: object) -> Entry | Problem:
+    if not isinstance(raw, dict):
+        return Problem(name, where, "is not a FHIR resource (not a JSON object)")
+    if not isinstance(raw.get("resourceType"), str) or not raw["resourceType"]:
+        return Problem(name, where, "is not a FHIR resource (no resourceType)")
+    return Entry(name, where, raw)
+
+
+def reference_key(reference: str | None, aliases: dict[str, str], expected: str) -> str | None:
+    """What a reference points at, as 'Type/id': a bundle's urn:uuid full URL, 'Patient/123', or an absolute
+    URL ending in them ('…/Patient/123/_history/2'). None when it points at nothing we can find."""
+    if not reference:
+        return None
+    if reference in aliases:
+        return aliases[reference]
+    if reference.startswith("urn:uuid:"):
+        return f"{expected}/{reference.removeprefix('urn:uuid:')}"
+    if reference.startswith("#") or "?" in reference:
+        return None  # a contained resource or a conditional reference: nothing to match by id
+    parts = reference.rstrip("/").split("/")
+    if "_history" in parts:
+        parts = parts[: parts.index("_history")]
+    if len(parts) >= 2 and parts[-2] and parts[-1]:
+        return f"{parts[-2]}/{parts[-1]}"
+    return None
