@@ -43,6 +43,7 @@ from data.models import (
     PatientIdentifierRow,
     PatientRow,
     TestResultRow,
+    TrustRow,
     VisitRow,
 )
 from domain.hospital import TrustCode
@@ -84,6 +85,19 @@ class ImportReport:
                 "errors": [e.as_json() for e in self.errors]}
 
 
+class TrustNotSetUp(Exception):
+    """The trust the files come from is not in this database yet."""
+
+    def __init__(self, trust: TrustCode) -> None:
+        super().__init__(f"The trust {trust.value} is not set up in this database, so nothing of its can be "
+                         f"imported. Load the hospital's reference data first (the demo: `portal-tui demo load`).")
+
+
+def trust_is_set_up(engine: Engine, trust: TrustCode) -> bool:
+    with Session(engine) as session:
+        return session.get(TrustRow, trust.value) is not None
+
+
 def count_entries(paths: list[str]) -> int:
     """How many entries the files hold (for a progress bar): a cheap first look."""
     files, _ = expand(paths)
@@ -95,7 +109,10 @@ def count_entries(paths: list[str]) -> int:
 
 def import_fhir(engine: Engine, paths: list[str], trust: TrustCode, *, now: Callable[[], datetime],
                 progress: Progress | None = None) -> ImportReport:
-    """Import every file; never raises for what is in the files (that goes in the report)."""
+    """Import every file; never raises for what is in the files (that goes in the report). The trust must be
+    set up in the database (its row names its Appointments team); `TrustNotSetUp` says when it is not."""
+    if not trust_is_set_up(engine, trust):
+        raise TrustNotSetUp(trust)
     report = ImportReport()
     files, problems = expand(paths)
     report.files = len(files)

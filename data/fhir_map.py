@@ -129,12 +129,7 @@ class Panels:
 
 def validate(entry: Entry) -> Any:
     """The resource as a `fhir.resources` R4B model; `Unusable` with the first reason when it is not valid."""
-    from fhir.resources.R4B import get_fhir_model_class
-
-    try:
-        model = get_fhir_model_class(entry.resource_type)
-    except (KeyError, ValueError):
-        raise Unusable(f"'{entry.resource_type}' is not a FHIR R4 resource type") from None
+    model = _model(entry.resource_type)
     try:
         return model.model_validate(entry.raw)
     except ValidationError as error:
@@ -146,6 +141,15 @@ def validate(entry: Entry) -> Any:
         raise Unusable(f"is not valid FHIR: {error}") from None
 
 
+def _model(resource_type: str) -> Any:
+    from fhir.resources.R4B import get_fhir_model_class
+
+    try:
+        return get_fhir_model_class(resource_type)
+    except (KeyError, ValueError):
+        raise Unusable(f"'{resource_type}' is not a FHIR R4 resource type") from None
+
+
 def content_hash(raw: dict[str, object]) -> str:
     """The same resource always hashes the same, however its keys were ordered."""
     return hashlib.sha256(json.dumps(raw, sort_keys=True, separators=(",", ":"), default=str).encode()).hexdigest()
@@ -155,6 +159,7 @@ def to_record(entry: Entry, panels: Panels) -> Record:
     """Map one entry; `Skip` or `Unusable` say why not."""
     kind = entry.resource_type
     if kind not in KEPT:
+        _model(kind)  # an unknown type is an error, not a skip
         raise Skip(f"{kind} is not a kind of record the portal shows")
     if entry.source_id is None:
         raise Unusable("has no id, so a second import could not recognise it")

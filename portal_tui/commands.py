@@ -20,7 +20,9 @@ demo_cli = typer.Typer(no_args_is_help=True, help="The demo hospital.")
 sms_cli = typer.Typer(no_args_is_help=True, help="Text messages: send the outbox, list what is in it.")
 cli.add_typer(db_cli, name="db")
 cli.add_typer(demo_cli, name="demo")
+import_cli = typer.Typer(no_args_is_help=True, help="Records from outside: FHIR R4 bundles and NDJSON.")
 cli.add_typer(sms_cli, name="sms")
+cli.add_typer(import_cli, name="import")
 
 ConfigOption = typer.Option(None, "--config", help="A settings file (TOML); else PORTAL_CONFIG.", show_default=False)
 
@@ -126,3 +128,30 @@ def sms_remind(ctx: typer.Context) -> None:
         settings = _settings(ctx)
         report = sms.remind(settings)
     typer.echo(report)
+
+
+@import_cli.command("fhir")
+def import_fhir(
+    ctx: typer.Context,
+    paths: list[str] = typer.Argument(..., metavar="PATH...", help="FHIR R4 JSON bundles, NDJSON files, or folders of them.",
+                                      show_default=False),
+    trust: str = typer.Option(..., "--trust", help="Whose records these are: west-herts or royal-free.",
+                              show_default=False),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object with the counts and errors."),
+) -> None:
+    """Import patients, visits, letters and test results; again with the same files changes nothing.
+    Exit code 1 when something could not be imported (the rest is), 2 when nothing could start."""
+    import json
+
+    with one_line_errors():
+        from portal_tui import fhir
+
+        chosen = fhir.parse_trust(trust)
+        settings = _settings(ctx)
+        report = fhir.run_import(settings, paths, chosen, show_progress=not as_json and fhir.is_terminal())
+    if as_json:
+        typer.echo(json.dumps(report.as_json(), ensure_ascii=False))
+    else:
+        fhir.summary(report, chosen, typer.echo)
+    if report.failed:
+        raise typer.Exit(1)

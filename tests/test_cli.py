@@ -85,3 +85,42 @@ def test_sms_commands(tmp_path: Path) -> None:
     assert_one_line(run("sms", "dispatch", "--once", env={**env, "PORTAL_SMS_SENDER": "notify"}),
                     "set PORTAL_NOTIFY_API_KEY")
     assert_one_line(run("sms", "remind", env={**env, "PORTAL_REMINDER_DAYS": "7,soon"}), "whole numbers of days")
+
+
+def test_import_fhir_reports_in_json_and_by_its_exit_code(tmp_path: Path) -> None:
+    import json
+
+    from tests.data import fhir_fixtures as fx
+
+    env = {"PORTAL_DATABASE_URL": f"sqlite:///{tmp_path}/p.db"}
+    assert_one_line(run("import", "fhir", str(tmp_path), "--trust", "rf", env=env), "--trust must be west-herts or royal-free")
+    assert_one_line(run("import", "fhir", str(tmp_path), "--trust", "royal-free", env=env), "run `portal-tui db upgrade`")
+    assert run("db", "upgrade", env=env).returncode == 0
+    assert_one_line(run("import", "fhir", str(tmp_path), "--trust", "royal-free", env=env), "not set up in this database")
+    assert run("demo", "load", "--today", "2026-11-24", env=env).returncode == 0
+    good = fx.write_ndjson(tmp_path / "good.ndjson", [fx.patient("p1"), fx.observation("o1", "p1")])
+    done = run("import", "fhir", str(good), "--trust", "royal-free", "--json", env=env)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"files": 1, "imported": {"Observation": 1, "Patient": 1}, "unchanged": {},
+                                       "skipped": {}, "skipped_reasons": {}, "errors": []}
+    bad = fx.write_ndjson(tmp_path / "bad.ndjson", [fx.patient("p1"), "{oops", fx.observation("o2", "p1")])
+    partly = run("import", "fhir", str(good), str(bad), "--trust", "royal-free", "--json", env=env)
+    assert partly.returncode == 1 and partly.stderr == ""
+    report = json.loads(partly.stdout)
+    assert report["imported"] == {"Observation": 1} and report["unchanged"] == {"Observation": 1, "Patient": 2}
+    assert report["errors"] == [{"file": str(bad), "entry": "line 2", "reason": "is not JSON (Expecting property name "
+                                 "enclosed in double quotes at column 2)"}]
+    words = run("import", "fhir", str(bad), "--trust", "royal-free", env=env)
+    assert words.returncode == 1 and "Traceback" not in words.stderr
+    assert f"{bad}, line 2: is not JSON" in words.stdout and "import the same files again" in words.stdout
+
+
+def test_import_fhir_on_the_shared_samples_in_words(tmp_path: Path) -> None:
+    from tests.data import fhir_fixtures as fx
+
+    env = {"PORTAL_DATABASE_URL": f"sqlite:///{tmp_path}/p.db"}
+    assert run("demo", "load", "--today", "2026-11-24", env=env).returncode == 0
+    done = run("import", "fhir", *fx.samples(), "--trust", "west-herts", env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Read 8 files from the West Herts." in done.stdout
+    assert "Observation: vital signs are not test results" in done.stdout
