@@ -11,6 +11,7 @@ from data.models import (
     ReferralRow,
     SlotRow,
     TestResultRow,
+    VisitRow,
 )
 from domain.appointments import Appointment, AppointmentKind, AppointmentStatus, CancelledBy, Referral, ReferralStatus
 from domain.audit import AuditEvent, Outcome
@@ -18,6 +19,7 @@ from domain.hospital import Slot, TrustCode
 from domain.identifiers import EmailAddress, NhsNumber, UkMobile
 from domain.patients import LetterPreference, Patient, PatientAccount
 from domain.records import Document, DocumentKind, PostStatus, ReferenceRange, ResultFlag, TestResult
+from domain.visits import Visit, VisitKind
 
 
 def patient(row: PatientRow) -> Patient:
@@ -159,3 +161,9 @@ def audit_row(event: AuditEvent) -> AuditEventRow:
         outcome=event.outcome.value,
         detail=event.detail,
     )
+
+
+def visit(row: VisitRow) -> Visit:
+    return Visit(id=row.id, patient_id=row.patient_id, trust=TrustCode(row.trust_code), kind=VisitKind(row.kind),
+                 status=row.status, started_at=row.started_at, title=row.title, ended_at=row.ended_at,
+                 reason=row.reason, place=row.place)

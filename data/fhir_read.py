@@ -80,10 +80,12 @@ def entries(path: Path) -> Iterator[Entry | Problem]:
             yield from _ndjson(path, name)
         else:
             yield from _json(path, name)
+    except (gzip.BadGzipFile, EOFError):
+        yield Problem(name, None, "is named .gz but is not a whole gzip file")
     except OSError as error:
         yield Problem(name, None, f"cannot be read: {error.strerror or error}")
-    except (UnicodeDecodeError, EOFError, gzip.BadGzipFile) as error:
-        yield Problem(name, None, f"is not UTF-8 JSON text ({error})")
+    except UnicodeDecodeError as error:
+        yield Problem(name, None, f"is not UTF-8 text (byte {error.start} cannot be read)")
 
 
 def _is_ndjson(path: Path) -> bool:

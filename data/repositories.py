@@ -23,6 +23,7 @@ from data.models import (
     SlotRow,
     TestResultRow,
     TrustRow,
+    VisitRow,
 )
 from domain.appointments import LIVE_STATUSES, Appointment, AppointmentStatus, AppointmentView, CancelledBy, Referral
 from domain.audit import AuditEvent
@@ -31,6 +32,7 @@ from domain.hospital import Slot
 from domain.identifiers import NhsNumber
 from domain.patients import LetterPreference, Patient
 from domain.records import Document, TestResult
+from domain.visits import Visit
 
 
 def flush_new(session: Session, row: object) -> None:
@@ -244,6 +246,18 @@ class SqlResultRepository:
         rows = self._session.scalars(select(TestResultRow).where(TestResultRow.patient_id == patient_id)
                                      .order_by(TestResultRow.taken_at.desc(), TestResultRow.id))
         return [convert.test_result(row) for row in rows]
+
+
+class SqlVisitRepository:
+    """Hospital visits (imported from the trusts' systems)."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def for_patient(self, patient_id: int) -> list[Visit]:
+        rows = self._session.scalars(select(VisitRow).where(VisitRow.patient_id == patient_id)
+                                     .order_by(VisitRow.started_at.desc(), VisitRow.id))
+        return [convert.visit(row) for row in rows]
 
 
 class SqlAuditLog:

@@ -16,6 +16,7 @@ from data.repositories import (
     SqlPatientRepository,
     SqlReferralRepository,
     SqlResultRepository,
+    SqlVisitRepository,
     constraint_name,
 )
 from data.repositories_accounts import (
@@ -49,6 +50,7 @@ class SqlUnitOfWork:
         self.referrals = SqlReferralRepository(self._session)
         self.documents = SqlDocumentRepository(self._session)
         self.results = SqlResultRepository(self._session)
+        self.visits = SqlVisitRepository(self._session)
         self.audit = SqlAuditLog(self._session)
         return self
 

@@ -11,6 +11,7 @@ from domain.access import require_access, target_patient
 from domain.ports import Clock, UnitOfWork
 from domain.records import Document, DocumentKind, TestResult
 from domain.session import Actor
+from domain.visits import Visit
 
 
 def letters(uow: UnitOfWork, clock: Clock, actor: Actor, *, kind: DocumentKind | None = None,
@@ -46,6 +47,14 @@ def results(uow: UnitOfWork, clock: Clock, actor: Actor, patient_id: int | None 
     ordered = sorted(groups.items(), key=lambda item: (item[0][0], item[0][1]), reverse=True)
     return [ResultGroup(day, panel, trust, sorted(items, key=lambda r: r.test_name))
             for (day, panel, trust), items in ordered]
+
+
+def visits(uow: UnitOfWork, clock: Clock, actor: Actor, patient_id: int | None = None) -> list[Visit]:
+    """Visits, stays and emergency attendances the trusts' systems recorded, newest first."""
+    target = target_patient(actor, patient_id)
+    with uow:
+        require_access(uow, clock, actor, target, "list_visits")
+        return uow.visits.for_patient(target)
 
 
 def history(uow: UnitOfWork, clock: Clock, actor: Actor, result_id: int, patient_id: int | None = None) -> list[TestResult]:

@@ -14,6 +14,7 @@ from domain.hospital import Slot, Trust, TrustCode
 from domain.identifiers import NhsNumber
 from domain.messaging import SmsMessage
 from domain.patients import LetterPreference, Patient, PatientAccount
+from domain.visits import Visit
 from domain.records import Document, TestResult
 
 
@@ -178,6 +179,14 @@ class ResultRepository(Protocol):
         ...
 
 
+class VisitRepository(Protocol):
+    """Hospital visits from the trusts' own records."""
+
+    def for_patient(self, patient_id: int) -> list[Visit]:
+        """The patient's visits, newest first."""
+        ...
+
+
 class AuditLog(Protocol):
     """Append-only audit trail."""
 
@@ -198,6 +207,7 @@ class UnitOfWork(Protocol):
     referrals: ReferralRepository
     documents: DocumentRepository
     results: ResultRepository
+    visits: VisitRepository
     audit: AuditLog
 
     def __enter__(self) -> UnitOfWork: ...

@@ -28,6 +28,12 @@ _VISIT_LABELS = {
 }
 
 
+_STATUS_WORDS = {"finished": "Attended", "fulfilled": "Attended", "arrived": "Attended", "checked-in": "Attended",
+                 "in-progress": "In progress", "onleave": "In progress", "planned": "Booked", "booked": "Booked",
+                 "pending": "Waiting to be booked", "proposed": "Waiting to be booked", "waitlist": "On a waiting list",
+                 "triaged": "In progress", "cancelled": "Cancelled", "noshow": "Not attended", "unknown": "Not known"}
+
+
 @dataclass(frozen=True, slots=True)
 class Visit:
     """One contact with a hospital, as the trust's own system recorded it."""
@@ -43,3 +49,8 @@ class Visit:
     ended_at: datetime | None = None
     reason: str | None = None
     place: str | None = None
+
+    @property
+    def status_words(self) -> str:
+        """The source's status as a patient would say it."""
+        return _STATUS_WORDS.get(self.status, self.status.replace("-", " ").capitalize())

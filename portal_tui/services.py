@@ -31,6 +31,7 @@ from domain.registration import Registered
 from domain.session import PatientSession
 from domain.typed import HospitalNumber
 from domain.verification import CodeSent
+from domain.visits import Visit
 from portal_tui.settings import Settings
 from screens.services import Ticket
 
@@ -134,6 +135,9 @@ class PortalServices:
 
     def results(self, session: PatientSession) -> list[ResultGroup]:
         return my_records.results(self._uow(read_only=True), self.clock, session)
+
+    def visits(self, session: PatientSession) -> list[Visit]:
+        return my_records.visits(self._uow(read_only=True), self.clock, session)
 
     def result_history(self, session: PatientSession, result_id: int) -> list[TestResult]:
         return my_records.history(self._uow(read_only=True), self.clock, session, result_id)

@@ -3,6 +3,7 @@ and the letters that belong to it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from rich.markdown import Markdown as RichMarkdown
@@ -10,14 +11,17 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, OptionList, Static
+from textual.widgets import Button, DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from domain.appointment_rules import Action, ActionDecision
 from domain.appointments import AppointmentStatus, AppointmentView
 from domain.formatting import nhs_date, nhs_datetime
 from domain.my_appointments import AppointmentPage
+from domain.clock import LONDON
+from domain.hospital import TrustCode
 from domain.records import Document, PostStatus
+from domain.visits import Visit
 from screens.patient_page import PatientContext, PatientPage, answer_row
 from screens.widgets import ErrorSummary, PatientBanner
 
@@ -43,9 +47,12 @@ class AppointmentsScreen(PatientPage):
 
     TITLE_TEXT = "Your appointments"
 
-    def __init__(self, ctx: PatientContext, views: list[AppointmentView], now: datetime) -> None:
+    def __init__(self, ctx: PatientContext, views: list[AppointmentView], now: datetime,
+                 visits: Sequence[Visit] = ()) -> None:
         super().__init__(ctx)
         self.views = views
+        self.visits = list(visits)
+        """Visits the trusts' own systems recorded (imported): shown, below, only when there are some."""
         """Every appointment and admission of the patient, soonest first."""
         self.now = now
         """When the list was read."""
@@ -67,6 +74,11 @@ class AppointmentsScreen(PatientPage):
             yield OptionList(*self._separated(earlier), id="earlier", classes="appointment-list")
         else:
             yield Static("Nothing yet.", classes="lede")
+        if self.visits:
+            yield Static(f"Hospital visits on record ({len(self.visits)})", classes="section-title")
+            yield Static("Outpatient visits, hospital stays and emergency department visits, as each hospital's "
+                         "own system recorded them. Use the arrow keys to read them all.", classes="lede")
+            yield DataTable(id="visits", cursor_type="row", zebra_stripes=False, classes="visit-table")
         yield Button("Back", id="back")
 
     def _separated(self, views: list[AppointmentView]) -> list[Option | None]:
@@ -78,6 +90,19 @@ class AppointmentsScreen(PatientPage):
         return options
 
     def on_mount(self) -> None:
+        tables = self.query("#visits")
+        if tables:
+            table = self.query_one("#visits", DataTable)
+            if not table.columns:
+                # Four narrow columns and two lines a row: the whole row fits an 80-column terminal.
+                table.add_columns("Date", "Visit", "Hospital", "Status")
+                for visit in self.visits:
+                    day = visit.started_at.astimezone(LONDON).date()
+                    what = Text()
+                    what.append(visit.kind.label, style="bold")
+                    what.append(f"\n{_clipped(visit.title, 38)}")
+                    table.add_row(f"{day.day} {day:%B %Y}", what, _trust_short(visit), visit.status_words,
+                                  key=f"visit-{visit.id}", height=2)
         lists = self.query(OptionList)
         if lists:
             lists.first().focus()
@@ -297,6 +322,14 @@ def _trust_name(document: Document) -> str:
 
     return {TrustCode.WEST_HERTS: "West Hertfordshire Teaching Hospitals NHS Trust",
             TrustCode.ROYAL_FREE: "Royal Free London NHS Foundation Trust"}[document.trust]
+
+
+def _clipped(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _trust_short(visit: Visit) -> str:
+    return {TrustCode.WEST_HERTS: "West Herts", TrustCode.ROYAL_FREE: "Royal Free"}[visit.trust]
 
 
 def _kind_of_file(content_type: str) -> str:

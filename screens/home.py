@@ -57,7 +57,8 @@ class HomeScreen(Screen[None]):
     @on(Button.Pressed, "#appointments")
     def open_appointments(self) -> None:
         self.load("#appointments", lambda ctx: AppointmentsScreen(ctx, self.services.appointments(self.session),
-                                                                  self.services.now()))
+                                                                  self.services.now(),
+                                                                  self.services.visits(self.session)))
 
     @on(Button.Pressed, "#letters")
     def open_letters(self) -> None:
@@ -80,8 +81,14 @@ class HomeScreen(Screen[None]):
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
         finally:
-            self.app.call_from_thread(setattr, self.query_one(button, Button), "disabled", False)
+            self.app.call_from_thread(self._ready, button)
         self.app.call_from_thread(self.app.push_screen, screen)
+
+    def _ready(self, button: str) -> None:
+        # Disabling it moved the focus on to the next button; back on Home, it should be where the patient left it.
+        widget = self.query_one(button, Button)
+        widget.disabled = False
+        widget.focus()
 
     @on(Button.Pressed, "#my-details")
     def open_my_details(self) -> None:

@@ -18,6 +18,7 @@ from domain.records import Document, DocumentKind, TestResult
 from domain.registration import Registered
 from domain.session import PatientSession
 from domain.typed import HospitalNumber
+from domain.visits import Visit
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,5 +80,7 @@ class PortalServices(Protocol):
                 trust: TrustCode | None = None) -> list[Document]: ...
 
     def results(self, session: PatientSession) -> list[ResultGroup]: ...
+
+    def visits(self, session: PatientSession) -> list[Visit]: ...
 
     def result_history(self, session: PatientSession, result_id: int) -> list[TestResult]: ...

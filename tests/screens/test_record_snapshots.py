@@ -35,3 +35,19 @@ def steps_to(target: str, db, email: str):  # type: ignore[no-untyped-def]
 def test_step(snap_compare, kiosk_on, demo_db, target: str, who: str) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(kiosk_on(demo=False), terminal_size=SIZE,
                         run_before=steps_to(target, demo_db, f"{who}@example.com"))
+
+
+def test_visits_on_record(snap_compare, kiosk_on, demo_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.screens.test_records import import_for
+
+    import_for(demo_db, "Aisha", tmp_path)
+
+    async def walk(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.pause()
+        await sign_in_as(pilot, demo_db, "aisha.rahman@example.com")
+        await press(pilot, "#appointments")
+        pilot.app.screen.query_one("#visits").focus()
+        await settle(pilot)
+        await pilot.pause()
+
+    assert snap_compare(kiosk_on(demo=False), terminal_size=SIZE, run_before=walk)

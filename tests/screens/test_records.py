@@ -70,3 +70,56 @@ async def test_results_in_words_and_a_trend(kiosk_on, demo_db) -> None:  # type:
         chart = str(app.screen.query_one(TrendChart).render())
         assert chart.count("●") == 6 and "┄" in chart  # five results and the key; the upper limit
         assert app.screen.query_one("#history", DataTable).row_count == 5
+
+
+def import_for(db, given: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Royal Free records for a demo patient, through the real importer (matched by NHS number)."""
+    import sqlite3
+
+    from data.engine import make_engine
+    from data.fhir_import import import_fhir
+    from tests.conftest import FIXED_NOW
+    from tests.data import fhir_fixtures as fx
+
+    with sqlite3.connect(db) as connection:
+        nhs, = connection.execute("SELECT nhs_number FROM patient WHERE given_name = ?", (given,)).fetchone()
+    visits = [{"resourceType": "Encounter", "id": f"e{n}", "status": status,
+               "class": {"code": code}, "type": [{"text": title}], "subject": {"reference": "Patient/p"},
+               "period": {"start": start}}
+              for n, (code, status, title, start) in enumerate([
+                  ("EMER", "finished", "Emergency department attendance", "2026-11-02T21:10:00+00:00"),
+                  ("IMP", "finished", "Admission to the surgical assessment unit for observation", "2025-03-14T10:00:00+00:00"),
+                  ("AMB", "cancelled", "Cardiology follow-up", "2024-07-01T09:30:00+01:00")])]
+    path = fx.write_ndjson(tmp_path / "rf.ndjson", [fx.patient("p", nhs=nhs), *visits,
+                                                    fx.document("d", "p", "Line one.\nLine two.", loinc="34111-5",
+                                                                title="Emergency department note",
+                                                                when="2026-11-24T08:00:00+00:00")])
+    engine = make_engine(f"sqlite:///{db}")
+    report = import_fhir(engine, [str(path)], TrustCode.ROYAL_FREE, now=lambda: FIXED_NOW)
+    engine.dispose()
+    assert report.errors == []
+
+
+async def test_visits_on_record_and_a_note_shown_as_written(kiosk_on, demo_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from screens.appointments import AppointmentsScreen
+
+    import_for(demo_db, "Aisha", tmp_path)
+    app = kiosk_on()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in_as(pilot, demo_db, "aisha.rahman@example.com")
+        await press(pilot, "#appointments")
+        assert isinstance(app.screen, AppointmentsScreen)
+        table = app.screen.query_one("#visits", DataTable)
+        rows = [[str(c) for c in table.get_row_at(r)] for r in range(table.row_count)]
+        assert [row[0] for row in rows] == ["2 November 2026", "14 March 2025", "1 July 2024"]  # newest first
+        assert rows[1][1] == "Hospital stay\nAdmission to the surgical assessment…"
+        assert [(row[2], row[3]) for row in rows] == [("Royal Free", "Attended"), ("Royal Free", "Attended"),
+                                                     ("Royal Free", "Cancelled")]
+        await pilot.press("escape")
+        await settle(pilot)
+        await press(pilot, "#letters")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.pause()
+        assert isinstance(app.screen, LetterScreen)
+        assert "Clinical note from Royal Free" in screen_text(app) and "Line one.\nLine two." in screen_text(app)
