@@ -1,6 +1,7 @@
-"""`make bench`, part 3: a patient's appointment list and the free-slot search for a reschedule, at hospital scale.
+"""`make bench`, part 3: a patient's appointment list, the free-slot search for a reschedule, the documents list
+and the results table, at hospital scale.
 
-Builds 100,000 patients, 1,000,000 appointments and 2,000,000 slots once (kept in .bench/ for SQLite, and in
+Builds 100,000 patients, 1,000,000 appointments, 2,000,000 slots, 400,000 documents and 1,500,000 results once (kept in .bench/ for SQLite, and in
 a database named after the schema revision on PostgreSQL), then times the real use cases — access check, unit
 of work, queries, conversion to domain objects — for random patients and appointments. Reports median and p95,
 and each as a ratio to a floor measured in the same run: one patient's record read by primary key through the
@@ -26,7 +27,7 @@ from data import schema  # noqa: E402
 from data.engine import make_engine  # noqa: E402
 from data.migrations import HEAD  # noqa: E402
 from data.uow import SqlUnitOfWork, session_factory  # noqa: E402
-from domain import my_appointments  # noqa: E402
+from domain import my_appointments, my_records  # noqa: E402
 from domain.appointment_rules import OnlinePolicy  # noqa: E402
 from domain.clock import FixedClock  # noqa: E402
 from domain.session import PatientSession  # noqa: E402
@@ -36,6 +37,8 @@ APPOINTMENTS = PATIENTS * 10
 SLOTS = PATIENTS * 20
 CLINICIANS = 400
 SLOTS_A_DAY = 10
+DOCUMENTS_EACH = 4
+RESULTS_EACH = 15
 SAMPLES = int(os.environ.get("BENCH_SAMPLES", "1000"))
 TARGET_P95_MS = 10.0
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
@@ -114,6 +117,36 @@ def build(engine, write: Callable[[str, list[str], Iterator[tuple]], None]) -> N
     write("appointment", ["id", "reference", "patient_id", "trust_code", "clinic_id", "clinician_id", "location_id",
                           "slot_id", "kind", "status", "starts_at", "duration_minutes", "booked_at",
                           "transport_booked", "times_rescheduled", "reschedule_limit"], appointments())
+    body = "Dear patient,\n\nThis letter confirms your appointment. " * 8
+    kinds = ("appointment_confirmation", "clinic_outcome", "discharge_summary", "clinical_note")
+
+    def documents() -> Iterator[tuple]:
+        n = 0
+        for patient in range(1, PATIENTS + 1):
+            for k in range(DOCUMENTS_EACH):
+                n += 1
+                yield (n, patient, "RWG" if k % 2 else "RAL", kinds[k % 4], f"Letter {k}",
+                       NOW - timedelta(days=30 * k + patient % 30), "text/markdown", len(body), body)
+
+    write("document", ["id", "patient_id", "trust_code", "kind", "title", "written_at", "content_type", "size_bytes",
+                       "body_markdown"], documents())
+    tests = (("Sodium", "2951-2", "mmol/L", 133, 146), ("Potassium", "2823-3", "mmol/L", 3.5, 5.3),
+             ("Creatinine", "2160-0", "umol/L", 59, 104), ("Haemoglobin", "718-7", "g/L", 130, 180),
+             ("White cell count", "6690-2", "10*9/L", 4, 11))
+
+    def results() -> Iterator[tuple]:
+        n = 0
+        for patient in range(1, PATIENTS + 1):
+            for k in range(RESULTS_EACH):
+                n += 1
+                name, code, unit, low, high = tests[k % len(tests)]
+                value = round(rng.uniform(low * 0.8, high * 1.2), 1)
+                flag = "low" if value < low else "high" if value > high else "normal"
+                yield (n, patient, "RWG" if k % 3 else "RAL", NOW - timedelta(days=60 * (k // 5) + patient % 20),
+                       "Blood tests", name, code, str(value), value, unit, low, high, flag)
+
+    write("test_result", ["id", "patient_id", "trust_code", "taken_at", "panel", "test_name", "code", "value_text",
+                          "value_number", "unit", "range_low", "range_high", "flag"], results())
 
 
 def sqlite_writer(engine):  # type: ignore[no-untyped-def]
@@ -199,16 +232,28 @@ def measure(name: str, engine) -> bool:  # type: ignore[no-untyped-def]
         return my_appointments.reschedule_options(SqlUnitOfWork(readers), clock,
                                                   PatientSession(owners[appointment], NOW), appointment, policy)
 
-    for call in (floor, listing, search):  # warm the caches and the statement cache, as a running kiosk has
+    it_d, it_r = iter(patients * 2), iter(patients * 2)
+
+    def letters() -> object:
+        return my_records.letters(SqlUnitOfWork(readers), clock, PatientSession(next(it_d), NOW))
+
+    def results_table() -> object:
+        return my_records.results(SqlUnitOfWork(readers), clock, PatientSession(next(it_r), NOW))
+
+    calls = (("floor", floor), ("list", listing), ("search", search), ("letters", letters),
+             ("results", results_table))
+    for _, call in calls:  # warm the caches and the statement cache, as a running kiosk has
         timed(call, 50)
-    sizes = (len(listing()), len(search()))  # type: ignore[arg-type]
-    results = {label: timed(call, SAMPLES) for label, call in (("floor", floor), ("list", listing),
-                                                                ("search", search))}
+    sizes = (len(listing()), len(search()), len(letters()),  # type: ignore[arg-type]
+             sum(len(g.results) for g in results_table()))  # type: ignore[attr-defined]
+    results = {label: timed(call, SAMPLES) for label, call in calls}
     floor_median = statistics.median(results["floor"])
     ok = True
     print(f"  {name}: floor (one patient by primary key) median {floor_median:.2f} ms, p95 {p95(results['floor']):.2f} ms")
     for label, words in (("list", f"appointment list ({sizes[0]} appointments)"),
-                         ("search", f"free-slot search ({sizes[1]} free times in 12 weeks)")):
+                         ("search", f"free-slot search ({sizes[1]} free times in 12 weeks)"),
+                         ("letters", f"documents list ({sizes[2]} letters)"),
+                         ("results", f"results table ({sizes[3]} results, grouped)")):
         values = results[label]
         median, high = statistics.median(values), p95(values)
         verdict = "" if engine.dialect.name != "sqlite" else ("  ok" if high <= TARGET_P95_MS else "  OVER TARGET")
@@ -268,7 +313,8 @@ def postgres_database(admin_url: str) -> str:
 
 
 def main() -> int:
-    print(f"Appointments at scale: {PATIENTS:,} patients, {APPOINTMENTS:,} appointments, {SLOTS:,} slots; "
+    print(f"Appointments and records at scale: {PATIENTS:,} patients, {APPOINTMENTS:,} appointments, {SLOTS:,} slots, "
+          f"{PATIENTS * DOCUMENTS_EACH:,} documents, {PATIENTS * RESULTS_EACH:,} results; "
           f"{SAMPLES} samples each (target p95 <= {TARGET_P95_MS:.0f} ms on SQLite)")
     engine = make_engine(sqlite_database())
     ok = measure("SQLite", engine)

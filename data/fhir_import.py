@@ -205,19 +205,42 @@ class _Writer:
             return
         try:
             with Session(self.engine, autoflush=False, expire_on_commit=False) as session, session.begin():
+                known = self._known(session, [record for _, record in batch])
                 for entry, record in batch:
-                    self._one(session, entry, record)
+                    self._one(session, entry, record, known.get((record.source.resource_type,
+                                                                 record.source.source_id)))
         except OperationalError as error:
             # The database itself failed (gone, locked too long): this batch is lost as a whole, and said so.
             reason = f"the database refused the batch: {str(error.orig).splitlines()[0]}"
             for entry, record in batch:
                 self._outcome(entry, record, Problem(entry.file, entry.label, reason))
 
-    def _one(self, session: Session, entry: Entry, record: Record) -> None:
+    def _known(self, session: Session, records: list[Record]) -> dict[tuple[str, str], ExternalRecordRow]:
+        """What this batch's resources became in earlier imports: one query per type, not one per resource."""
+        by_type: dict[str, list[str]] = {}
+        for record in records:
+            by_type.setdefault(record.source.resource_type, []).append(record.source.source_id)
+        found: dict[tuple[str, str], ExternalRecordRow] = {}
+        for resource_type, ids in by_type.items():
+            for chunk in _chunks(ids, 500):
+                for row in session.scalars(select(ExternalRecordRow).where(
+                        ExternalRecordRow.trust_code == self.trust.value,
+                        ExternalRecordRow.resource_type == resource_type, ExternalRecordRow.source_id.in_(chunk))):
+                    found[(resource_type, row.source_id)] = row
+        return found
+
+    def _one(self, session: Session, entry: Entry, record: Record, known: ExternalRecordRow | None) -> None:
+        if known is not None and known.content_hash == record.source.content_hash and known.patient_id is not None:
+            # Unchanged since the last import: nothing to write, so no savepoint either.
+            if isinstance(record, PatientRecord):
+                self.patients[f"Patient/{record.source.source_id}"] = known.patient_id
+            self._outcome(entry, record, "unchanged")
+            return
         for attempt in (1, 2):
             try:
                 with session.begin_nested():
-                    outcome: str | Problem = self._store(session, record)
+                    outcome: str | Problem = self._store(session, record, known if attempt == 1 else self._lookup(
+                        session, record))
                 break
             except IntegrityError as error:
                 # Another import wrote the same record at this moment: the second look finds it.
@@ -243,11 +266,15 @@ class _Writer:
 
     # --- storing one record ---------------------------------------------------------------------------------
 
-    def _store(self, session: Session, record: Record) -> str:
+    def _lookup(self, session: Session, record: Record) -> ExternalRecordRow | None:
+        """A fresh look (after another import won a race to write the same resource)."""
+        return session.scalars(select(ExternalRecordRow).where(
+            ExternalRecordRow.trust_code == self.trust.value,
+            ExternalRecordRow.resource_type == record.source.resource_type,
+            ExternalRecordRow.source_id == record.source.source_id)).one_or_none()
+
+    def _store(self, session: Session, record: Record, known: ExternalRecordRow | None) -> str:
         source = record.source
-        known = session.scalars(select(ExternalRecordRow).where(
-            ExternalRecordRow.trust_code == self.trust.value, ExternalRecordRow.resource_type == source.resource_type,
-            ExternalRecordRow.source_id == source.source_id)).one_or_none()
         if isinstance(record, PatientRecord):
             return self._patient(session, record, known)
         if known is not None and known.content_hash == source.content_hash:

@@ -6,6 +6,7 @@ reason) or `Unusable` (a resource it should keep but cannot, with the reason).""
 from __future__ import annotations
 
 import base64
+import functools
 import binascii
 import hashlib
 import json
@@ -141,6 +142,7 @@ def validate(entry: Entry) -> Any:
         raise Unusable(f"is not valid FHIR: {error}") from None
 
 
+@functools.lru_cache(maxsize=None)
 def _model(resource_type: str) -> Any:
     from fhir.resources.R4B import get_fhir_model_class
 
