@@ -172,7 +172,12 @@ def to_record(entry: Entry, panels: Panels) -> Record:
         raise Skip(f"{kind} marked entered-in-error")
     mapper = {"Patient": _patient, "Encounter": _encounter, "Appointment": _appointment,
               "DocumentReference": _document, "DiagnosticReport": _report, "Observation": _observation}[kind]
-    return mapper(entry, resource, panels)
+    try:
+        return mapper(entry, resource, panels)
+    except (Skip, Unusable):
+        raise
+    except Exception as error:  # valid FHIR shaped in a way no mapping here foresaw: reported, never a crash
+        raise Unusable(f"could not be mapped ({type(error).__name__}: {error})") from error
 
 
 def _source(entry: Entry, subject: Any = None) -> Source:

@@ -55,3 +55,16 @@ def test_a_single_resource_file_and_blank_lines(tmp_path: Path) -> None:
     lines.write_text('\n{"resourceType": "Patient", "id": "a"}\n\n  \n{"resourceType": "Patient", "id": "b"}\n')
     assert [(e.where, e.source_id) for e in entries(single) if isinstance(e, Entry)] == [("the file", "p")]
     assert [(e.where, e.source_id) for e in entries(lines) if isinstance(e, Entry)] == [("line 2", "a"), ("line 5", "b")]
+
+
+def test_a_resource_no_mapping_foresaw_is_reported_not_a_crash(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from data import fhir_map
+
+    def broken(*_args):  # type: ignore[no-untyped-def]
+        raise AttributeError("'NoneType' object has no attribute 'code'")
+
+    monkeypatch.setattr(fhir_map, "_encounter", broken)
+    entry = Entry("f.ndjson", "line 1", {"resourceType": "Encounter", "id": "e", "status": "finished",
+                                         "class": {"code": "AMB"}})
+    with pytest.raises(fhir_map.Unusable, match="could not be mapped \\(AttributeError"):
+        fhir_map.to_record(entry, fhir_map.Panels())
