@@ -4,6 +4,7 @@ words why a third cannot be changed here — typed as a person types, read off t
 from __future__ import annotations
 
 import sqlite3
+import time
 
 import pytest
 
@@ -21,6 +22,13 @@ def sign_in(kiosk: Terminal, email: str, given: str) -> None:
     kiosk.wait_for("Check your phone to sign in")
     answer(kiosk, code_from_demo_phone(kiosk))
     kiosk.wait_for(f"Hello, {given}")
+
+
+def wait_until(condition, timeout: float = 10) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the screen never showed what was typed"
+        time.sleep(0.05)
 
 
 def open_first_upcoming(kiosk: Terminal, email: str, given: str) -> str:
@@ -63,9 +71,11 @@ def test_cancel_after_the_warning_by_typing_cancel(kiosk: Terminal, demo_env: di
     kiosk.press("Tab", "Enter")  # from Change the date or time to Cancel this appointment
     kiosk.wait_for("Cancelling will discharge you from this clinic")
     kiosk.press("Tab", "Enter")  # from Keep my appointment to Continue to cancel
-    kiosk.wait_for("To confirm, type CANCEL")
+    shown = kiosk.wait_for("To confirm, type CANCEL").count("CANCEL")
+    time.sleep(0.5)  # a person reads the page before moving; the page has put the focus on Keep by then
     kiosk.press("BTab")  # from Keep my appointment back to the confirmation box
     kiosk.type("CANCEL")
+    wait_until(lambda: kiosk.screen().count("CANCEL") > shown)  # the word is in the box before Enter
     kiosk.press("Enter")
     screen = kiosk.wait_for("Your cancellation reference is CX")
     assert "You have been discharged from this clinic" in screen
