@@ -298,10 +298,7 @@ def _encounter(entry: Entry, e: Any, _panels: Panels) -> VisitRecord:
 
 
 def _appointment(entry: Entry, a: Any, _panels: Panels) -> VisitRecord:
-    patient = next((p.actor for p in a.participant or [] if p.actor is not None
-                    and (reference_key(p.actor.reference, entry.aliases, "Patient") or "").startswith("Patient/")
-                    and not (p.actor.reference or "").startswith(("Practitioner", "Location", "urn:uuid:"))
-                    or p.actor is not None and entry.aliases.get(p.actor.reference or "", "").startswith("Patient/")),
+    patient = next((p.actor for p in a.participant or [] if p.actor is not None and _names_patient(entry, p.actor)),
                    None)
     if patient is None:
         raise Unusable("names no patient among its participants")
@@ -319,6 +316,17 @@ def _appointment(entry: Entry, a: Any, _panels: Panels) -> VisitRecord:
     return VisitRecord(source, VisitKind.OUTPATIENT, a.status[:20], _instant(a.start),
                        _instant(a.end) if a.end else None, _clip(title, 200) or "Outpatient appointment",
                        _clip(a.description if a.description != title else None, 200), _clip(place, 200))
+
+
+def _names_patient(entry: Entry, actor: Any) -> bool:
+    """A participant that is the patient: a bundle full URL standing for one, or a 'Patient/…' reference (an
+    unresolved urn:uuid could be anyone, so it is not taken for the patient)."""
+    reference = actor.reference or ""
+    if reference in entry.aliases:
+        return entry.aliases[reference].startswith("Patient/")
+    if reference.startswith("urn:uuid:"):
+        return False
+    return (reference_key(reference, entry.aliases, "Patient") or "").startswith("Patient/")
 
 
 # --- Documents ----------------------------------------------------------------------------------------------

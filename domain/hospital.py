@@ -13,6 +13,11 @@ class TrustCode(StrEnum):
     WEST_HERTS = "RWG"
     ROYAL_FREE = "RAL"
 
+    @property
+    def short_name(self) -> str:
+        """How a narrow column or a summary line names the trust."""
+        return "West Herts" if self is TrustCode.WEST_HERTS else "Royal Free"
+
 
 @dataclass(frozen=True, slots=True)
 class Trust:

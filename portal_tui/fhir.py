@@ -49,7 +49,7 @@ def run_import(settings: Settings, paths: list[str], trust: TrustCode, *, show_p
 def summary(report: ImportReport, trust: TrustCode, echo: Callable[[str], None]) -> None:
     """The report in words, for a person at a terminal."""
     names = sorted(set(report.imported) | set(report.unchanged) | set(report.skipped))
-    echo(f"Read {report.files} file{'s' if report.files != 1 else ''} from the {_trust_words(trust)}.")
+    echo(f"Read {report.files} file{'s' if report.files != 1 else ''} from the {trust.short_name}.")
     width = max((len(name) for name in names), default=8)
     if names:
         echo(f"  {'':{width}}  imported  unchanged  skipped")
@@ -65,10 +65,6 @@ def summary(report: ImportReport, trust: TrustCode, echo: Callable[[str], None])
             where = f"{problem.file}, {problem.entry}" if problem.entry else problem.file
             echo(f"  {where}: {problem.reason}")
         echo("Everything else was imported; correct these and import the same files again.")
-
-
-def _trust_words(trust: TrustCode) -> str:
-    return {TrustCode.WEST_HERTS: "West Herts", TrustCode.ROYAL_FREE: "Royal Free"}[trust]
 
 
 def is_terminal() -> bool:

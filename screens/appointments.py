@@ -19,7 +19,6 @@ from domain.appointments import AppointmentStatus, AppointmentView
 from domain.formatting import nhs_date, nhs_datetime
 from domain.my_appointments import AppointmentPage
 from domain.clock import LONDON
-from domain.hospital import TrustCode
 from domain.records import Document, PostStatus
 from domain.visits import Visit
 from screens.patient_page import PatientContext, PatientPage, answer_row
@@ -101,7 +100,7 @@ class AppointmentsScreen(PatientPage):
                     what = Text()
                     what.append(visit.kind.label, style="bold")
                     what.append(f"\n{_clipped(visit.title, 38)}")
-                    table.add_row(f"{day.day} {day:%B %Y}", what, _trust_short(visit), visit.status_words,
+                    table.add_row(f"{day.day} {day:%B %Y}", what, visit.trust.short_name, visit.status_words,
                                   key=f"visit-{visit.id}", height=2)
         lists = self.query(OptionList)
         if lists:
@@ -326,10 +325,6 @@ def _trust_name(document: Document) -> str:
 
 def _clipped(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
-def _trust_short(visit: Visit) -> str:
-    return {TrustCode.WEST_HERTS: "West Herts", TrustCode.ROYAL_FREE: "Royal Free"}[visit.trust]
 
 
 def _kind_of_file(content_type: str) -> str:

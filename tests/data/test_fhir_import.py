@@ -216,3 +216,23 @@ def test_file_order_does_not_matter_and_reports_name_their_results(demo_engine, 
     assert group.panel == "Urea and electrolytes"
     assert [(r.test_name, r.value_text, r.unit, r.flag) for r in group.results] == \
         [("Potassium", "5.9", "mmol/L", ResultFlag.HIGH)]
+
+
+def test_an_appointment_becomes_an_outpatient_visit_of_its_patient(demo_engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    appointment = {"resourceType": "Appointment", "id": "a1", "status": "booked",
+                   "serviceType": [{"text": "Cardiology clinic"}], "start": "2026-12-10T09:30:00+00:00",
+                   "end": "2026-12-10T09:50:00+00:00",
+                   "participant": [{"actor": {"reference": "Practitioner/d1"}, "status": "accepted"},
+                                   {"actor": {"reference": "Patient/p1"}, "status": "accepted"},
+                                   {"actor": {"reference": "Location/l1", "display": "Royal Free Hospital"},
+                                    "status": "accepted"}]}
+    nobody = {**appointment, "id": "a2", "participant": [{"actor": {"reference": "Practitioner/d1"},
+                                                          "status": "accepted"}]}
+    report = run(demo_engine, [fx.write_ndjson(tmp_path / "a.ndjson", [fx.patient("p1"), appointment, nobody])])
+    assert report.imported == Counter({"Patient": 1, "Appointment": 1})
+    assert [(p.entry, p.reason) for p in report.errors] == [
+        ("line 3 (Appointment/a2)", "names no patient among its participants")]
+    with Session(demo_engine) as session:
+        visit = session.scalars(select(VisitRow).where(VisitRow.patient_id == our_patient(demo_engine, "p1"))).one()
+        assert (visit.kind, visit.status, visit.title, visit.place) == \
+            ("outpatient", "booked", "Cardiology clinic", "Royal Free Hospital")
