@@ -5,26 +5,35 @@ from __future__ import annotations
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-# How long a writer waits for another terminal's write lock before giving up.
-SQLITE_BUSY_TIMEOUT_MS = 15_000
+BATCH_BUSY_SECONDS = 15.0
+"""How long a command (an import, the dispatcher) waits for another's lock: no one is standing at a screen."""
 
 READ_ONLY = "portal_read_only"
 """Execution option: a SQLite transaction that only reads starts deferred, so it never waits on writers."""
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """The one way to get an engine; the composition root calls it, nothing does at import time."""
+def make_engine(url: str, *, echo: bool = False, busy_seconds: float = BATCH_BUSY_SECONDS) -> Engine:
+    """The one way to get an engine; the composition root calls it, nothing does at import time.
+
+    `busy_seconds` bounds every wait — for a lock, a connection, a statement — so a screen waiting on a busy
+    or vanished database hears so within seconds instead of waiting for good."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(url, echo)
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+        return _sqlite_engine(url, echo, busy_seconds)
+    wait_ms = int(busy_seconds * 1000)
+    return create_engine(
+        url, echo=echo, pool_pre_ping=True, pool_timeout=busy_seconds,
+        connect_args={"connect_timeout": max(1, round(busy_seconds)),
+                      "options": f"-c lock_timeout={wait_ms} -c statement_timeout={4 * wait_ms}"},
+    )
 
 
-def _sqlite_engine(url: str, echo: bool) -> Engine:
+def _sqlite_engine(url: str, echo: bool, busy_seconds: float) -> Engine:
+    busy_ms = int(busy_seconds * 1000)
     engine = create_engine(
         url,
         echo=echo,
-        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        connect_args={"timeout": busy_seconds, "check_same_thread": False},
     )
 
     @event.listens_for(engine, "connect")
@@ -35,7 +44,7 @@ def _sqlite_engine(url: str, echo: bool) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

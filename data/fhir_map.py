@@ -10,7 +10,7 @@ import functools
 import binascii
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -22,6 +22,7 @@ from domain.clock import LONDON
 from domain.errors import InvalidValue
 from domain.identifiers import EmailAddress, NhsNumber, Postcode, UkMobile
 from domain.records import DocumentKind, ReferenceRange, ResultFlag, flag_for, measured
+from domain.text import clean_line, clean_text
 from domain.visits import VisitKind
 
 KEPT = ("Patient", "Encounter", "Appointment", "DocumentReference", "DiagnosticReport", "Observation")
@@ -173,11 +174,31 @@ def to_record(entry: Entry, panels: Panels) -> Record:
     mapper = {"Patient": _patient, "Encounter": _encounter, "Appointment": _appointment,
               "DocumentReference": _document, "DiagnosticReport": _report, "Observation": _observation}[kind]
     try:
-        return mapper(entry, resource, panels)
+        return cleaned(mapper(entry, resource, panels))
     except (Skip, Unusable):
         raise
     except Exception as error:  # valid FHIR shaped in a way no mapping here foresaw: reported, never a crash
         raise Unusable(f"could not be mapped ({type(error).__name__}: {error})") from error
+
+
+_MULTI_LINE = {"body"}
+"""Fields kept with their line breaks; every other text field is one line."""
+
+
+def cleaned(record: Any) -> Any:
+    """A record with no terminal control left in any of its words: the other trust's text is data, not commands."""
+    changes: dict[str, Any] = {}
+    for item in fields(record):
+        value = getattr(record, item.name)
+        if isinstance(value, str):
+            kept = clean_text(value) if item.name in _MULTI_LINE else clean_line(value)
+        elif isinstance(value, ReferenceRange) and value.text:
+            kept = replace(value, text=clean_line(value.text))
+        else:
+            continue
+        if kept != value:
+            changes[item.name] = kept
+    return replace(record, **changes) if changes else record
 
 
 def _source(entry: Entry, subject: Any = None) -> Source:

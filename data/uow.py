@@ -5,7 +5,8 @@ from __future__ import annotations
 from types import TracebackType
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from data.engine import READ_ONLY
@@ -27,7 +28,7 @@ from data.repositories_accounts import (
     SqlOutbox,
     SqlTrustRepository,
 )
-from domain.errors import Conflict
+from domain.errors import Conflict, SystemBusy
 
 
 class SqlUnitOfWork:
@@ -61,9 +62,18 @@ class SqlUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         assert self._session is not None
-        self._session.rollback()
-        self._session.close()
-        self._session = None
+        session, self._session = self._session, None
+        try:
+            session.rollback()
+            session.close()
+        except DBAPIError:
+            if exc is None:
+                raise
+            session.invalidate()  # the connection died with the use case; the pool gets a fresh one next time
+        if exc is not None and is_busy(exc):
+            # Locked, timed out, restarting or dropped: the transaction did not happen. The person is told
+            # so in words and can try again; nothing is half-done.
+            raise SystemBusy() from exc
 
     @property
     def session(self) -> Session:
@@ -81,6 +91,20 @@ class SqlUnitOfWork:
 
     def rollback(self) -> None:
         self.session.rollback()
+
+
+def is_busy(error: BaseException) -> bool:
+    """A database that could not answer in time or went away, as opposed to a fault in the code."""
+    if isinstance(error, PoolTimeout):
+        return True
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    if type(error.orig).__module__.startswith("sqlite3"):
+        # SQLite calls a missing table an OperationalError too: only a lock is "busy".
+        return any(word in str(error.orig).lower() for word in ("locked", "busy"))
+    return True  # PostgreSQL: cannot connect, lock or statement timeout, terminated, shutting down
 
 
 def session_factory(engine: Engine, *, read_only: bool = False) -> sessionmaker[Session]:

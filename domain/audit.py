@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from domain.text import clean_line
+
 
 class Outcome(StrEnum):
     """How an audited action ended."""
@@ -28,3 +30,7 @@ class AuditEvent:
     actor_role: str | None = None
     detail: str = ""
     id: int | None = None
+
+    def __post_init__(self) -> None:
+        # A detail may quote what a person typed or a file held: kept as data, never a terminal control.
+        object.__setattr__(self, "detail", clean_line(self.detail))

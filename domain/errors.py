@@ -32,3 +32,10 @@ class Conflict(DomainError):
 
 class Refused(DomainError):
     """A request the rules turn down; the message is the whole of what the screen says."""
+
+
+class SystemBusy(DomainError):
+    """The database could not be reached in time (another terminal's write, a backup, a restart): nothing changed."""
+
+    def __init__(self) -> None:
+        super().__init__("The system is busy. Nothing has been changed. Please try again in a moment.")

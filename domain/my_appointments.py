@@ -23,6 +23,7 @@ from domain.appointments import (
 )
 from domain.audit import AuditEvent, Outcome
 from domain.clock import LONDON
+from domain.text import clean_line
 from domain.errors import Conflict, NotFound, Refused
 from domain.formatting import nhs_datetime
 from domain.hospital import Slot, Trust
@@ -198,7 +199,7 @@ def reschedule(uow: UnitOfWork, clock: Clock, actor: Actor, appointment_id: int,
 def cancel(uow: UnitOfWork, clock: Clock, actor: Actor, appointment_id: int, reason: str | None,
            policy: OnlinePolicy) -> Cancelled:
     """Cancel the booking and discharge the referral: the slot is freed for someone else."""
-    reason = " ".join((reason or "").split())[:REASON_LIMIT] or None
+    reason = " ".join(clean_line(reason or "").split())[:REASON_LIMIT] or None
     with uow:
         view = _visible(uow, clock, actor, appointment_id, "cancel_appointment")
         a = uow.appointments.lock(appointment_id)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual import events, on, work
-from textual.app import App
 from textual.binding import Binding
 
 from domain.kiosk import IdlePolicy, IdleState, StaffPinGate
+from portal_tui.faults import Fault
+from portal_tui.portal_app import ORDERED_KEYS, PortalApp
 from portal_tui.settings import PARTNER_TRUST_NAME, Settings
-from portal_tui.themes import THEMES
 from screens.welcome import WelcomeScreen
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ SESSION_LIMIT = 15 * 60
 _ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp, events.Paste)
 
 
-class KioskApp(App[None], inherit_bindings=False):
+class KioskApp(PortalApp, inherit_bindings=False):
     """The reception kiosk. No key leaves it but the staff key followed by the staff PIN."""
 
     CSS_PATH = "portal.tcss"
@@ -37,13 +37,14 @@ class KioskApp(App[None], inherit_bindings=False):
     ENABLE_COMMAND_PALETTE = False
     ALLOW_SELECT = False
     BINDINGS = [
+        *ORDERED_KEYS,
         Binding("f2", "toggle_contrast", "High contrast", key_display="F2"),
         Binding("f4", "reveal_nhs_number", "NHS number", key_display="F4", show=False),
         Binding("f12", "staff_exit", "Staff", show=False, priority=True),
     ]
 
     def __init__(self, settings: Settings, clock: Clock) -> None:
-        super().__init__()
+        super().__init__(settings.log_file, "kiosk")
         self.settings = settings
         """Checked settings; the PIN was required before the app was built."""
         self.clock = clock
@@ -59,14 +60,13 @@ class KioskApp(App[None], inherit_bindings=False):
         self.session_started = 0.0
         """Monotonic time the session began, for the 15-minute limit."""
         self._services: PortalServices | None = None
-        for theme in THEMES:
-            self.register_theme(theme)
         self.theme = settings.theme
 
     def get_default_screen(self) -> WelcomeScreen:
         return WelcomeScreen(self.settings.trust_name, PARTNER_TRUST_NAME)
 
     def on_mount(self) -> None:
+        super().on_mount()
         self.set_interval(1.0, self.check_inactivity)
 
     async def on_event(self, event: events.Event) -> None:
@@ -163,15 +163,21 @@ class KioskApp(App[None], inherit_bindings=False):
         """The one place an unexpected failure in a worker becomes words on screen, never a traceback."""
         from textual.worker import WorkerState
 
-        if event.state is WorkerState.ERROR:
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
             from screens.flow import FormPage
             from screens.patient_page import PatientPage
 
-            self.log.error(event.worker.error)
+            self.report_worker_error(event.worker.error)
             if isinstance(self.screen, (FormPage, PatientPage)):
                 self.screen.busy(False)
-            self.notify("Something went wrong. Please try again, or ask at the reception desk.",
-                        title="Sorry", severity="error", timeout=15)
+
+    def recover(self, fault: Fault) -> None:
+        """After a fault: forget the patient, back to the start, and a page that says so with its reference."""
+        from screens.fault import FaultScreen
+
+        self.end_session(None)
+        self.push_screen(FaultScreen(fault.reference, "For your privacy, the kiosk has gone back to the start.",
+                                     "If it happens again, please ask at the reception desk and quote the reference."))
 
     def action_toggle_contrast(self) -> None:
         self.theme = "portal" if self.theme == "portal-high-contrast" else "portal-high-contrast"

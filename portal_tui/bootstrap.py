@@ -23,9 +23,13 @@ class Database:
     """One database, opened lazily: nothing connects until something asks."""
 
     settings: Settings
+    interactive: bool = False
+    """True for a screen (kiosk, desk): waits are bounded by the settings' database_busy_seconds."""
 
     @cached_property
     def engine(self) -> Engine:
+        if self.interactive:
+            return make_engine(self.settings.database_url, busy_seconds=self.settings.database_busy_seconds)
         return make_engine(self.settings.database_url)
 
     def unit_of_work(self, *, read_only: bool = False) -> SqlUnitOfWork:

@@ -34,7 +34,23 @@ def run_kiosk(config_file: str | None) -> None:
         check_sqlite_schema(settings)
     from portal_tui.app import KioskApp
 
-    KioskApp(settings, SystemClock()).run()
+    run_app(KioskApp(settings, SystemClock()))
+
+
+def run_app(app) -> None:  # type: ignore[no-untyped-def]
+    """Run a portal app; whatever stops it, the exit status says so (non-zero after a fault), never a traceback."""
+    from portal_tui.portal_app import EXIT_FAULTED
+
+    try:
+        app.run()
+    except Exception as error:  # a failure Textual itself could not handle: the log has it, the screen a line
+        fault = app.fault_log.record(error, "outside the app")
+        print(f"portal-tui stopped after a fault (reference {fault.reference}).", file=sys.stderr)
+        raise SystemExit(EXIT_FAULTED) from None
+    finally:
+        app.fault_log.close()
+    if app.return_code:
+        raise SystemExit(app.return_code)
 
 
 @contextmanager
@@ -57,5 +73,7 @@ def one_line_errors() -> Iterator[None]:
 
 def fail(message: str) -> None:
     """Say what went wrong in one line and stop with exit code 2."""
-    print(f"portal-tui: {message}", file=sys.stderr)
+    from domain.text import visible
+
+    print(f"portal-tui: {visible(message)}", file=sys.stderr)
     raise SystemExit(2)

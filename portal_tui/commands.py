@@ -6,8 +6,23 @@ from datetime import date
 
 import typer
 
+from domain.text import CONTROL_CHARACTERS, visible
 from portal_tui.cli import one_line_errors, run_kiosk
 from portal_tui.settings import Settings, SettingsError, load_settings
+
+
+def echo(text: object) -> None:
+    """Every line the commands print: a name or a reason from a file is shown, never obeyed by the terminal."""
+    typer.echo(visible(str(text)))
+
+
+def echo_json(value: object) -> None:
+    """JSON with every control character escaped (\\u001b, \\u009b, …): the same data, nothing for a terminal."""
+    import json
+
+    text = json.dumps(value, ensure_ascii=False)
+    typer.echo(CONTROL_CHARACTERS.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+
 
 cli = typer.Typer(
     add_completion=False,
@@ -47,7 +62,7 @@ def db_upgrade(ctx: typer.Context) -> None:
 
         settings = _settings(ctx)
         revision = bootstrap.migrate(settings)
-    typer.echo(f"Database {settings.database_display} is at revision {revision}.")
+    echo(f"Database {settings.database_display} is at revision {revision}.")
 
 
 @db_cli.command("current")
@@ -59,7 +74,7 @@ def db_current(ctx: typer.Context) -> None:
         settings = _settings(ctx)
         current, head = bootstrap.revisions(settings)
     state = "up to date" if current == head else f"needs upgrading to {head}"
-    typer.echo(f"Database {settings.database_display} is at revision {current or 'none'} ({state}).")
+    echo(f"Database {settings.database_display} is at revision {current or 'none'} ({state}).")
 
 
 @demo_cli.command("load")
@@ -73,7 +88,7 @@ def demo_load(
 
         settings = _settings(ctx)
         report = bootstrap.load_demo(settings, _parse_day(today) if today else None)
-    typer.echo(report)
+    echo(report)
 
 
 def _settings(ctx: typer.Context) -> Settings:
@@ -100,8 +115,8 @@ def sms_dispatch(
         from portal_tui import sms
 
         settings = _settings(ctx)
-        totals = sms.dispatch(settings, once=once, poll=poll, echo=typer.echo)
-    typer.echo(totals)
+        totals = sms.dispatch(settings, once=once, poll=poll, echo=echo)
+    echo(totals)
 
 
 @sms_cli.command("list")
@@ -116,7 +131,7 @@ def sms_list(
         settings = _settings(ctx)
         lines = sms.listing(settings, status)
     for line in lines:
-        typer.echo(line)
+        echo(line)
 
 
 @sms_cli.command("remind")
@@ -127,7 +142,7 @@ def sms_remind(ctx: typer.Context) -> None:
 
         settings = _settings(ctx)
         report = sms.remind(settings)
-    typer.echo(report)
+    echo(report)
 
 
 @import_cli.command("fhir")
@@ -150,8 +165,8 @@ def import_fhir(
         settings = _settings(ctx)
         report = fhir.run_import(settings, paths, chosen, show_progress=not as_json and fhir.is_terminal())
     if as_json:
-        typer.echo(json.dumps(report.as_json(), ensure_ascii=False))
+        echo_json(report.as_json())
     else:
-        fhir.summary(report, chosen, typer.echo)
+        fhir.summary(report, chosen, echo)
     if report.failed:
         raise typer.Exit(1)

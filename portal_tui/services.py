@@ -157,7 +157,7 @@ class PortalServices:
             if self._database is None:
                 from portal_tui.bootstrap import Database
 
-                self._database = Database(self.settings)
+                self._database = Database(self.settings, interactive=True)
         return self._database.unit_of_work(read_only=read_only)
 
     def _password_hasher(self):  # type: ignore[no-untyped-def]

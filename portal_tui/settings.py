@@ -58,6 +58,10 @@ class Settings:
     """Appointments cannot be changed or cancelled online less than this many hours before they start."""
     booking_horizon_weeks: int = 12
     """How far ahead a patient may move an appointment to."""
+    log_file: str = ""
+    """Where faults are written in full, each under the reference shown on screen (owner-only)."""
+    database_busy_seconds: int = 5
+    """How long a screen waits for a busy database (another terminal's write, a backup) before saying so."""
 
     @property
     def is_sqlite(self) -> bool:
@@ -232,6 +236,8 @@ def _build(values: dict[str, Any], env: Mapping[str, str]) -> Settings:
         reschedule_limit=_whole_number(values, "reschedule_limit", 2, minimum=0),
         change_cutoff_hours=_whole_number(values, "change_cutoff_hours", 48, minimum=0),
         booking_horizon_weeks=_whole_number(values, "booking_horizon_weeks", 12, minimum=1),
+        log_file=str(values.get("log_file") or _default_data_file(env, "portal-tui.log")),
+        database_busy_seconds=_whole_number(values, "database_busy_seconds", 5, minimum=1),
     )
 
 

@@ -51,3 +51,39 @@ HIGH_CONTRAST = Theme(
 )
 
 THEMES = (PORTAL, HIGH_CONTRAST)
+
+ANSI_THEME = Theme(
+    name="portal-ansi",
+    # For terminals of 16 colours (TERM=xterm and the like): the terminal's own colours, paired so that text
+    # is always black or white on them — never white on cyan, which the NHS blues round to there.
+    ansi=True,
+    primary="ansi_blue",
+    secondary="ansi_blue",
+    accent="ansi_yellow",
+    warning="ansi_yellow",
+    error="ansi_red",
+    success="ansi_green",
+    # Black and white of the terminal's own, not its default colours: the contrast is then known (21:1).
+    foreground="ansi_bright_white",
+    background="ansi_black",
+    surface="ansi_black",
+    panel="ansi_black",
+    boost="ansi_black",
+    dark=True,
+    variables={
+        "text": "ansi_bright_white",
+        "ansi-background": "ansi_black",
+        "ansi-foreground": "ansi_bright_white",
+        "footer-background": "ansi_blue",
+        "footer-foreground": "ansi_bright_white",
+        "footer-key-foreground": "ansi_bright_yellow",
+        "footer-description-foreground": "ansi_bright_white",
+        "text-muted": "ansi_white",
+        "block-cursor-foreground": "ansi_black",
+        "block-cursor-background": "ansi_white",
+        "input-cursor-background": "ansi_white",
+        "input-cursor-foreground": "ansi_black",
+        "border": "ansi_white",
+        "border-blurred": "ansi_white",
+    },
+)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import RadioButton, RadioSet, Static
+from textual.widgets import RadioButton, RadioSet
+from screens.text import Plain
 
 from domain.identifiers import EmailAddress
 from domain.passwords import password_problem
@@ -71,14 +72,14 @@ class LetterChoiceScreen(FormPage):
         with RadioSet(id="preference"):
             yield RadioButton(PAPERLESS_MEANS, id="paperless", value=self.draft.preference is LetterPreference.PAPERLESS)
             yield RadioButton(PAPER_MEANS, id="paper", value=self.draft.preference is LetterPreference.PAPER)
-        yield Static("", id="preference-error", classes="error-message")
-        yield Static("You can change this at any time in My Details.", classes="lede")
+        yield Plain("", id="preference-error", classes="error-message")
+        yield Plain("You can change this at any time in My Details.", classes="lede")
 
 
     def on_continue(self) -> None:
         pressed = self.query_one(RadioSet).pressed_button
         if pressed is None:
-            self.query_one("#preference-error", Static).update("Error: Choose paperless or paper letters.")
+            self.query_one("#preference-error", Plain).update("Error: Choose paperless or paper letters.")
             return
         self.draft.preference = LetterPreference(pressed.id)
         if self.changing:

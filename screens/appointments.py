@@ -6,12 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from rich.markdown import Markdown as RichMarkdown
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, DataTable, Footer, OptionList, Static
+from textual.widgets import Footer, OptionList
 from textual.widgets.option_list import Option
 
 from domain.appointment_rules import Action, ActionDecision
@@ -22,6 +20,7 @@ from domain.clock import LONDON
 from domain.records import Document, PostStatus
 from domain.visits import Visit
 from screens.patient_page import PatientContext, PatientPage, answer_row
+from screens.text import Plain, PlainButton, PlainTable, markdown, option, plain_text
 from screens.widgets import ErrorSummary, PatientBanner
 
 
@@ -33,12 +32,8 @@ def is_upcoming(view: AppointmentView, now: datetime) -> bool:
 
 def _option(view: AppointmentView) -> Option:
     a = view.appointment
-    text = Text()
-    text.append(nhs_datetime(a.starts_at), style="bold")
-    text.append(f"\n{a.kind.label}, {view.clinic}")
-    text.append(f"\n{view.where} · {view.trust_name}")
-    text.append(f"\n{a.status_words}")
-    return Option(text, id=f"appointment-{a.id}")
+    return option((nhs_datetime(a.starts_at), "bold"), f"\n{a.kind.label}, {view.clinic}",
+                  f"\n{view.where} · {view.trust_name}", f"\n{a.status_words}", id=f"appointment-{a.id}")
 
 
 class AppointmentsScreen(PatientPage):
@@ -60,25 +55,25 @@ class AppointmentsScreen(PatientPage):
         upcoming = [v for v in self.views if is_upcoming(v, self.now)]
         # Earlier ones newest first: last month's visit matters more than one from years ago.
         earlier = [v for v in reversed(self.views) if not is_upcoming(v, self.now)]
-        yield Static("Appointments and admissions at West Hertfordshire Teaching Hospitals and the Royal Free "
+        yield Plain("Appointments and admissions at West Hertfordshire Teaching Hospitals and the Royal Free "
                      "London. Choose one to see its details, change or cancel it, or read its letters.",
                      classes="lede")
-        yield Static(f"Upcoming ({len(upcoming)})", classes="section-title")
+        yield Plain(f"Upcoming ({len(upcoming)})", classes="section-title")
         if upcoming:
             yield OptionList(*self._separated(upcoming), id="upcoming", classes="appointment-list")
         else:
-            yield Static("You have no upcoming appointments.", classes="lede")
-        yield Static(f"Earlier, moved and cancelled ({len(earlier)})", classes="section-title")
+            yield Plain("You have no upcoming appointments.", classes="lede")
+        yield Plain(f"Earlier, moved and cancelled ({len(earlier)})", classes="section-title")
         if earlier:
             yield OptionList(*self._separated(earlier), id="earlier", classes="appointment-list")
         else:
-            yield Static("Nothing yet.", classes="lede")
+            yield Plain("Nothing yet.", classes="lede")
         if self.visits:
-            yield Static(f"Hospital visits on record ({len(self.visits)})", classes="section-title")
-            yield Static("Outpatient visits, hospital stays and emergency department visits, as each hospital's "
+            yield Plain(f"Hospital visits on record ({len(self.visits)})", classes="section-title")
+            yield Plain("Outpatient visits, hospital stays and emergency department visits, as each hospital's "
                          "own system recorded them. Use the arrow keys to read them all.", classes="lede")
-            yield DataTable(id="visits", cursor_type="row", zebra_stripes=False, classes="visit-table")
-        yield Button("Back", id="back")
+            yield PlainTable(id="visits", cursor_type="row", zebra_stripes=False, classes="visit-table")
+        yield PlainButton("Back", id="back")
 
     def _separated(self, views: list[AppointmentView]) -> list[Option | None]:
         options: list[Option | None] = []
@@ -91,15 +86,13 @@ class AppointmentsScreen(PatientPage):
     def on_mount(self) -> None:
         tables = self.query("#visits")
         if tables:
-            table = self.query_one("#visits", DataTable)
+            table = self.query_one("#visits", PlainTable)
             if not table.columns:
                 # Four narrow columns and two lines a row: the whole row fits an 80-column terminal.
                 table.add_columns("Date", "Visit", "Hospital", "Status")
                 for visit in self.visits:
                     day = visit.started_at.astimezone(LONDON).date()
-                    what = Text()
-                    what.append(visit.kind.label, style="bold")
-                    what.append(f"\n{_clipped(visit.title, 38)}")
+                    what = plain_text((visit.kind.label, "bold"), f"\n{_clipped(visit.title, 38)}")
                     table.add_row(f"{day.day} {day:%B %Y}", what, visit.trust.short_name, visit.status_words,
                                   key=f"visit-{visit.id}", height=2)
         lists = self.query(OptionList)
@@ -107,7 +100,7 @@ class AppointmentsScreen(PatientPage):
             lists.first().focus()
             lists.first().highlighted = 0
 
-    @on(Button.Pressed, "#back")
+    @on(PlainButton.Pressed, "#back")
     def back_pressed(self) -> None:
         self.dismiss()
 
@@ -146,15 +139,15 @@ class ConfirmationPage(PatientPage):
     def compose_body(self) -> ComposeResult:
         yield from self.compose_panel()
         with Horizontal(classes="page-buttons"):
-            yield Button("Back to your appointments", id="finish", variant="primary")
+            yield PlainButton("Back to your appointments", id="finish", variant="primary")
 
     def compose_panel(self) -> ComposeResult:
         yield from ()
 
     def on_mount(self) -> None:
-        self.query_one("#finish", Button).focus()
+        self.query_one("#finish", PlainButton).focus()
 
-    @on(Button.Pressed, "#finish")
+    @on(PlainButton.Pressed, "#finish")
     def finish(self) -> None:
         self.dismiss()
 
@@ -196,37 +189,37 @@ class AppointmentScreen(PatientPage):
         yield answer_row("Status", status, id="status")
         if view.rescheduled_from:
             yield answer_row("Replaces", f"Appointment {view.rescheduled_from}")
-        yield Static("What you can do", classes="section-title")
+        yield Plain("What you can do", classes="section-title")
         yield from self._actions()
-        yield Static("Letters about this appointment", classes="section-title")
+        yield Plain("Letters about this appointment", classes="section-title")
         if self.page.letters:
             for letter in self.page.letters:
                 new = " (new)" if letter.is_new else ""
-                yield Button(f"{letter.kind.label}, {nhs_date(letter.written_at.date())}{new}",
+                yield PlainButton(f"{letter.kind.label}, {nhs_date(letter.written_at.date())}{new}",
                              id=f"letter-{letter.id}", classes="menu-item letter-button")
         else:
-            yield Static("There are no letters about this appointment yet.", classes="lede")
+            yield Plain("There are no letters about this appointment yet.", classes="lede")
         with Horizontal(classes="page-buttons"):
-            yield Button("Back to your appointments", id="back")
+            yield PlainButton("Back to your appointments", id="back")
 
     def _actions(self) -> ComposeResult:
         change = self.page.decisions[Action.RESCHEDULE]
         cancel = self.page.decisions[Action.CANCEL]
         if change:
             left = self.page.reschedules_left
-            yield Static(f"You can change this appointment {left} more {'time' if left == 1 else 'times'}.",
+            yield Plain(f"You can change this appointment {left} more {'time' if left == 1 else 'times'}.",
                          classes="menu-hint")
-            yield Button("Change the date or time", id="reschedule", variant="primary", classes="menu-item")
+            yield PlainButton("Change the date or time", id="reschedule", variant="primary", classes="menu-item")
         if cancel:
-            yield Button("Cancel this appointment", id="cancel", classes="menu-item")
+            yield PlainButton("Cancel this appointment", id="cancel", classes="menu-item")
         if not change and not cancel and change.blocker is cancel.blocker:
-            yield Static(_decision_text("change or cancel this appointment", change), classes="lede blocked",
+            yield Plain(_decision_text("change or cancel this appointment", change), classes="lede blocked",
                          id="why-not")
             return
         if not change:
-            yield Static(_decision_text("change the date or time", change), classes="lede blocked", id="why-not")
+            yield Plain(_decision_text("change the date or time", change), classes="lede blocked", id="why-not")
         if not cancel:
-            yield Static(_decision_text("cancel this appointment", cancel), classes="lede blocked",
+            yield Plain(_decision_text("cancel this appointment", cancel), classes="lede blocked",
                          id="why-not-cancel")
 
     def on_mount(self) -> None:
@@ -236,11 +229,11 @@ class AppointmentScreen(PatientPage):
     def on_screen_resume(self) -> None:
         self.busy(False)
 
-    @on(Button.Pressed, "#back")
+    @on(PlainButton.Pressed, "#back")
     def back_pressed(self) -> None:
         self.dismiss()
 
-    @on(Button.Pressed, "#reschedule")
+    @on(PlainButton.Pressed, "#reschedule")
     def reschedule(self) -> None:
         from screens.reschedule import RescheduleDayScreen
 
@@ -257,14 +250,14 @@ class AppointmentScreen(PatientPage):
 
         self.call(lambda: self.services.reschedule_options(self.ctx.session, a.id), chosen)
 
-    @on(Button.Pressed, "#cancel")
+    @on(PlainButton.Pressed, "#cancel")
     def cancel(self) -> None:
         from screens.cancel import CancelWarningScreen
 
         self.app.push_screen(CancelWarningScreen(self.ctx, self.page))
 
-    @on(Button.Pressed, ".letter-button")
-    def open_letter(self, event: Button.Pressed) -> None:
+    @on(PlainButton.Pressed, ".letter-button")
+    def open_letter(self, event: PlainButton.Pressed) -> None:
         assert event.button.id is not None
         document_id = int(event.button.id.removeprefix("letter-"))
         self.call(lambda: self.services.open_letter(self.ctx.session, document_id),
@@ -285,33 +278,33 @@ class LetterScreen(PatientPage):
         details = self.ctx.details
         yield PatientBanner(details.full_name, details.nhs_number, details.masked_nhs_number)
         with Vertical(classes="page"):
-            yield Static(d.title, classes="page-title", id="page-title")
+            yield Plain(d.title, classes="page-title", id="page-title")
             yield ErrorSummary(id="summary")
-            yield Static(f"{d.kind.label} from {_trust_name(d)}, {nhs_date(d.written_at.date())}, "
+            yield Plain(f"{d.kind.label} from {_trust_name(d)}, {nhs_date(d.written_at.date())}, "
                          f"for {details.full_name}.", classes="letter-header")
             if d.post_status is PostStatus.POSTED:
-                yield Static("A paper copy was posted to you.", classes="letter-header")
+                yield Plain("A paper copy was posted to you.", classes="letter-header")
             elif d.post_status is PostStatus.QUEUED:
-                yield Static("A paper copy is being posted to you.", classes="letter-header")
+                yield Plain("A paper copy is being posted to you.", classes="letter-header")
             if d.body_markdown is not None:
                 with VerticalScroll(id="letter-body", classes="letter-body"):
                     # Rich's Markdown, not Textual's widget: a letter is read, not clicked, and nothing inside
                     # it takes the focus (or the keys) away from scrolling.
                     # A note from another system is plain text: shown as written, never re-flowed as Markdown.
-                    body = RichMarkdown(d.body_markdown) if d.is_markdown else Text(d.body_markdown)
-                    yield Static(body, id="letter-text")
+                    body = markdown(d.body_markdown) if d.is_markdown else plain_text(d.body_markdown)
+                    yield Plain(body, id="letter-text")
             else:
-                yield Static(f"This document is a file that cannot be shown on screen ({_kind_of_file(d.content_type)},"
+                yield Plain(f"This document is a file that cannot be shown on screen ({_kind_of_file(d.content_type)},"
                              f" {_size(d.size_bytes)}). You can collect a printed copy from the Appointments team.",
                              classes="lede", id="not-text")
             with Horizontal(classes="page-buttons"):
-                yield Button("Back", id="back")
+                yield PlainButton("Back", id="back")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query("#letter-body, #back").first().focus()
 
-    @on(Button.Pressed, "#back")
+    @on(PlainButton.Pressed, "#back")
     def back_pressed(self) -> None:
         self.dismiss()
 

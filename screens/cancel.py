@@ -6,7 +6,8 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Static
+from textual.widgets import Input
+from screens.text import Plain, PlainButton
 
 from domain.appointment_rules import Action
 from domain.formatting import nhs_datetime
@@ -31,25 +32,25 @@ class CancelWarningScreen(PatientPage):
     def compose_body(self) -> ComposeResult:
         view = self.page.view
         with Vertical(classes="interruption", id="interruption"):
-            yield Static("Cancelling will discharge you from this clinic", classes="interruption-title")
-            yield Static(f"If you cancel your {view.clinic} appointment on {nhs_datetime(view.appointment.starts_at)}, "
+            yield Plain("Cancelling will discharge you from this clinic", classes="interruption-title")
+            yield Plain(f"If you cancel your {view.clinic} appointment on {nhs_datetime(view.appointment.starts_at)}, "
                          "the clinic will not offer you another one.")
-            yield Static("If you still need to be seen, you will need to see your GP to be referred again. "
+            yield Plain("If you still need to be seen, you will need to see your GP to be referred again. "
                          "This can take several weeks.")
             if self.page.decisions[Action.RESCHEDULE]:
-                yield Static("If the date or time does not suit you, go back and change it instead.")
+                yield Plain("If the date or time does not suit you, go back and change it instead.")
         with Horizontal(classes="page-buttons"):
-            yield Button("Keep my appointment", id="keep", variant="primary")
-            yield Button("Continue to cancel", id="continue")
+            yield PlainButton("Keep my appointment", id="keep", variant="primary")
+            yield PlainButton("Continue to cancel", id="continue")
 
     def on_mount(self) -> None:
-        self.query_one("#keep", Button).focus()
+        self.query_one("#keep", PlainButton).focus()
 
-    @on(Button.Pressed, "#keep")
+    @on(PlainButton.Pressed, "#keep")
     def keep(self) -> None:
         self.dismiss()
 
-    @on(Button.Pressed, "#continue")
+    @on(PlainButton.Pressed, "#continue")
     def go_on(self) -> None:
         self.app.switch_screen(CancelConfirmScreen(self.ctx, self.page))
 
@@ -73,13 +74,13 @@ class CancelConfirmScreen(PatientPage):
         yield Field(f"To confirm, type {CONFIRM_WORD}", hint="This makes sure no one cancels by accident. "
                     "Press Tab to move between boxes and buttons.", id="confirm-word", max_length=20)
         with Horizontal(classes="page-buttons"):
-            yield Button("Keep my appointment", id="keep", variant="primary")
-            yield Button("Cancel appointment", id="cancel-appointment", variant="error")
+            yield PlainButton("Keep my appointment", id="keep", variant="primary")
+            yield PlainButton("Cancel appointment", id="cancel-appointment", variant="error")
 
     def on_mount(self) -> None:
-        self.query_one("#keep", Button).focus()
+        self.query_one("#keep", PlainButton).focus()
 
-    @on(Button.Pressed, "#keep")
+    @on(PlainButton.Pressed, "#keep")
     def keep(self) -> None:
         self.dismiss()
 
@@ -87,7 +88,7 @@ class CancelConfirmScreen(PatientPage):
     def reason_given(self) -> None:
         self.query_one("#confirm-word-input", Input).focus()
 
-    @on(Button.Pressed, "#cancel-appointment")
+    @on(PlainButton.Pressed, "#cancel-appointment")
     @on(Input.Submitted, "#confirm-word-input")
     def confirm(self) -> None:
         word = self.query_one("#confirm-word", Field)
@@ -98,11 +99,11 @@ class CancelConfirmScreen(PatientPage):
             return
         reason = self.query_one("#reason", Field).value
         a = self.page.view.appointment
-        self.query_one("#cancel-appointment", Button).label = "Please wait…"
+        self.query_one("#cancel-appointment", PlainButton).label = "Please wait…"
         self.call(lambda: self.services.cancel(self.ctx.session, a.id, reason), self.cancelled, self.refused)
 
     def refused(self, error) -> None:  # type: ignore[no-untyped-def]
-        self.query_one("#cancel-appointment", Button).label = "Cancel appointment"
+        self.query_one("#cancel-appointment", PlainButton).label = "Cancel appointment"
         self.show_problem(str(error))
 
     def cancelled(self, done: Cancelled) -> None:
@@ -121,9 +122,9 @@ class CancelledScreen(ConfirmationPage):
 
     def compose_panel(self) -> ComposeResult:
         view = self.done.view
-        yield Static(f"Your cancellation reference is {self.done.reference}", classes="panel", id="panel")
+        yield Plain(f"Your cancellation reference is {self.done.reference}", classes="panel", id="panel")
         yield answer_row("Cancelled", f"{view.clinic}, {nhs_datetime(view.appointment.starts_at)}")
-        yield Static("You have been discharged from this clinic. If you need to be seen again, see your GP to be "
+        yield Plain("You have been discharged from this clinic. If you need to be seen again, see your GP to be "
                      "referred again.", classes="lede")
         if self.done.sms is not None:
-            yield Static("We have sent a text to your mobile to confirm it.", classes="lede")
+            yield Plain("We have sent a text to your mobile to confirm it.", classes="lede")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Button, Static
+from screens.text import Plain, PlainButton
 
 from domain.errors import DomainError
 from domain.identifiers import EmailAddress
@@ -38,22 +38,22 @@ class CheckAnswersScreen(FormPage):
         yield self._row("Letters", _LETTERS.get(self.draft.preference, ""), "change-letters")  # type: ignore[arg-type]
 
     def _row(self, label: str, value: str, change: str | None) -> Horizontal:
-        parts: list = [Static(label, classes="answer-label"), Static(value, classes="answer-value",
+        parts: list = [Plain(label, classes="answer-label"), Plain(value, classes="answer-value",
                                                                      id=f"{change}-value" if change else None)]
         if change:
-            parts.append(Button("Change", id=change, classes="answer-change"))
+            parts.append(PlainButton("Change", id=change, classes="answer-change"))
         return Horizontal(*parts, classes="answer-row")
 
     def on_screen_resume(self) -> None:
-        self.query_one("#change-email-value", Static).update(self.draft.email)
-        self.query_one("#change-letters-value", Static).update(_LETTERS[self.draft.preference])  # type: ignore[index]
+        self.query_one("#change-email-value", Plain).update(self.draft.email)
+        self.query_one("#change-letters-value", Plain).update(_LETTERS[self.draft.preference])  # type: ignore[index]
 
-    @on(Button.Pressed, "#change-email")
-    @on(Button.Pressed, "#change-password")
+    @on(PlainButton.Pressed, "#change-email")
+    @on(PlainButton.Pressed, "#change-password")
     def change_account(self) -> None:
         self.app.push_screen(AccountScreen(self.services, self.draft, changing=True))
 
-    @on(Button.Pressed, "#change-letters")
+    @on(PlainButton.Pressed, "#change-letters")
     def change_letters(self) -> None:
         self.app.push_screen(LetterChoiceScreen(self.services, self.draft, changing=True))
 
@@ -87,15 +87,15 @@ class RegisteredScreen(FormPage):
         """What was registered."""
 
     def compose_fields(self) -> ComposeResult:
-        yield Static(f"Thank you, {self.done.given_name}. You can now sign in to the patient portal with "
+        yield Plain(f"Thank you, {self.done.given_name}. You can now sign in to the patient portal with "
                      f"{self.done.email} and your password.", classes="lede")
-        yield Static(f"Letters: {_LETTERS[self.done.letter_preference]}.", classes="lede")
-        yield Static("We will send a security code to your mobile each time you sign in.", classes="lede")
+        yield Plain(f"Letters: {_LETTERS[self.done.letter_preference]}.", classes="lede")
+        yield Plain("We will send a security code to your mobile each time you sign in.", classes="lede")
 
     AUTO_FOCUS = "#continue"
 
     def on_mount(self) -> None:
-        self.query_one("#back", Button).label = "Finish"
+        self.query_one("#back", PlainButton).label = "Finish"
 
     def on_continue(self) -> None:
         from screens.sign_in import SignInScreen

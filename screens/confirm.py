@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from screens.text import Plain, PlainButton
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -28,19 +28,19 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog", classes="dialog"):
-            yield Static(self.title_text, classes="page-title")
-            yield Static(self.body, classes="lede")
+            yield Plain(self.title_text, classes="page-title")
+            yield Plain(self.body, classes="lede")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(self.cancel_label, id="cancel")
-                yield Button(self.confirm_label, id="confirm", variant="primary")
+                yield PlainButton(self.cancel_label, id="cancel")
+                yield PlainButton(self.confirm_label, id="confirm", variant="primary")
 
     def on_mount(self) -> None:
-        self.query_one("#cancel", Button).focus()
+        self.query_one("#cancel", PlainButton).focus()
 
-    @on(Button.Pressed, "#confirm")
+    @on(PlainButton.Pressed, "#confirm")
     def confirm(self) -> None:
         self.dismiss(True)
 
-    @on(Button.Pressed, "#cancel")
+    @on(PlainButton.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(False)

@@ -12,7 +12,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Footer, Input
+from screens.text import Plain, PlainButton
 
 from domain.errors import DomainError, InvalidValue
 from domain.patients import LetterPreference
@@ -61,21 +62,21 @@ class FormPage(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="page"):
-            yield Static(self.TITLE_TEXT, classes="page-title")
+            yield Plain(self.TITLE_TEXT, classes="page-title")
             yield ErrorSummary(id="summary")
             if self.LEDE:
-                yield Static(self.LEDE, classes="lede")
+                yield Plain(self.LEDE, classes="lede")
             yield from self.compose_fields()
             with Horizontal(classes="page-buttons"):
-                yield Button(self.CONTINUE, id="continue", variant="primary")
-                yield Button("Back", id="back")
+                yield PlainButton(self.CONTINUE, id="continue", variant="primary")
+                yield PlainButton("Back", id="back")
         yield Footer()
 
     def compose_fields(self) -> ComposeResult:
         """The questions on this page."""
         yield from ()
 
-    @on(Button.Pressed, "#continue")
+    @on(PlainButton.Pressed, "#continue")
     @on(Input.Submitted)
     def submit(self) -> None:
         self.query_one(ErrorSummary).hide()
@@ -83,7 +84,7 @@ class FormPage(Screen[None]):
             field.clear_error()
         self.on_continue()
 
-    @on(Button.Pressed, "#back")
+    @on(PlainButton.Pressed, "#back")
     def action_back(self) -> None:
         self.dismiss()
 
@@ -92,12 +93,21 @@ class FormPage(Screen[None]):
 
     def show_problem(self, message: str) -> None:
         """A problem with the whole page, at its top; Continue can be pressed again."""
+        if not self.is_shown:
+            return  # left (Esc) while the use case ran: its answer has no page to go on
         self.query_one(ErrorSummary).show(message)
         self.busy(False)
 
+    @property
+    def is_shown(self) -> bool:
+        """Still on the app's stack: a worker's answer may be put on it."""
+        return self.is_attached and self in self.app.screen_stack
+
     def busy(self, waiting: bool) -> None:
         """While a use case runs, Continue says so and cannot be pressed twice."""
-        button = self.query_one("#continue", Button)
+        if not self.is_shown:
+            return
+        button = self.query_one("#continue", PlainButton)
         button.disabled = waiting
         button.label = "Please wait…" if waiting else self.CONTINUE
 

@@ -10,7 +10,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Footer
+from screens.text import Plain, PlainButton
 
 from domain.errors import DomainError
 from domain.my_details import MyDetails
@@ -42,35 +43,35 @@ class HomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield PatientBanner(self.details.full_name, self.details.nhs_number, self.details.masked_nhs_number)
         with VerticalScroll(classes="page"):
-            yield Static(f"Hello, {self.details.given_name}", classes="page-title")
-            yield Static("What would you like to do?", classes="lede")
-            yield Button("My appointments: see, change or cancel", id="appointments", classes="menu-item")
-            yield Button("My letters: from both hospitals", id="letters", classes="menu-item")
-            yield Button("My test results", id="results", classes="menu-item")
-            yield Button("My Details: contact details and letters", id="my-details", classes="menu-item")
-            yield Button("Sign out", id="sign-out", classes="menu-item")
+            yield Plain(f"Hello, {self.details.given_name}", classes="page-title")
+            yield Plain("What would you like to do?", classes="lede")
+            yield PlainButton("My appointments: see, change or cancel", id="appointments", classes="menu-item")
+            yield PlainButton("My letters: from both hospitals", id="letters", classes="menu-item")
+            yield PlainButton("My test results", id="results", classes="menu-item")
+            yield PlainButton("My Details: contact details and letters", id="my-details", classes="menu-item")
+            yield PlainButton("Sign out", id="sign-out", classes="menu-item")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#appointments", Button).focus()
+        self.query_one("#appointments", PlainButton).focus()
 
-    @on(Button.Pressed, "#appointments")
+    @on(PlainButton.Pressed, "#appointments")
     def open_appointments(self) -> None:
         self.load("#appointments", lambda ctx: AppointmentsScreen(ctx, self.services.appointments(self.session),
                                                                   self.services.now(),
                                                                   self.services.visits(self.session)))
 
-    @on(Button.Pressed, "#letters")
+    @on(PlainButton.Pressed, "#letters")
     def open_letters(self) -> None:
         self.load("#letters", lambda ctx: LettersScreen(ctx, self.services.letters(self.session)))
 
-    @on(Button.Pressed, "#results")
+    @on(PlainButton.Pressed, "#results")
     def open_results(self) -> None:
         self.load("#results", lambda ctx: ResultsScreen(ctx, self.services.results(self.session)))
 
     def load(self, button: str, build: Callable[[PatientContext], Screen[Any]]) -> None:
         """Read what the page shows off the screen's thread, then show it; the button waits meanwhile."""
-        self.query_one(button, Button).disabled = True
+        self.query_one(button, PlainButton).disabled = True
         self._load(button, build)
 
     @work(thread=True, exclusive=True, exit_on_error=False)
@@ -82,18 +83,25 @@ class HomeScreen(Screen[None]):
             return
         finally:
             self.app.call_from_thread(self._ready, button)
-        self.app.call_from_thread(self.app.push_screen, screen)
+        self.app.call_from_thread(self._show, screen)
+
+    def _show(self, screen: Screen[Any]) -> None:
+        # Only onto this patient's Home: if the session ended while it loaded, the page is dropped unseen.
+        if self.is_attached and self in self.app.screen_stack:
+            self.app.push_screen(screen)
 
     def _ready(self, button: str) -> None:
         # Disabling it moved the focus on to the next button; back on Home, it should be where the patient left it.
-        widget = self.query_one(button, Button)
+        if not (self.is_attached and self in self.app.screen_stack):
+            return
+        widget = self.query_one(button, PlainButton)
         widget.disabled = False
         widget.focus()
 
-    @on(Button.Pressed, "#my-details")
+    @on(PlainButton.Pressed, "#my-details")
     def open_my_details(self) -> None:
         self.app.push_screen(MyDetailsScreen(self.services, self.session, self.details))
 
-    @on(Button.Pressed, "#sign-out")
+    @on(PlainButton.Pressed, "#sign-out")
     def sign_out(self) -> None:
         self.post_message(SignOut())

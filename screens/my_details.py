@@ -7,7 +7,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Footer
+from screens.text import Plain, PlainButton
 
 from domain.errors import DomainError
 from domain.my_details import MyDetails
@@ -39,21 +40,21 @@ class MyDetailsScreen(Screen[None]):
         d = self.details
         yield PatientBanner(d.full_name, d.nhs_number, d.masked_nhs_number)
         with VerticalScroll(classes="page"):
-            yield Static("My Details", classes="page-title")
+            yield Plain("My Details", classes="page-title")
             yield self._row("Mobile number", d.masked_mobile or "None on record")
             yield self._row("Email address", d.email or "None on record")
             yield self._row("Postcode", d.postcode)
-            yield Static("To change these, call or visit the Appointments team.", classes="lede")
-            yield Static("Letters", classes="section-title")
-            yield Static(_LETTERS[d.letter_preference], id="letters", classes="lede")
-            yield Button(self._switch_label(), id="switch-letters", variant="primary")
-            yield Button("Back", id="back")
+            yield Plain("To change these, call or visit the Appointments team.", classes="lede")
+            yield Plain("Letters", classes="section-title")
+            yield Plain(_LETTERS[d.letter_preference], id="letters", classes="lede")
+            yield PlainButton(self._switch_label(), id="switch-letters", variant="primary")
+            yield PlainButton("Back", id="back")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#switch-letters", Button).focus()
+        self.query_one("#switch-letters", PlainButton).focus()
 
-    @on(Button.Pressed, "#switch-letters")
+    @on(PlainButton.Pressed, "#switch-letters")
     @work
     async def switch_letters(self) -> None:
         wanted = self._other()
@@ -64,7 +65,7 @@ class MyDetailsScreen(Screen[None]):
                                                          f"Yes, change to {wanted.value}")):
             self.save(wanted)
 
-    @on(Button.Pressed, "#back")
+    @on(PlainButton.Pressed, "#back")
     def action_back(self) -> None:
         self.dismiss()
 
@@ -80,8 +81,8 @@ class MyDetailsScreen(Screen[None]):
 
     def saved(self, details: MyDetails) -> None:
         self.details = details
-        self.query_one("#letters", Static).update(_LETTERS[details.letter_preference])
-        self.query_one("#switch-letters", Button).label = self._switch_label()
+        self.query_one("#letters", Plain).update(_LETTERS[details.letter_preference])
+        self.query_one("#switch-letters", PlainButton).label = self._switch_label()
         self.notify(f"Your letters are now {details.letter_preference.value}.", title="Saved")
 
     def _other(self) -> LetterPreference:
@@ -92,5 +93,5 @@ class MyDetailsScreen(Screen[None]):
         return f"Change to {self._other().value} letters"
 
     def _row(self, label: str, value: str) -> Horizontal:
-        return Horizontal(Static(label, classes="answer-label"), Static(value, classes="answer-value"),
+        return Horizontal(Plain(label, classes="answer-label"), Plain(value, classes="answer-value"),
                           classes="answer-row")

@@ -13,7 +13,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Footer
+from screens.text import Plain, PlainButton
 
 from domain.errors import DomainError
 from domain.my_details import MyDetails
@@ -35,7 +36,7 @@ class PatientContext:
 
 def answer_row(label: str, value: str, *, id: str | None = None) -> Horizontal:
     """A label in bold and its value, as on a check-your-answers page."""
-    return Horizontal(Static(label, classes="answer-label"), Static(value, classes="answer-value"),
+    return Horizontal(Plain(label, classes="answer-label"), Plain(value, classes="answer-value"),
                       classes="answer-row", id=id)
 
 
@@ -61,7 +62,7 @@ class PatientPage(Screen[Any]):
         d = self.ctx.details
         yield PatientBanner(d.full_name, d.nhs_number, d.masked_nhs_number)
         with (Vertical if self.FIXED_LAYOUT else VerticalScroll)(classes="page"):
-            yield Static(self.title_text(), classes="page-title", id="page-title")
+            yield Plain(self.title_text(), classes="page-title", id="page-title")
             yield ErrorSummary(id="summary")
             yield from self.compose_body()
         yield Footer()
@@ -77,6 +78,8 @@ class PatientPage(Screen[Any]):
 
     def show_problem(self, message: str) -> None:
         """A problem with the whole page, at its top, read first."""
+        if not self.is_shown:
+            return
         self.query_one(ErrorSummary).show(message)
         self.query_one(".page").scroll_home(animate=False)
         self.busy(False)
@@ -86,7 +89,9 @@ class PatientPage(Screen[Any]):
 
     def busy(self, waiting: bool) -> None:
         """While a use case runs, the page's buttons cannot be pressed again."""
-        for button in self.query(Button):
+        if not self.is_shown:
+            return
+        for button in self.query(PlainButton):
             button.disabled = waiting
 
     def call(self, use_case: Callable[[], T], then: Callable[[T], None],
@@ -109,7 +114,14 @@ class PatientPage(Screen[Any]):
     def _refused(self, error: DomainError) -> None:
         self.show_problem(str(error))
 
+    @property
+    def is_shown(self) -> bool:
+        """Still on the app's stack: a worker's answer may be put on it."""
+        return self.is_attached and self in self.app.screen_stack
+
     async def _done(self, then: Callable[[Any], Any], result: Any) -> None:
+        if not self.is_shown:
+            return  # the patient went back (or the session ended) while it ran
         self.busy(False)
         outcome = then(result)
         if inspect.isawaitable(outcome):  # a page that recomposes itself

@@ -3,11 +3,11 @@ with the flag in words, and one test's history as a chart and the same figures a
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Button, DataTable, OptionList, Select, Static
+from textual.widgets import OptionList, Select
+from rich.text import Text
 from textual.widgets.option_list import Option
 
 from domain.clock import LONDON
@@ -15,20 +15,18 @@ from domain.formatting import nhs_date
 from domain.hospital import TrustCode
 from domain.records import Document, DocumentKind, ReferenceRange, ResultFlag, TestResult
 from screens.patient_page import PatientContext, PatientPage
+from screens.text import Plain, PlainButton, PlainTable, Part, option, plain_text, safe
 
 TRUSTS = {TrustCode.WEST_HERTS: "West Herts", TrustCode.ROYAL_FREE: "Royal Free London"}
 
 
 def _letter_option(d: Document) -> Option:
-    text = Text()
-    if d.is_new:
-        text.append("NEW  ", style="bold reverse")
-    text.append(d.kind.label, style="bold")
-    text.append(f"\n{d.title}")
-    text.append(f"\n{nhs_date(d.written_at.astimezone(LONDON).date())} · {TRUSTS[d.trust]}")
+    parts: list[Part] = [("NEW  ", "bold reverse")] if d.is_new else []
+    parts += [(d.kind.label, "bold"), f"\n{d.title}",
+              f"\n{nhs_date(d.written_at.astimezone(LONDON).date())} · {TRUSTS[d.trust]}"]
     if not d.is_text:
-        text.append(f"\nA file we cannot show here ({_size(d.size_bytes)}): ask the Appointments team for a copy")
-    return Option(text, id=f"letter-{d.id}")
+        parts.append(f"\nA file we cannot show here ({_size(d.size_bytes)}): ask the Appointments team for a copy")
+    return option(*parts, id=f"letter-{d.id}")
 
 
 def _size(size: int) -> str:
@@ -51,10 +49,10 @@ class LettersScreen(PatientPage):
             yield Select([(kind.label, kind) for kind in DocumentKind], prompt="All kinds of letter",
                          id="kind-filter")
             yield Select([(name, code) for code, name in TRUSTS.items()], prompt="Both trusts", id="trust-filter")
-        yield Static(self._count(), id="letter-count", classes="lede")
+        yield Plain(self._count(), id="letter-count", classes="lede")
         yield OptionList(*[_letter_option(d) for d in self.documents], id="letters", classes="fill")
         with Horizontal(classes="page-buttons"):
-            yield Button("Back", id="back")
+            yield PlainButton("Back", id="back")
 
     def _count(self) -> str:
         new = sum(d.is_new for d in self.documents)
@@ -67,7 +65,7 @@ class LettersScreen(PatientPage):
             letters.highlighted = 0
         letters.focus()
 
-    @on(Button.Pressed, "#back")
+    @on(PlainButton.Pressed, "#back")
     def back_pressed(self) -> None:
         self.dismiss()
 
@@ -94,7 +92,7 @@ class LettersScreen(PatientPage):
         letters.add_options([_letter_option(d) for d in documents])
         if documents:
             letters.highlighted = min(highlighted or 0, len(documents) - 1)
-        self.query_one("#letter-count", Static).update(self._count())
+        self.query_one("#letter-count", Plain).update(self._count())
 
     @on(OptionList.OptionSelected, "#letters")
     def open_letter(self, event: OptionList.OptionSelected) -> None:
@@ -122,7 +120,7 @@ def range_words(reference: ReferenceRange | None) -> str:
 def flag_cell(flag: ResultFlag) -> Text:
     """The flag in words, bold when out of range: the words carry it, colour only helps."""
     style = "bold" if flag in (ResultFlag.HIGH, ResultFlag.LOW, ResultFlag.ABNORMAL) else ""
-    return Text(flag.words, style=style)
+    return plain_text((flag.words, style))
 
 
 class ResultsScreen(PatientPage):
@@ -137,41 +135,41 @@ class ResultsScreen(PatientPage):
         """Results by day and panel, newest first."""
 
     def compose_body(self) -> ComposeResult:
-        yield Static("Results from both trusts. A result outside its range says High or Low; your doctor will "
+        yield Plain("Results from both trusts. A result outside its range says High or Low; your doctor will "
                      "explain what it means for you. Choose a test to see it over time.", classes="lede")
-        table: DataTable = DataTable(id="results", cursor_type="row", zebra_stripes=False)
+        table: PlainTable = PlainTable(id="results", cursor_type="row", zebra_stripes=False)
         table.add_column("Test", width=30)
         table.add_column("Result", width=24)
         table.add_column("Range", width=14)
         table.add_column("Flag", width=14)
         for group in self.groups:
-            heading = Text(f"{group.day.day} {group.day:%B %Y}, {TRUSTS[group.trust]}\n{group.panel}", style="bold")
+            heading = plain_text((f"{group.day.day} {group.day:%B %Y}, {TRUSTS[group.trust]}\n{group.panel}", "bold"))
             table.add_row(heading, "", "", "", height=2, key=f"group-{group.day}-{group.panel}-{group.trust.value}")
             for result in group.results:
                 value = f"{result.value_text} {result.unit}" if result.unit else result.value_text
                 table.add_row(f"  {result.test_name}", value, range_words(result.reference_range),
                               flag_cell(result.flag), key=f"result-{result.id}")
         if not self.groups:
-            yield Static("You have no test results yet.", classes="lede")
+            yield Plain("You have no test results yet.", classes="lede")
         yield table
         with Horizontal(classes="page-buttons"):
-            yield Button("Back", id="back")
+            yield PlainButton("Back", id="back")
 
     def on_mount(self) -> None:
-        table = self.query_one("#results", DataTable)
+        table = self.query_one("#results", PlainTable)
         table.focus()
         if table.row_count > 1:
             table.move_cursor(row=1)  # the first test, under the first heading
 
-    @on(Button.Pressed, "#back")
+    @on(PlainButton.Pressed, "#back")
     def back_pressed(self) -> None:
         self.dismiss()
 
     def on_screen_resume(self) -> None:
         self.busy(False)
 
-    @on(DataTable.RowSelected, "#results")
-    def open_history(self, event: DataTable.RowSelected) -> None:
+    @on(PlainTable.RowSelected, "#results")
+    def open_history(self, event: PlainTable.RowSelected) -> None:
         key = event.row_key.value or ""
         if not key.startswith("result-"):
             return
@@ -180,7 +178,7 @@ class ResultsScreen(PatientPage):
                   lambda found: self.app.push_screen(TrendScreen(self.ctx, found)))
 
 
-class TrendChart(Static):
+class TrendChart(Plain):
     """Values over time as dots on a grid, with the range's limits as dotted lines and labelled axes."""
 
     DEFAULT_CSS = "TrendChart { height: auto; width: auto; margin: 1 0; text-wrap: nowrap; }"
@@ -195,7 +193,7 @@ class TrendChart(Static):
     def render(self) -> Text:  # type: ignore[override]
         points = self.results
         if len(points) < 2:
-            return Text("There is only one result of this test so far, so there is no chart to draw.")
+            return plain_text("There is only one result of this test so far, so there is no chart to draw.")
         values = [p.value_number for p in points]
         reference = points[-1].reference_range
         limits = [v for v in ((reference.low, reference.high) if reference else ()) if v is not None]
@@ -213,7 +211,7 @@ class TrendChart(Static):
         for index, point in enumerate(points):
             column = round(index * (width - 1) / (len(points) - 1))
             grid[row_of(point.value_number)][column] = "●"  # type: ignore[arg-type]
-        text = Text()
+        text = plain_text()
         unit = points[-1].unit or ""
         for number, line in enumerate(grid):
             value = high - number * (high - low) / (rows - 1)
@@ -226,7 +224,7 @@ class TrendChart(Static):
         text.append(f"{'':>8} └{'─' * width}\n")
         text.append(f"{'':>10}{first}{last:>{max(1, width - len(first))}}\n")
         text.append(f"● a result ({unit})" + ("   ┄ a limit of the range" if limits else ""))
-        return text
+        return safe(text)  # type: ignore[return-value]
 
 
 class TrendScreen(PatientPage):
@@ -242,18 +240,18 @@ class TrendScreen(PatientPage):
 
     def compose_body(self) -> ComposeResult:
         yield TrendChart(self.results)
-        table: DataTable = DataTable(id="history", cursor_type="row")
+        table: PlainTable = PlainTable(id="history", cursor_type="row")
         table.add_columns("Date", "Result", "Unit", "Range", "Flag", "Trust")
         for r in reversed(self.results):
             table.add_row(nhs_date(r.taken_at.astimezone(LONDON).date()), r.value_text, r.unit or "",
                           range_words(r.reference_range), flag_cell(r.flag), TRUSTS[r.trust])
         yield table
         with Horizontal(classes="page-buttons"):
-            yield Button("Back", id="back")
+            yield PlainButton("Back", id="back")
 
     def on_mount(self) -> None:
-        self.query_one("#history", DataTable).focus()
+        self.query_one("#history", PlainTable).focus()
 
-    @on(Button.Pressed, "#back")
+    @on(PlainButton.Pressed, "#back")
     def back_pressed(self) -> None:
         self.dismiss()

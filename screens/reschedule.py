@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Button, OptionList, Static
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from domain.clock import LONDON
@@ -19,6 +18,7 @@ from domain.hospital import Slot
 from domain.my_appointments import AppointmentPage, Rescheduled, SlotTaken, free_days
 from screens.appointments import ConfirmationPage, show_over_appointments
 from screens.patient_page import PatientContext, PatientPage, answer_row
+from screens.text import Plain, PlainButton, option
 
 
 def _times(n: int) -> str:
@@ -34,8 +34,8 @@ class _ChoicePage(PatientPage):
     def compose_choices(self) -> ComposeResult:
         yield OptionList(*self.options(), id="choices")
         with Horizontal(classes="page-buttons"):
-            yield Button("Continue", id="continue", variant="primary")
-            yield Button("Back", id="back")
+            yield PlainButton("Continue", id="continue", variant="primary")
+            yield PlainButton("Back", id="back")
 
     def options(self) -> list[Option]:
         return []
@@ -50,7 +50,7 @@ class _ChoicePage(PatientPage):
         assert event.option.id is not None
         self.chosen(event.option.id)
 
-    @on(Button.Pressed, "#continue")
+    @on(PlainButton.Pressed, "#continue")
     def continue_pressed(self) -> None:
         choices = self.query_one("#choices", OptionList)
         if choices.highlighted is None:
@@ -60,7 +60,7 @@ class _ChoicePage(PatientPage):
         assert option.id is not None
         self.chosen(option.id)
 
-    @on(Button.Pressed, "#back")
+    @on(PlainButton.Pressed, "#back")
     def back_pressed(self) -> None:
         self.dismiss()
 
@@ -82,14 +82,14 @@ class RescheduleDayScreen(_ChoicePage):
 
     def compose_body(self) -> ComposeResult:
         view = self.page.view
-        yield Static(f"You can change this appointment {_times(self.page.reschedules_left)}. We cannot promise a "
+        yield Plain(f"You can change this appointment {_times(self.page.reschedules_left)}. We cannot promise a "
                      "particular date.", classes="lede", id="changes-left")
         yield answer_row("Now", nhs_datetime(view.appointment.starts_at))
         yield answer_row("With", f"{view.clinician or view.clinic}, {view.where}")
         yield from self.compose_choices()
 
     def options(self) -> list[Option]:
-        return [Option(f"{nhs_date(day)}  ({len(slots)} free {'time' if len(slots) == 1 else 'times'})",
+        return [option(f"{nhs_date(day)}  ({len(slots)} free {'time' if len(slots) == 1 else 'times'})",
                        id=day.isoformat()) for day, slots in self.days.items()]
 
     def chosen(self, option_id: str) -> None:
@@ -122,8 +122,8 @@ class RescheduleTimeScreen(_ChoicePage):
 
     def options(self) -> list[Option]:
         several_days = len({s.starts_at.astimezone(LONDON).date() for s in self.slots.values()}) > 1
-        return [Option(Text(f"{nhs_datetime(s.starts_at) if several_days else nhs_time(s.starts_at)}"
-                            f"  ({s.duration_minutes} minutes)"), id=key) for key, s in self.slots.items()]
+        return [option(f"{nhs_datetime(s.starts_at) if several_days else nhs_time(s.starts_at)}"
+                       f"  ({s.duration_minutes} minutes)", id=key) for key, s in self.slots.items()]
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -149,7 +149,7 @@ class CheckChangeScreen(PatientPage):
 
     def compose_body(self) -> ComposeResult:
         view = self.page.view
-        yield Static("Nothing is changed until you press Confirm change. Only the date and time change: to see "
+        yield Plain("Nothing is changed until you press Confirm change. Only the date and time change: to see "
                      "someone else or go somewhere else, call the Appointments team on "
                      f"{self.page.trust.appointments_phone}.", classes="lede")
         yield answer_row("Appointment now", nhs_datetime(view.appointment.starts_at))
@@ -159,28 +159,28 @@ class CheckChangeScreen(PatientPage):
             yield answer_row("You will see", view.clinician)
         yield answer_row("Where", view.where)
         left = self.page.reschedules_left - 1
-        yield Static(f"After this change you can change it {_times(left)} online." if left else
+        yield Plain(f"After this change you can change it {_times(left)} online." if left else
                      "This is the last time this appointment can be changed online.", classes="lede")
-        yield Static("We will text you to confirm it and put a confirmation letter in the portal.", classes="lede")
+        yield Plain("We will text you to confirm it and put a confirmation letter in the portal.", classes="lede")
         with Horizontal(classes="page-buttons"):
-            yield Button("Confirm change", id="confirm", variant="primary")
-            yield Button("Back", id="back")
+            yield PlainButton("Confirm change", id="confirm", variant="primary")
+            yield PlainButton("Back", id="back")
 
     def on_mount(self) -> None:
-        self.query_one("#confirm", Button).focus()
+        self.query_one("#confirm", PlainButton).focus()
 
-    @on(Button.Pressed, "#back")
+    @on(PlainButton.Pressed, "#back")
     def back_pressed(self) -> None:
         self.dismiss()
 
-    @on(Button.Pressed, "#confirm")
+    @on(PlainButton.Pressed, "#confirm")
     def confirm(self) -> None:
-        self.query_one("#confirm", Button).label = "Please wait…"
+        self.query_one("#confirm", PlainButton).label = "Please wait…"
         a = self.page.view.appointment
         self.call(lambda: self.services.reschedule(self.ctx.session, a.id, self.slot.id), self.changed, self.refused)
 
     def refused(self, error: DomainError) -> None:
-        self.query_one("#confirm", Button).label = "Confirm change"
+        self.query_one("#confirm", PlainButton).label = "Confirm change"
         if isinstance(error, SlotTaken) and error.nearest:
             # Say so, and offer the nearest other times in place of this page.
             self.app.switch_screen(RescheduleTimeScreen(self.ctx, self.page, error.nearest, str(error)))
@@ -204,13 +204,13 @@ class RescheduledScreen(ConfirmationPage):
     def compose_panel(self) -> ComposeResult:
         new = self.done.new
         a = new.appointment
-        yield Static(f"Your new appointment is on {nhs_datetime(a.starts_at)}.", classes="panel", id="panel")
+        yield Plain(f"Your new appointment is on {nhs_datetime(a.starts_at)}.", classes="panel", id="panel")
         yield answer_row("Reference", a.reference)
         yield answer_row("Clinic", new.clinic)
         yield answer_row("Where", new.where)
         if self.done.sms is not None:
-            yield Static("We have sent a text to your mobile to confirm it.", classes="lede")
+            yield Plain("We have sent a text to your mobile to confirm it.", classes="lede")
         letter = "Your confirmation letter is in the portal"
-        yield Static(letter + (", and we are posting you a copy." if self.done.posted else "."), classes="lede")
-        yield Static(f"The appointment on {nhs_datetime(self.done.old.appointment.starts_at)} is no longer booked.",
+        yield Plain(letter + (", and we are posting you a copy." if self.done.posted else "."), classes="lede")
+        yield Plain(f"The appointment on {nhs_datetime(self.done.old.appointment.starts_at)} is no longer booked.",
                      classes="lede")

@@ -8,7 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Static
+from screens.text import Plain, PlainButton
 
 
 class IdleWarningScreen(ModalScreen[None]):
@@ -23,18 +23,18 @@ class IdleWarningScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="idle-dialog", classes="dialog"):
-            yield Static("Are you still there?", classes="page-title")
-            yield Static(self._text(), id="idle-countdown", classes="lede")
-            yield Button("I am still here", id="stay", variant="primary")
+            yield Plain("Are you still there?", classes="page-title")
+            yield Plain(self._text(), id="idle-countdown", classes="lede")
+            yield PlainButton("I am still here", id="stay", variant="primary")
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self.tick)
 
     def tick(self) -> None:
-        for countdown in self.query("#idle-countdown").results(Static):
+        for countdown in self.query("#idle-countdown").results(Plain):
             countdown.update(self._text())
 
-    @on(Button.Pressed, "#stay")
+    @on(PlainButton.Pressed, "#stay")
     def stay(self) -> None:
         self.dismiss()
 
@@ -47,6 +47,8 @@ class SessionEndedScreen(Screen[None]):
     """Shows nothing of the patient; goes back to the welcome screen on a key press or by itself."""
 
     AUTO_FOCUS = "#done"
+    RETURN_AFTER = 10
+    """Seconds before it goes back to the welcome screen by itself."""
 
     def __init__(self, reason: str) -> None:
         super().__init__()
@@ -55,18 +57,18 @@ class SessionEndedScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="page"):
-            yield Static("Your session has ended", classes="page-title")
-            yield Static(self.reason, classes="lede")
-            yield Static("For your privacy, nothing you looked at is left on this screen.", classes="lede")
-            yield Button("Back to the start", id="done", variant="primary")
+            yield Plain("Your session has ended", classes="page-title")
+            yield Plain(self.reason, classes="lede")
+            yield Plain("For your privacy, nothing you looked at is left on this screen.", classes="lede")
+            yield PlainButton("Back to the start", id="done", variant="primary")
 
     def on_mount(self) -> None:
-        self.set_timer(10, self.back_to_start)
+        self.set_timer(self.RETURN_AFTER, self.back_to_start)
 
     def back_to_start(self) -> None:
         if self.is_current:
             self.dismiss()
 
-    @on(Button.Pressed, "#done")
+    @on(PlainButton.Pressed, "#done")
     def done(self) -> None:
         self.back_to_start()

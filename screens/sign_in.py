@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import work
 from textual.app import ComposeResult
 
-from domain.errors import DomainError
+from domain.errors import DomainError, SystemBusy
 from domain.identifiers import EmailAddress
 from screens.flow import FormPage
 from screens.services import Ticket
@@ -37,12 +37,18 @@ class SignInScreen(FormPage):
         try:
             ticket = self.services.sign_in(email, password)
         except DomainError as error:
-            self.failed(error)
-            self.app.call_from_thread(setattr, self.field("password").input, "value", "")
+            self.app.call_from_thread(self.refused, error)
             return
         self.app.call_from_thread(self.code_sent, ticket)
 
+    def refused(self, error: DomainError) -> None:
+        self.show_problem(str(error))
+        if self.is_shown and not isinstance(error, SystemBusy):
+            self.field("password").input.value = ""  # a wrong password is typed again; a busy system kept it
+
     def code_sent(self, ticket: Ticket) -> None:
+        if not self.is_shown:
+            return
         self.busy(False)
         self.field("password").input.value = ""
         self.app.push_screen(SignInCodeScreen(self.services, ticket.id, ticket.masked_mobile))

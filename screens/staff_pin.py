@@ -9,7 +9,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Static
+from textual.widgets import Input
+from screens.text import Plain, PlainButton
 
 
 class StaffPinScreen(ModalScreen[bool]):
@@ -24,8 +25,8 @@ class StaffPinScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="pin-dialog"):
-            yield Static("Staff only", classes="page-title")
-            yield Static("Type the kiosk's staff PIN to close the portal on this kiosk.")
+            yield Plain("Staff only", classes="page-title")
+            yield Plain("Type the kiosk's staff PIN to close the portal on this kiosk.")
             yield Input(
                 placeholder="Staff PIN",
                 password=True,
@@ -33,13 +34,13 @@ class StaffPinScreen(ModalScreen[bool]):
                 max_length=12,
                 id="pin",
             )
-            yield Static("", id="pin-error", classes="error-message")
+            yield Plain("", id="pin-error", classes="error-message")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Back", id="back")
-                yield Button("Close the portal", id="confirm", variant="primary")
+                yield PlainButton("Back", id="back")
+                yield PlainButton("Close the portal", id="confirm", variant="primary")
 
     @on(Input.Submitted, "#pin")
-    @on(Button.Pressed, "#confirm")
+    @on(PlainButton.Pressed, "#confirm")
     def submit(self) -> None:
         pin_input = self.query_one("#pin", Input)
         accepted, message = self.check(pin_input.value)
@@ -47,9 +48,9 @@ class StaffPinScreen(ModalScreen[bool]):
         if accepted:
             self.dismiss(True)
             return
-        self.query_one("#pin-error", Static).update(message)
+        self.query_one("#pin-error", Plain).update(message)
         pin_input.focus()
 
-    @on(Button.Pressed, "#back")
+    @on(PlainButton.Pressed, "#back")
     def action_cancel(self) -> None:
         self.dismiss(False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
-from textual.widgets import Button, Static
+from screens.text import Plain, PlainButton
 
 from domain.errors import DomainError
 from domain.my_details import MyDetails
@@ -28,10 +28,10 @@ class CodePage(FormPage):
         """Where the code went, as much as a shared screen may show."""
 
     def compose_fields(self) -> ComposeResult:
-        yield Static(f"We have sent a text message with a security code to {self.masked_mobile}, the mobile "
+        yield Plain(f"We have sent a text message with a security code to {self.masked_mobile}, the mobile "
                      "number on your hospital record. The code lasts 10 minutes.", id="sent-note", classes="lede")
         yield Field("Security code", hint="6 digits", id="code", restrict=r"[0-9]*", max_length=6)
-        yield Button("Send a new code", id="resend")
+        yield PlainButton("Send a new code", id="resend")
 
     def on_continue(self) -> None:
         code = self.field("code").value
@@ -41,9 +41,9 @@ class CodePage(FormPage):
         self.busy(True)
         self.check(code)
 
-    @on(Button.Pressed, "#resend")
+    @on(PlainButton.Pressed, "#resend")
     def ask_again(self) -> None:
-        self.query_one("#resend", Button).disabled = True
+        self.query_one("#resend", PlainButton).disabled = True
         self.resend()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="resend")
@@ -55,7 +55,7 @@ class CodePage(FormPage):
         else:
             self.app.call_from_thread(self.resent, ticket)
         finally:
-            self.app.call_from_thread(setattr, self.query_one("#resend", Button), "disabled", False)
+            self.app.call_from_thread(setattr, self.query_one("#resend", PlainButton), "disabled", False)
 
     def resent(self, ticket: Ticket) -> None:
         self.ticket = ticket.id

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Footer
+from screens.text import Plain, PlainButton
 
 ROUTES = (
     ("sign-in", "Sign in", "If you have registered already."),
@@ -36,25 +37,27 @@ class WelcomeScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="trust-banner"):
-            yield Static(self.trust_name, id="trust-name")
-            yield Static("Patient Portal", id="portal-name")
+            yield Plain(self.trust_name, id="trust-name")
+            yield Plain("Patient Portal", id="portal-name")
         with VerticalScroll(classes="page"):
-            yield Static("Welcome", classes="page-title")
-            yield Static(
+            yield Plain("Welcome", classes="page-title")
+            yield Plain(
                 "Register for the patient portal or sign in, and choose whether your hospital letters come by "
                 f"post or only here. Records from our partner, the {self.partner_name}, are included.",
                 classes="lede",
             )
+            # Each way in beside its hint, so all three fit a 24-line screen with nothing below the fold.
             for route, label, hint in ROUTES:
-                yield Button(label, id=route, classes="menu-item")
-                yield Static(hint, classes="menu-hint")
-        yield Static("Need help? Please ask at the reception desk.", classes="help-line")
+                with Horizontal(classes="route"):
+                    yield PlainButton(label, id=route, classes="route-button")
+                    yield Plain(hint, classes="route-hint")
+        yield Plain("Need help? Please ask at the reception desk.", classes="help-line")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#sign-in", Button).focus()
+        self.query_one("#sign-in", PlainButton).focus()
 
-    @on(Button.Pressed)
-    def choose(self, event: Button.Pressed) -> None:
+    @on(PlainButton.Pressed)
+    def choose(self, event: PlainButton.Pressed) -> None:
         if event.button.id:
             self.post_message(self.Chosen(event.button.id))

@@ -2,10 +2,40 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import Input, Static
+from textual.widgets import Input
+
+from domain.text import clean_line
+from screens.text import Plain
+
+
+class FieldInput(Input):
+    """An Input whose paste keeps what fits: one line, no control characters, cut to the box's limit — and says so."""
+
+    class PasteCut(Message):
+        """A paste was longer than the box takes; only the first `kept` characters went in."""
+
+        def __init__(self, kept: int, limit: int) -> None:
+            super().__init__()
+            self.kept = kept
+            self.limit = limit
+
+    def _on_paste(self, event: events.Paste) -> None:
+        event.stop()
+        lines = event.text.splitlines()
+        text = clean_line(lines[0]) if lines else ""
+        start, end = sorted(self.selection)
+        if self.max_length:
+            room = self.max_length - (len(self.value) - (end - start))
+            if len(text) > room:
+                text = text[:max(0, room)]
+                self.post_message(self.PasteCut(len(text), self.max_length))
+        if text:
+            self.replace(text, start, end)
 
 
 class Field(Vertical):
@@ -26,14 +56,14 @@ class Field(Vertical):
         """The question, in bold."""
         self.hint = hint
         """An example of a right answer."""
-        self.input = Input(password=password, restrict=restrict, max_length=max_length, id=f"{id}-input")
+        self.input = FieldInput(password=password, restrict=restrict, max_length=max_length, id=f"{id}-input")
         """Where the answer is typed (no suggestions and no history: nothing typed outlives the screen)."""
 
     def compose(self) -> ComposeResult:
-        yield Static(self.label, classes="field-label")
+        yield Plain(self.label, classes="field-label")
         if self.hint:
-            yield Static(self.hint, classes="field-hint")
-        yield Static("", classes="field-error")
+            yield Plain(self.hint, classes="field-hint")
+        yield Plain("", classes="field-error")
         yield self.input
 
     @property
@@ -43,15 +73,20 @@ class Field(Vertical):
 
     def show_error(self, message: str) -> None:
         """Put the message beside the field, prefixed so it reads right without colour."""
-        self.query_one(".field-error", Static).update(f"Error: {message}")
+        self.query_one(".field-error", Plain).update(f"Error: {message}")
         self.add_class("-invalid")
 
+    def on_field_input_paste_cut(self, event: FieldInput.PasteCut) -> None:
+        self.query_one(".field-error", Plain).update(
+            f"Only the first {event.limit} characters fit in this box: the rest of what you pasted was left out."
+            if event.kept else f"This box is full: it takes at most {event.limit} characters.")
+
     def clear_error(self) -> None:
-        self.query_one(".field-error", Static).update("")
+        self.query_one(".field-error", Plain).update("")
         self.remove_class("-invalid")
 
 
-class ErrorSummary(Static):
+class ErrorSummary(Plain):
     """A problem with the whole page (no match, too many codes), shown at its top."""
 
     DEFAULT_CSS = """
@@ -89,12 +124,12 @@ class PatientBanner(Horizontal):
         """The number with all but the last four digits hidden."""
 
     def compose(self) -> ComposeResult:
-        yield Static(self.patient_name, id="banner-name")
-        yield Static(self._nhs_text(), id="banner-nhs")
+        yield Plain(self.patient_name, id="banner-name")
+        yield Plain(self._nhs_text(), id="banner-nhs")
 
     def watch_revealed(self) -> None:
         if self.is_mounted:
-            self.query_one("#banner-nhs", Static).update(self._nhs_text())
+            self.query_one("#banner-nhs", Plain).update(self._nhs_text())
 
     def _nhs_text(self) -> str:
         if self.nhs_number is None:

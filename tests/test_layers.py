@@ -41,3 +41,39 @@ def test_import_linter_contracts_hold() -> None:
     linter = Path(sys.executable).with_name("lint-imports")
     result = subprocess.run([str(linter)], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# Textual's widgets that would show a string as markup; screens use screens/text.py's instead.
+MARKUP_WIDGETS = {"Static", "Label", "Button", "DataTable", "Markdown", "MarkdownViewer", "Log", "RichLog",
+                  "Pretty", "Link", "Digits"}
+# Ways to build what reaches the screen without going through screens/text.py.
+RAW_BUILDERS = {"Text", "Option", "Content", "from_markup", "Markdown", "assemble", "escape"}
+
+
+def _screen_modules() -> list[Path]:
+    return [p for p in sorted((ROOT / "screens").rglob("*.py")) if p.name != "text.py"]
+
+
+def test_screens_take_text_widgets_only_from_the_one_safe_path() -> None:
+    offenders = []
+    for path in _screen_modules():
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.ImportFrom) and node.module in ("textual.widgets", "rich.markdown",
+                                                                     "rich.markup", "textual.markup"):
+                offenders += [(path.name, alias.name) for alias in node.names
+                              if alias.name in MARKUP_WIDGETS or node.module != "textual.widgets"]
+    assert offenders == []
+
+
+def test_screens_never_build_text_or_markup_themselves() -> None:
+    offenders = []
+    for path in _screen_modules():
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Call):
+                name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+                if name in RAW_BUILDERS:
+                    offenders.append((path.name, node.lineno, name))
+                offenders += [(path.name, node.lineno, "markup=True") for keyword in node.keywords
+                              if keyword.arg == "markup" and not (isinstance(keyword.value, ast.Constant)
+                                                                  and keyword.value.value is False)]
+    assert offenders == []

@@ -70,3 +70,19 @@ class Terminal:
     def close(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, timeout=10)
         shutil.rmtree(self._status_file.parent, ignore_errors=True)
+
+    def pane_title(self) -> str:
+        """The title the program has given its terminal (an OSC 0/2 sequence sets it)."""
+        return self._tmux("display-message", "-p", "-t", "e2e", "#{pane_title}").strip()
+
+    def pane_pid(self) -> int:
+        """The process tmux started in the pane."""
+        return int(self._tmux("display-message", "-p", "-t", "e2e", "#{pane_pid}").strip())
+
+    def set_clipboard_capture(self) -> None:
+        """From now on an OSC 52 'write the clipboard' sequence becomes a tmux paste buffer, for buffers()."""
+        self._tmux("set-option", "-s", "set-clipboard", "on")
+
+    def buffers(self) -> str:
+        """Every tmux paste buffer: what the program wrote to the clipboard."""
+        return self._tmux("list-buffers")

@@ -24,3 +24,11 @@ def still_inputs(app: KioskApp) -> None:
     """Snapshots must not depend on where a blinking cursor happened to be."""
     for widget in app.screen.query(Input):
         widget.cursor_blink = False
+
+
+@pytest.fixture(autouse=True)
+def strict_faults(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fault in a Pilot test fails that test (the app would otherwise recover from it, as it must at a kiosk)."""
+    from portal_tui.portal_app import PortalApp
+
+    monkeypatch.setattr(PortalApp, "strict_faults", True)

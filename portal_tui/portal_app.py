@@ -1,0 +1,123 @@
+"""What every portal program shares, kiosk and desk: the safety net, keys in order, plain notifications, a size
+below which it asks for a bigger window, and a theme the terminal can show."""
+
+from __future__ import annotations
+
+import time
+from typing import ClassVar
+
+from textual import events
+from textual.app import App
+from textual.binding import Binding
+
+from domain.text import visible
+from portal_tui.faults import Fault, FaultLog
+from portal_tui.themes import ANSI_THEME, THEMES
+
+MIN_WIDTH, MIN_HEIGHT = 60, 20
+"""The smallest window every page is laid out for; below it the program asks for a bigger one."""
+
+FAULT_BURST, FAULT_WINDOW = 5, 60.0
+"""This many faults within this many seconds and the program stops (non-zero) rather than loop."""
+
+EXIT_FAULTED = 70
+"""The exit status after faults it could not recover from (EX_SOFTWARE): a service manager restarts it."""
+
+
+ORDERED_KEYS = [
+    # Tab handled in the app's own queue, before the next key is read: keys that arrive in one burst
+    # (a password manager, a paste, a slow SSH link) then land in the fields they were typed for.
+    # Textual's own Tab binding is checked only after the focused widget has had the key, by which time
+    # the keys behind it have already gone to the old field (Textual issue #1009).
+    Binding("tab", "focus_next", "Next", show=False, priority=True),
+    Binding("shift+tab", "focus_previous", "Previous", show=False, priority=True),
+]
+"""Every portal app's first bindings (an app that does not inherit bindings lists them itself)."""
+
+
+class PortalApp(App[None]):
+    """A Textual app that never shows a traceback and never leaves a dead terminal."""
+
+    BINDINGS = ORDERED_KEYS
+
+    strict_faults: ClassVar[bool] = False
+    """Tests set this: a fault then fails the Pilot test that caused it instead of being recovered from."""
+
+    def __init__(self, log_file: str | None, program: str) -> None:
+        super().__init__()
+        self.fault_log = FaultLog(log_file or None, program)
+        """Every fault, in full, under the reference shown on screen."""
+        self._fault_times: list[float] = []
+        for theme in (*THEMES, ANSI_THEME):
+            self.register_theme(theme)
+
+    @property
+    def faults(self) -> list[Fault]:
+        """The faults since start (tests read this)."""
+        return self.fault_log.faults
+
+    def on_mount(self) -> None:
+        if not self.is_headless and self.console.color_system in ("standard", "windows"):
+            # In 16 colours the NHS blues round to cyan and white text on it cannot be read: use the
+            # terminal's own palette, where the contrast is the terminal's.
+            self.theme = ANSI_THEME.name
+        self.set_interval(1.0, self.check_size)
+        self.call_after_refresh(self.check_size)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self.check_size)
+
+    # --- the safety net -----------------------------------------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual calls this with any exception nothing caught: in compose, render, a handler, a worker."""
+        if self.strict_faults:
+            super()._handle_exception(error)
+            return
+        where = type(self.screen).__name__ if self.screen_stack else "start-up"
+        fault = self.fault_log.record(error, where)
+        now = time.monotonic()
+        self._fault_times = [t for t in self._fault_times if now - t < FAULT_WINDOW] + [now]
+        if len(self._fault_times) >= FAULT_BURST or not self.is_running:
+            self.fault_log.note(f"stopping after {len(self._fault_times)} faults (last {fault.reference})")
+            self.exit(return_code=EXIT_FAULTED,
+                      message=f"portal-tui stopped after a fault (reference {fault.reference}); it is being restarted.")
+            return
+        self.call_later(self._recover, fault)
+
+    def _recover(self, fault: Fault) -> None:
+        self.recover(fault)
+        self.fault_log.note(f"recovered from {fault.reference} on {type(self.screen).__name__}")
+
+    def recover(self, fault: Fault) -> None:
+        """Put the program back on a safe page and say what happened, with the reference. Subclasses decide."""
+        self.notify(f"Something went wrong (reference {fault.reference}). Please try again.",
+                    title="Sorry", severity="error", timeout=20)
+
+    def report_worker_error(self, error: BaseException) -> Fault:
+        """A worker's unexpected failure: logged with a reference; the page stays as it was."""
+        fault = self.fault_log.record(error, f"worker on {type(self.screen).__name__}")
+        self.notify(f"Something went wrong (reference {fault.reference}). Please try again, or ask at the "
+                    "reception desk.", title="Sorry", severity="error", timeout=20)
+        return fault
+
+    # --- what reaches the screen --------------------------------------------------------------------------
+
+    def notify(self, message: str, *, title: str = "", severity: str = "information",  # type: ignore[override]
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notification is plain text: a message may hold a name or a text's words."""
+        super().notify(visible(message), title=visible(title), severity=severity,  # type: ignore[arg-type]
+                       timeout=timeout, markup=False)
+
+    def check_size(self) -> None:
+        """Below the smallest size, one page asking for a bigger window; back to where it was once big enough."""
+        from screens.too_small import TooSmallScreen
+
+        if not self.screen_stack:
+            return
+        small = self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT
+        showing = isinstance(self.screen, TooSmallScreen)
+        if small and not showing:
+            self.push_screen(TooSmallScreen(MIN_WIDTH, MIN_HEIGHT))
+        while not small and isinstance(self.screen, TooSmallScreen) and len(self.screen_stack) > 1:
+            self.pop_screen()

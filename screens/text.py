@@ -1,0 +1,126 @@
+"""The one way text reaches the screen: as written, never parsed as markup, never a terminal control.
+
+Names, titles, reasons, notes, clinic and test names — anything a person typed or another system sent —
+come to a screen only through what this module gives: `plain()` (Textual content), `plain_text()` (a Rich
+Text, for tables), and the widgets below, which put every string they are handed through `plain()`. Other
+screens import none of Textual's text widgets themselves (tests/test_layers.py checks it), so a new screen
+cannot put a patient's name through the markup parser by mistake.
+
+A part is a string, or a (string, style) pair: the style is ours, the string is shown exactly as written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, TypeAlias
+
+from rich.markdown import Markdown as RichMarkdown
+from rich.text import Text
+from textual.content import Content
+from textual.widgets import Button, DataTable, Static
+from textual.widgets.option_list import Option
+
+from domain.text import visible
+
+Part: TypeAlias = "str | tuple[str, str]"
+
+
+def plain(*parts: Part | Content) -> Content:
+    """Textual content from parts, each shown as written (a control character as its picture)."""
+    return Content.assemble(*(_safe_part(part) for part in parts))
+
+
+def plain_text(*parts: Part) -> Text:
+    """The same, as a Rich Text: for a table cell or a chart."""
+    text = Text(end="")
+    for part in parts:
+        if isinstance(part, tuple):
+            text.append(visible(part[0]), style=part[1])
+        else:
+            text.append(visible(part))
+    return text
+
+
+def safe(value: object) -> Content | Text | RichMarkdown:
+    """Whatever a widget is about to show, made safe: strings and Rich Text are made visible, content kept."""
+    if isinstance(value, str):
+        return Content(visible(value))
+    if isinstance(value, Text):
+        return Text(visible(value.plain), style=value.style, spans=list(value.spans), end=value.end,
+                    no_wrap=value.no_wrap, justify=value.justify, overflow=value.overflow)
+    if isinstance(value, Content):
+        return value if value.plain == visible(value.plain) else Content(visible(value.plain), list(value.spans))
+    if isinstance(value, RichMarkdown):
+        return value
+    raise TypeError(f"cannot show {type(value).__name__} safely")
+
+
+def markdown(source: str) -> RichMarkdown:
+    """A letter written in Markdown: its text as written, with no link that does anything."""
+    return RichMarkdown(visible(source), hyperlinks=False)
+
+
+def option(*parts: Part, id: str) -> Option:
+    """A choice in a list, its words shown as written."""
+    return Option(plain(*parts), id=id)
+
+
+def rich_option(prompt: Text, id: str) -> Option:
+    """A choice whose words were laid out as a Rich Text by `plain_text`."""
+    return Option(safe(prompt), id=id)
+
+
+class Plain(Static):
+    """A Static that shows its parts as written: the only text widget screens use."""
+
+    def __init__(self, *parts: Part | Content | Text | RichMarkdown, **options: Any) -> None:
+        super().__init__(_joined(parts), markup=False, **options)
+
+    def update(self, *parts: Part | Content | Text | RichMarkdown) -> None:  # type: ignore[override]
+        super().update(_joined(parts))
+
+
+class PlainButton(Button):
+    """A Button whose label is shown as written, however it is set."""
+
+    def __init__(self, label: str | Content = "", **options: Any) -> None:
+        super().__init__(safe(label), **options)  # type: ignore[arg-type]
+
+    def validate_label(self, label: Any) -> Content:
+        return safe(label)  # type: ignore[return-value]
+
+
+class PlainTable(DataTable[Any]):
+    """A DataTable whose cells and column labels are shown as written (Textual's would parse a string)."""
+
+    def add_column(self, label: Any, *, width: int | None = None, key: str | None = None,
+                   default: Any = None) -> Any:
+        return super().add_column(*_cells([label]), width=width, key=key, default=default)
+
+    def add_columns(self, *labels: Any) -> list[Any]:
+        return [self.add_column(label) for label in labels]
+
+    def add_row(self, *cells: Any, height: int | None = 1, key: str | None = None, label: Any = None) -> Any:
+        return super().add_row(*_cells(cells), height=height, key=key,
+                               label=None if label is None else _cells([label])[0])
+
+    def update_cell(self, row_key: Any, column_key: Any, value: Any, *, update_width: bool = False) -> None:
+        super().update_cell(row_key, column_key, *_cells([value]), update_width=update_width)
+
+
+def _cells(cells: Iterable[Any]) -> list[Any]:
+    return [plain_text(cell) if isinstance(cell, str) else safe(cell) for cell in cells]
+
+
+def _safe_part(part: Part | Content) -> str | tuple[str, str] | Content:
+    if isinstance(part, tuple):
+        return (visible(part[0]), part[1])
+    if isinstance(part, Content):
+        return safe(part)  # type: ignore[return-value]
+    return visible(part)
+
+
+def _joined(parts: tuple[Any, ...]) -> Content | Text | RichMarkdown:
+    if len(parts) == 1 and isinstance(parts[0], (Text, RichMarkdown)):
+        return safe(parts[0])
+    return plain(*parts)

@@ -1,0 +1,113 @@
+"""The kiosk's safety net, keys in order, long pastes and small windows — with the Pilot."""
+
+from __future__ import annotations
+
+import pytest
+from textual import events
+from textual.app import ComposeResult
+from textual.screen import Screen
+
+from portal_tui.portal_app import EXIT_FAULTED, FAULT_BURST, PortalApp
+from screens.fault import FaultScreen
+from screens.sign_in import SignInScreen
+from screens.too_small import TooSmallScreen
+from screens.welcome import WelcomeScreen
+from tests.screens.flows import settle
+
+
+class Broken(Screen[None]):
+    def compose(self) -> ComposeResult:
+        raise RuntimeError("a page that cannot be drawn: Margaret Thompson, 943 476 5919")
+
+
+@pytest.fixture
+def forgiving(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As at a real kiosk: faults are recovered from, not raised into the test."""
+    monkeypatch.setattr(PortalApp, "strict_faults", False)
+
+
+async def test_a_fault_on_a_page_goes_back_to_the_start_with_a_reference(make_kiosk, tmp_path, forgiving) -> None:  # type: ignore[no-untyped-def]
+    log = tmp_path / "kiosk.log"
+    app = make_kiosk(log_file=str(log))
+    async with app.run_test() as pilot:
+        app.patient_session = object()  # type: ignore[assignment]
+        await app.push_screen(Broken())
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, FaultScreen) and app.patient_session is None
+        assert [type(s) for s in app.screen_stack] == [WelcomeScreen, FaultScreen]
+        reference = app.faults[0].reference
+        assert reference in str(app.screen.query_one("#fault-reference").visual)
+        await pilot.press("enter")
+        assert isinstance(app.screen, WelcomeScreen) and app.is_running
+    written = log.read_text()
+    assert reference in written and "RuntimeError" in written and "Traceback" in written
+    assert log.stat().st_mode & 0o777 == 0o600
+
+
+async def test_faults_over_and_over_stop_the_program_with_a_failure_status(make_kiosk, forgiving) -> None:  # type: ignore[no-untyped-def]
+    app = make_kiosk()
+    async with app.run_test() as pilot:
+        for _ in range(FAULT_BURST):
+            if not app.is_running:
+                break
+            await app.push_screen(Broken())
+            await pilot.pause()
+    assert app.return_code == EXIT_FAULTED and len(app.faults) == FAULT_BURST
+
+
+def test_the_kiosk_command_exits_non_zero_after_a_fault(monkeypatch: pytest.MonkeyPatch) -> None:
+    from portal_tui import cli
+    from portal_tui.faults import FaultLog
+
+    class Dies:
+        fault_log = FaultLog(None, "test")
+        return_code = None
+
+        def run(self) -> None:
+            raise RuntimeError("outside Textual")
+
+    with pytest.raises(SystemExit) as stopped:
+        cli.run_app(Dies())
+    assert stopped.value.code == EXIT_FAULTED
+
+
+async def test_keys_that_arrive_together_land_in_their_own_fields(make_kiosk) -> None:  # type: ignore[no-untyped-def]
+    app = make_kiosk()
+    async with app.run_test() as pilot:
+        await app.push_screen(SignInScreen(app.services))
+        await pilot.pause()
+        burst = [*"ann@example.com", "tab", *"secret words"]
+        for key in burst:  # all queued before any is handled, as one read from a terminal delivers them
+            app.post_message(events.Key(key, None if key == "tab" else key))
+        await settle(pilot)
+        assert app.screen.query_one("#email-input").value == "ann@example.com"
+        assert app.screen.query_one("#password-input").value == "secret words"
+
+
+async def test_a_long_paste_is_cut_to_the_box_and_says_so(make_kiosk) -> None:  # type: ignore[no-untyped-def]
+    app = make_kiosk()
+    async with app.run_test() as pilot:
+        await app.push_screen(SignInScreen(app.services))
+        await pilot.pause()
+        box = app.screen.query_one("#email-input")
+        box.focus()
+        await pilot.pause()
+        box.post_message(events.Paste("a\x1b[31m" + "b" * 400 + "\nsecond line"))
+        await pilot.pause()
+        await pilot.pause()
+        assert box.value == "a[31m" + "b" * 249 and len(box.value) == 254
+        assert "Only the first 254 characters fit" in str(app.screen.query_one("#email .field-error").visual)
+
+
+async def test_below_the_smallest_size_it_asks_for_a_bigger_window(make_kiosk) -> None:  # type: ignore[no-untyped-def]
+    app = make_kiosk()
+    async with app.run_test(size=(50, 15)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, TooSmallScreen)
+        assert "Make the window bigger" in str(app.screen.query_one("#too-small").visual)
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, WelcomeScreen)
