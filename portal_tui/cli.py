@@ -25,9 +25,10 @@ def main() -> None:
 def run_kiosk(config_file: str | None) -> None:
     """Check the settings and the database, then open the kiosk."""
     from domain.clock import SystemClock
-    from portal_tui.preflight import check_sqlite_schema
+    from portal_tui.preflight import check_sqlite_schema, check_terminal_encoding
 
     with one_line_errors():
+        check_terminal_encoding()
         settings = load_settings(config_file=config_file)
         settings.require_kiosk_pin()
         settings.check_database_path()

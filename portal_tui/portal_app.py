@@ -115,6 +115,7 @@ class PortalApp(App[None]):
 
         if not self.screen_stack:
             return
+        self.set_class(self.size.width < 80, "-narrow")
         small = self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT
         showing = isinstance(self.screen, TooSmallScreen)
         if small and not showing:

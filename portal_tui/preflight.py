@@ -33,3 +33,16 @@ def check_sqlite_schema(settings: Settings) -> None:
             f"The database at {path} is not up to date (at {revision or 'nothing'}, needs {HEAD}). "
             "Run: portal-tui db upgrade"
         )
+
+
+def check_terminal_encoding(environ: dict[str, str] | None = None) -> None:
+    """Every box, dash and name is drawn in UTF-8: a terminal set to another character set would show it as
+    mojibake, so it gets one clear line instead. An unset or C locale is fine (Python reads it as UTF-8)."""
+    import os
+
+    env = os.environ if environ is None else environ
+    chosen = next((env[name] for name in ("LC_ALL", "LC_CTYPE", "LANG") if env.get(name)), "")
+    charset = chosen.partition(".")[2].partition("@")[0].lower().replace("-", "").replace("_", "")
+    if charset and charset not in ("utf8", "utf16"):
+        raise SettingsError(f"This terminal is set to {chosen}, but the portal needs UTF-8: start it with "
+                            "LANG=C.UTF-8 (or en_GB.UTF-8).")

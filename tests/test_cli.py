@@ -117,3 +117,18 @@ def test_import_fhir_reports_in_json_and_by_its_exit_code(tmp_path: Path) -> Non
     assert words.returncode == 1 and "Traceback" not in words.stderr
     assert f"{bad}, line 2: is not JSON" in words.stdout and "import the same files again" in words.stdout
     assert "Read 1 file from the Royal Free." in words.stdout
+
+
+@pytest.mark.parametrize("environ, refused", [
+    ({"LANG": "en_GB.ISO-8859-1"}, True), ({"LC_ALL": "de_DE.latin1", "LANG": "en_GB.UTF-8"}, True),
+    ({"LANG": "en_GB.UTF-8"}, False), ({"LC_CTYPE": "C.utf8"}, False), ({"LANG": "C"}, False), ({}, False),
+])
+def test_a_terminal_that_is_not_utf8_gets_one_line(environ: dict[str, str], refused: bool) -> None:
+    from portal_tui.preflight import check_terminal_encoding
+    from portal_tui.settings import SettingsError
+
+    if refused:
+        with pytest.raises(SettingsError, match="needs UTF-8"):
+            check_terminal_encoding(environ)
+    else:
+        check_terminal_encoding(environ)

@@ -205,3 +205,25 @@ def test_the_log_is_owner_only(demo_env: dict[str, str], tmp_path: Path) -> None
         terminal.close()
 
 
+
+
+def test_sixteen_colours_keep_white_text_off_cyan(demo_env: dict[str, str]) -> None:
+    terminal = Terminal([PORTAL, "kiosk"], {**demo_env, "TERM": "xterm"})
+    try:
+        terminal.wait_for("Patient Portal")
+        time.sleep(0.5)
+        banner = next(line for line in terminal.screen_with_colours().splitlines() if "Patient Portal" in line)
+        assert "\x1b[44m" in banner and "\x1b[97m" in banner  # bright white on the terminal's blue
+        assert "\x1b[46m" not in terminal.screen_with_colours()  # never white on cyan (about 2:1)
+    finally:
+        terminal.close()
+
+
+def test_a_latin1_terminal_gets_one_line_not_mojibake(demo_env: dict[str, str]) -> None:
+    command = f"{PORTAL} kiosk; echo \"exit status $?\"; sleep 60"
+    terminal = Terminal(["sh", "-c", command], {**demo_env, "LC_ALL": "en_GB.ISO-8859-1"})
+    try:
+        screen = terminal.wait_for("exit status")
+        assert "needs UTF-8" in screen and "exit status 2" in screen and "━" not in screen
+    finally:
+        terminal.close()

@@ -86,3 +86,7 @@ class Terminal:
     def buffers(self) -> str:
         """Every tmux paste buffer: what the program wrote to the clipboard."""
         return self._tmux("list-buffers")
+
+    def screen_with_colours(self) -> str:
+        """The screen with its SGR colour codes, as the terminal shows it."""
+        return self._tmux("capture-pane", "-e", "-p", "-t", "e2e")

@@ -1,0 +1,28 @@
+"""The kiosk at the sizes it is laid out for — the smallest (60×20), a standard terminal (80×24) and a large
+screen (200×60) — and below the smallest. Review a changed snapshot as you would review code."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.screens.test_flow_snapshots import steps_to
+
+SIZES = [(60, 20), (80, 24), (200, 60)]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("target", ["welcome", "sign-in", "register-start", "home", "my-details"])
+def test_page_at_size(snap_compare, kiosk_on, demo_db, target: str, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    app = kiosk_on(demo=False)
+    if target == "welcome":
+        assert snap_compare(app, terminal_size=size)
+    else:
+        assert snap_compare(app, terminal_size=size, run_before=steps_to(target, demo_db))
+
+
+def test_below_the_smallest_size(snap_compare, make_kiosk) -> None:  # type: ignore[no-untyped-def]
+    async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.pause()
+        await pilot.pause()
+
+    assert snap_compare(make_kiosk(), terminal_size=(50, 15), run_before=settle)
