@@ -147,6 +147,7 @@ def audit_event(row: AuditEventRow) -> AuditEvent:
         action=row.action,
         outcome=Outcome(row.outcome),
         detail=row.detail,
+        terminal=row.terminal,
     )
 
 

@@ -378,6 +378,22 @@ class AuditEventRow(Base):
     action: Mapped[str] = mapped_column(String(60))
     outcome: Mapped[str] = mapped_column(String(10))
     detail: Mapped[str] = mapped_column(Text, default="")
+    terminal: Mapped[str | None] = mapped_column(String(80))
+    """Which kiosk or desk it happened at (the terminal_id setting, else host and tty)."""
+
+
+class LimitEventRow(Base):
+    """One counted event of a limit (a wrong code, a text to a mobile…): `subject` is a keyed hash, never the
+    address or number itself. Rows are counters, not a record: a success or staff reopening clears them."""
+
+    __tablename__ = "limit_event"
+    __table_args__ = (Index("ix_limit_event_event_subject_at", "event", "subject", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    terminal: Mapped[str | None] = mapped_column(String(80))
 
 
 class PortalMetaRow(Base):
@@ -410,6 +426,7 @@ class OneTimeCodeRow(Base):
         one_of("purpose", CodePurpose, "purpose"),
         CheckConstraint("wrong_tries >= 0", name="wrong_tries_not_negative"),
         Index("ix_one_time_code_patient_purpose_created", "patient_id", "purpose", "created_at"),
+        Index("ix_one_time_code_challenge", "challenge_id"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -421,6 +438,8 @@ class OneTimeCodeRow(Base):
     wrong_tries: Mapped[int] = mapped_column(Integer, default=0)
     used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     superseded: Mapped[bool] = mapped_column(Boolean, default=False)
+    challenge_id: Mapped[str | None] = mapped_column(String(64))
+    """The sign-in or registration attempt that asked for it: only that attempt can use it."""
 
 
 class ChallengeRow(Base):

@@ -263,11 +263,14 @@ class SqlVisitRepository:
 class SqlAuditLog:
     """Append-only audit trail."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, terminal: str | None = None) -> None:
         self._session = session
+        self._terminal = terminal
 
     def record(self, event: AuditEvent) -> None:
-        self._session.add(convert.audit_row(event))
+        row = convert.audit_row(event)
+        row.terminal = event.terminal or self._terminal  # which kiosk or desk: never just "anonymous"
+        self._session.add(row)
 
     def for_patient(self, patient_id: int) -> list[AuditEvent]:
         rows = self._session.scalars(

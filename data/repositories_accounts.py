@@ -72,16 +72,15 @@ class SqlCodeRepository:
             OneTimeCodeRow.created_at > since).order_by(OneTimeCodeRow.created_at))
         return [_code(row) for row in rows]
 
-    def current(self, patient_id: int, purpose: CodePurpose) -> OneTimeCode | None:
+    def current(self, challenge_id: str) -> OneTimeCode | None:
         row = self._session.scalar(select(OneTimeCodeRow).where(
-            OneTimeCodeRow.patient_id == patient_id, OneTimeCodeRow.purpose == purpose.value,
+            OneTimeCodeRow.challenge_id == challenge_id,
             OneTimeCodeRow.superseded.is_(False)).order_by(OneTimeCodeRow.created_at.desc()).limit(1))
         return _code(row) if row else None
 
     def add(self, code: OneTimeCode) -> None:
         self._session.execute(update(OneTimeCodeRow).where(
-            OneTimeCodeRow.patient_id == code.patient_id, OneTimeCodeRow.purpose == code.purpose.value,
-            OneTimeCodeRow.used_at.is_(None)).values(superseded=True))
+            OneTimeCodeRow.challenge_id == code.challenge_id, OneTimeCodeRow.used_at.is_(None)).values(superseded=True))
         values = asdict(code)
         values["purpose"] = code.purpose.value
         self._session.add(OneTimeCodeRow(**values))
@@ -94,7 +93,7 @@ class SqlCodeRepository:
 
 def _code(row: OneTimeCodeRow) -> OneTimeCode:
     return OneTimeCode(row.id, row.patient_id, CodePurpose(row.purpose), row.code_hash, row.created_at,
-                       row.expires_at, row.wrong_tries, row.used_at, row.superseded)
+                       row.expires_at, row.wrong_tries, row.used_at, row.superseded, row.challenge_id)
 
 
 class SqlChallengeRepository:

@@ -28,15 +28,21 @@ from data.repositories_accounts import (
     SqlOutbox,
     SqlTrustRepository,
 )
+from data.limits import SqlLimitStore
 from domain.errors import Conflict, SystemBusy
+from domain.limits import LimitRules
 
 
 class SqlUnitOfWork:
     """`with uow: ...; uow.commit()` — leaving the block without commit rolls everything back."""
 
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(self, session_factory: sessionmaker[Session], rules: LimitRules | None = None,
+                 terminal: str = "unknown terminal", limits_key: str = "") -> None:
         self._session_factory = session_factory
         self._session: Session | None = None
+        self._rules = rules or LimitRules()
+        self._terminal = terminal
+        self._limits_key = limits_key
 
     def __enter__(self) -> SqlUnitOfWork:
         self._session = self._session_factory()
@@ -52,7 +58,8 @@ class SqlUnitOfWork:
         self.documents = SqlDocumentRepository(self._session)
         self.results = SqlResultRepository(self._session)
         self.visits = SqlVisitRepository(self._session)
-        self.audit = SqlAuditLog(self._session)
+        self.audit = SqlAuditLog(self._session, self._terminal)
+        self.limits = SqlLimitStore(self._session, self._rules, self._terminal, self._limits_key)
         return self
 
     def __exit__(

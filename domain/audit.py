@@ -30,6 +30,8 @@ class AuditEvent:
     actor_role: str | None = None
     detail: str = ""
     id: int | None = None
+    terminal: str | None = None
+    """Which kiosk or desk; the audit log fills it in from the terminal it writes for."""
 
     def __post_init__(self) -> None:
         # A detail may quote what a person typed or a file held: kept as data, never a terminal control.

@@ -38,6 +38,8 @@ class OneTimeCode:
     wrong_tries: int = 0
     used_at: datetime | None = None
     superseded: bool = False
+    challenge_id: str | None = None
+    """The sign-in or registration attempt that asked for it; no other attempt can use it or spoil it."""
 
     @property
     def is_dead(self) -> bool:
@@ -72,13 +74,15 @@ class SendDecision:
     carried_wrong_tries: int = 0
 
 
-def may_send_code(recent: list[OneTimeCode], now: datetime) -> SendDecision:
-    """At most 3 codes per 15 minutes; wrong tries carry over to the new code, so asking again never resets them."""
+def may_send_code(recent: list[OneTimeCode], now: datetime, challenge_id: str | None = None) -> SendDecision:
+    """At most 3 codes per 15 minutes to a record; the attempt's wrong tries carry over to its new code, so
+    asking again never resets them (another attempt's tries are its own)."""
     window = [code for code in recent if code.created_at > now - SEND_WINDOW]
     if not window:
         return SendDecision(True)
     retry_at = min(code.created_at for code in window) + SEND_WINDOW
-    carried = max(code.wrong_tries for code in window)
+    own = [code.wrong_tries for code in window if challenge_id is None or code.challenge_id == challenge_id]
+    carried = max(own, default=0)
     if carried >= MAX_WRONG_TRIES:
         return SendDecision(False, "too_many_wrong", retry_at, carried)
     if len(window) >= MAX_SENDS_PER_WINDOW:

@@ -12,6 +12,7 @@ from domain.challenges import Challenge, Invitation
 from domain.codes import CodePurpose, OneTimeCode
 from domain.hospital import Slot, Trust, TrustCode
 from domain.identifiers import NhsNumber
+from domain.limits import LimitRules
 from domain.messaging import SmsMessage
 from domain.patients import LetterPreference, Patient, PatientAccount
 from domain.visits import Visit
@@ -71,10 +72,12 @@ class CodeRepository(Protocol):
 
     def recent(self, patient_id: int, purpose: CodePurpose, since: datetime) -> list[OneTimeCode]: ...
 
-    def current(self, patient_id: int, purpose: CodePurpose) -> OneTimeCode | None: ...
+    def current(self, challenge_id: str) -> OneTimeCode | None:
+        """The live code of one sign-in or registration attempt."""
+        ...
 
     def add(self, code: OneTimeCode) -> None:
-        """Store a new code; every older live code of the same patient and purpose is superseded."""
+        """Store a new code; every older live code of the same attempt is superseded."""
         ...
 
     def save(self, code: OneTimeCode) -> None: ...
@@ -187,6 +190,32 @@ class VisitRepository(Protocol):
         ...
 
 
+class LimitStore(Protocol):
+    """The counted events of every limit, shared by all terminals, and the rules that judge them."""
+
+    rules: LimitRules
+    """The numbers in force (from settings)."""
+    terminal: str
+    """Which kiosk or desk this is: limits per terminal count under it."""
+
+    def subject(self, kind: str, value: str) -> str:
+        """A keyed hash of what is counted (an address, a mobile, an NHS number): the same on every terminal,
+        and nothing a stolen copy of the table could be read back to."""
+        ...
+
+    def hold(self, *subjects: str) -> None:
+        """Take turns with other terminals counting the same subjects, until commit."""
+        ...
+
+    def times(self, event: str, subject: str, since: datetime | None = None) -> list[datetime]: ...
+
+    def add(self, event: str, subject: str, at: datetime) -> None: ...
+
+    def clear(self, event: str, subject: str) -> int:
+        """Forget the events (a success, or staff reopening): returns how many there were."""
+        ...
+
+
 class AuditLog(Protocol):
     """Append-only audit trail."""
 
@@ -209,6 +238,7 @@ class UnitOfWork(Protocol):
     results: ResultRepository
     visits: VisitRepository
     audit: AuditLog
+    limits: LimitStore
 
     def __enter__(self) -> UnitOfWork: ...
 

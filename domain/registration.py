@@ -11,6 +11,7 @@ from domain.challenges import CHALLENGE_LIFETIME, Challenge, RegistrationRoute
 from domain.clock import LONDON
 from domain.codes import CodePurpose, invitation_hash
 from domain.errors import Conflict, Refused
+from domain.limits import first_refusal, within
 from domain.hospital import TrustCode
 from domain.identifiers import EmailAddress, NhsNumber, Postcode
 from domain.passwords import password_problem
@@ -48,16 +49,18 @@ def ineligibility(uow: UnitOfWork, patient: Patient, today: date) -> str | None:
 def start_with_invitation(uow: UnitOfWork, clock: Clock, code: str, date_of_birth: date) -> CodeSent:
     """Route 1: the code from the invitation text finds the record; the date of birth confirms it."""
     with uow:
+        guard = _IdentityGuard(uow, clock, "invitation", invitation_hash(code))
         invitation = uow.invitations.by_hash(invitation_hash(code))
         now = clock.now()
+        guard.check(None if invitation is None else invitation.patient_id)
         if invitation is None or invitation.used_at is not None or invitation.expires_at <= now:
             reason = "no such invitation" if invitation is None else "invitation used or expired"
-            _refuse(uow, clock, None if invitation is None else invitation.patient_id, reason)
+            guard.failed(None if invitation is None else invitation.patient_id, reason)
         assert invitation is not None
         patient = uow.patients.get(invitation.patient_id)
         assert patient is not None
         if patient.date_of_birth != date_of_birth:
-            _refuse(uow, clock, patient.id, "invitation: date of birth does not match")
+            guard.failed(patient.id, "invitation: date of birth does not match")
         return _matched(uow, clock, patient, RegistrationRoute.INVITATION, invitation.id)
 
 
@@ -65,17 +68,20 @@ def start_with_details(uow: UnitOfWork, clock: Clock, identifier: NhsNumber | Ho
                        postcode: Postcode) -> CodeSent:
     """Route 2: NHS number (or hospital number), date of birth and postcode, compared on normalised values."""
     with uow:
+        number = identifier.digits if isinstance(identifier, NhsNumber) else identifier.value
+        guard = _IdentityGuard(uow, clock, type(identifier).__name__, number)
         if isinstance(identifier, NhsNumber):
             patient = uow.patients.by_nhs_number(identifier)
         else:
             patient = uow.patients.by_hospital_number(identifier.value)
+        guard.check(None if patient is None else patient.id)
         if patient is None:
-            _refuse(uow, clock, None, f"no record for {type(identifier).__name__}")
+            guard.failed(None, f"no record for {type(identifier).__name__}")
         assert patient is not None
         if patient.date_of_birth != date_of_birth:
-            _refuse(uow, clock, patient.id, "date of birth does not match")
+            guard.failed(patient.id, "date of birth does not match")
         if _compact(patient.postcode) != _compact(postcode.value):
-            _refuse(uow, clock, patient.id, "postcode does not match")
+            guard.failed(patient.id, "postcode does not match")
         return _matched(uow, clock, patient, RegistrationRoute.DETAILS, None)
 
 
@@ -107,8 +113,7 @@ def complete(uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, ticket: str,
         if challenge.verified_at is None:
             raise Refused("Enter the code we sent to your mobile first.")
         uow.patients.lock(challenge.patient_id)
-        if uow.accounts.by_email(email.normalized.lower()) is not None:
-            raise Refused("An account already uses this email address. Use a different one, or sign in.")
+        _email_free(uow, clock, challenge, email.normalized.lower())
         if uow.accounts.for_patient(challenge.patient_id) is not None:
             raise Refused("You are already registered. Sign in with your email address and password.")
         patient = uow.patients.get(challenge.patient_id)
@@ -143,6 +148,56 @@ def _matched(uow: UnitOfWork, clock: Clock, patient: Patient, route: Registratio
     sent = send_code(uow, clock, challenge, patient)
     uow.commit()
     return sent
+
+
+class _IdentityGuard:
+    """Failed matches counted per number (or invitation code) and per terminal. Past either limit every try gets
+    the mismatch's words — even a right one — so guessing a date of birth gets nowhere; each try is audited."""
+
+    def __init__(self, uow: UnitOfWork, clock: Clock, kind: str, value: str) -> None:
+        self.uow, self.clock, self.now = uow, clock, clock.now()
+        limits = uow.limits
+        self.number = limits.subject(f"identity:{kind}", value)
+        self.terminal = limits.subject("terminal", limits.terminal)
+        limits.hold(self.number, self.terminal)
+
+    def check(self, patient_id: int | None) -> None:
+        rules, limits = self.uow.limits.rules, self.uow.limits
+        per_number = within(rules.identity_failures, limits.times(rules.identity_failures.name, self.number,
+                                                                  self.now - rules.identity_failures.window), self.now)
+        at_terminal = within(rules.identity_failures_per_terminal,
+                             limits.times(rules.identity_failures_per_terminal.name, self.terminal,
+                                          self.now - rules.identity_failures_per_terminal.window), self.now)
+        decision = first_refusal(per_number, at_terminal)
+        if not decision:
+            _refuse(self.uow, self.clock, patient_id, f"limit: {decision.reason}")
+
+    def failed(self, patient_id: int | None, reason: str) -> None:
+        rules = self.uow.limits.rules
+        self.uow.limits.add(rules.identity_failures.name, self.number, self.now)
+        self.uow.limits.add(rules.identity_failures_per_terminal.name, self.terminal, self.now)
+        _refuse(self.uow, self.clock, patient_id, reason)
+
+
+EMAIL_IN_USE = "An account already uses this email address. Use a different one, or sign in."
+
+
+def _email_free(uow: UnitOfWork, clock: Clock, challenge: Challenge, address: str) -> None:
+    """'Already in use' is an answer about someone else: counted per terminal, audited, and past the limit given
+    for every address tried, so that the step cannot be used to learn who has an account."""
+    limits, rules = uow.limits, uow.limits.rules
+    terminal, now = limits.subject("terminal", limits.terminal), clock.now()
+    limits.hold(terminal)
+    asked = limits.times(rules.email_in_use_per_terminal.name, terminal, now - rules.email_in_use_per_terminal.window)
+    if not within(rules.email_in_use_per_terminal, asked, now):
+        uow.audit.record(kiosk_audit(clock, "register", Outcome.DENIED, challenge.patient_id, "limit: email in use"))
+        uow.commit()
+        raise Refused(EMAIL_IN_USE)
+    if uow.accounts.by_email(address) is not None:
+        limits.add(rules.email_in_use_per_terminal.name, terminal, now)
+        uow.audit.record(kiosk_audit(clock, "register", Outcome.DENIED, challenge.patient_id, "email in use"))
+        uow.commit()
+        raise Refused(EMAIL_IN_USE)
 
 
 def _refuse(uow: UnitOfWork, clock: Clock, patient_id: int | None, reason: str) -> None:

@@ -34,7 +34,13 @@ class Database:
 
     def unit_of_work(self, *, read_only: bool = False) -> SqlUnitOfWork:
         """A fresh unit of work; read-only ones never take SQLite's write lock."""
-        return SqlUnitOfWork(session_factory(self.engine, read_only=read_only))
+        return SqlUnitOfWork(session_factory(self.engine, read_only=read_only), self.rules, self.settings.terminal,
+                             self.settings.limits_key or "")
+
+    @cached_property
+    def rules(self):  # type: ignore[no-untyped-def]
+        """The limits in force, read from settings once."""
+        return self.settings.limit_rules()
 
 
 def migrate(settings: Settings) -> str:

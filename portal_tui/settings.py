@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ class Settings:
 
     database_url: str
     """SQLAlchemy URL: sqlite:///path (the default, in the user's data directory) or postgresql+psycopg://."""
-    kiosk_pin: str | None = None
+    kiosk_pin: str | None = field(default=None, repr=False)
     """Digits staff type to leave the kiosk. Required in kiosk mode."""
     demo: bool = False
     """Demo mode: texts also appear on screen as a 'demo phone'. Never in production."""
@@ -40,7 +40,7 @@ class Settings:
     """'file' (demo and development: texts are appended to sms_file) or 'notify' (GOV.UK Notify)."""
     sms_file: str = ""
     """Where the file sender writes texts, one JSON object a line."""
-    notify_api_key: str | None = None
+    notify_api_key: str | None = field(default=None, repr=False)
     """The Notify API key (secret). Required when sms_sender is 'notify'."""
     notify_base_url: str = "https://api.notifications.service.gov.uk"
     """Notify's API address."""
@@ -62,6 +62,57 @@ class Settings:
     """Where faults are written in full, each under the reference shown on screen (owner-only)."""
     database_busy_seconds: int = 5
     """How long a screen waits for a busy database (another terminal's write, a backup) before saying so."""
+    terminal_id: str = ""
+    """This kiosk's or desk's name in the audit trail and in per-terminal limits; else host and tty."""
+    limits_key: str | None = field(default=None, repr=False)
+    """Secret key for hashing what limits count (addresses, mobiles); else one the database keeps."""
+    wrong_codes_per_day: int = 20
+    """Wrong codes on one record in 24 hours before that way in is closed."""
+    texts_per_mobile_hour: int = 5
+    texts_per_mobile_day: int = 10
+    """Codes texted to one mobile number, across records and purposes."""
+    texts_per_terminal_hour: int = 30
+    identity_failures_per_hour: int = 5
+    """Failed matches on one NHS or hospital number (or invitation code) in an hour."""
+    identity_failures_per_terminal_hour: int = 20
+    sign_in_lock_after: int = 10
+    """Failed sign-ins (wrong password or code) that lock an address; each further run locks twice as long."""
+    sign_in_lock_minutes: int = 15
+    sign_in_hard_stop: int = 100
+    """Failed sign-ins after which only the Appointments team can reopen the address."""
+
+    def limit_rules(self):  # type: ignore[no-untyped-def]
+        """The limits in force, as the rules take them."""
+        from datetime import timedelta
+
+        from domain.limits import Limit, LimitRules, Lockout
+
+        hour, day = timedelta(hours=1), timedelta(days=1)
+        return LimitRules(
+            wrong_codes=Limit("wrong_code", self.wrong_codes_per_day, day),
+            texts_per_mobile_hour=Limit("text_to_mobile", self.texts_per_mobile_hour, hour),
+            texts_per_mobile_day=Limit("text_to_mobile", self.texts_per_mobile_day, day),
+            texts_per_terminal_hour=Limit("text_from_terminal", self.texts_per_terminal_hour, hour),
+            identity_failures=Limit("identity_failure", self.identity_failures_per_hour, hour),
+            identity_failures_per_terminal=Limit("identity_failure_at_terminal",
+                                                 self.identity_failures_per_terminal_hour, hour),
+            sign_in=Lockout("sign_in_failure", every=self.sign_in_lock_after,
+                            first=timedelta(minutes=self.sign_in_lock_minutes), hard_stop=self.sign_in_hard_stop),
+        )
+
+    @property
+    def terminal(self) -> str:
+        """terminal_id, else 'host:tty' (or 'host:pid N' with no terminal): never a bare 'anonymous'."""
+        if self.terminal_id:
+            return self.terminal_id
+        import os
+        import socket
+
+        try:
+            tty = os.ttyname(0)
+        except OSError:
+            tty = f"pid {os.getpid()}"
+        return f"{socket.gethostname()}:{tty}"
 
     @property
     def is_sqlite(self) -> bool:
@@ -238,6 +289,18 @@ def _build(values: dict[str, Any], env: Mapping[str, str]) -> Settings:
         booking_horizon_weeks=_whole_number(values, "booking_horizon_weeks", 12, minimum=1),
         log_file=str(values.get("log_file") or _default_data_file(env, "portal-tui.log")),
         database_busy_seconds=_whole_number(values, "database_busy_seconds", 5, minimum=1),
+        terminal_id=str(values.get("terminal_id") or "")[:80],
+        limits_key=values.get("limits_key") or None,
+        wrong_codes_per_day=_whole_number(values, "wrong_codes_per_day", 20, minimum=1),
+        texts_per_mobile_hour=_whole_number(values, "texts_per_mobile_hour", 5, minimum=1),
+        texts_per_mobile_day=_whole_number(values, "texts_per_mobile_day", 10, minimum=1),
+        texts_per_terminal_hour=_whole_number(values, "texts_per_terminal_hour", 30, minimum=1),
+        identity_failures_per_hour=_whole_number(values, "identity_failures_per_hour", 5, minimum=1),
+        identity_failures_per_terminal_hour=_whole_number(values, "identity_failures_per_terminal_hour", 20,
+                                                          minimum=1),
+        sign_in_lock_after=_whole_number(values, "sign_in_lock_after", 10, minimum=1),
+        sign_in_lock_minutes=_whole_number(values, "sign_in_lock_minutes", 15, minimum=1),
+        sign_in_hard_stop=_whole_number(values, "sign_in_hard_stop", 100, minimum=1),
     )
 
 
