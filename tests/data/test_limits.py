@@ -1,0 +1,177 @@
+"""Every limit against a real database (SQLite and PostgreSQL), with the clock walked through a day as someone
+who means harm would walk it; and two terminals racing at one limit."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from data.demo import DEMO_PASSWORD
+from data.models import AuditEventRow, SmsMessageRow
+from data.uow import SqlUnitOfWork, session_factory
+from domain import registration, sign_in, verification
+from domain.errors import Refused
+from domain.identifiers import EmailAddress, NhsNumber, Postcode
+from domain.limits import Limit, LimitRules
+from tests.data.demo_fixtures import FAST_HASHER, last_code, patient, texts_to
+
+DUMMY = FAST_HASHER.hash("nobody")
+MARGARET = EmailAddress.parse("margaret.thompson@example.com")
+NOBODY = EmailAddress.parse("no.one.here@example.com")
+QUARTER = 15 * 60
+
+
+def words(call) -> str:  # type: ignore[no-untyped-def]
+    with pytest.raises(Refused) as refused:
+        call()
+    return str(refused.value)
+
+
+def test_real_and_unknown_addresses_lock_alike_and_lengthen(uow, clock) -> None:  # type: ignore[no-untyped-def]
+    said: dict[str, list[str]] = {"real": [], "unknown": []}
+    for _ in range(11):
+        said["real"].append(words(lambda: sign_in.begin(uow(), clock, FAST_HASHER, MARGARET, "wrong!", DUMMY)))
+        said["unknown"].append(words(lambda: sign_in.begin(uow(), clock, FAST_HASHER, NOBODY, "wrong!", DUMMY)))
+    assert said["real"] == said["unknown"]
+    assert "not right" in said["real"][8] and "locked" in said["real"][9] and "locked" in said["real"][10]
+    # The right password while locked gets the lock's words too; 15 minutes later it works.
+    assert "locked" in words(lambda: sign_in.begin(uow(), clock, FAST_HASHER, MARGARET, DEMO_PASSWORD, DUMMY))
+    clock.advance(QUARTER)
+    for _ in range(9):  # the count did not go back to 0: ten more lock for 30 minutes, not 15
+        words(lambda: sign_in.begin(uow(), clock, FAST_HASHER, NOBODY, "wrong!", DUMMY))
+    assert "locked" in words(lambda: sign_in.begin(uow(), clock, FAST_HASHER, NOBODY, "wrong!", DUMMY))
+    clock.advance(QUARTER)
+    assert "locked" in words(lambda: sign_in.begin(uow(), clock, FAST_HASHER, NOBODY, "wrong!", DUMMY))
+    clock.advance(QUARTER)
+    assert sign_in.begin(uow(), clock, FAST_HASHER, MARGARET, DEMO_PASSWORD, DUMMY).ticket
+
+
+def test_a_hundred_failures_stop_an_address_until_staff_reopen_it(demo_engine, clock) -> None:  # type: ignore[no-untyped-def]
+    rules = LimitRules()
+    factory = session_factory(demo_engine)
+    uow = lambda: SqlUnitOfWork(factory, rules)  # noqa: E731
+    for _ in range(100):
+        words(lambda: sign_in.begin(uow(), clock, FAST_HASHER, MARGARET, "wrong!", DUMMY))
+        clock.advance(24 * 3600)  # a day between each: no lock is still running
+    for _ in range(2):
+        said = words(lambda: sign_in.begin(uow(), clock, FAST_HASHER, MARGARET, DEMO_PASSWORD, DUMMY))
+        assert "stopped" in said and "reopen" in said
+        clock.advance(30 * 24 * 3600)
+    assert sign_in.reopen(uow(), clock, MARGARET, "supervisor.sam") == 100
+    assert sign_in.begin(uow(), clock, FAST_HASHER, MARGARET, DEMO_PASSWORD, DUMMY).ticket
+
+
+def test_wrong_codes_count_towards_the_lock_and_close_the_route_for_the_day(uow, clock, demo_engine) -> None:  # type: ignore[no-untyped-def]
+    row = patient(demo_engine, "Margaret", "Thompson")
+    wrong = 0
+    for _ in range(4):  # 4 attempts of 5 wrong codes each, over the day: 20 wrong codes
+        ticket = sign_in.begin(uow(), clock, FAST_HASHER, MARGARET, DEMO_PASSWORD, DUMMY).ticket
+        for _ in range(5):
+            said = words(lambda: sign_in.finish(uow(), clock, ticket, "000000"))
+            wrong += 1
+        if wrong >= 10:
+            break
+        clock.advance(4 * 3600)
+    # Ten wrong codes are ten failed sign-ins: the address locked like ten wrong passwords.
+    assert "locked" in said or "locked" in words(
+        lambda: sign_in.begin(uow(), clock, FAST_HASHER, MARGARET, DEMO_PASSWORD, DUMMY))
+    clock.advance(24 * 3600)
+    assert last_code(demo_engine, row.mobile)
+
+
+def test_twenty_wrong_codes_in_a_day_close_the_route(demo_engine, clock) -> None:  # type: ignore[no-untyped-def]
+    grace = patient(demo_engine, "Grace", "Osei")
+    factory = session_factory(demo_engine)
+    uow = lambda: SqlUnitOfWork(factory)  # noqa: E731
+    for attempt in range(4):
+        ticket = registration.start_with_invitation(uow(), clock, "DEMO-GR4C", grace.date_of_birth).ticket
+        for _ in range(5):
+            words(lambda: registration.verify_mobile(uow(), clock, ticket, "000000"))
+        clock.advance(3 * 3600)
+    ticket_words = words(lambda: registration.start_with_invitation(uow(), clock, "DEMO-GR4C", grace.date_of_birth))
+    assert "entered wrongly too many times today" in ticket_words
+    clock.advance(13 * 3600)  # a day after the first wrong code
+    assert registration.start_with_invitation(uow(), clock, "DEMO-GR4C", grace.date_of_birth).ticket
+
+
+def test_a_code_belongs_to_its_attempt(uow, clock, demo_engine) -> None:  # type: ignore[no-untyped-def]
+    row = patient(demo_engine, "Margaret", "Thompson")
+    first = sign_in.begin(uow(), clock, FAST_HASHER, MARGARET, DEMO_PASSWORD, DUMMY).ticket
+    code = last_code(demo_engine, row.mobile)
+    second = sign_in.begin(uow(), clock, FAST_HASHER, MARGARET, DEMO_PASSWORD, DUMMY).ticket
+    for _ in range(5):  # someone at a second kiosk types wrong codes into their own attempt
+        words(lambda: sign_in.finish(uow(), clock, second, "000000"))
+    assert sign_in.finish(uow(), clock, first, code).patient_id == row.id
+
+
+def test_texts_to_one_mobile_are_limited_across_records_and_purposes(demo_engine, clock) -> None:  # type: ignore[no-untyped-def]
+    rules = LimitRules(texts_per_mobile_hour=Limit("text_to_mobile", 5, timedelta(hours=1)),
+                       texts_per_mobile_day=Limit("text_to_mobile", 10, timedelta(days=1)))
+    factory = session_factory(demo_engine)
+    uow = lambda: SqlUnitOfWork(factory, rules)  # noqa: E731
+    row = patient(demo_engine, "Margaret", "Thompson")
+    sent = refused = 0
+    for hour in range(24):
+        for _ in range(3):
+            try:
+                ticket = sign_in.begin(uow(), clock, FAST_HASHER, MARGARET, DEMO_PASSWORD, DUMMY).ticket
+                sent += 1
+                sign_in.finish(uow(), clock, ticket, last_code(demo_engine, row.mobile))
+            except Refused as error:
+                assert "We cannot send another code now" in str(error) or "3 codes" in str(error)
+                refused += 1
+            clock.advance(60)
+        clock.advance(3600 - 180)
+    assert sent == 10 and len(texts_to(demo_engine, row.mobile)) == 10
+
+
+def test_failed_matches_past_the_limit_refuse_even_the_right_details(uow, clock, demo_engine) -> None:  # type: ignore[no-untyped-def]
+    liam = patient(demo_engine, "Liam", "Byrne")
+    nhs = NhsNumber.parse(liam.nhs_number) if liam.nhs_number else None
+    assert nhs is not None
+    postcode = Postcode.parse(liam.postcode)
+    wrong = [liam.date_of_birth.replace(year=liam.date_of_birth.year - 1 - i) for i in range(6)]
+    answers = [words(lambda: registration.start_with_details(uow(), clock, nhs, born, postcode)) for born in wrong]
+    right = words(lambda: registration.start_with_details(uow(), clock, nhs, liam.date_of_birth, postcode))
+    assert right == answers[0] and len(set(answers)) == 1
+    assert texts_to(demo_engine, liam.mobile) == []
+    with Session(demo_engine) as session:
+        denied = session.scalar(select(func.count()).select_from(AuditEventRow).where(
+            AuditEventRow.patient_id == liam.id, AuditEventRow.detail.like("limit:%")))
+        assert denied == 2 and session.scalar(select(func.count()).select_from(AuditEventRow).where(
+            AuditEventRow.terminal.is_(None))) == 0
+    clock.advance(3600)
+    assert registration.start_with_details(uow(), clock, nhs, liam.date_of_birth, postcode).ticket
+
+
+def test_two_terminals_racing_at_one_limit_let_no_more_than_it_through(demo_engine, clock) -> None:  # type: ignore[no-untyped-def]
+    """Eight threads (each its own connection and terminal) send codes to one mobile at once: five texts."""
+    rules = LimitRules(texts_per_mobile_hour=Limit("text_to_mobile", 5, timedelta(hours=1)))
+    factory = session_factory(demo_engine)
+    row = patient(demo_engine, "Margaret", "Thompson")
+    start = threading.Barrier(8)
+    outcomes: list[str] = []
+
+    def kiosk(n: int) -> None:
+        uow = SqlUnitOfWork(factory, rules, terminal=f"kiosk-{n % 2}")
+        start.wait()
+        try:
+            sign_in.begin(uow, clock, FAST_HASHER, MARGARET, DEMO_PASSWORD, DUMMY)
+            outcomes.append("sent")
+        except Refused:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=kiosk, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    with Session(demo_engine) as session:
+        texts = session.scalar(select(func.count()).select_from(SmsMessageRow).where(
+            SmsMessageRow.to_number == row.mobile))
+    assert outcomes.count("sent") == texts <= 5 and len(outcomes) == 8
+    _ = verification
