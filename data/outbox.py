@@ -8,6 +8,7 @@ from sqlalchemy import Engine, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from data.models import SmsMessageRow
+from domain.messages import redacted
 from domain.messaging import SmsMessage, SmsStatus, SmsTemplate
 
 
@@ -42,7 +43,18 @@ class SqlOutboxQueue:
             return [to_message(row) for row in rows]
 
     def mark_sent(self, message_id: str, token: str, now: datetime) -> bool:
-        return self._finish(message_id, token, status=SmsStatus.SENT.value, sent_at=now, last_error=None)
+        finished = self._finish(message_id, token, status=SmsStatus.SENT.value, sent_at=now, last_error=None)
+        if finished:
+            self._redact_code(message_id)
+        return finished
+
+    def _redact_code(self, message_id: str) -> None:
+        """A code's digits stay in the outbox only until the gateway has them: kept, they would make the
+        code's salted hash pointless for anyone who can read the database."""
+        with Session(self._engine) as session, session.begin():
+            row = session.get(SmsMessageRow, message_id)
+            if row is not None and row.template == SmsTemplate.ONE_TIME_CODE.value:
+                row.body = redacted(row.body)
 
     def mark_retry(self, message_id: str, token: str, send_after: datetime, error: str) -> None:
         self._finish(message_id, token, status=SmsStatus.QUEUED.value, send_after=send_after, last_error=error[:500])

@@ -5,6 +5,8 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from domain.passwords import normalised
+
 
 class Argon2Hasher:
     """argon2id with argon2-cffi's recommended parameters; `fast` only for tests, never for real accounts."""
@@ -13,9 +15,14 @@ class Argon2Hasher:
         self._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1) if fast else PasswordHasher()
 
     def hash(self, password: str) -> str:
-        return self._hasher.hash(password)
+        return self._hasher.hash(normalised(password))
 
     def verify(self, password_hash: str, password: str) -> bool:
+        same = normalised(password)
+        # A hash made before passwords were normalised was made of the password as typed: it still opens.
+        return self._check(password_hash, same) or (same != password and self._check(password_hash, password))
+
+    def _check(self, password_hash: str, password: str) -> bool:
         try:
             return self._hasher.verify(password_hash, password)
         except (VerificationError, InvalidHashError):

@@ -7,19 +7,25 @@ import logging
 import os
 from pathlib import Path
 
-from domain.messaging import SmsMessage
+from domain.messages import redacted
+from domain.messaging import SmsMessage, SmsTemplate
 from domain.sms import SendError, SendFailure, classify_http_status
 
 
 class FileSender:
     """Appends each text as one JSON line; `was_sent` reads the file back. fsync'd: a crash loses nothing sent."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, redact_codes: bool = True) -> None:
         self.path = path
+        self.redact_codes = redact_codes
+        """Outside demo mode a code's digits are not written down: the file is a record, not a phone."""
 
     def send(self, message: SmsMessage) -> None:
+        body = message.body
+        if self.redact_codes and message.template is SmsTemplate.ONE_TIME_CODE:
+            body = redacted(body)
         line = json.dumps({"reference": message.id, "to": message.to_number, "template": message.template.value,
-                           "body": message.body}, ensure_ascii=False) + "\n"
+                           "body": body}, ensure_ascii=False) + "\n"
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self.path.open("a", encoding="utf-8") as handle:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from datetime import datetime
 
 from domain.clock import LONDON
@@ -52,3 +54,11 @@ def registration_invitation_sms(trust: Trust, code: str, portal_url: str) -> str
 
 def problem_reply_sms(trust: Trust, portal_url: str) -> str:
     return f"{trust.short_name}: we have replied to the problem you reported. Sign in to read it: {portal_url}"
+
+
+_CODE = re.compile(r"\b\d{6}\b")
+
+
+def redacted(body: str) -> str:
+    """A code's text once it has gone: '****** is your …' — the digits are the phone's alone."""
+    return _CODE.sub("******", body)

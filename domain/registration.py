@@ -118,6 +118,12 @@ def complete(uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, ticket: str,
             raise Refused("You are already registered. Sign in with your email address and password.")
         patient = uow.patients.get(challenge.patient_id)
         assert patient is not None
+        problem = password_problem(password, email.normalized, (patient.given_name, patient.family_name),
+                                   patient.date_of_birth)
+        if problem:
+            uow.audit.record(kiosk_audit(clock, "register", Outcome.DENIED, patient.id, "password refused"))
+            uow.commit()
+            raise Refused(problem)
         now = clock.now()
         uow.accounts.add(PatientAccount(challenge.patient_id, EmailAddress(email.normalized.lower()),
                                         hasher.hash(password), registered_at=now))

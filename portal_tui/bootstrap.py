@@ -94,7 +94,7 @@ def make_sender(settings: Settings):  # type: ignore[no-untyped-def]
     from portal_tui.settings import SettingsError
 
     if settings.sms_sender == "file":
-        return FileSender(Path(settings.sms_file))
+        return FileSender(Path(settings.sms_file), redact_codes=not settings.demo)
     if not settings.notify_api_key or not settings.notify_template_id:
         raise SettingsError("sms_sender is notify: set PORTAL_NOTIFY_API_KEY and PORTAL_NOTIFY_TEMPLATE_ID.")
     try:

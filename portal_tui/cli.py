@@ -14,6 +14,10 @@ from portal_tui.settings import SettingsError, load_settings
 
 def main() -> None:
     """Console-script entry point."""
+    import os
+
+    # Everything this program creates — the database, its log, the file of texts — is its owner's alone.
+    os.umask(0o077)
     if sys.argv[1:] == ["kiosk"]:
         run_kiosk(None)
         return

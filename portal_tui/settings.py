@@ -265,6 +265,9 @@ def _build(values: dict[str, Any], env: Mapping[str, str]) -> Settings:
     pin = None if pin in (None, "") else str(pin)
     if pin is not None and not (pin.isdigit() and 4 <= len(pin) <= 12):
         raise SettingsError("The kiosk staff PIN (PORTAL_KIOSK_PIN) must be 4 to 12 digits.")
+    if _boolean(values, "demo") and str(values.get("sms_sender") or "file") == "notify":
+        raise SettingsError("Demo mode shows every text on screen, codes too: it cannot run with the GOV.UK Notify "
+                            "sender. Turn demo off, or use sms_sender = \"file\".")
     theme = str(values.get("theme", "portal"))
     if theme not in THEMES:
         raise SettingsError(f"Unknown theme {theme!r}: choose one of {', '.join(THEMES)}.")

@@ -78,3 +78,15 @@ def test_notify_template_ids_per_kind_of_text(tmp_path: Path) -> None:
     assert dict(load_settings({"PORTAL_CONFIG": str(config)}).notify_template_ids) == {"reminder": "abc"}
     with pytest.raises(SettingsError, match="not a kind of text"):
         load_settings({"PORTAL_NOTIFY_TEMPLATE_IDS": "postcard=abc"})
+
+
+def test_no_secret_shows_in_the_settings_repr() -> None:
+    settings = load_settings({"PORTAL_KIOSK_PIN": "246813", "PORTAL_NOTIFY_API_KEY": "key-secret-123",
+                              "PORTAL_LIMITS_KEY": "limits-secret-456", "PORTAL_DATABASE_URL": "sqlite:////tmp/x.db"})
+    shown = repr(settings)
+    assert "246813" not in shown and "key-secret-123" not in shown and "limits-secret-456" not in shown
+
+
+def test_demo_mode_refuses_the_notify_sender() -> None:
+    with pytest.raises(SettingsError, match="cannot run with the GOV.UK Notify"):
+        load_settings({"PORTAL_DEMO": "true", "PORTAL_SMS_SENDER": "notify", "PORTAL_DATABASE_URL": "sqlite:////tmp/x.db"})

@@ -105,3 +105,25 @@ def test_postcodes_are_normalised_however_typed(postcode: str, typed) -> None:  
 def test_things_that_are_not_postcodes_are_refused(typed: str) -> None:
     with pytest.raises(InvalidValue, match="real postcode"):
         Postcode.parse(typed)
+
+
+@pytest.mark.parametrize("password, words", [
+    ("        ", "only spaces"), ("westherts2026", "hospital's or the portal's name"),
+    ("patientportal", "hospital's or the portal's name"), ("Royal-Free-99!", "hospital's or the portal's name"),
+    ("margaret1950", "your name"), ("thompson-rocks", "your name"), ("maggie.t.home", "your name"),
+    ("x06081958x", "date of birth"),
+])
+def test_passwords_a_guesser_would_try_first_are_refused(password: str, words: str) -> None:
+    from datetime import date
+
+    from domain.passwords import password_problem
+
+    problem = password_problem(password, "maggie.t@example.com", ("Margaret", "Thompson"), date(1958, 8, 6))
+    assert problem is not None and words in problem
+
+
+def test_a_good_password_and_its_other_unicode_forms() -> None:
+    from domain.passwords import normalised, password_problem
+
+    assert password_problem("violet tractor lamp", "maggie.t@example.com", ("Margaret", "Thompson")) is None
+    assert normalised("ｖｉｏｌｅｔ ｔｒａｃｔｏｒ") == "violet tractor"  # full-width, as some keyboards type it
