@@ -111,10 +111,14 @@ def complete(uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, ticket: str,
     with uow:
         challenge = open_challenge(uow, clock, ticket)
         if challenge.verified_at is None:
+            uow.audit.record(kiosk_audit(clock, "register", Outcome.DENIED, challenge.patient_id, "mobile not proven"))
+            uow.commit()
             raise Refused("Enter the code we sent to your mobile first.")
         uow.patients.lock(challenge.patient_id)
         _email_free(uow, clock, challenge, email.normalized.lower())
         if uow.accounts.for_patient(challenge.patient_id) is not None:
+            uow.audit.record(kiosk_audit(clock, "register", Outcome.DENIED, challenge.patient_id, "already registered"))
+            uow.commit()
             raise Refused("You are already registered. Sign in with your email address and password.")
         patient = uow.patients.get(challenge.patient_id)
         assert patient is not None

@@ -163,6 +163,10 @@ def open_challenge(uow: UnitOfWork, clock: Clock, ticket: str) -> Challenge:
     """The challenge behind a screen's ticket, if it is still open."""
     challenge = uow.challenges.get(ticket)
     if challenge is None or not challenge.open_at(clock.now()):
+        if challenge is not None:
+            uow.audit.record(kiosk_audit(clock, f"{challenge.purpose}_expired", Outcome.DENIED, challenge.patient_id,
+                                         "the attempt had expired or was already finished"))
+            uow.commit()
         raise Refused("This has taken too long, so we have stopped it to keep your details safe. Please start again.")
     return challenge
 
@@ -176,3 +180,19 @@ def resend(uow: UnitOfWork, clock: Clock, ticket: str) -> CodeSent:
         sent = send_code(uow, clock, challenge, patient)
         uow.commit()
         return sent
+
+
+def reopen_record(uow: UnitOfWork, clock: Clock, patient_id: int, numbers: list[tuple[str, str]], by: str) -> int:
+    """Staff: open again the ways in that limits closed for one record — its wrong codes of the day, and the
+    failed matches on its NHS and hospital numbers. Returns how many counted events were forgotten."""
+    with uow:
+        rules, limits = uow.limits.rules, uow.limits
+        subjects = [limits.subject("record", f"{patient_id}:{purpose}") for purpose in CodePurpose]
+        matches = [limits.subject(f"identity:{kind}", value) for kind, value in numbers]
+        limits.hold(*subjects, *matches)
+        cleared = sum(limits.clear(rules.wrong_codes.name, s) for s in subjects)
+        cleared += sum(limits.clear(rules.identity_failures.name, s) for s in matches)
+        uow.audit.record(replace(kiosk_audit(clock, "routes_reopened", Outcome.SUCCESS, patient_id,
+                                             f"{cleared} counted events forgotten"), actor_kind="staff", actor_id=by))
+        uow.commit()
+        return cleared

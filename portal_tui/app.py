@@ -51,8 +51,9 @@ class KioskApp(PortalApp, inherit_bindings=False):
         """Monotonic time for the idle timer, wall time for the rules."""
         self.idle_policy = IdlePolicy.for_timeout(settings.kiosk_idle_seconds)
         """When an unattended kiosk goes back to welcome."""
-        self.pin_gate = StaffPinGate(settings.require_kiosk_pin())
-        """Counts wrong staff PINs and locks the way out after too many."""
+        settings.require_kiosk_pin()
+        self.pin_gate = StaffPinGate(lambda typed: self.services.pin_matches(typed))
+        """The way out when the database cannot be reached (the lock-out is otherwise kept in the database)."""
         self.last_activity = clock.monotonic()
         """When someone last pressed, clicked or scrolled."""
         self.patient_session: PatientSession | None = None
@@ -108,6 +109,8 @@ class KioskApp(PortalApp, inherit_bindings=False):
         """Forget the patient: drop every screen above welcome with all it held, then say so."""
         from screens.session_end import SessionEndedScreen
 
+        if self.patient_session is not None:
+            self._audit_session_end(self.patient_session, reason or "session ended")
         self.patient_session = None
         while len(self.screen_stack) > 1:
             self.pop_screen()
@@ -124,6 +127,10 @@ class KioskApp(PortalApp, inherit_bindings=False):
         pages = {"sign-in": SignInScreen, "register-code": RegisterWithCodeScreen,
                  "register-details": RegisterWithDetailsScreen}
         self.push_screen(pages[event.route](self.services))
+
+    @work(thread=True, exit_on_error=False, group="audit")
+    def _audit_session_end(self, session: PatientSession, reason: str) -> None:
+        self.services.session_ended(session, reason)
 
     def on_flow_done(self, event: FlowDone) -> None:
         """A registration or sign-in flow is over: its pages go, with the answers typed into them."""
@@ -193,8 +200,12 @@ class KioskApp(PortalApp, inherit_bindings=False):
             self.exit()
 
     def check_staff_pin(self, typed: str) -> tuple[bool, str]:
-        """The PIN gate, with the app's clock."""
-        return self.pin_gate.check(typed, self.clock.monotonic())
+        """The PIN against the lock-out every terminal keeps in the database; without a database, in memory."""
+        try:
+            return self.services.staff_pin(typed)
+        except Exception as error:  # the database is down: staff must still be able to leave
+            self.fault_log.record(error, "staff PIN (checked without the database)")
+            return self.pin_gate.check(typed, self.clock.monotonic())
 
     # Lock-down: the ways a Textual app is normally left, suspended or copied from do nothing here.
     async def action_quit(self) -> None:

@@ -7,6 +7,7 @@ from datetime import date
 import typer
 
 from domain.text import CONTROL_CHARACTERS, visible
+from portal_tui.access import pin_cli, reopen_cli
 from portal_tui.cli import one_line_errors, run_kiosk
 from portal_tui.settings import Settings, SettingsError, load_settings
 
@@ -38,6 +39,8 @@ cli.add_typer(demo_cli, name="demo")
 import_cli = typer.Typer(no_args_is_help=True, help="Records from outside: FHIR R4 bundles and NDJSON.")
 cli.add_typer(sms_cli, name="sms")
 cli.add_typer(import_cli, name="import")
+cli.add_typer(pin_cli, name="pin")
+cli.add_typer(reopen_cli, name="reopen")
 
 ConfigOption = typer.Option(None, "--config", help="A settings file (TOML); else PORTAL_CONFIG.", show_default=False)
 

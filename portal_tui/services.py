@@ -142,6 +142,33 @@ class PortalServices:
     def result_history(self, session: PatientSession, result_id: int) -> list[TestResult]:
         return my_records.history(self._uow(read_only=True), self.clock, session, result_id)
 
+    # --- the kiosk's staff exit -----------------------------------------------------------------------------
+
+    def staff_pin(self, typed: str) -> tuple[bool, str]:
+        """Check the staff PIN against the database-held lock-out; audited, try by try."""
+        from domain.kiosk import check_staff_pin
+
+        return check_staff_pin(self._uow(), self.clock, self.pin_matches, typed)
+
+    def pin_matches(self, typed: str) -> bool:
+        """The typed PIN against the setting: its argon2 hash (or, in demo mode, the digits)."""
+        import hmac
+
+        pin = self.settings.require_kiosk_pin()
+        if pin.startswith("$argon2"):
+            return self._password_hasher().verify(pin, typed)
+        return hmac.compare_digest(typed.encode(), pin.encode())
+
+    def session_ended(self, session: PatientSession, reason: str) -> None:
+        """Sign-out, idle, the 15-minute limit or a fault: the audit trail has how each session ended."""
+        from domain.audit import AuditEvent, Outcome
+
+        with self._uow() as uow:
+            uow.audit.record(AuditEvent(at=self.clock.now(), actor_kind="patient", actor_id=str(session.patient_id),
+                                        action="session_end", outcome=Outcome.SUCCESS,
+                                        patient_id=session.patient_id, detail=reason))
+            uow.commit()
+
     # --- wiring ---------------------------------------------------------------------------------------
 
     def _sent(self, sent: CodeSent) -> Ticket:

@@ -132,10 +132,11 @@ class Settings:
         return redact_url(self.database_url)
 
     def require_kiosk_pin(self) -> str:
-        """The kiosk's staff PIN, or the one line saying how to set it."""
+        """The kiosk's staff PIN (its argon2 hash; plain digits in demo mode), or the one line saying how to set it."""
         if not self.kiosk_pin:
             raise SettingsError(
-                "No kiosk staff PIN is set: set PORTAL_KIOSK_PIN (4 to 12 digits) or kiosk_pin in the settings file."
+                "No kiosk staff PIN is set: run `portal-tui pin hash` and set PORTAL_KIOSK_PIN (or kiosk_pin in the "
+                "settings file) to what it prints."
             )
         return self.kiosk_pin
 
@@ -262,9 +263,14 @@ def _read_toml(path: Path, *, required: bool) -> dict[str, Any]:
 def _build(values: dict[str, Any], env: Mapping[str, str]) -> Settings:
     url = _database_url(str(values.get("database_url") or _default_database_url(env)))
     pin = values.get("kiosk_pin")
-    pin = None if pin in (None, "") else str(pin)
-    if pin is not None and not (pin.isdigit() and 4 <= len(pin) <= 12):
-        raise SettingsError("The kiosk staff PIN (PORTAL_KIOSK_PIN) must be 4 to 12 digits.")
+    pin = None if pin in (None, "") else str(pin).strip()
+    if pin is not None and not pin.startswith("$argon2"):
+        if not (pin.isdigit() and 4 <= len(pin) <= 12):
+            raise SettingsError("The kiosk staff PIN (PORTAL_KIOSK_PIN) must be the hash `portal-tui pin hash` "
+                                "prints (or, in demo mode only, 4 to 12 digits).")
+        if not _boolean(values, "demo"):
+            raise SettingsError("Outside demo mode the kiosk staff PIN is kept only as a hash: run `portal-tui pin "
+                                "hash`, type a PIN of 6 or more digits, and set PORTAL_KIOSK_PIN to what it prints.")
     if _boolean(values, "demo") and str(values.get("sms_sender") or "file") == "notify":
         raise SettingsError("Demo mode shows every text on screen, codes too: it cannot run with the GOV.UK Notify "
                             "sender. Turn demo off, or use sms_sender = \"file\".")

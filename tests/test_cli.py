@@ -32,7 +32,7 @@ def test_kiosk_without_a_pin(tmp_path: Path) -> None:
 
 
 def test_kiosk_on_a_database_that_is_not_set_up(tmp_path: Path) -> None:
-    env = {"PORTAL_DATABASE_URL": f"sqlite:///{tmp_path}/p.db", "PORTAL_KIOSK_PIN": "2468"}
+    env = {"PORTAL_DATABASE_URL": f"sqlite:///{tmp_path}/p.db", "PORTAL_KIOSK_PIN": "2468", "PORTAL_DEMO": "true"}
     assert_one_line(run("kiosk", env=env), "Run: portal-tui db upgrade")
 
 
@@ -68,7 +68,7 @@ def test_a_bad_date_for_the_demo(tmp_path: Path) -> None:
 def test_a_file_that_is_not_a_database(tmp_path: Path) -> None:
     junk = tmp_path / "p.db"
     junk.write_bytes(b"this is a shopping list, not a database\n" * 200)
-    env = {"PORTAL_DATABASE_URL": f"sqlite:///{junk}", "PORTAL_KIOSK_PIN": "2468"}
+    env = {"PORTAL_DATABASE_URL": f"sqlite:///{junk}", "PORTAL_KIOSK_PIN": "2468", "PORTAL_DEMO": "true"}
     assert_one_line(run("kiosk", env=env), "is not a portal database")
     assert_one_line(run("db", "upgrade", env=env), "file is not a database")
     assert junk.read_bytes().startswith(b"this is a shopping list")  # nothing saved is lost
@@ -132,3 +132,13 @@ def test_a_terminal_that_is_not_utf8_gets_one_line(environ: dict[str, str], refu
             check_terminal_encoding(environ)
     else:
         check_terminal_encoding(environ)
+
+
+def test_pin_hash_makes_a_hash_the_kiosk_accepts_and_refuses_short_pins() -> None:
+    from data.passwords import Argon2Hasher
+
+    made = subprocess.run([PORTAL, "pin", "hash"], input="135790\n", capture_output=True, text=True, timeout=60)
+    assert made.returncode == 0 and made.stdout.startswith("$argon2id$")
+    assert Argon2Hasher().verify(made.stdout.strip(), "135790")
+    short = subprocess.run([PORTAL, "pin", "hash"], input="1234\n", capture_output=True, text=True, timeout=60)
+    assert short.returncode == 2 and "6 to 12 digits" in short.stderr and "Traceback" not in short.stderr

@@ -81,12 +81,21 @@ def test_notify_template_ids_per_kind_of_text(tmp_path: Path) -> None:
 
 
 def test_no_secret_shows_in_the_settings_repr() -> None:
-    settings = load_settings({"PORTAL_KIOSK_PIN": "246813", "PORTAL_NOTIFY_API_KEY": "key-secret-123",
+    settings = load_settings({"PORTAL_KIOSK_PIN": "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA",
+                              "PORTAL_NOTIFY_API_KEY": "key-secret-123",
                               "PORTAL_LIMITS_KEY": "limits-secret-456", "PORTAL_DATABASE_URL": "sqlite:////tmp/x.db"})
     shown = repr(settings)
-    assert "246813" not in shown and "key-secret-123" not in shown and "limits-secret-456" not in shown
+    assert "argon2" not in shown and "key-secret-123" not in shown and "limits-secret-456" not in shown
 
 
 def test_demo_mode_refuses_the_notify_sender() -> None:
     with pytest.raises(SettingsError, match="cannot run with the GOV.UK Notify"):
         load_settings({"PORTAL_DEMO": "true", "PORTAL_SMS_SENDER": "notify", "PORTAL_DATABASE_URL": "sqlite:////tmp/x.db"})
+
+
+def test_outside_demo_the_staff_pin_is_only_a_hash() -> None:
+    with pytest.raises(SettingsError, match="portal-tui pin hash"):
+        load_settings({"PORTAL_KIOSK_PIN": "246813", "PORTAL_DATABASE_URL": "sqlite:////tmp/x.db"})
+    hashed = load_settings({"PORTAL_KIOSK_PIN": "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA",
+                            "PORTAL_DATABASE_URL": "sqlite:////tmp/x.db"})
+    assert hashed.require_kiosk_pin().startswith("$argon2id$")

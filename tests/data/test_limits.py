@@ -175,3 +175,41 @@ def test_two_terminals_racing_at_one_limit_let_no_more_than_it_through(demo_engi
             SmsMessageRow.to_number == row.mobile))
     assert outcomes.count("sent") == texts <= 5 and len(outcomes) == 8
     _ = verification
+
+
+def test_the_staff_pin_lock_lengthens_survives_a_restart_and_every_try_is_audited(demo_engine, clock) -> None:  # type: ignore[no-untyped-def]
+    from domain.kiosk import check_staff_pin
+
+    factory = session_factory(demo_engine)
+    right = lambda typed: typed == "135790"  # noqa: E731
+    for attempt in range(5):  # each a fresh unit of work, as after a restart
+        accepted, message = check_staff_pin(SqlUnitOfWork(factory, terminal="kiosk-1"), clock, right, "000000")
+    assert not accepted and "Too many wrong PINs" in message
+    assert check_staff_pin(SqlUnitOfWork(factory, terminal="kiosk-1"), clock, right, "135790")[0] is False
+    assert check_staff_pin(SqlUnitOfWork(factory, terminal="kiosk-2"), clock, right, "135790")[0] is True  # its own
+    clock.advance(61)
+    assert check_staff_pin(SqlUnitOfWork(factory, terminal="kiosk-1"), clock, right, "135790")[0] is True
+    with Session(demo_engine) as session:
+        tries = session.scalars(select(AuditEventRow.action).where(
+            AuditEventRow.action.in_(("staff_pin", "staff_exit")))).all()
+    assert tries.count("staff_pin") == 6 and tries.count("staff_exit") == 2
+
+
+def test_no_one_changes_the_audit_trail(engine) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import delete, update
+    from sqlalchemy.exc import DBAPIError
+
+    with Session(engine) as session:
+        session.add(AuditEventRow(at=datetime_now(), actor_kind="kiosk", actor_id="x", action="test",
+                                  outcome="success", detail=""))
+        session.commit()
+    for change in (update(AuditEventRow).values(detail="rewritten"), delete(AuditEventRow)):
+        with Session(engine) as session, pytest.raises(DBAPIError, match="append-only"):
+            session.execute(change)
+            session.commit()
+
+
+def datetime_now():  # type: ignore[no-untyped-def]
+    from tests.conftest import FIXED_NOW
+
+    return FIXED_NOW

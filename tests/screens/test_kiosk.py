@@ -36,8 +36,8 @@ async def test_no_ordinary_key_leaves_the_kiosk(make_kiosk) -> None:  # type: ig
         assert app.return_code is None
 
 
-async def test_a_wrong_pin_is_refused_and_the_right_one_closes_the_kiosk(make_kiosk) -> None:  # type: ignore[no-untyped-def]
-    app = make_kiosk()
+async def test_a_wrong_pin_is_refused_and_the_right_one_closes_the_kiosk(kiosk_on) -> None:  # type: ignore[no-untyped-def]
+    app = kiosk_on()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("f12")
         await pilot.pause()

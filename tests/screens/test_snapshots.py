@@ -17,7 +17,7 @@ def test_welcome_at_the_smallest_kiosk_size(snap_compare, make_kiosk) -> None:  
     assert snap_compare(make_kiosk(), terminal_size=(80, 24))
 
 
-def test_staff_pin_after_a_wrong_pin(snap_compare, make_kiosk) -> None:  # type: ignore[no-untyped-def]
+def test_staff_pin_after_a_wrong_pin(snap_compare, kiosk_on) -> None:  # type: ignore[no-untyped-def]
     async def wrong_pin(pilot) -> None:  # type: ignore[no-untyped-def]
         await pilot.press("f12")
         await pilot.pause()
@@ -25,4 +25,4 @@ def test_staff_pin_after_a_wrong_pin(snap_compare, make_kiosk) -> None:  # type:
         await pilot.pause()
         still_inputs(pilot.app)
 
-    assert snap_compare(make_kiosk(), terminal_size=(100, 30), run_before=wrong_pin)
+    assert snap_compare(kiosk_on(), terminal_size=(100, 30), run_before=wrong_pin)

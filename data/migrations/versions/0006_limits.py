@@ -36,11 +36,34 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('terminal', sa.String(length=80), nullable=True))
     # The key under which limit subjects (addresses, mobiles, NHS numbers) are hashed: one per database,
     # so that every terminal sharing it counts alike. A `limits_key` setting, where given, is used instead.
+    _append_only_audit()
     meta = sa.table('portal_meta', sa.column('key', sa.String), sa.column('value', sa.String))
     op.bulk_insert(meta, [{'key': 'limits_key', 'value': secrets.token_hex(32)}])
 
 
+APPEND_ONLY = "the audit trail is append-only: an audit row is never changed or removed"
+
+
+def _append_only_audit() -> None:
+    """No one changes the trail, not even the application's own role: the database refuses it."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"""CREATE FUNCTION audit_event_append_only() RETURNS trigger LANGUAGE plpgsql AS
+                       $$ BEGIN RAISE EXCEPTION '{APPEND_ONLY}'; END $$""")
+        op.execute("CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event "
+                   "FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()")
+    else:
+        for verb in ("UPDATE", "DELETE"):
+            op.execute(f"CREATE TRIGGER audit_event_no_{verb.lower()} BEFORE {verb} ON audit_event "
+                       f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END")
+
+
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER audit_event_append_only ON audit_event")
+        op.execute("DROP FUNCTION audit_event_append_only()")
+    else:
+        op.execute("DROP TRIGGER audit_event_no_update")
+        op.execute("DROP TRIGGER audit_event_no_delete")
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
         batch_op.drop_column('terminal')
     with op.batch_alter_table('one_time_code', schema=None) as batch_op:
