@@ -96,6 +96,7 @@ class FormPage(Screen[None]):
         if not self.is_shown:
             return  # left (Esc) while the use case ran: its answer has no page to go on
         self.query_one(ErrorSummary).show(message)
+        self.query_one(".page").scroll_home(animate=False)  # read first, however small the screen
         self.busy(False)
 
     @property
