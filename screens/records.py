@@ -138,10 +138,10 @@ class ResultsScreen(PatientPage):
         yield Plain("Results from both trusts. A result outside its range says High or Low; your doctor will "
                      "explain what it means for you. Choose a test to see it over time.", classes="lede")
         table: PlainTable = PlainTable(id="results", cursor_type="row", zebra_stripes=False)
-        table.add_column("Test", width=30)
-        table.add_column("Result", width=24)
-        table.add_column("Range", width=14)
-        table.add_column("Flag", width=14)
+        # Narrower columns on a small screen, so that the flag (the words that say High or Low) stays in view.
+        widths = (30, 24, 14, 14) if self.app.size.width >= 90 else (18, 13, 11, 8)
+        for label, width in zip(("Test", "Result", "Range", "Flag"), widths):
+            table.add_column(label, width=width)
         for group in self.groups:
             heading = plain_text((f"{group.day.day} {group.day:%B %Y}, {TRUSTS[group.trust]}\n{group.panel}", "bold"))
             table.add_row(heading, "", "", "", height=2, key=f"group-{group.day}-{group.panel}-{group.trust.value}")

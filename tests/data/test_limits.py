@@ -213,3 +213,47 @@ def datetime_now():  # type: ignore[no-untyped-def]
     from tests.conftest import FIXED_NOW
 
     return FIXED_NOW
+
+
+def test_email_in_use_answers_are_counted_per_terminal_and_audited(demo_engine, clock) -> None:  # type: ignore[no-untyped-def]
+    """Past the limit, every address tried is 'in use': the step cannot be used to learn who has an account."""
+    from domain.patients import LetterPreference
+
+    factory = session_factory(demo_engine)
+    uow = lambda: SqlUnitOfWork(factory, terminal="kiosk-7")  # noqa: E731
+    grace = patient(demo_engine, "Grace", "Osei")
+    ticket = registration.start_with_invitation(uow(), clock, "DEMO-GR4C", grace.date_of_birth).ticket
+    registration.verify_mobile(uow(), clock, ticket, last_code(demo_engine, grace.mobile))
+    taken = [EmailAddress.parse(f"{name}@example.com") for name in
+             ("margaret.thompson", "harold.finch", "aisha.rahman", "sandeep.gill", "rosa.fernandez")]
+    for email in taken:
+        assert "already uses" in words(lambda: registration.complete(
+            uow(), clock, FAST_HASHER, ticket, email, "amber kettle drum", LetterPreference.PAPERLESS))
+    free = EmailAddress.parse("grace.new.address@example.org")
+    assert "already uses" in words(lambda: registration.complete(
+        uow(), clock, FAST_HASHER, ticket, free, "amber kettle drum", LetterPreference.PAPERLESS))
+    with Session(demo_engine) as session:
+        audited = session.scalars(select(AuditEventRow.detail).where(AuditEventRow.action == "register")).all()
+    assert audited.count("email in use") == 5 and audited.count("limit: email in use") == 1
+    elsewhere = SqlUnitOfWork(factory, terminal="kiosk-8")  # another terminal's answers are its own
+    done = registration.complete(elsewhere, clock, FAST_HASHER, ticket, free, "amber kettle drum",
+                                 LetterPreference.PAPERLESS)
+    assert done.email == "grace.new.address@example.org"
+
+
+def test_one_terminal_sends_no_more_codes_an_hour_than_its_limit(demo_engine, clock) -> None:  # type: ignore[no-untyped-def]
+    rules = LimitRules(texts_per_terminal_hour=Limit("text_from_terminal", 3, timedelta(hours=1)))
+    factory = session_factory(demo_engine)
+    people = ["margaret.thompson", "harold.finch", "aisha.rahman", "sandeep.gill"]
+    outcomes = []
+    for name in people:
+        try:
+            sign_in.begin(SqlUnitOfWork(factory, rules, terminal="kiosk-9"), clock, FAST_HASHER,
+                          EmailAddress.parse(f"{name}@example.com"), DEMO_PASSWORD, DUMMY)
+            outcomes.append("sent")
+        except Refused as error:
+            outcomes.append(str(error))
+    assert outcomes[:3] == ["sent"] * 3 and "We cannot send another code now" in outcomes[3]
+    other = sign_in.begin(SqlUnitOfWork(factory, rules, terminal="kiosk-10"), clock, FAST_HASHER,
+                          EmailAddress.parse("sandeep.gill@example.com"), DEMO_PASSWORD, DUMMY)
+    assert other.ticket  # another terminal has its own count

@@ -72,34 +72,30 @@ def _check_page(app: KioskApp, text: str, kind: type) -> None:
     assert needle.strip() == "" or needle in _shown_text(app), (kind.__name__, needle)
 
 
+async def _enter(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Enter on what has the focus, and let the page it opens load."""
+    await pilot.press("enter")
+    await settle(pilot)
+    await pilot.pause()
+
+
 async def _walk(db: Path, text: str) -> None:
     app = KioskApp(kiosk_settings(database_url=f"sqlite:///{db}"), FixedClock(FIXED_NOW))
     async with app.run_test(size=(100, 40)) as pilot:
         await sign_in_as(pilot, db, "margaret.thompson@example.com")
         _check_page(app, text, HomeScreen)
-        await press(pilot, "#appointments")
-        _check_page(app, text, AppointmentsScreen)
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.pause()
-        _check_page(app, text, AppointmentScreen)
-        await pilot.press("escape", "escape")
-        await press(pilot, "#letters")
-        _check_page(app, text, LettersScreen)
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.pause()
-        _check_page(app, text, LetterScreen)
-        await pilot.press("escape")
-        await pilot.pause()
-        await pilot.press("escape")
-        await press(pilot, "#results")
-        _check_page(app, text, ResultsScreen)
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.pause()
-        _check_page(app, text, TrendScreen)
-        await pilot.press("escape", "escape")
+        # From Home: a list, then the first thing in it, then back to Home — for each part of the record.
+        for button, listed, opened in (("#appointments", AppointmentsScreen, AppointmentScreen),
+                                       ("#letters", LettersScreen, LetterScreen),
+                                       ("#results", ResultsScreen, TrendScreen)):
+            await press(pilot, button)
+            _check_page(app, text, listed)
+            await _enter(pilot)
+            _check_page(app, text, opened)
+            await pilot.press("escape")
+            await pilot.pause()
+            await pilot.press("escape")
+            await pilot.pause()
         await press(pilot, "#my-details")
         assert isinstance(app.screen, MyDetailsScreen) and not app.faults
 

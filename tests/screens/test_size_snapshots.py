@@ -26,3 +26,28 @@ def test_below_the_smallest_size(snap_compare, make_kiosk) -> None:  # type: ign
         await pilot.pause()
 
     assert snap_compare(make_kiosk(), terminal_size=(50, 15), run_before=settle)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("target, who", [
+    ("list", "sandeep.gill"), ("page", "margaret.thompson"), ("day", "margaret.thompson"),
+    ("check", "margaret.thompson"), ("cancel-confirm", "margaret.thompson"),
+])
+def test_appointment_page_at_size(snap_compare, kiosk_on, demo_db, target: str, who: str,  # type: ignore[no-untyped-def]
+                                  size: tuple[int, int]) -> None:
+    from tests.screens.test_appointment_snapshots import steps_to as appointment_steps
+
+    assert snap_compare(kiosk_on(demo=False), terminal_size=size,
+                        run_before=appointment_steps(target, demo_db, f"{who}@example.com"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("target, who", [
+    ("letters", "rosa.fernandez"), ("results", "chidi.okonkwo"), ("trend", "eileen.doherty"),
+])
+def test_record_page_at_size(snap_compare, kiosk_on, demo_db, target: str, who: str,  # type: ignore[no-untyped-def]
+                             size: tuple[int, int]) -> None:
+    from tests.screens.test_record_snapshots import steps_to as record_steps
+
+    assert snap_compare(kiosk_on(demo=False), terminal_size=size,
+                        run_before=record_steps(target, demo_db, f"{who}@example.com"))
