@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -168,6 +169,10 @@ class StaffMemberRow(Base):
     role: Mapped[str] = mapped_column(String(40))
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    sealed_secret: Mapped[str] = mapped_column(String(300), server_default="")
+    """The TOTP secret, sealed with the staff_secret_key setting (Fernet): the database alone cannot open it."""
+    last_step: Mapped[int | None] = mapped_column(BigInteger)
+    """The time step of the last code accepted: no code is used twice."""
 
 
 class ReferralRow(Base):

@@ -29,6 +29,7 @@ from data.repositories_accounts import (
     SqlTrustRepository,
 )
 from data.limits import SqlLimitStore
+from data.staff import SqlStaffRepository
 from domain.errors import Conflict, SystemBusy
 from domain.limits import LimitRules
 
@@ -60,6 +61,7 @@ class SqlUnitOfWork:
         self.visits = SqlVisitRepository(self._session)
         self.audit = SqlAuditLog(self._session, self._terminal)
         self.limits = SqlLimitStore(self._session, self._rules, self._terminal, self._limits_key)
+        self.staff = SqlStaffRepository(self._session)
         return self
 
     def __exit__(

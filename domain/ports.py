@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from domain.appointments import Appointment, AppointmentView, CancelledBy, Referral
 from domain.audit import AuditEvent
@@ -17,6 +17,9 @@ from domain.messaging import SmsMessage
 from domain.patients import LetterPreference, Patient, PatientAccount
 from domain.visits import Visit
 from domain.records import Document, TestResult
+
+if TYPE_CHECKING:
+    from domain.staff import StaffMember
 
 
 class Clock(Protocol):
@@ -216,6 +219,20 @@ class LimitStore(Protocol):
         ...
 
 
+class StaffRepository(Protocol):
+    """Staff accounts."""
+
+    def by_username(self, username: str) -> StaffMember | None: ...
+
+    def add(self, member: StaffMember) -> int: ...
+
+    def save(self, member: StaffMember) -> None: ...
+
+    def all(self) -> list[StaffMember]:
+        """Every account, by username."""
+        ...
+
+
 class AuditLog(Protocol):
     """Append-only audit trail."""
 
@@ -239,6 +256,7 @@ class UnitOfWork(Protocol):
     visits: VisitRepository
     audit: AuditLog
     limits: LimitStore
+    staff: StaffRepository
 
     def __enter__(self) -> UnitOfWork: ...
 

@@ -10,6 +10,7 @@ from domain.text import CONTROL_CHARACTERS, visible
 from portal_tui.access import pin_cli, reopen_cli
 from portal_tui.cli import one_line_errors, run_kiosk
 from portal_tui.settings import Settings, SettingsError, load_settings
+from portal_tui.staff_cli import staff_cli
 
 
 def echo(text: object) -> None:
@@ -41,6 +42,7 @@ cli.add_typer(sms_cli, name="sms")
 cli.add_typer(import_cli, name="import")
 cli.add_typer(pin_cli, name="pin")
 cli.add_typer(reopen_cli, name="reopen")
+cli.add_typer(staff_cli, name="staff")
 
 ConfigOption = typer.Option(None, "--config", help="A settings file (TOML); else PORTAL_CONFIG.", show_default=False)
 

@@ -64,6 +64,8 @@ class Settings:
     """How long a screen waits for a busy database (another terminal's write, a backup) before saying so."""
     terminal_id: str = ""
     """This kiosk's or desk's name in the audit trail and in per-terminal limits; else host and tty."""
+    staff_secret_key: str | None = field(default=None, repr=False)
+    """Seals staff members' TOTP secrets in the database (keep it out of the database's backups)."""
     limits_key: str | None = field(default=None, repr=False)
     """Secret key for hashing what limits count (addresses, mobiles); else one the database keeps."""
     wrong_codes_per_day: int = 20
@@ -139,6 +141,16 @@ class Settings:
                 "settings file) to what it prints."
             )
         return self.kiosk_pin
+
+    def require_staff_secret_key(self) -> str:
+        """The key that seals staff TOTP secrets; demo mode has a fixed one (never for real staff)."""
+        if self.staff_secret_key:
+            return self.staff_secret_key
+        if self.demo:
+            return "demo mode only: not a secret"
+        raise SettingsError("No staff_secret_key is set: set PORTAL_STAFF_SECRET_KEY to a long random value (for "
+                            "example from `python3 -c 'import secrets; print(secrets.token_urlsafe(32))'`), the "
+                            "same on every desk, and keep it out of the database's backups.")
 
     def check_database_path(self) -> None:
         """For SQLite, make sure the file (or its folder) can be read and written before anything opens it."""
@@ -300,6 +312,7 @@ def _build(values: dict[str, Any], env: Mapping[str, str]) -> Settings:
         database_busy_seconds=_whole_number(values, "database_busy_seconds", 5, minimum=1),
         terminal_id=str(values.get("terminal_id") or "")[:80],
         limits_key=values.get("limits_key") or None,
+        staff_secret_key=values.get("staff_secret_key") or None,
         wrong_codes_per_day=_whole_number(values, "wrong_codes_per_day", 20, minimum=1),
         texts_per_mobile_hour=_whole_number(values, "texts_per_mobile_hour", 5, minimum=1),
         texts_per_mobile_day=_whole_number(values, "texts_per_mobile_day", 10, minimum=1),

@@ -142,3 +142,34 @@ def test_pin_hash_makes_a_hash_the_kiosk_accepts_and_refuses_short_pins() -> Non
     assert Argon2Hasher().verify(made.stdout.strip(), "135790")
     short = subprocess.run([PORTAL, "pin", "hash"], input="1234\n", capture_output=True, text=True, timeout=60)
     assert short.returncode == 2 and "6 to 12 digits" in short.stderr and "Traceback" not in short.stderr
+
+
+def test_staff_accounts_from_the_command_line(tmp_path: Path) -> None:
+    env = {"PORTAL_DATABASE_URL": f"sqlite:///{tmp_path}/p.db", "PORTAL_STAFF_SECRET_KEY": "for this test only"}
+    assert run("db", "upgrade", env=env).returncode == 0
+
+    def staff(*args: str, password: str = "quiet harbour lantern") -> subprocess.CompletedProcess[str]:
+        base = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
+        return subprocess.run([PORTAL, "staff", *args], env={**base, **env}, input=password + "\n",
+                              capture_output=True, text=True, timeout=120)
+
+    added = staff("add", "sam.patel", "--name", "Sam Patel", "--role", "appointments_clerk", "--password-stdin",
+                  "--by", "admin.ann")
+    assert added.returncode == 0, added.stderr
+    assert "otpauth://totp/" in added.stdout and "Key (type it in):" in added.stdout
+    for result, words in (
+        (staff("add", "sam.patel", "--name", "Sam Patel", "--role", "appointments_clerk", "--password-stdin"),
+         "already"),
+        (staff("add", "kim.lee", "--name", "Kim Lee", "--role", "nurse", "--password-stdin"), "The role must be"),
+        (staff("add", "kim.lee", "--name", "Kim Lee", "--role", "system_admin", "--password-stdin", password="short"),
+         "at least 8"),
+    ):
+        assert_one_line(result, words)
+    assert staff("disable", "sam.patel", "--by", "admin.ann").returncode == 0
+    listed = staff("list")
+    assert "sam.patel" in listed.stdout and "disabled" in listed.stdout
+    assert staff("reset", "sam.patel", "--password-stdin", "--by", "admin.ann").returncode == 0
+    assert "active" in staff("list").stdout
+    no_key = subprocess.run([PORTAL, "staff", "list"], env={"PATH": os.environ["PATH"],
+                            "PORTAL_DATABASE_URL": env["PORTAL_DATABASE_URL"]}, capture_output=True, text=True)
+    assert_one_line(no_key, "No staff_secret_key is set")
