@@ -68,8 +68,13 @@ def load_demo(settings: Settings, today: date | None = None, clock: Clock | None
     migrate(settings)
     day = today or (clock or SystemClock()).now().astimezone(LONDON).date()
     database = Database(settings)
+    seal = None
+    if settings.staff_secret_key or settings.demo:  # demo staff only where their secret can be sealed
+        from data.staff import FernetBox
+
+        seal = FernetBox(settings.require_staff_secret_key()).seal
     with database.unit_of_work() as uow:
-        report = build(uow.session, day, Argon2Hasher())
+        report = build(uow.session, day, Argon2Hasher(), seal)
         uow.commit()
     database.engine.dispose()
     return str(report)

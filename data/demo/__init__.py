@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from data.models import AppointmentRow, InvitationRow, PatientAccountRow, PatientRow, PortalMetaRow, SlotRow
+from data.models import (AppointmentRow, InvitationRow, PatientAccountRow, PatientRow, PortalMetaRow, SlotRow,
+                         StaffMemberRow)
 from domain.codes import invitation_hash
 from domain.identifiers import NhsNumber
 from domain.ports import PasswordHasher
@@ -18,6 +20,14 @@ DEMO_PASSWORD = "kiosk-demo-2026"
 
 MARKER = "demo_hospital"
 INVITATIONS_MARKER = "demo_invitations"
+STAFF_MARKER = "demo_staff"
+
+DEMO_STAFF_PASSWORD = "desk-demo-2026"
+DEMO_TOTP_SECRET = "PORTALDEMOSTAFFKEYNOTFORREALUSE2"
+"""Demo staff share one fixed authenticator key, printed by `demo load`, so a newcomer can sign in at the desk."""
+DEMO_STAFF = [("clerk.demo", "Chris Clerk", "appointments_clerk"),
+              ("supervisor.demo", "Sunita Supervisor", "appointments_supervisor"),
+              ("admin.demo", "Alex Admin", "system_admin")]
 
 DEMO_INVITATIONS = [
     # code, given name, family name, still valid: live codes for patients who may register, and two that must fail
@@ -41,6 +51,7 @@ class DemoReport:
     slots: int = 0
     accounts: list[tuple[str, str, str]] = field(default_factory=list)
     invitations: list[tuple[str, str, str, bool]] = field(default_factory=list)
+    staff: list[tuple[str, str, str]] = field(default_factory=list)
 
     def __str__(self) -> str:
         head = (f"Loaded the demo hospital for {self.built_for}: {self.patients} patients, "
@@ -52,11 +63,17 @@ class DemoReport:
         lines += ["", "Invitation codes (register with a code from a text message):"]
         lines += [f"  {code}  {name:<20} born {born}" + ("" if valid else "  (expired)")
                   for code, name, born, valid in self.invitations]
+        if self.staff:
+            lines += ["", f"Demo staff (password for all: {DEMO_STAFF_PASSWORD}; authenticator app key for all, "
+                          f"demo only: {DEMO_TOTP_SECRET}):"]
+            lines += [f"  {username:<20} {name:<20} {role}" for username, name, role in self.staff]
         return "\n".join(lines)
 
 
-def load_demo(session: Session, today: date, hasher: PasswordHasher) -> DemoReport:
-    """Build the demo hospital around `today` unless it is there already; the caller commits."""
+def load_demo(session: Session, today: date, hasher: PasswordHasher, seal: Callable[[str], str] | None = None
+              ) -> DemoReport:
+    """Build the demo hospital around `today` unless it is there already; the caller commits. With `seal` (the
+    staff secret box's), demo staff are added too."""
     from data.demo.builder import DemoBuilder
     from data.demo.people import build_people
 
@@ -74,8 +91,18 @@ def load_demo(session: Session, today: date, hasher: PasswordHasher) -> DemoRepo
         _add_invitations(session, today)
         session.add(PortalMetaRow(key=INVITATIONS_MARKER, value=today.isoformat()))
         loaded = True
+    if seal is not None and session.get(PortalMetaRow, STAFF_MARKER) is None:
+        password_hash = hasher.hash(DEMO_STAFF_PASSWORD)
+        for username, name, role in DEMO_STAFF:
+            session.add(StaffMemberRow(username=username, display_name=name, role=role, password_hash=password_hash,
+                                       active=True, sealed_secret=seal(DEMO_TOTP_SECRET)))
+        session.add(PortalMetaRow(key=STAFF_MARKER, value=today.isoformat()))
+        loaded = True
     session.flush()
-    return _report(session, loaded=loaded, built_for=marker.value if marker else today.isoformat())
+    report = _report(session, loaded=loaded, built_for=marker.value if marker else today.isoformat())
+    if session.get(PortalMetaRow, STAFF_MARKER) is not None:
+        report.staff = list(DEMO_STAFF)
+    return report
 
 
 def _add_invitations(session: Session, today: date) -> None:

@@ -139,3 +139,18 @@ def test_the_secret_is_sealed_and_every_try_is_audited_with_the_terminal(staff_u
     assert FernetBox("another key").open(sealed) == ""  # the database alone does not give it away
     assert [(t.outcome, t.terminal, t.detail) for t in tries] == [("denied", "desk-3", "wrong code"),
                                                                  ("success", "desk-3", "signed in")]
+
+
+def test_demo_staff_sign_in_with_the_printed_key(engine, clock) -> None:  # type: ignore[no-untyped-def]
+    from data.demo import DEMO_STAFF, DEMO_STAFF_PASSWORD, DEMO_TOTP_SECRET, load_demo
+    from tests.conftest import FIXED_DAY
+
+    with Session(engine) as session:
+        report = load_demo(session, FIXED_DAY, FAST_HASHER, BOX.seal)
+        session.commit()
+    assert [username for username, _, _ in report.staff] == [username for username, _, _ in DEMO_STAFF]
+    assert DEMO_TOTP_SECRET in str(report)
+    typed = pyotp.TOTP(DEMO_TOTP_SECRET).at(clock.now())
+    session = staff.sign_in(SqlUnitOfWork(session_factory(engine)), clock, FAST_HASHER, FACTOR, BOX,
+                            "supervisor.demo", DEMO_STAFF_PASSWORD, typed, DUMMY)
+    assert session.role is StaffRole.APPOINTMENTS_SUPERVISOR
