@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Select, exists, select, text, update
 from sqlalchemy.exc import IntegrityError
@@ -69,6 +69,10 @@ class SqlPatientRepository:
     def by_hospital_number(self, hospital_number: str) -> Patient | None:
         row = self._session.scalar(select(PatientRow).where(PatientRow.hospital_number == hospital_number))
         return convert.patient(row) if row else None
+
+    def born_on(self, day: date) -> list[Patient]:
+        rows = self._session.scalars(select(PatientRow).where(PatientRow.date_of_birth == day).limit(1000))
+        return [convert.patient(row) for row in rows]
 
     def lock(self, patient_id: int) -> None:
         # PostgreSQL: a row lock until commit. SQLite: the transaction already holds the write lock.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Protocol
 
@@ -42,6 +42,10 @@ class PatientRepository(Protocol):
     def by_nhs_number(self, nhs_number: NhsNumber) -> Patient | None: ...
 
     def by_hospital_number(self, hospital_number: str) -> Patient | None: ...
+
+    def born_on(self, day: date) -> list[Patient]:
+        """Everyone born on `day` (a few at hospital size: the index on date of birth finds them)."""
+        ...
 
     def lock(self, patient_id: int) -> None:
         """Hold this patient's row until commit, so two terminals acting for one patient take turns."""

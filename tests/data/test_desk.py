@@ -1,0 +1,68 @@
+"""The desk's search and opening a record, against the demo hospital on SQLite and PostgreSQL: every look
+audited with its reason; a system administrator does not act for patients."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from data.models import AuditEventRow
+from domain import desk
+from domain.errors import AccessDenied, InvalidValue
+from domain.session import StaffRole, StaffSession
+from tests.conftest import FIXED_DAY, FIXED_NOW
+from tests.data.demo_fixtures import patient
+
+CLERK = StaffSession(1, "clerk.demo", StaffRole.APPOINTMENTS_CLERK, FIXED_NOW)
+
+
+def names(found: list[desk.PatientMatch]) -> list[str]:
+    return [match.full_name for match in found]
+
+
+def test_search_by_nhs_number_hospital_number_and_surname_with_birth(uow, clock, demo_engine) -> None:  # type: ignore[no-untyped-def]
+    margaret = patient(demo_engine, "Margaret", "Thompson")
+    born = margaret.date_of_birth
+    assert names(desk.find_patients(uow(), clock, CLERK, "999 000 0018", FIXED_DAY)) == ["Margaret Thompson"]
+    assert names(desk.find_patients(uow(), clock, CLERK, margaret.hospital_number.lower(), FIXED_DAY)) == [
+        "Margaret Thompson"]
+    for query in (f"thompson {born.day}/{born.month}/{born.year}", f"THOM {born:%d %B %Y}", f"Thom {born.isoformat()}"):
+        found = desk.find_patients(uow(), clock, CLERK, query, FIXED_DAY)
+        assert "Margaret Thompson" in names(found), query
+    match = desk.find_patients(uow(), clock, CLERK, "9990000018", FIXED_DAY)[0]
+    assert match.masked_mobile and "*" in match.masked_mobile and match.nhs_number == "999 000 0018"
+
+
+def test_accents_and_apostrophes_are_ignored(uow, clock, demo_engine) -> None:  # type: ignore[no-untyped-def]
+    rosa = patient(demo_engine, "Rosa", "Fernández")
+    brian = patient(demo_engine, "Brian", "O'Connor")
+    assert "Rosa Fernández" in names(desk.find_patients(uow(), clock, CLERK, f"fernandez {rosa.date_of_birth}",
+                                                        FIXED_DAY))
+    assert "Brian O'Connor" in names(desk.find_patients(uow(), clock, CLERK, f"oconnor {brian.date_of_birth}",
+                                                        FIXED_DAY))
+
+
+def test_what_cannot_be_searched_says_how(uow, clock) -> None:  # type: ignore[no-untyped-def]
+    for query in ("", "Thompson", "943 476 5918", "6 8 1958"):
+        with pytest.raises(InvalidValue, match="Search by NHS number"):
+            desk.find_patients(uow(), clock, CLERK, query, FIXED_DAY)
+    assert desk.find_patients(uow(), clock, CLERK, "Nobody 1 1 1950", FIXED_DAY) == []
+
+
+def test_opening_a_record_needs_a_reason_and_is_audited(uow, clock, demo_engine) -> None:  # type: ignore[no-untyped-def]
+    margaret = patient(demo_engine, "Margaret", "Thompson")
+    with pytest.raises(InvalidValue, match="Say why"):
+        desk.open_patient(uow(), clock, CLERK, margaret.id, "  ")
+    record = desk.open_patient(uow(), clock, CLERK, margaret.id, desk.OpenReason.ON_PHONE)
+    assert record.patient.full_name == "Margaret Thompson" and record.appointments
+    with Session(demo_engine) as session:
+        rows = session.execute(select(AuditEventRow.actor_id, AuditEventRow.actor_role, AuditEventRow.detail).where(
+            AuditEventRow.action == "staff_open", AuditEventRow.patient_id == margaret.id)).all()
+    assert [tuple(row) for row in rows] == [("clerk.demo", "appointments_clerk", "patient on the phone")]
+
+
+def test_a_system_administrator_does_not_act_for_patients(uow, clock) -> None:  # type: ignore[no-untyped-def]
+    admin = StaffSession(3, "admin.demo", StaffRole.SYSTEM_ADMIN, FIXED_NOW)
+    with pytest.raises(AccessDenied, match="does not act for patients"):
+        desk.find_patients(uow(), clock, admin, "999 000 0018", FIXED_DAY)
