@@ -42,6 +42,22 @@ def run_kiosk(config_file: str | None) -> None:
     run_app(KioskApp(settings, SystemClock()))
 
 
+def run_desk(config_file: str | None) -> None:
+    """Check the settings and the database, then open the Appointments team's desk."""
+    from domain.clock import SystemClock
+    from portal_tui.preflight import check_sqlite_schema, check_terminal_encoding
+
+    with one_line_errors():
+        check_terminal_encoding()
+        settings = load_settings(config_file=config_file)
+        settings.require_staff_secret_key()
+        settings.check_database_path()
+        check_sqlite_schema(settings)
+    from portal_tui.desk_app import DeskApp
+
+    run_app(DeskApp(settings, SystemClock()))
+
+
 def run_app(app) -> None:  # type: ignore[no-untyped-def]
     """Run a portal app; whatever stops it, the exit status says so (non-zero after a fault), never a traceback."""
     from portal_tui.portal_app import EXIT_FAULTED

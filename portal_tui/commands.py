@@ -8,7 +8,7 @@ import typer
 
 from domain.text import CONTROL_CHARACTERS, visible
 from portal_tui.access import pin_cli, reopen_cli
-from portal_tui.cli import one_line_errors, run_kiosk
+from portal_tui.cli import one_line_errors, run_desk, run_kiosk
 from portal_tui.settings import Settings, SettingsError, load_settings
 from portal_tui.staff_cli import staff_cli
 
@@ -57,6 +57,12 @@ def root(ctx: typer.Context, config: str | None = ConfigOption) -> None:
 def kiosk(ctx: typer.Context) -> None:
     """Open the reception kiosk (locked down; staff leave it with F12 and the staff PIN)."""
     run_kiosk(ctx.find_root().obj)
+
+
+@cli.command()
+def desk(ctx: typer.Context) -> None:
+    """Open the Appointments team's desk: staff sign in, find a patient, open their record (Ctrl+Q quits)."""
+    run_desk(ctx.find_root().obj)
 
 
 @db_cli.command("upgrade")

@@ -1,0 +1,51 @@
+"""The Appointments team's desk in a real terminal at 80×24: sign in with the demo clerk's password and a code
+from the authenticator key `demo load` printed, find a patient by NHS number, say why, open, close, quit."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pyotp
+import pytest
+
+from data.demo import DEMO_STAFF_PASSWORD, DEMO_TOTP_SECRET
+from tests.e2e.conftest import PORTAL
+from tests.e2e.tmux import Terminal
+
+pytestmark = pytest.mark.e2e
+
+
+def test_sign_in_find_open_close_and_quit(demo_env: dict[str, str]) -> None:
+    desk = Terminal([PORTAL, "desk"], demo_env, width=80, height=24)
+    try:
+        desk.wait_for("Staff sign in")
+        desk.type("clerk.demo")
+        desk.press("Tab")
+        desk.type(DEMO_STAFF_PASSWORD)
+        desk.press("Tab")
+        desk.type(pyotp.TOTP(DEMO_TOTP_SECRET).now())
+        desk.press("Enter")
+        desk.wait_for("Find a patient")
+        assert DEMO_STAFF_PASSWORD not in desk.screen()
+        desk.type("999 000 0018")
+        desk.press("Enter")
+        desk.wait_for("1 patient found")
+        desk.press("Enter")
+        desk.wait_for("Why are you opening the record of Margaret Thompson?")
+        desk.press("Enter")  # Open the record has the focus; the first reason is chosen
+        screen = desk.wait_for("Acting for Margaret Thompson")
+        assert "patient at the desk" in screen
+        desk.press("Escape")
+        desk.wait_for("Find a patient")
+        desk.press("C-q")
+        desk.wait_for("Quit the desk?")
+        desk.press("Tab", "Enter")  # from "No, stay" to "Quit"
+        assert desk.exit_status() == 0
+    finally:
+        desk.close()
+    path = demo_env["PORTAL_DATABASE_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(path) as connection:
+        opened = connection.execute("SELECT actor_id, detail, terminal FROM audit_event WHERE action = 'staff_open'"
+                                    ).fetchall()
+    assert [(actor, detail) for actor, detail, _ in opened] == [("clerk.demo", "patient at the desk")]
+    assert all(terminal for _, _, terminal in opened)

@@ -1,0 +1,90 @@
+"""The desk with the Pilot: staff sign in with password and code, find a patient, say why, open the record."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyotp
+from textual.widgets import OptionList
+
+from data.engine import make_engine
+from data.staff import FernetBox, TotpFactor
+from data.uow import SqlUnitOfWork, session_factory
+from domain import staff
+from domain.clock import FixedClock
+from domain.session import StaffRole
+from portal_tui.desk_app import DeskApp
+from screens.desk_record import PatientRecordScreen
+from screens.desk_sign_in import StaffSignInScreen
+from screens.find_patient import FindPatientScreen, ReasonScreen
+from tests.conftest import FIXED_NOW
+from tests.data.demo_fixtures import FAST_HASHER
+from tests.screens.flows import fill, kiosk_settings, press_continue, screen_text, settle
+
+KEY = "a desk key for tests only"
+PASSWORD = "quiet harbour lantern"
+
+
+def enrol(db: Path) -> str:
+    engine = make_engine(f"sqlite:///{db}")
+    try:
+        enrolment = staff.add_staff(SqlUnitOfWork(session_factory(engine)), FixedClock(FIXED_NOW), FAST_HASHER,
+                                    TotpFactor(), FernetBox(KEY), "sam.patel", "Sam Patel",
+                                    StaffRole.APPOINTMENTS_CLERK, PASSWORD, "admin.ann")
+    finally:
+        engine.dispose()
+    return enrolment.secret
+
+
+def desk_on(db: Path) -> DeskApp:
+    return DeskApp(kiosk_settings(database_url=f"sqlite:///{db}", staff_secret_key=KEY), FixedClock(FIXED_NOW))
+
+
+async def test_sign_in_find_open_with_a_reason_and_close(demo_db: Path) -> None:
+    secret = enrol(demo_db)
+    app = desk_on(demo_db)
+    async with app.run_test(size=(100, 34)) as pilot:
+        assert isinstance(app.screen, StaffSignInScreen)
+        await fill(pilot, username="sam.patel", password="wrong words here", code="123456")
+        await press_continue(pilot)
+        assert "username, password or code is not right" in screen_text(app)
+        await fill(pilot, password=PASSWORD, code=pyotp.TOTP(secret).at(FIXED_NOW))
+        await press_continue(pilot)
+        assert isinstance(app.screen, FindPatientScreen) and "Signed in as sam.patel" in screen_text(app)
+        await fill(pilot, query="999 000 0018")
+        app.screen.query_one("#query-input").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        matches = app.screen.query_one("#matches", OptionList)
+        assert matches.option_count == 1 and "Margaret Thompson" in str(matches.get_option_at_index(0).prompt)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReasonScreen)
+        await pilot.click("#reason-on_phone")
+        app.screen.query_one("#open").press()
+        await settle(pilot)
+        await pilot.pause()
+        assert isinstance(app.screen, PatientRecordScreen)
+        text = screen_text(app)
+        assert "Acting for Margaret Thompson" in text and "Opened because: patient on the phone" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, FindPatientScreen)
+
+
+async def test_a_search_that_cannot_work_says_how(demo_db: Path) -> None:
+    secret = enrol(demo_db)
+    app = desk_on(demo_db)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await fill(pilot, username="sam.patel", password=PASSWORD, code=pyotp.TOTP(secret).at(FIXED_NOW))
+        await press_continue(pilot)
+        await fill(pilot, query="Thompson")
+        app.screen.query_one("#query-input").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Search by NHS number, hospital number, or surname and date of birth" in screen_text(app)
+        await fill(pilot, query="Nobody 1 1 1950")
+        app.screen.query_one("#query-input").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "No patient matches" in screen_text(app)
