@@ -276,6 +276,12 @@ class SqlAuditLog:
         row.terminal = event.terminal or self._terminal  # which kiosk or desk: never just "anonymous"
         self._session.add(row)
 
+    def staff_looks(self, patient_id: int, since: datetime) -> list[AuditEvent]:
+        rows = self._session.scalars(select(AuditEventRow).where(
+            AuditEventRow.patient_id == patient_id, AuditEventRow.actor_kind == "staff", AuditEventRow.at >= since)
+            .order_by(AuditEventRow.at.desc(), AuditEventRow.id.desc()).limit(500))
+        return [convert.audit_event(row) for row in rows]
+
     def for_patient(self, patient_id: int) -> list[AuditEvent]:
         rows = self._session.scalars(
             select(AuditEventRow).where(AuditEventRow.patient_id == patient_id).order_by(AuditEventRow.id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from domain.access import record_access
 from domain.audit import AuditEvent, Outcome
@@ -71,3 +72,36 @@ def _own(actor: Actor) -> int:
     if isinstance(actor, PatientSession):
         return actor.patient_id
     raise AccessDenied("Staff choose a patient first (the desk does this).")
+
+
+_LOOKS = {"staff_open": "Opened your record", "open_letter": "Read a letter",
+          "reschedule_appointment": "Changed an appointment's date or time",
+          "cancel_appointment": "Cancelled an appointment", "letter_preference": "Changed how you get letters"}
+"""The audit actions a patient is shown, in their words."""
+
+
+@dataclass(frozen=True, slots=True)
+class RecordLook:
+    """One look at the patient's record by hospital staff, as the patient is told of it."""
+
+    at: datetime
+    who: str
+    what: str
+    why: str
+
+
+def who_looked(uow: UnitOfWork, clock: Clock, actor: Actor) -> list[RecordLook]:
+    """The last 12 months, newest first: when, "the Appointments team" (a role, not a name), what, and why."""
+    patient_id = _own(actor)
+    since = clock.now() - timedelta(days=365)
+    with uow:
+        events = uow.audit.staff_looks(patient_id, since)
+    looks = []
+    for event in events:
+        if event.action not in _LOOKS or event.outcome is not Outcome.SUCCESS:
+            continue
+        who = "A system administrator" if event.actor_role == "system_admin" else "The Appointments team"
+        # The reason is given when a record is opened; what is done with it then happens for that reason.
+        why = (event.detail or "Not given") if event.action == "staff_open" else "While your record was open"
+        looks.append(RecordLook(event.at, who, _LOOKS[event.action], why))
+    return looks

@@ -242,6 +242,10 @@ class AuditLog(Protocol):
 
     def record(self, event: AuditEvent) -> None: ...
 
+    def staff_looks(self, patient_id: int, since: datetime) -> list[AuditEvent]:
+        """What staff did with this patient's record since `since`, newest first."""
+        ...
+
 
 class UnitOfWork(Protocol):
     """One transaction per use case: `with uow: ...; uow.commit()`; leaving without commit rolls back."""

@@ -21,7 +21,7 @@ from domain.hospital import Slot
 from domain.identifiers import EmailAddress, NhsNumber, Postcode
 from domain.messaging import SmsMessage
 from domain.my_appointments import AppointmentPage, Cancelled, Rescheduled
-from domain.my_details import MyDetails
+from domain.my_details import MyDetails, RecordLook
 from domain.patients import LetterPreference
 from domain.ports import Clock
 from domain.hospital import TrustCode
@@ -97,6 +97,9 @@ class PortalServices:
 
     def my_details(self, session: PatientSession) -> MyDetails:
         return details_rules.my_details(self._uow(read_only=True), self.clock, session)
+
+    def who_looked(self, session: PatientSession) -> list[RecordLook]:
+        return details_rules.who_looked(self._uow(read_only=True), self.clock, session)
 
     def change_letter_preference(self, session: PatientSession, preference: LetterPreference) -> None:
         details_rules.change_letter_preference(self._uow(), self.clock, session, preference)

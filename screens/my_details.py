@@ -48,7 +48,9 @@ class MyDetailsScreen(Screen[None]):
             yield Plain("Letters", classes="section-title")
             yield Plain(_LETTERS[d.letter_preference], id="letters", classes="lede")
             yield PlainButton(self._switch_label(), id="switch-letters", variant="primary")
-            yield PlainButton("Back", id="back")
+            with Horizontal(classes="page-buttons"):
+                yield PlainButton("Who has looked at my record", id="looks")
+                yield PlainButton("Back", id="back")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -68,6 +70,26 @@ class MyDetailsScreen(Screen[None]):
     @on(PlainButton.Pressed, "#back")
     def action_back(self) -> None:
         self.dismiss()
+
+    @on(PlainButton.Pressed, "#looks")
+    def show_looks(self) -> None:
+        self.query_one("#looks", PlainButton).disabled = True
+        self._load_looks()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="looks")
+    def _load_looks(self) -> None:
+        from screens.patient_page import PatientContext
+        from screens.record_looks import RecordLooksScreen
+
+        try:
+            looks = self.services.who_looked(self.session)
+        except DomainError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+        else:
+            context = PatientContext(self.services, self.session, self.details)
+            self.app.call_from_thread(self.app.push_screen, RecordLooksScreen(context, looks))
+        finally:
+            self.app.call_from_thread(setattr, self.query_one("#looks", PlainButton), "disabled", False)
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def save(self, wanted: LetterPreference) -> None:

@@ -10,7 +10,7 @@ from domain.appointments import AppointmentView
 from domain.hospital import Slot
 from domain.identifiers import EmailAddress, NhsNumber, Postcode
 from domain.my_appointments import AppointmentPage, Cancelled, Rescheduled
-from domain.my_details import MyDetails
+from domain.my_details import MyDetails, RecordLook
 from domain.patients import LetterPreference
 from domain.hospital import TrustCode
 from domain.my_records import ResultGroup
@@ -59,6 +59,10 @@ class PortalServices(Protocol):
     def finish_sign_in(self, ticket: str, code: str) -> PatientSession: ...
 
     def my_details(self, session: PatientSession) -> MyDetails: ...
+
+    def who_looked(self, session: PatientSession) -> list[RecordLook]:
+        """Hospital staff's looks at the patient's record, last 12 months, newest first."""
+        ...
 
     def change_letter_preference(self, session: PatientSession, preference: LetterPreference) -> None: ...
 

@@ -66,3 +66,22 @@ def test_a_system_administrator_does_not_act_for_patients(uow, clock) -> None:  
     admin = StaffSession(3, "admin.demo", StaffRole.SYSTEM_ADMIN, FIXED_NOW)
     with pytest.raises(AccessDenied, match="does not act for patients"):
         desk.find_patients(uow(), clock, admin, "999 000 0018", FIXED_DAY)
+
+
+def test_the_patient_sees_who_looked_at_their_record_and_why(uow, clock, demo_engine) -> None:  # type: ignore[no-untyped-def]
+    from domain.my_details import who_looked
+    from domain.session import PatientSession
+
+    margaret = patient(demo_engine, "Margaret", "Thompson")
+    me = PatientSession(margaret.id, FIXED_NOW)
+    assert who_looked(uow(), clock, me) == []
+    desk.open_patient(uow(), clock, CLERK, margaret.id, desk.OpenReason.ON_PHONE)
+    clock.advance(60)
+    desk.open_patient(uow(), clock, CLERK, margaret.id, "other: checking a letter she asked about")
+    looks = who_looked(uow(), clock, me)
+    assert [(look.who, look.what, look.why) for look in looks] == [
+        ("The Appointments team", "Opened your record", "other: checking a letter she asked about"),
+        ("The Appointments team", "Opened your record", "patient on the phone")]
+    assert all("clerk.demo" not in f"{look.who} {look.why}" for look in looks)  # a role, not a name
+    clock.advance(366 * 24 * 3600)
+    assert who_looked(uow(), clock, me) == []  # the last 12 months
