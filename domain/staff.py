@@ -203,3 +203,29 @@ def _sign_in_audit(clock: Clock, username: str, member: StaffMember | None, outc
 def _admin_audit(clock: Clock, by: str, action: str, detail: str) -> AuditEvent:
     return AuditEvent(at=clock.now(), actor_kind="staff", actor_id=by[:40], actor_role="system_admin",
                       action=action, outcome=Outcome.SUCCESS, detail=detail)
+
+
+def unlock(uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, session: StaffSession, password: str) -> None:
+    """The desk was covered while idle: the same person's password uncovers it (counted like a sign-in)."""
+    with uow:
+        now = clock.now()
+        subject = _subject(uow, session.username)
+        uow.limits.hold(subject)
+        rules = uow.limits.rules.sign_in
+        failures = uow.limits.times(rules.name, subject)
+        member = uow.staff.by_username(session.username)
+        right = member is not None and hasher.verify(member.password_hash, password) and member.active
+        gate = lockout(rules, failures, now)
+        if not gate:
+            uow.audit.record(_sign_in_audit(clock, session.username, member, Outcome.DENIED, "unlock: locked"))
+            uow.commit()
+            raise Refused(_locked(gate))
+        if not right:
+            uow.limits.add(rules.name, subject, now)
+            after = lockout(rules, [*failures, now], now)
+            uow.audit.record(_sign_in_audit(clock, session.username, member, Outcome.DENIED, "unlock: wrong password"))
+            uow.commit()
+            raise Refused("That password is not right." if after else _locked(after))
+        uow.limits.clear(rules.name, subject)
+        uow.audit.record(_sign_in_audit(clock, session.username, member, Outcome.SUCCESS, "unlocked"))
+        uow.commit()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.binding import Binding
 
 from portal_tui.faults import Fault
@@ -17,7 +17,10 @@ if TYPE_CHECKING:
     from domain.ports import Clock
     from domain.session import StaffSession
     from portal_tui.desk_services import DeskServices
+    from screens.desk_cover import SignOutStaff
     from screens.desk_sign_in import StaffSignedIn
+
+_ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp, events.Paste)
 
 
 class DeskApp(PortalApp):
@@ -38,7 +41,45 @@ class DeskApp(PortalApp):
         self.staff_session: StaffSession | None = None
         """Who is signed in, if anyone."""
         self._services: DeskServices | None = None
+        self.last_activity = clock.monotonic()
+        """When someone last pressed, clicked or scrolled."""
+        self.session_started = clock.monotonic()
+        """When the member of staff signed in."""
         self.theme = settings.theme
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.set_interval(1.0, self.check_desk_idle)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, _ACTIVITY):
+            self.last_activity = self.clock.monotonic()
+        await super().on_event(event)
+
+    def check_desk_idle(self) -> None:
+        """Cover the desk when left idle; end the session when it has lasted too long."""
+        from screens.desk_cover import DeskCoverScreen
+
+        if self.staff_session is None:
+            return
+        now = self.clock.monotonic()
+        if now - self.session_started >= self.settings.desk_session_hours * 3600:
+            self.sign_out(f"You have been signed in for {self.settings.desk_session_hours} hours, the longest a "
+                          "desk session lasts. Please sign in again.")
+        elif now - self.last_activity >= self.settings.desk_idle_minutes * 60 and not any(
+                isinstance(screen, DeskCoverScreen) for screen in self.screen_stack):
+            self.push_screen(DeskCoverScreen(self.services, self.staff_session))  # type: ignore[arg-type]
+
+    def sign_out(self, message: str = "You have signed out.") -> None:
+        """Every screen of the session goes, patients' first; the desk is back at Staff sign in."""
+        self.staff_session = None
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.clear_notifications()
+        self.notify(message, title="Signed out", timeout=15)
+
+    def on_sign_out_staff(self, event: SignOutStaff) -> None:
+        self.sign_out()
 
     @property
     def services(self) -> DeskServices:
@@ -57,6 +98,7 @@ class DeskApp(PortalApp):
         from screens.find_patient import FindPatientScreen
 
         self.staff_session = event.session
+        self.session_started = self.last_activity = self.clock.monotonic()
         self.push_screen(FindPatientScreen(self.services, event.session))  # type: ignore[arg-type]
 
     def recover(self, fault: Fault) -> None:

@@ -34,6 +34,10 @@ class DeskServices:
         hasher, factor, box, dummy = self._staff_parts()
         return staff.sign_in(self._uow(), self.clock, hasher, factor, box, username, password, code, dummy)
 
+    def unlock(self, session: StaffSession, password: str) -> None:
+        hasher, _, _, _ = self._staff_parts()
+        staff.unlock(self._uow(), self.clock, hasher, session, password)
+
     def find_patients(self, session: StaffSession, query: str) -> list[PatientMatch]:
         return desk.find_patients(self._uow(), self.clock, session, query, self.today())
 

@@ -62,6 +62,10 @@ class Settings:
     """Where faults are written in full, each under the reference shown on screen (owner-only)."""
     database_busy_seconds: int = 5
     """How long a screen waits for a busy database (another terminal's write, a backup) before saying so."""
+    desk_idle_minutes: int = 15
+    """A desk left this long is covered (nothing of the patient shows) until its user's password is typed."""
+    desk_session_hours: int = 12
+    """A desk session ends after this long, however busy."""
     terminal_id: str = ""
     """This kiosk's or desk's name in the audit trail and in per-terminal limits; else host and tty."""
     staff_secret_key: str | None = field(default=None, repr=False)
@@ -310,6 +314,8 @@ def _build(values: dict[str, Any], env: Mapping[str, str]) -> Settings:
         booking_horizon_weeks=_whole_number(values, "booking_horizon_weeks", 12, minimum=1),
         log_file=str(values.get("log_file") or _default_data_file(env, "portal-tui.log")),
         database_busy_seconds=_whole_number(values, "database_busy_seconds", 5, minimum=1),
+        desk_idle_minutes=_whole_number(values, "desk_idle_minutes", 15, minimum=1),
+        desk_session_hours=_whole_number(values, "desk_session_hours", 12, minimum=1),
         terminal_id=str(values.get("terminal_id") or "")[:80],
         limits_key=values.get("limits_key") or None,
         staff_secret_key=values.get("staff_secret_key") or None,

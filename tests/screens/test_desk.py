@@ -88,3 +88,37 @@ async def test_a_search_that_cannot_work_says_how(demo_db: Path) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert "No patient matches" in screen_text(app)
+
+
+async def test_an_idle_desk_is_covered_until_the_same_password_is_typed(demo_db: Path) -> None:
+    from screens.desk_cover import DeskCoverScreen
+    from screens.desk_sign_in import StaffSignInScreen as SignIn
+
+    secret = enrol(demo_db)
+    app = desk_on(demo_db)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await fill(pilot, username="sam.patel", password=PASSWORD, code=pyotp.TOTP(secret).at(FIXED_NOW))
+        await press_continue(pilot)
+        assert isinstance(app.screen, FindPatientScreen)
+        app.clock.advance(15 * 60)  # type: ignore[attr-defined]
+        app.check_desk_idle()
+        await pilot.pause()
+        assert isinstance(app.screen, DeskCoverScreen) and "Margaret" not in screen_text(app)
+        await fill(pilot, password="not my password")
+        app.screen.query_one("#password-input").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DeskCoverScreen) and "That password is not right." in screen_text(app)
+        await fill(pilot, password=PASSWORD)
+        app.screen.query_one("#password-input").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.pause()
+        assert isinstance(app.screen, FindPatientScreen)
+        app.clock.advance(15 * 60)  # type: ignore[attr-defined]
+        app.check_desk_idle()
+        await pilot.pause()
+        app.screen.query_one("#sign-out").press()
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, SignIn) and app.staff_session is None
