@@ -70,7 +70,11 @@ class PortalApp(App[None]):
     # --- the safety net -----------------------------------------------------------------------------------
 
     def _handle_exception(self, error: Exception) -> None:
-        """Textual calls this with any exception nothing caught: in compose, render, a handler, a worker."""
+        """Textual calls this with any exception nothing caught: in compose, render, a handler, a worker.
+
+        Screens' workers keep Textual's exit_on_error, so that their unexpected failures come here too: a
+        worker's state-change message does not bubble, and a failure a screen never hears of leaves its page
+        waiting for good ("Please wait…"). The rules' own refusals never get here: workers catch DomainError."""
         if self.strict_faults:
             super()._handle_exception(error)
             return

@@ -61,7 +61,7 @@ class CheckAnswersScreen(FormPage):
         self.busy(True)
         self.register()
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
+    @work(thread=True, exclusive=True)
     def register(self) -> None:
         draft = self.draft
         assert draft.preference is not None

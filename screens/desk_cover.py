@@ -60,7 +60,7 @@ class DeskCoverScreen(Screen[None]):
     def sign_out(self) -> None:
         self.post_message(SignOutStaff())
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
+    @work(thread=True, exclusive=True)
     def _check(self, password: str) -> None:
         try:
             self.services.unlock(self.session, password)

@@ -46,7 +46,7 @@ class StaffSignInScreen(FormPage):
             self.busy(True)
             self.sign_in(answers["username"], answers["password"], answers["code"])
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
+    @work(thread=True, exclusive=True)
     def sign_in(self, username: str, password: str, code: str) -> None:
         try:
             session = self.services.sign_in(username, password, code)  # type: ignore[attr-defined]

@@ -86,7 +86,7 @@ class FindPatientScreen(Screen[None]):
         box.value = ""
         box.focus()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="search")
+    @work(thread=True, exclusive=True, group="search")
     def _search(self, query: str) -> None:
         try:
             found = self.services.find_patients(self.session, query)
@@ -112,7 +112,7 @@ class FindPatientScreen(Screen[None]):
         if reason:
             self._opening(patient_id, reason)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="open")
+    @work(thread=True, exclusive=True, group="open")
     def _opening(self, patient_id: int, reason: str) -> None:
         from screens.desk_record import PatientRecordScreen
 

@@ -74,7 +74,7 @@ class HomeScreen(Screen[None]):
         self.query_one(button, PlainButton).disabled = True
         self._load(button, build)
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
+    @work(thread=True, exclusive=True)
     def _load(self, button: str, build: Callable[[PatientContext], Screen[Any]]) -> None:
         try:
             screen = build(PatientContext(self.services, self.session, self.details))

@@ -76,7 +76,7 @@ class MyDetailsScreen(Screen[None]):
         self.query_one("#looks", PlainButton).disabled = True
         self._load_looks()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="looks")
+    @work(thread=True, exclusive=True, group="looks")
     def _load_looks(self) -> None:
         from screens.patient_page import PatientContext
         from screens.record_looks import RecordLooksScreen
@@ -91,7 +91,7 @@ class MyDetailsScreen(Screen[None]):
         finally:
             self.app.call_from_thread(setattr, self.query_one("#looks", PlainButton), "disabled", False)
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
+    @work(thread=True, exclusive=True)
     def save(self, wanted: LetterPreference) -> None:
         try:
             self.services.change_letter_preference(self.session, wanted)

@@ -101,7 +101,7 @@ class PatientPage(Screen[Any]):
         self.busy(True)
         self._run(use_case, then, refused)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="use-case")
+    @work(thread=True, exclusive=True, group="use-case")
     def _run(self, use_case: Callable[[], Any], then: Callable[[Any], None],
              refused: Callable[[DomainError], None] | None) -> None:
         try:

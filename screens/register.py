@@ -49,7 +49,7 @@ class RegisterWithCodeScreen(RegisterStart):
             self.busy(True)
             self.match(code, born)
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
+    @work(thread=True, exclusive=True)
     def match(self, code: str, born: date) -> None:
         try:
             ticket = self.services.register_with_invitation(code, born)
@@ -79,7 +79,7 @@ class RegisterWithDetailsScreen(RegisterStart):
             self.busy(True)
             self.match(identifier, born, postcode)
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
+    @work(thread=True, exclusive=True)
     def match(self, identifier: NhsNumber | HospitalNumber, born: date, postcode: Postcode) -> None:
         try:
             ticket = self.services.register_with_details(identifier, born, postcode)

@@ -32,7 +32,7 @@ class SignInScreen(FormPage):
             self.busy(True)
             self.sign_in(email, password)
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
+    @work(thread=True, exclusive=True)
     def sign_in(self, email: EmailAddress, password: str) -> None:
         try:
             ticket = self.services.sign_in(email, password)

@@ -46,7 +46,7 @@ class CodePage(FormPage):
         self.query_one("#resend", PlainButton).disabled = True
         self.resend()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="resend")
+    @work(thread=True, exclusive=True, group="resend")
     def resend(self) -> None:
         try:
             ticket = self.send_again()
@@ -62,7 +62,7 @@ class CodePage(FormPage):
         self.field("code").input.value = ""
         self.notify("We have sent you a new code. Any earlier code no longer works.", title="New code sent")
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
+    @work(thread=True, exclusive=True)
     def check(self, code: str) -> None:
         try:
             self.accept(code)

@@ -111,3 +111,31 @@ async def test_below_the_smallest_size_it_asks_for_a_bigger_window(make_kiosk) -
         await pilot.pause()
         await pilot.pause()
         assert isinstance(app.screen, WelcomeScreen)
+
+
+async def test_a_use_case_broken_on_purpose_gives_a_reference_and_the_kiosk_goes_on(kiosk_on, demo_db,  # type: ignore[no-untyped-def]
+                                                                                   forgiving) -> None:
+    from tests.screens.test_appointments import press, sign_in_as
+
+    app = kiosk_on()
+    async with app.run_test(size=(100, 34)) as pilot:
+        await sign_in_as(pilot, demo_db, "margaret.thompson@example.com")
+
+        def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+            raise RuntimeError("the letters table has gone")
+
+        app.services.letters = broken  # type: ignore[method-assign]
+        await press(pilot, "#letters")
+        for _ in range(20):
+            if app.faults:
+                break
+            await pilot.pause(0.05)
+        await pilot.pause()
+        # At a kiosk an unexpected failure on a patient's page forgets the patient: the page says so, with
+        # the reference the log has the whole story under; the kiosk goes on.
+        assert app.faults and isinstance(app.screen, FaultScreen) and app.patient_session is None
+        assert app.faults[-1].reference in str(app.screen.query_one("#fault-reference").visual)
+        assert "RuntimeError" in repr(app.faults[-1].error)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, WelcomeScreen) and app.is_running
