@@ -100,7 +100,7 @@ async def _walk(db: Path, text: str) -> None:
         assert isinstance(app.screen, MyDetailsScreen) and not app.faults
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=hostile)
 def test_every_kiosk_page_shows_hostile_text_as_written(demo_template: Path, text: str) -> None:
     folder = Path(tempfile.mkdtemp(prefix="hostile-"))

@@ -8,6 +8,8 @@ import pytest
 from tests.screens.test_flow_snapshots import steps_to
 
 SIZES = [(60, 20), (80, 24), (200, 60)]
+SMALL = SIZES[:2]
+"""The record pages where the small sizes are what can go wrong (a large screen shows the same page, wider)."""
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
@@ -28,7 +30,7 @@ def test_below_the_smallest_size(snap_compare, make_kiosk) -> None:  # type: ign
     assert snap_compare(make_kiosk(), terminal_size=(50, 15), run_before=settle)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("size", SMALL, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("target, who", [
     ("list", "sandeep.gill"), ("page", "margaret.thompson"), ("day", "margaret.thompson"),
     ("check", "margaret.thompson"), ("cancel-confirm", "margaret.thompson"),
@@ -41,7 +43,7 @@ def test_appointment_page_at_size(snap_compare, kiosk_on, demo_db, target: str, 
                         run_before=appointment_steps(target, demo_db, f"{who}@example.com"))
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("size", SMALL, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("target, who", [
     ("letters", "rosa.fernandez"), ("results", "chidi.okonkwo"), ("trend", "eileen.doherty"),
 ])
