@@ -28,34 +28,32 @@ def main() -> None:
 
 def run_kiosk(config_file: str | None) -> None:
     """Check the settings and the database, then open the kiosk."""
-    from domain.clock import SystemClock
-    from portal_tui.preflight import check_sqlite_schema, check_terminal_encoding
-
-    with one_line_errors():
-        check_terminal_encoding()
-        settings = load_settings(config_file=config_file)
-        settings.require_kiosk_pin()
-        settings.check_database_path()
-        check_sqlite_schema(settings)
-    from portal_tui.app import KioskApp
-
-    run_app(KioskApp(settings, SystemClock()))
+    _open("kiosk", config_file)
 
 
 def run_desk(config_file: str | None) -> None:
     """Check the settings and the database, then open the Appointments team's desk."""
+    _open("desk", config_file)
+
+
+def _open(program: str, config_file: str | None) -> None:
     from domain.clock import SystemClock
     from portal_tui.preflight import check_sqlite_schema, check_terminal_encoding
 
     with one_line_errors():
         check_terminal_encoding()
         settings = load_settings(config_file=config_file)
-        settings.require_staff_secret_key()
+        if program == "kiosk":
+            settings.require_kiosk_pin()
+        else:
+            settings.require_staff_secret_key()
         settings.check_database_path()
         check_sqlite_schema(settings)
-    from portal_tui.desk_app import DeskApp
-
-    run_app(DeskApp(settings, SystemClock()))
+    if program == "kiosk":
+        from portal_tui.app import KioskApp as App
+    else:
+        from portal_tui.desk_app import DeskApp as App  # type: ignore[assignment]
+    run_app(App(settings, SystemClock()))
 
 
 def run_app(app) -> None:  # type: ignore[no-untyped-def]

@@ -149,7 +149,7 @@ class PortalServices:
 
     def staff_pin(self, typed: str) -> tuple[bool, str]:
         """Check the staff PIN against the database-held lock-out; audited, try by try."""
-        from domain.kiosk import check_staff_pin
+        from domain.staff_exit import check_staff_pin
 
         return check_staff_pin(self._uow(), self.clock, self.pin_matches, typed)
 

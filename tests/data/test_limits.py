@@ -178,7 +178,7 @@ def test_two_terminals_racing_at_one_limit_let_no_more_than_it_through(demo_engi
 
 
 def test_the_staff_pin_lock_lengthens_survives_a_restart_and_every_try_is_audited(demo_engine, clock) -> None:  # type: ignore[no-untyped-def]
-    from domain.kiosk import check_staff_pin
+    from domain.staff_exit import check_staff_pin
 
     factory = session_factory(demo_engine)
     right = lambda typed: typed == "135790"  # noqa: E731

@@ -18,23 +18,12 @@ from domain.errors import InvalidValue, Refused
 from domain.session import StaffRole
 from tests.conftest import migrated_engine
 from tests.data.demo_fixtures import FAST_HASHER
+from tests.data.test_sign_in import CountingHasher
 
 PASSWORD = "quiet harbour lantern"
 DUMMY = FAST_HASHER.hash("nobody")
 BOX = FernetBox("a key for tests only")
 FACTOR = TotpFactor()
-
-
-class CountingHasher:
-    def __init__(self) -> None:
-        self.verified = 0
-
-    def hash(self, password: str) -> str:
-        return FAST_HASHER.hash(password)
-
-    def verify(self, password_hash: str, password: str) -> bool:
-        self.verified += 1
-        return FAST_HASHER.verify(password_hash, password)
 
 
 @pytest.fixture

@@ -36,6 +36,14 @@ def enrol(db: Path) -> str:
     return enrolment.secret
 
 
+async def search(pilot, query: str) -> None:  # type: ignore[no-untyped-def]
+    """Type into Find a patient's box and press Enter, as a clerk does."""
+    await fill(pilot, query=query)
+    pilot.app.screen.query_one("#query-input").focus()
+    await pilot.press("enter")
+    await settle(pilot)
+
+
 def desk_on(db: Path) -> DeskApp:
     return DeskApp(kiosk_settings(database_url=f"sqlite:///{db}", staff_secret_key=KEY), FixedClock(FIXED_NOW))
 
@@ -51,10 +59,7 @@ async def test_sign_in_find_open_with_a_reason_and_close(demo_db: Path) -> None:
         await fill(pilot, password=PASSWORD, code=pyotp.TOTP(secret).at(FIXED_NOW))
         await press_continue(pilot)
         assert isinstance(app.screen, FindPatientScreen) and "Signed in as sam.patel" in screen_text(app)
-        await fill(pilot, query="999 000 0018")
-        app.screen.query_one("#query-input").focus()
-        await pilot.press("enter")
-        await settle(pilot)
+        await search(pilot, "999 000 0018")
         matches = app.screen.query_one("#matches", OptionList)
         assert matches.option_count == 1 and "Margaret Thompson" in str(matches.get_option_at_index(0).prompt)
         await pilot.press("enter")
@@ -78,15 +83,9 @@ async def test_a_search_that_cannot_work_says_how(demo_db: Path) -> None:
     async with app.run_test(size=(100, 34)) as pilot:
         await fill(pilot, username="sam.patel", password=PASSWORD, code=pyotp.TOTP(secret).at(FIXED_NOW))
         await press_continue(pilot)
-        await fill(pilot, query="Thompson")
-        app.screen.query_one("#query-input").focus()
-        await pilot.press("enter")
-        await settle(pilot)
+        await search(pilot, "Thompson")
         assert "Search by NHS number, hospital number, or surname and date of birth" in screen_text(app)
-        await fill(pilot, query="Nobody 1 1 1950")
-        app.screen.query_one("#query-input").focus()
-        await pilot.press("enter")
-        await settle(pilot)
+        await search(pilot, "Nobody 1 1 1950")
         assert "No patient matches" in screen_text(app)
 
 
