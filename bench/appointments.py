@@ -27,10 +27,12 @@ from data import schema  # noqa: E402
 from data.engine import make_engine  # noqa: E402
 from data.migrations import HEAD  # noqa: E402
 from data.uow import SqlUnitOfWork, session_factory  # noqa: E402
-from domain import desk, my_appointments, my_records  # noqa: E402
-from domain.appointment_rules import OnlinePolicy  # noqa: E402
+from domain.staff import desk  # noqa: E402
+from domain.appointments import changes as my_appointments  # noqa: E402
+from domain.records import reading as my_records  # noqa: E402
+from domain.appointments.rules import OnlinePolicy  # noqa: E402
 from domain.clock import FixedClock  # noqa: E402
-from domain.session import PatientSession, StaffRole, StaffSession  # noqa: E402
+from domain.identity.session import PatientSession, StaffRole, StaffSession  # noqa: E402
 
 PATIENTS = int(os.environ.get("BENCH_PATIENTS", "100000"))
 APPOINTMENTS = PATIENTS * 10

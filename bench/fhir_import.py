@@ -25,9 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from data import schema  # noqa: E402
 from data.demo import hospital  # noqa: E402
 from data.engine import make_engine  # noqa: E402
-from data.fhir_import import import_fhir  # noqa: E402
-from data.fhir_map import KEPT, validate  # noqa: E402
-from data.fhir_read import Entry, entries, expand  # noqa: E402
+from data.records.fhir_import import import_fhir  # noqa: E402
+from data.records.fhir_map import KEPT, validate  # noqa: E402
+from data.records.fhir_read import Entry, entries, expand  # noqa: E402
 from data.models import TrustRow  # noqa: E402
 from domain.hospital import TrustCode  # noqa: E402
 

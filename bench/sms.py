@@ -22,10 +22,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from data import schema  # noqa: E402
 from data.engine import make_engine  # noqa: E402
 from data.models import AppointmentRow, ClinicRow, PatientRow, SiteRow, TrustRow  # noqa: E402
-from data.outbox import SqlOutboxQueue  # noqa: E402
-from data.reminders import queue_reminders  # noqa: E402
+from data.messaging.outbox import SqlOutboxQueue  # noqa: E402
+from data.messaging.reminders import queue_reminders  # noqa: E402
 from domain.clock import FixedClock  # noqa: E402
-from domain.dispatch import dispatch_batch  # noqa: E402
+from domain.messaging.dispatch import dispatch_batch  # noqa: E402
 
 REMINDERS = int(os.environ.get("BENCH_REMINDERS", "100000"))
 PATIENTS = 20_000

@@ -13,13 +13,13 @@ from data.models import (
     TestResultRow,
     VisitRow,
 )
-from domain.appointments import Appointment, AppointmentKind, AppointmentStatus, CancelledBy, Referral, ReferralStatus
+from domain.appointments.model import Appointment, AppointmentKind, AppointmentStatus, CancelledBy, Referral, ReferralStatus
 from domain.audit import AuditEvent, Outcome
 from domain.hospital import Slot, TrustCode
 from domain.identifiers import EmailAddress, NhsNumber, UkMobile
-from domain.patients import LetterPreference, Patient, PatientAccount
-from domain.records import Document, DocumentKind, PostStatus, ReferenceRange, ResultFlag, TestResult
-from domain.visits import Visit, VisitKind
+from domain.identity.patients import LetterPreference, Patient, PatientAccount
+from domain.records.model import Document, DocumentKind, PostStatus, ReferenceRange, ResultFlag, TestResult
+from domain.records.visits import Visit, VisitKind
 
 
 def patient(row: PatientRow) -> Patient:

@@ -22,16 +22,16 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from data.types import UtcDateTime, one_of
-from domain.appointments import AppointmentKind, AppointmentStatus, CancelledBy, ReferralStatus
+from domain.appointments.model import AppointmentKind, AppointmentStatus, CancelledBy, ReferralStatus
 from domain.audit import Outcome
-from domain.challenges import RegistrationRoute
-from domain.codes import CodePurpose
+from domain.identity.challenges import RegistrationRoute
+from domain.identity.codes import CodePurpose
 from domain.hospital import TrustCode
-from domain.messaging import SmsStatus, SmsTemplate
-from domain.patients import LetterPreference
-from domain.records import DocumentKind, PostStatus, ResultFlag
-from domain.session import StaffRole
-from domain.visits import VisitKind
+from domain.messaging.model import SmsStatus, SmsTemplate
+from domain.identity.patients import LetterPreference
+from domain.records.model import DocumentKind, PostStatus, ResultFlag
+from domain.identity.session import StaffRole
+from domain.records.visits import VisitKind
 
 # Named constraints, so that migrations can find them again on every database.
 NAMING = {
@@ -43,7 +43,7 @@ NAMING = {
 }
 
 LIVE_STATUS_SQL = "status IN ('booked', 'attended', 'did_not_attend')"
-"""The statuses in which a booking holds its slot (domain.appointments.LIVE_STATUSES)."""
+"""The statuses in which a booking holds its slot (domain.appointments.model.LIVE_STATUSES)."""
 
 
 class Base(DeclarativeBase):

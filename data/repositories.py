@@ -25,14 +25,14 @@ from data.models import (
     TrustRow,
     VisitRow,
 )
-from domain.appointments import LIVE_STATUSES, Appointment, AppointmentStatus, AppointmentView, CancelledBy, Referral
+from domain.appointments.model import LIVE_STATUSES, Appointment, AppointmentStatus, AppointmentView, CancelledBy, Referral
 from domain.audit import AuditEvent
 from domain.errors import Conflict
 from domain.hospital import Slot
 from domain.identifiers import NhsNumber
-from domain.patients import LetterPreference, Patient
-from domain.records import Document, TestResult
-from domain.visits import Visit
+from domain.identity.patients import LetterPreference, Patient
+from domain.records.model import Document, TestResult
+from domain.records.visits import Visit
 
 
 def flush_new(session: Session, row: object) -> None:

@@ -20,7 +20,7 @@ from data.repositories import (
     SqlVisitRepository,
     constraint_name,
 )
-from data.repositories_accounts import (
+from data.identity.accounts import (
     SqlAccountRepository,
     SqlChallengeRepository,
     SqlCodeRepository,
@@ -29,7 +29,7 @@ from data.repositories_accounts import (
     SqlTrustRepository,
 )
 from data.limits import SqlLimitStore
-from data.staff import SqlStaffRepository
+from data.staff.accounts import SqlStaffRepository
 from domain.errors import Conflict, SystemBusy
 from domain.limits import LimitRules
 

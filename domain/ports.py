@@ -6,20 +6,20 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Protocol
 
-from domain.appointments import Appointment, AppointmentView, CancelledBy, Referral
+from domain.appointments.model import Appointment, AppointmentView, CancelledBy, Referral
 from domain.audit import AuditEvent
-from domain.challenges import Challenge, Invitation
-from domain.codes import CodePurpose, OneTimeCode
+from domain.identity.challenges import Challenge, Invitation
+from domain.identity.codes import CodePurpose, OneTimeCode
 from domain.hospital import Slot, Trust, TrustCode
 from domain.identifiers import NhsNumber
 from domain.limits import LimitRules
-from domain.messaging import SmsMessage
-from domain.patients import LetterPreference, Patient, PatientAccount
-from domain.visits import Visit
-from domain.records import Document, TestResult
+from domain.messaging.model import SmsMessage
+from domain.identity.patients import LetterPreference, Patient, PatientAccount
+from domain.records.visits import Visit
+from domain.records.model import Document, TestResult
 
 if TYPE_CHECKING:
-    from domain.staff import StaffMember
+    from domain.staff.accounts import StaffMember
 
 
 class Clock(Protocol):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from domain.access import require_access, target_patient
-from domain.appointments import Appointment
+from domain.identity.access import require_access, target_patient
+from domain.appointments.model import Appointment
 from domain.errors import NotFound
-from domain.patients import Patient
+from domain.identity.patients import Patient
 from domain.ports import Clock, UnitOfWork
-from domain.session import Actor
+from domain.identity.session import Actor
 
 
 def open_record(uow: UnitOfWork, clock: Clock, actor: Actor, patient_id: int | None = None) -> Patient:

@@ -27,7 +27,7 @@ def pin_hash() -> None:
         pin = sys.stdin.readline().strip()
     if not (pin.isdigit() and MIN_PIN <= len(pin) <= 12):
         fail(f"A staff PIN is {MIN_PIN} to 12 digits.")
-    from data.passwords import Argon2Hasher
+    from data.identity.passwords import Argon2Hasher
 
     typer.echo(Argon2Hasher().hash(pin))
 
@@ -39,7 +39,7 @@ def reopen_sign_in(ctx: typer.Context, email: str = typer.Argument(..., help="Th
     from domain.clock import SystemClock
     from domain.errors import InvalidValue
     from domain.identifiers import EmailAddress
-    from domain.sign_in import reopen
+    from domain.identity.sign_in import reopen
     from portal_tui.bootstrap import Database
 
     with one_line_errors():
@@ -56,7 +56,7 @@ def reopen_sign_in(ctx: typer.Context, email: str = typer.Argument(..., help="Th
 def reopen_record(ctx: typer.Context, number: str = typer.Argument(..., help="NHS number or hospital number."),
                   by: str = typer.Option(..., "--by", help="Who is reopening it (for the audit trail).")) -> None:
     """Open a record's ways in again: codes entered wrongly too often today, failed matches on its numbers."""
-    from domain import verification
+    from domain.identity import verification
     from domain.clock import SystemClock
     from domain.errors import InvalidValue
     from domain.identifiers import NhsNumber

@@ -7,20 +7,20 @@ from typing import TYPE_CHECKING
 from textual import events, on, work
 from textual.binding import Binding
 
-from domain.kiosk import IdlePolicy, IdleState, StaffPinGate
+from domain.identity.kiosk import IdlePolicy, IdleState, StaffPinGate
 from portal_tui.faults import Fault
 from portal_tui.portal_app import ORDERED_KEYS, PortalApp
 from portal_tui.settings import PARTNER_TRUST_NAME, Settings
-from screens.welcome import WelcomeScreen
+from screens.kiosk.welcome import WelcomeScreen
 
 if TYPE_CHECKING:
-    from domain.messaging import SmsMessage
+    from domain.messaging.model import SmsMessage
     from domain.ports import Clock
-    from domain.session import PatientSession
+    from domain.identity.session import PatientSession
     from portal_tui.services import PortalServices
-    from screens.flow import FlowDone
-    from screens.home import SignOut
-    from screens.verify_code import SignedIn
+    from screens.kiosk.flow import FlowDone
+    from screens.kiosk.home import SignOut
+    from screens.kiosk.verify_code import SignedIn
 
 SESSION_LIMIT = 15 * 60
 """A signed-in session ends after 15 minutes in all, however busy."""
@@ -87,7 +87,7 @@ class KioskApp(PortalApp, inherit_bindings=False):
 
     def check_inactivity(self) -> None:
         """Warn, then go back to welcome with nothing of the last patient left, once idle (or in) too long."""
-        from screens.session_end import IdleWarningScreen
+        from screens.common.session_end import IdleWarningScreen
 
         now = self.clock.monotonic()
         if self.patient_session is not None and now - self.session_started >= SESSION_LIMIT:
@@ -107,7 +107,7 @@ class KioskApp(PortalApp, inherit_bindings=False):
 
     def end_session(self, reason: str | None = None) -> None:
         """Forget the patient: drop every screen above welcome with all it held, then say so."""
-        from screens.session_end import SessionEndedScreen
+        from screens.common.session_end import SessionEndedScreen
 
         if self.patient_session is not None:
             self._audit_session_end(self.patient_session, reason or "session ended")
@@ -121,8 +121,8 @@ class KioskApp(PortalApp, inherit_bindings=False):
 
     @on(WelcomeScreen.Chosen)
     def open_route(self, event: WelcomeScreen.Chosen) -> None:
-        from screens.register import RegisterWithCodeScreen, RegisterWithDetailsScreen
-        from screens.sign_in import SignInScreen
+        from screens.kiosk.register import RegisterWithCodeScreen, RegisterWithDetailsScreen
+        from screens.kiosk.sign_in import SignInScreen
 
         pages = {"sign-in": SignInScreen, "register-code": RegisterWithCodeScreen,
                  "register-details": RegisterWithDetailsScreen}
@@ -141,7 +141,7 @@ class KioskApp(PortalApp, inherit_bindings=False):
             self.push_screen(event.then)
 
     def on_signed_in(self, event: SignedIn) -> None:
-        from screens.home import HomeScreen
+        from screens.kiosk.home import HomeScreen
 
         while len(self.screen_stack) > 1:
             self.pop_screen()
@@ -154,7 +154,7 @@ class KioskApp(PortalApp, inherit_bindings=False):
         self.end_session("You have signed out.")
 
     def action_reveal_nhs_number(self) -> None:
-        from screens.widgets import PatientBanner
+        from screens.common.widgets import PatientBanner
 
         for banner in self.screen.query(PatientBanner):
             banner.revealed = not banner.revealed
@@ -171,8 +171,8 @@ class KioskApp(PortalApp, inherit_bindings=False):
         from textual.worker import WorkerState
 
         if event.state is WorkerState.ERROR and event.worker.error is not None:
-            from screens.flow import FormPage
-            from screens.patient_page import PatientPage
+            from screens.kiosk.flow import FormPage
+            from screens.common.patient_page import PatientPage
 
             self.report_worker_error(event.worker.error)
             if isinstance(self.screen, (FormPage, PatientPage)):
@@ -180,7 +180,7 @@ class KioskApp(PortalApp, inherit_bindings=False):
 
     def recover(self, fault: Fault) -> None:
         """After a fault: forget the patient, back to the start, and a page that says so with its reference."""
-        from screens.fault import FaultScreen
+        from screens.common.fault import FaultScreen
 
         self.end_session(None)
         self.push_screen(FaultScreen(fault.reference, "For your privacy, the kiosk has gone back to the start.",
@@ -192,7 +192,7 @@ class KioskApp(PortalApp, inherit_bindings=False):
     @work(exclusive=True, group="staff-exit")
     async def action_staff_exit(self) -> None:
         # Imported here: nothing the welcome screen does not need is loaded before it is painted.
-        from screens.staff_pin import StaffPinScreen
+        from screens.kiosk.staff_pin import StaffPinScreen
 
         if isinstance(self.screen, StaffPinScreen):
             return

@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from data import schema
 from data.engine import make_engine
-from data.passwords import Argon2Hasher
+from data.identity.passwords import Argon2Hasher
 from data.uow import SqlUnitOfWork, session_factory
 from domain.clock import LONDON, SystemClock
 from domain.ports import Clock
@@ -70,7 +70,7 @@ def load_demo(settings: Settings, today: date | None = None, clock: Clock | None
     database = Database(settings)
     seal = None
     if settings.staff_secret_key or settings.demo:  # demo staff only where their secret can be sealed
-        from data.staff import FernetBox
+        from data.staff.accounts import FernetBox
 
         seal = FernetBox(settings.require_staff_secret_key()).seal
     with database.unit_of_work() as uow:
@@ -94,8 +94,8 @@ def make_sender(settings: Settings):  # type: ignore[no-untyped-def]
     """The configured SMS sender; a Notify sender missing its key or template is one clear line."""
     from pathlib import Path
 
-    from data.senders import FileSender, NotifySender
-    from domain.sms import SendError
+    from data.messaging.senders import FileSender, NotifySender
+    from domain.messaging.sms import SendError
     from portal_tui.settings import SettingsError
 
     if settings.sms_sender == "file":

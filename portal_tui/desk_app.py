@@ -15,10 +15,10 @@ from portal_tui.settings import Settings
 
 if TYPE_CHECKING:
     from domain.ports import Clock
-    from domain.session import StaffSession
+    from domain.identity.session import StaffSession
     from portal_tui.desk_services import DeskServices
-    from screens.desk_cover import SignOutStaff
-    from screens.desk_sign_in import StaffSignedIn
+    from screens.desk.cover import SignOutStaff
+    from screens.desk.sign_in import StaffSignedIn
 
 _ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp, events.Paste)
 
@@ -58,7 +58,7 @@ class DeskApp(PortalApp):
 
     def check_desk_idle(self) -> None:
         """Cover the desk when left idle; end the session when it has lasted too long."""
-        from screens.desk_cover import DeskCoverScreen
+        from screens.desk.cover import DeskCoverScreen
 
         if self.staff_session is None:
             return
@@ -90,12 +90,12 @@ class DeskApp(PortalApp):
         return self._services
 
     def get_default_screen(self):  # type: ignore[no-untyped-def]
-        from screens.desk_sign_in import StaffSignInScreen
+        from screens.desk.sign_in import StaffSignInScreen
 
         return StaffSignInScreen(self.services)  # type: ignore[arg-type]
 
     def on_staff_signed_in(self, event: StaffSignedIn) -> None:
-        from screens.find_patient import FindPatientScreen
+        from screens.desk.find_patient import FindPatientScreen
 
         self.staff_session = event.session
         self.session_started = self.last_activity = self.clock.monotonic()
@@ -103,7 +103,7 @@ class DeskApp(PortalApp):
 
     def recover(self, fault: Fault) -> None:
         """After a fault: every patient's page goes; the member of staff stays signed in on Find a patient."""
-        from screens.find_patient import FindPatientScreen
+        from screens.desk.find_patient import FindPatientScreen
 
         while len(self.screen_stack) > 1 and not isinstance(self.screen, FindPatientScreen):
             self.pop_screen()
@@ -118,7 +118,7 @@ class DeskApp(PortalApp):
 
     @work(exclusive=True, group="quit")
     async def action_quit(self) -> None:
-        from screens.confirm import ConfirmScreen
+        from screens.common.confirm import ConfirmScreen
 
         if await self.push_screen_wait(ConfirmScreen("Quit the desk?", "Any patient's record open here will be "
                                                      "closed.", "Quit", "No, stay")):

@@ -6,11 +6,12 @@ import threading
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from domain import desk, staff
+from domain.staff import desk
+from domain.staff import accounts as staff
 from domain.clock import LONDON
-from domain.desk import OpenRecord, PatientMatch
+from domain.staff.desk import OpenRecord, PatientMatch
 from domain.ports import Clock
-from domain.session import StaffSession
+from domain.identity.session import StaffSession
 from portal_tui.settings import Settings
 
 if TYPE_CHECKING:
@@ -55,8 +56,8 @@ class DeskServices:
     def _staff_parts(self):  # type: ignore[no-untyped-def]
         with self._lock:
             if not self._parts:
-                from data.passwords import Argon2Hasher
-                from data.staff import FernetBox, TotpFactor
+                from data.identity.passwords import Argon2Hasher
+                from data.staff.accounts import FernetBox, TotpFactor
 
                 hasher = Argon2Hasher()
                 self._parts = {"hasher": hasher, "factor": TotpFactor(),

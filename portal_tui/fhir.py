@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable
 
 from data import schema
-from data.fhir_import import ImportReport, TrustNotSetUp, count_entries, import_fhir, trust_is_set_up
+from data.records.fhir_import import ImportReport, TrustNotSetUp, count_entries, import_fhir, trust_is_set_up
 from domain.clock import SystemClock
 from domain.hospital import TrustCode
 from portal_tui.bootstrap import Database

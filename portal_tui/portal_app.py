@@ -115,7 +115,7 @@ class PortalApp(App[None]):
 
     def check_size(self) -> None:
         """Below the smallest size, one page asking for a bigger window; back to where it was once big enough."""
-        from screens.too_small import TooSmallScreen
+        from screens.common.too_small import TooSmallScreen
 
         if not self.screen_stack:
             return

@@ -1,4 +1,4 @@
-"""The use cases bound to a database, a clock and a password hasher: what screens call (see screens/services.py).
+"""The use cases bound to a database, a clock and a password hasher: what screens call (see screens/kiosk/services.py).
 
 The database side is loaded on first use, so the kiosk paints its welcome screen before SQLAlchemy is imported."""
 
@@ -11,29 +11,32 @@ from typing import TYPE_CHECKING, Any
 
 from datetime import timedelta
 
-from domain import my_appointments, my_records
-from domain import my_details as details_rules
-from domain import registration, sign_in, verification
-from domain.appointment_rules import OnlinePolicy
-from domain.appointments import AppointmentView
+from domain.appointments import changes as my_appointments
+from domain.records import reading as my_records
+from domain.identity import my_details as details_rules
+from domain.identity import registration
+from domain.identity import sign_in
+from domain.identity import verification
+from domain.appointments.rules import OnlinePolicy
+from domain.appointments.model import AppointmentView
 from domain.clock import LONDON
 from domain.hospital import Slot
 from domain.identifiers import EmailAddress, NhsNumber, Postcode
-from domain.messaging import SmsMessage
-from domain.my_appointments import AppointmentPage, Cancelled, Rescheduled
-from domain.my_details import MyDetails, RecordLook
-from domain.patients import LetterPreference
+from domain.messaging.model import SmsMessage
+from domain.appointments.changes import AppointmentPage, Cancelled, Rescheduled
+from domain.identity.my_details import MyDetails, RecordLook
+from domain.identity.patients import LetterPreference
 from domain.ports import Clock
 from domain.hospital import TrustCode
-from domain.my_records import ResultGroup
-from domain.records import Document, DocumentKind, TestResult
-from domain.registration import Registered
-from domain.session import PatientSession
+from domain.records.reading import ResultGroup
+from domain.records.model import Document, DocumentKind, TestResult
+from domain.identity.registration import Registered
+from domain.identity.session import PatientSession
 from domain.typed import HospitalNumber
-from domain.verification import CodeSent
-from domain.visits import Visit
+from domain.identity.verification import CodeSent
+from domain.records.visits import Visit
 from portal_tui.settings import Settings
-from screens.services import Ticket
+from screens.kiosk.services import Ticket
 
 if TYPE_CHECKING:
     from portal_tui.bootstrap import Database
@@ -149,7 +152,7 @@ class PortalServices:
 
     def staff_pin(self, typed: str) -> tuple[bool, str]:
         """Check the staff PIN against the database-held lock-out; audited, try by try."""
-        from domain.staff_exit import check_staff_pin
+        from domain.identity.staff_exit import check_staff_pin
 
         return check_staff_pin(self._uow(), self.clock, self.pin_matches, typed)
 
@@ -193,7 +196,7 @@ class PortalServices:
     def _password_hasher(self):  # type: ignore[no-untyped-def]
         with self._lock:
             if self._hasher is None:
-                from data.passwords import Argon2Hasher
+                from data.identity.passwords import Argon2Hasher
 
                 self._hasher = Argon2Hasher()
                 # Unknown emails are checked against this, so they cost the same time as a wrong password.

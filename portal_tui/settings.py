@@ -224,7 +224,7 @@ def _default_data_file(env: Mapping[str, str], name: str) -> str:
 
 def _template_ids(value: Any) -> tuple[tuple[str, str], ...]:
     """From a TOML table, or 'reminder=ID,one_time_code=ID' in the environment."""
-    from domain.messaging import SmsTemplate
+    from domain.messaging.model import SmsTemplate
 
     pairs = value.items() if isinstance(value, dict) else (p.partition("=")[::2] for p in str(value).split(","))
     kinds = {t.value for t in SmsTemplate}

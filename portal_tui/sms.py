@@ -8,11 +8,11 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 
-from data.outbox import SqlOutboxQueue, list_messages
+from data.messaging.outbox import SqlOutboxQueue, list_messages
 from domain.clock import LONDON, SystemClock
-from domain.dispatch import DispatchReport, dispatch_batch
-from domain.messaging import SmsStatus
-from domain.sms import SendError
+from domain.messaging.dispatch import DispatchReport, dispatch_batch
+from domain.messaging.model import SmsStatus
+from domain.messaging.sms import SendError
 from portal_tui.bootstrap import Database, make_sender
 from portal_tui.settings import Settings, SettingsError
 
@@ -46,7 +46,7 @@ def dispatch(settings: Settings, *, once: bool, poll: float, echo: Callable[[str
 
 def remind(settings: Settings) -> str:
     """Queue the reminders now due; run it from cron (every hour, say) on one machine or several."""
-    from data.reminders import queue_reminders
+    from data.messaging.reminders import queue_reminders
 
     report = queue_reminders(Database(settings).engine, SystemClock().now(), settings.reminder_days)
     return str(report)

@@ -23,8 +23,8 @@ def staff_add(ctx: typer.Context, username: str, name: str = typer.Option(..., "
                                        "system_admin."),
               password_stdin: bool = PasswordStdin, by: str = By) -> None:
     """Add a member of staff: asks for their password twice, enrols their authenticator app."""
-    from domain import staff
-    from domain.session import StaffRole
+    from domain.staff import accounts as staff
+    from domain.identity.session import StaffRole
 
     if role not in {r.value for r in StaffRole}:
         fail(f"The role must be one of {', '.join(r.value for r in StaffRole)} (got {role!r}).")
@@ -37,7 +37,7 @@ def staff_add(ctx: typer.Context, username: str, name: str = typer.Option(..., "
 @staff_cli.command("list")
 def staff_list(ctx: typer.Context) -> None:
     """Every account: username, name, role, and whether it can sign in."""
-    from domain import staff
+    from domain.staff import accounts as staff
 
     members = _run(ctx, lambda w: staff.list_staff(w.uow()))
     for member in members:
@@ -50,7 +50,7 @@ def staff_list(ctx: typer.Context) -> None:
 @staff_cli.command("disable")
 def staff_disable(ctx: typer.Context, username: str, by: str = By) -> None:
     """Stop an account signing in (it stays, for the audit trail)."""
-    from domain import staff
+    from domain.staff import accounts as staff
 
     _run(ctx, lambda w: staff.disable_staff(w.uow(), w.clock, username, _by(by)))
     typer.echo(f"{username} can no longer sign in.")
@@ -59,7 +59,7 @@ def staff_disable(ctx: typer.Context, username: str, by: str = By) -> None:
 @staff_cli.command("reset")
 def staff_reset(ctx: typer.Context, username: str, password_stdin: bool = PasswordStdin, by: str = By) -> None:
     """A new password and a new authenticator entry (the old one stops working); the account is active again."""
-    from domain import staff
+    from domain.staff import accounts as staff
 
     password = _password(password_stdin)
     enrolment = _run(ctx, lambda w: staff.reset_staff(w.uow(), w.clock, w.hasher, w.factor, w.box, username,
@@ -71,8 +71,8 @@ class _Wiring:
     """What the staff use cases need, built from settings."""
 
     def __init__(self, settings) -> None:  # type: ignore[no-untyped-def]
-        from data.passwords import Argon2Hasher
-        from data.staff import FernetBox, TotpFactor
+        from data.identity.passwords import Argon2Hasher
+        from data.staff.accounts import FernetBox, TotpFactor
         from domain.clock import SystemClock
         from portal_tui.bootstrap import Database
 

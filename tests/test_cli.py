@@ -135,7 +135,7 @@ def test_a_terminal_that_is_not_utf8_gets_one_line(environ: dict[str, str], refu
 
 
 def test_pin_hash_makes_a_hash_the_kiosk_accepts_and_refuses_short_pins() -> None:
-    from data.passwords import Argon2Hasher
+    from data.identity.passwords import Argon2Hasher
 
     made = subprocess.run([PORTAL, "pin", "hash"], input="135790\n", capture_output=True, text=True, timeout=60)
     assert made.returncode == 0 and made.stdout.startswith("$argon2id$")

@@ -43,10 +43,10 @@ def test_import_linter_contracts_hold() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-# Textual's widgets that would show a string as markup; screens use screens/text.py's instead.
+# Textual's widgets that would show a string as markup; screens use screens/common/text.py's instead.
 MARKUP_WIDGETS = {"Static", "Label", "Button", "DataTable", "Markdown", "MarkdownViewer", "Log", "RichLog",
                   "Pretty", "Link", "Digits"}
-# Ways to build what reaches the screen without going through screens/text.py.
+# Ways to build what reaches the screen without going through screens/common/text.py.
 RAW_BUILDERS = {"Text", "Option", "Content", "from_markup", "Markdown", "assemble", "escape"}
 
 

@@ -34,7 +34,7 @@ def test_a_sent_code_is_redacted_in_the_outbox_and_the_file(tmp_path: Path) -> N
 def test_passwords_are_normalised_and_old_hashes_still_open() -> None:
     from argon2 import PasswordHasher
 
-    from data.passwords import Argon2Hasher
+    from data.identity.passwords import Argon2Hasher
 
     hasher = Argon2Hasher(fast=True)
     typed, other_form = "ｖｉｏｌｅｔ tractor", "violet tractor"  # full-width letters, and their NFKC form

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from data.models import (AppointmentRow, InvitationRow, PatientAccountRow, PatientRow, PortalMetaRow, SlotRow,
                          StaffMemberRow)
-from domain.codes import invitation_hash
+from domain.identity.codes import invitation_hash
 from domain.identifiers import NhsNumber
 from domain.ports import PasswordHasher
 

@@ -25,12 +25,12 @@ from data.models import (
     TestResultRow,
     TrustRow,
 )
-from domain import letters
-from domain.appointments import AppointmentKind, AppointmentStatus, CancelledBy, ReferralStatus
+from domain.records import letters
+from domain.appointments.model import AppointmentKind, AppointmentStatus, CancelledBy, ReferralStatus
 from domain.identifiers import NhsNumber
-from domain.patients import LetterPreference
+from domain.identity.patients import LetterPreference
 from domain.ports import PasswordHasher
-from domain.records import DocumentKind, ReferenceRange, ResultFlag
+from domain.records.model import DocumentKind, ReferenceRange, ResultFlag
 
 
 def synthetic_nhs_numbers():

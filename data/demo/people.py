@@ -6,11 +6,11 @@ import random
 from datetime import date, timedelta
 
 from data.demo.builder import DemoBuilder
-from domain.appointments import AppointmentKind as Kind
-from domain.appointments import AppointmentStatus as Status
-from domain.appointments import CancelledBy
-from domain.patients import LetterPreference
-from domain.records import DocumentKind
+from domain.appointments.model import AppointmentKind as Kind
+from domain.appointments.model import AppointmentStatus as Status
+from domain.appointments.model import CancelledBy
+from domain.identity.patients import LetterPreference
+from domain.records.model import DocumentKind
 
 FOLLOW_UP = Kind.OUTPATIENT_FOLLOW_UP
 NEW = Kind.OUTPATIENT_NEW

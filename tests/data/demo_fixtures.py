@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from data.demo import load_demo
 from data.models import PatientRow, SmsMessageRow
-from data.passwords import Argon2Hasher
+from data.identity.passwords import Argon2Hasher
 from data.uow import SqlUnitOfWork, session_factory
 from tests.conftest import FIXED_DAY
 

@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session
 from data.engine import make_engine
 from data.models import AppointmentRow, PatientRow, SlotRow
 from data.uow import SqlUnitOfWork, session_factory
-from domain import my_appointments as m
-from domain.appointment_rules import OnlinePolicy
-from domain.appointments import AppointmentStatus
+from domain.appointments import changes as m
+from domain.appointments.rules import OnlinePolicy
+from domain.appointments.model import AppointmentStatus
 from domain.clock import FixedClock
 from domain.errors import DomainError
-from domain.session import PatientSession
+from domain.identity.session import PatientSession
 from tests.conftest import FIXED_NOW
 from tests.data.builders import tiny_hospital
 

@@ -21,7 +21,7 @@ from data.models import (
     SlotRow,
     TestResultRow,
 )
-from data.passwords import Argon2Hasher
+from data.identity.passwords import Argon2Hasher
 from domain.identifiers import NhsNumber, UkMobile
 from tests.conftest import FIXED_DAY, FIXED_NOW
 

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.models import AuditEventRow
-from domain import desk
+from domain.staff import desk
 from domain.errors import AccessDenied, InvalidValue
-from domain.session import StaffRole, StaffSession
+from domain.identity.session import StaffRole, StaffSession
 from tests.conftest import FIXED_DAY, FIXED_NOW
 from tests.data.demo_fixtures import patient
 
@@ -69,8 +69,8 @@ def test_a_system_administrator_does_not_act_for_patients(uow, clock) -> None:  
 
 
 def test_the_patient_sees_who_looked_at_their_record_and_why(uow, clock, demo_engine) -> None:  # type: ignore[no-untyped-def]
-    from domain.my_details import who_looked
-    from domain.session import PatientSession
+    from domain.identity.my_details import who_looked
+    from domain.identity.session import PatientSession
 
     margaret = patient(demo_engine, "Margaret", "Thompson")
     me = PatientSession(margaret.id, FIXED_NOW)

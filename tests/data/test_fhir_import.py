@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from data.fhir_import import import_fhir
+from data.records.fhir_import import import_fhir
 from data.models import (
     Base,
     DocumentRow,
@@ -20,10 +20,11 @@ from data.models import (
     VisitRow,
 )
 from data.uow import SqlUnitOfWork, session_factory
-from domain import my_appointments, my_records
+from domain.appointments import changes as my_appointments
+from domain.records import reading as my_records
 from domain.hospital import TrustCode
-from domain.records import DocumentKind, ResultFlag
-from domain.session import PatientSession
+from domain.records.model import DocumentKind, ResultFlag
+from domain.identity.session import PatientSession
 from tests.conftest import FIXED_NOW
 from tests.data import fhir_fixtures as fx
 from tests.data.demo_fixtures import patient as demo_patient

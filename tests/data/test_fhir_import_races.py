@@ -20,7 +20,7 @@ def import_in_a_process(url: str, paths: list[str]) -> dict:
     from datetime import UTC, datetime
 
     from data.engine import make_engine
-    from data.fhir_import import import_fhir
+    from data.records.fhir_import import import_fhir
     from domain.hospital import TrustCode
 
     engine = make_engine(url)

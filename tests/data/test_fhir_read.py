@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from data.fhir_map import _instant
-from data.fhir_read import Entry, Problem, entries, expand, reference_key
+from data.records.fhir_map import _instant
+from data.records.fhir_read import Entry, Problem, entries, expand, reference_key
 
 
 @pytest.mark.parametrize("reference, aliases, key", [
@@ -58,7 +58,7 @@ def test_a_single_resource_file_and_blank_lines(tmp_path: Path) -> None:
 
 
 def test_a_resource_no_mapping_foresaw_is_reported_not_a_crash(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from data import fhir_map
+    from data.records import fhir_map
 
     def broken(*_args):  # type: ignore[no-untyped-def]
         raise AttributeError("'NoneType' object has no attribute 'code'")

@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session
 from data.demo import DEMO_PASSWORD
 from data.models import AuditEventRow, SmsMessageRow
 from data.uow import SqlUnitOfWork, session_factory
-from domain import registration, sign_in, verification
+from domain.identity import registration
+from domain.identity import sign_in
+from domain.identity import verification
 from domain.errors import Refused
 from domain.identifiers import EmailAddress, NhsNumber, Postcode
 from domain.limits import Limit, LimitRules
@@ -178,7 +180,7 @@ def test_two_terminals_racing_at_one_limit_let_no_more_than_it_through(demo_engi
 
 
 def test_the_staff_pin_lock_lengthens_survives_a_restart_and_every_try_is_audited(demo_engine, clock) -> None:  # type: ignore[no-untyped-def]
-    from domain.staff_exit import check_staff_pin
+    from domain.identity.staff_exit import check_staff_pin
 
     factory = session_factory(demo_engine)
     right = lambda typed: typed == "135790"  # noqa: E731
@@ -217,7 +219,7 @@ def datetime_now():  # type: ignore[no-untyped-def]
 
 def test_email_in_use_answers_are_counted_per_terminal_and_audited(demo_engine, clock) -> None:  # type: ignore[no-untyped-def]
     """Past the limit, every address tried is 'in use': the step cannot be used to learn who has an account."""
-    from domain.patients import LetterPreference
+    from domain.identity.patients import LetterPreference
 
     factory = session_factory(demo_engine)
     uow = lambda: SqlUnitOfWork(factory, terminal="kiosk-7")  # noqa: E731

@@ -11,12 +11,12 @@ from sqlalchemy.orm import Session
 
 from data.models import AppointmentRow, AuditEventRow, DocumentRow, ReferralRow, SlotRow, SmsMessageRow
 from data.uow import SqlUnitOfWork, session_factory
-from domain import my_appointments as m
-from domain.appointment_rules import Action, Blocker, OnlinePolicy
-from domain.appointments import AppointmentStatus, CancelledBy
+from domain.appointments import changes as m
+from domain.appointments.rules import Action, Blocker, OnlinePolicy
+from domain.appointments.model import AppointmentStatus, CancelledBy
 from domain.clock import FixedClock
 from domain.errors import NotFound, Refused
-from domain.session import PatientSession
+from domain.identity.session import PatientSession
 from tests.conftest import FIXED_NOW
 from tests.data.demo_fixtures import patient
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from data.senders import FileSender, NotifySender
-from domain.messaging import SmsMessage, SmsStatus, SmsTemplate
-from domain.sms import SendError, SendFailure
+from data.messaging.senders import FileSender, NotifySender
+from domain.messaging.model import SmsMessage, SmsStatus, SmsTemplate
+from domain.messaging.sms import SendError, SendFailure
 from tests.fake_notify import API_KEY, TEMPLATE_ID, WRONG_KEY, FakeNotify
 
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)

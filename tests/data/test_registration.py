@@ -9,11 +9,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data.models import AuditEventRow, InvitationRow, OneTimeCodeRow, PatientAccountRow, PatientRow, SmsMessageRow
-from domain import registration, verification
+from domain.identity import registration
+from domain.identity import verification
 from domain.errors import Refused
 from domain.identifiers import EmailAddress, NhsNumber, Postcode
-from domain.patients import LetterPreference
-from domain.registration import NoMatch
+from domain.identity.patients import LetterPreference
+from domain.identity.registration import NoMatch
 from domain.typed import HospitalNumber
 from tests.data.demo_fixtures import FAST_HASHER, last_code, patient, texts_to
 

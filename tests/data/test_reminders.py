@@ -10,8 +10,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from data.models import AppointmentRow, ClinicRow, SmsMessageRow
-from data.reminders import queue_reminders, withdraw_reminders
-from domain.messages import SMS_FRAGMENT, sms_when
+from data.messaging.reminders import queue_reminders, withdraw_reminders
+from domain.messaging.wording import SMS_FRAGMENT, sms_when
 from tests.conftest import FIXED_NOW
 
 OFFSETS = (7, 1)

@@ -8,15 +8,15 @@ import pytest
 from sqlalchemy.orm import Session
 
 from data.demo import load_demo
-from data.passwords import Argon2Hasher
+from data.identity.passwords import Argon2Hasher
 from data.uow import SqlUnitOfWork, session_factory
 from domain import use_cases
-from domain.appointments import Appointment
+from domain.appointments.model import Appointment
 from domain.audit import Outcome
 from domain.errors import AccessDenied
 from domain.identifiers import NhsNumber
-from domain.patients import Patient
-from domain.session import PatientSession
+from domain.identity.patients import Patient
+from domain.identity.session import PatientSession
 from tests.conftest import FIXED_DAY, FIXED_NOW
 
 

@@ -10,12 +10,15 @@ from sqlalchemy.orm import Session
 
 from data.demo import DEMO_PASSWORD
 from data.models import OneTimeCodeRow, PatientAccountRow
-from domain import registration, sign_in, use_cases, verification
+from domain.identity import registration
+from domain.identity import sign_in
+from domain import use_cases
+from domain.identity import verification
 from domain.errors import AccessDenied, Refused
 from domain.identifiers import EmailAddress
-from domain.my_details import change_letter_preference, my_details
-from domain.patients import LetterPreference
-from domain.session import PatientSession
+from domain.identity.my_details import change_letter_preference, my_details
+from domain.identity.patients import LetterPreference
+from domain.identity.session import PatientSession
 from tests.data.demo_fixtures import FAST_HASHER, last_code, patient
 
 DUMMY = FAST_HASHER.hash("nobody")

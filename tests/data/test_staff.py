@@ -11,11 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.models import AuditEventRow, StaffMemberRow
-from data.staff import FernetBox, TotpFactor
+from data.staff.accounts import FernetBox, TotpFactor
 from data.uow import SqlUnitOfWork, session_factory
-from domain import staff
+from domain.staff import accounts as staff
 from domain.errors import InvalidValue, Refused
-from domain.session import StaffRole
+from domain.identity.session import StaffRole
 from tests.conftest import migrated_engine
 from tests.data.demo_fixtures import FAST_HASHER
 from tests.data.test_sign_in import CountingHasher

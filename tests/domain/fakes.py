@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from domain.appointments import Appointment
+from domain.appointments.model import Appointment
 from domain.audit import AuditEvent
 from domain.identifiers import NhsNumber
-from domain.patients import Patient
+from domain.identity.patients import Patient
 
 
 class FakePatients:

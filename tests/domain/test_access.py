@@ -9,14 +9,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain import use_cases
-from domain.access import record_access
+from domain.identity.access import record_access
 from domain.audit import Outcome
 from domain.clock import FixedClock
 from domain.errors import AccessDenied
 from domain.hospital import TrustCode
 from domain.identifiers import NhsNumber
-from domain.patients import LetterPreference, Patient
-from domain.session import PatientSession, StaffRole, StaffSession
+from domain.identity.patients import LetterPreference, Patient
+from domain.identity.session import PatientSession, StaffRole, StaffSession
 from tests.domain.fakes import FakeUnitOfWork
 
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.appointment_rules import Action, Blocker, OnlinePolicy, decide, decisions
-from domain.appointments import Appointment, AppointmentKind, AppointmentStatus, Referral, ReferralStatus
+from domain.appointments.rules import Action, Blocker, OnlinePolicy, decide, decisions
+from domain.appointments.model import Appointment, AppointmentKind, AppointmentStatus, Referral, ReferralStatus
 from domain.hospital import Trust, TrustCode
 
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)

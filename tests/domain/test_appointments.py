@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.appointments import AppointmentEvent as E
-from domain.appointments import AppointmentKind as K
-from domain.appointments import AppointmentStatus as S
-from domain.appointments import next_status
+from domain.appointments.model import AppointmentEvent as E
+from domain.appointments.model import AppointmentKind as K
+from domain.appointments.model import AppointmentStatus as S
+from domain.appointments.model import next_status
 from domain.errors import InvalidTransition
 
 

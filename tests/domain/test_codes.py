@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.codes import (
+from domain.identity.codes import (
     CheckOutcome,
     CodePurpose,
     OneTimeCode,

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from domain.clock import FixedClock
-from domain.dispatch import dispatch_batch
-from domain.messaging import SmsMessage, SmsStatus, SmsTemplate
-from domain.sms import MAX_ATTEMPTS, SendError, SendFailure, classify_http_status, outside_quiet_hours, retry_delay
+from domain.messaging.dispatch import dispatch_batch
+from domain.messaging.model import SmsMessage, SmsStatus, SmsTemplate
+from domain.messaging.sms import MAX_ATTEMPTS, SendError, SendFailure, classify_http_status, outside_quiet_hours, retry_delay
 
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 
@@ -142,7 +142,7 @@ def test_an_overdue_reminder_found_at_night_waits_for_the_morning_but_a_code_doe
 
 
 def test_reminder_plans_at_seven_days_and_one_day() -> None:
-    from domain.sms import reminders_due
+    from domain.messaging.sms import reminders_due
 
     appointment = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
     assert reminders_due(appointment, datetime(2026, 11, 20, 9, 0, tzinfo=UTC), (7, 1)) == []

@@ -116,14 +116,14 @@ def test_things_that_are_not_postcodes_are_refused(typed: str) -> None:
 def test_passwords_a_guesser_would_try_first_are_refused(password: str, words: str) -> None:
     from datetime import date
 
-    from domain.passwords import password_problem
+    from domain.identity.passwords import password_problem
 
     problem = password_problem(password, "maggie.t@example.com", ("Margaret", "Thompson"), date(1958, 8, 6))
     assert problem is not None and words in problem
 
 
 def test_a_good_password_and_its_other_unicode_forms() -> None:
-    from domain.passwords import normalised, password_problem
+    from domain.identity.passwords import normalised, password_problem
 
     assert password_problem("violet tractor lamp", "maggie.t@example.com", ("Margaret", "Thompson")) is None
     assert normalised("ｖｉｏｌｅｔ ｔｒａｃｔｏｒ") == "violet tractor"  # full-width, as some keyboards type it

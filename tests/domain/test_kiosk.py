@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.kiosk import IdlePolicy, IdleState, StaffPinGate
+from domain.identity.kiosk import IdlePolicy, IdleState, StaffPinGate
 
 
 def test_idle_states_at_the_default_timeout() -> None:

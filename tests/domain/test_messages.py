@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from domain.hospital import Trust, TrustCode
-from domain.messages import (
+from domain.messaging.wording import (
     SMS_FRAGMENT,
     cancellation_confirmation_sms,
     one_time_code_sms,

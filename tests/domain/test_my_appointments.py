@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.appointment_rules import Action, Blocker, OnlinePolicy, decide
-from domain.appointments import AppointmentStatus, CancelledBy
+from domain.appointments.rules import Action, Blocker, OnlinePolicy, decide
+from domain.appointments.model import AppointmentStatus, CancelledBy
 from domain.hospital import Slot
-from domain.my_appointments import NEAREST, _nearest, free_days, new_reference
+from domain.appointments.changes import NEAREST, _nearest, free_days, new_reference
 from tests.domain.test_appointment_rules import NOW, TRUST, booked, referral
 
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.records import ReferenceRange, ResultFlag, flag_for, measured
+from domain.records.model import ReferenceRange, ResultFlag, flag_for, measured
 
 
 @pytest.mark.parametrize("value, low, high, interpretation, flag", [

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from domain.errors import InvalidValue
 from domain.identifiers import NhsNumber
-from domain.passwords import password_problem
+from domain.identity.passwords import password_problem
 from domain.typed import HospitalNumber, parse_date_of_birth, parse_patient_identifier
 
 TODAY = date(2026, 11, 24)

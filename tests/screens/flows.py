@@ -14,7 +14,7 @@ from textual.widgets import Button, Input, Static
 from data import schema
 from data.demo import load_demo
 from data.engine import make_engine
-from data.passwords import Argon2Hasher
+from data.identity.passwords import Argon2Hasher
 from domain.clock import FixedClock
 from portal_tui.app import KioskApp
 from portal_tui.settings import Settings

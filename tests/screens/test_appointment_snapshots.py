@@ -7,7 +7,7 @@ import itertools
 import pytest
 from textual.widgets import OptionList
 
-from domain import my_appointments
+from domain.appointments import changes as my_appointments
 from tests.screens.conftest import still_inputs
 from tests.screens.flows import fill, last_code, press_continue, settle
 

@@ -7,10 +7,10 @@ import sqlite3
 
 from textual.widgets import Button, Input, OptionList
 
-from screens.appointments import AppointmentScreen, AppointmentsScreen, LetterScreen
-from screens.cancel import CancelConfirmScreen, CancelledScreen, CancelWarningScreen
-from screens.home import HomeScreen
-from screens.reschedule import CheckChangeScreen, RescheduleDayScreen, RescheduledScreen, RescheduleTimeScreen
+from screens.common.appointments import AppointmentScreen, AppointmentsScreen, LetterScreen
+from screens.common.cancel import CancelConfirmScreen, CancelledScreen, CancelWarningScreen
+from screens.kiosk.home import HomeScreen
+from screens.common.reschedule import CheckChangeScreen, RescheduleDayScreen, RescheduledScreen, RescheduleTimeScreen
 from tests.screens.flows import fill, last_code, press_continue, screen_text, settle
 
 SIZE = (100, 40)

@@ -8,15 +8,15 @@ import pyotp
 from textual.widgets import OptionList
 
 from data.engine import make_engine
-from data.staff import FernetBox, TotpFactor
+from data.staff.accounts import FernetBox, TotpFactor
 from data.uow import SqlUnitOfWork, session_factory
-from domain import staff
+from domain.staff import accounts as staff
 from domain.clock import FixedClock
-from domain.session import StaffRole
+from domain.identity.session import StaffRole
 from portal_tui.desk_app import DeskApp
-from screens.desk_record import PatientRecordScreen
-from screens.desk_sign_in import StaffSignInScreen
-from screens.find_patient import FindPatientScreen, ReasonScreen
+from screens.desk.record import PatientRecordScreen
+from screens.desk.sign_in import StaffSignInScreen
+from screens.desk.find_patient import FindPatientScreen, ReasonScreen
 from tests.conftest import FIXED_NOW
 from tests.data.demo_fixtures import FAST_HASHER
 from tests.screens.flows import fill, kiosk_settings, press_continue, screen_text, settle
@@ -90,8 +90,8 @@ async def test_a_search_that_cannot_work_says_how(demo_db: Path) -> None:
 
 
 async def test_an_idle_desk_is_covered_until_the_same_password_is_typed(demo_db: Path) -> None:
-    from screens.desk_cover import DeskCoverScreen
-    from screens.desk_sign_in import StaffSignInScreen as SignIn
+    from screens.desk.cover import DeskCoverScreen
+    from screens.desk.sign_in import StaffSignInScreen as SignIn
 
     secret = enrol(demo_db)
     app = desk_on(demo_db)

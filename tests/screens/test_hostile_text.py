@@ -16,10 +16,10 @@ from textual.widgets import OptionList
 from domain.clock import FixedClock
 from domain.text import has_controls, visible
 from portal_tui.app import KioskApp
-from screens.appointments import AppointmentScreen, AppointmentsScreen, LetterScreen
-from screens.home import HomeScreen
-from screens.my_details import MyDetailsScreen
-from screens.records import LettersScreen, ResultsScreen, TrendScreen
+from screens.common.appointments import AppointmentScreen, AppointmentsScreen, LetterScreen
+from screens.kiosk.home import HomeScreen
+from screens.common.my_details import MyDetailsScreen
+from screens.common.records import LettersScreen, ResultsScreen, TrendScreen
 from tests.conftest import FIXED_NOW
 from tests.screens.flows import kiosk_settings, settle
 from tests.screens.test_appointments import press, sign_in_as

@@ -5,9 +5,9 @@ from __future__ import annotations
 from textual.screen import Screen
 from textual.widgets import Static
 
-from screens.session_end import IdleWarningScreen, SessionEndedScreen
-from screens.staff_pin import StaffPinScreen
-from screens.welcome import WelcomeScreen
+from screens.common.session_end import IdleWarningScreen, SessionEndedScreen
+from screens.kiosk.staff_pin import StaffPinScreen
+from screens.kiosk.welcome import WelcomeScreen
 from tests.screens.conftest import TEST_PIN
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from textual.widgets import DataTable, OptionList, Select
 
 from domain.hospital import TrustCode
-from domain.records import DocumentKind
-from screens.appointments import LetterScreen
-from screens.records import LettersScreen, ResultsScreen, TrendChart, TrendScreen
+from domain.records.model import DocumentKind
+from screens.common.appointments import LetterScreen
+from screens.common.records import LettersScreen, ResultsScreen, TrendChart, TrendScreen
 from tests.screens.flows import screen_text, settle
 from tests.screens.test_appointments import SIZE, press, sign_in_as
 
@@ -77,7 +77,7 @@ def import_for(db, given: str, tmp_path) -> None:  # type: ignore[no-untyped-def
     import sqlite3
 
     from data.engine import make_engine
-    from data.fhir_import import import_fhir
+    from data.records.fhir_import import import_fhir
     from tests.conftest import FIXED_NOW
     from tests.data import fhir_fixtures as fx
 
@@ -101,7 +101,7 @@ def import_for(db, given: str, tmp_path) -> None:  # type: ignore[no-untyped-def
 
 
 async def test_visits_on_record_and_a_note_shown_as_written(kiosk_on, demo_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from screens.appointments import AppointmentsScreen
+    from screens.common.appointments import AppointmentsScreen
 
     import_for(demo_db, "Aisha", tmp_path)
     app = kiosk_on()

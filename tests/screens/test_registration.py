@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import create_engine, text
 
-from screens.account import AccountScreen, LetterChoiceScreen
-from screens.check_answers import CheckAnswersScreen, RegisteredScreen
-from screens.register import RegisterWithCodeScreen, RegisterWithDetailsScreen
-from screens.verify_code import VerifyMobileScreen
-from screens.welcome import WelcomeScreen
+from screens.kiosk.account import AccountScreen, LetterChoiceScreen
+from screens.kiosk.check_answers import CheckAnswersScreen, RegisteredScreen
+from screens.kiosk.register import RegisterWithCodeScreen, RegisterWithDetailsScreen
+from screens.kiosk.verify_code import VerifyMobileScreen
+from screens.kiosk.welcome import WelcomeScreen
 from tests.screens.flows import fill, last_code, press_continue, screen_text, settle
 
 

@@ -8,10 +8,10 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 
 from portal_tui.portal_app import EXIT_FAULTED, FAULT_BURST, PortalApp
-from screens.fault import FaultScreen
-from screens.sign_in import SignInScreen
-from screens.too_small import TooSmallScreen
-from screens.welcome import WelcomeScreen
+from screens.common.fault import FaultScreen
+from screens.kiosk.sign_in import SignInScreen
+from screens.common.too_small import TooSmallScreen
+from screens.kiosk.welcome import WelcomeScreen
 from tests.screens.flows import settle
 
 

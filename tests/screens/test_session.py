@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 
-from screens.confirm import ConfirmScreen
-from screens.home import HomeScreen
-from screens.my_details import MyDetailsScreen
-from screens.session_end import IdleWarningScreen, SessionEndedScreen
-from screens.sign_in import SignInScreen
-from screens.verify_code import SignInCodeScreen
-from screens.welcome import WelcomeScreen
+from screens.common.confirm import ConfirmScreen
+from screens.kiosk.home import HomeScreen
+from screens.common.my_details import MyDetailsScreen
+from screens.common.session_end import IdleWarningScreen, SessionEndedScreen
+from screens.kiosk.sign_in import SignInScreen
+from screens.kiosk.verify_code import SignInCodeScreen
+from screens.kiosk.welcome import WelcomeScreen
 from tests.screens.flows import all_text, fill, last_code, press_continue, screen_text, settle
 
 MARGARET = ("margaret.thompson@example.com", "kiosk-demo-2026")

@@ -1,0 +1,1 @@
+"""Accounts, codes and password hashing."""

@@ -1,0 +1,84 @@
+"""The SMS outbox in the database: claims under a lease, results recorded under the same lease."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine, and_, or_, select, update
+from sqlalchemy.orm import Session
+
+from data.models import SmsMessageRow
+from domain.messaging.wording import redacted
+from domain.messaging.model import SmsMessage, SmsStatus, SmsTemplate
+
+
+def to_message(row: SmsMessageRow) -> SmsMessage:
+    return SmsMessage(id=row.id, to_number=row.to_number, template=SmsTemplate(row.template), body=row.body,
+                      status=SmsStatus(row.status), created_at=row.created_at, send_after=row.send_after,
+                      patient_id=row.patient_id, appointment_id=row.appointment_id, dedupe_key=row.dedupe_key,
+                      attempts=row.attempts, last_error=row.last_error, sent_at=row.sent_at)
+
+
+class SqlOutboxQueue:
+    """The OutboxQueue port over SQLAlchemy; every call is one short transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def claim(self, now: datetime, limit: int, lease: timedelta, token: str) -> list[SmsMessage]:
+        due = or_(and_(SmsMessageRow.status == SmsStatus.QUEUED.value, SmsMessageRow.send_after <= now),
+                  and_(SmsMessageRow.status == SmsStatus.SENDING.value, SmsMessageRow.lease_until < now))
+        with Session(self._engine) as session, session.begin():
+            # PostgreSQL: rows another dispatcher holds are skipped. SQLite: BEGIN IMMEDIATE already
+            # made this transaction the only writer, so no one else can claim the same rows.
+            ids = session.scalars(select(SmsMessageRow.id).where(due).order_by(SmsMessageRow.send_after)
+                                  .limit(limit).with_for_update(skip_locked=True)).all()
+            if not ids:
+                return []
+            session.execute(update(SmsMessageRow).where(SmsMessageRow.id.in_(ids)).values(
+                status=SmsStatus.SENDING.value, lease_token=token, lease_until=now + lease,
+                attempts=SmsMessageRow.attempts + 1))
+            rows = session.scalars(select(SmsMessageRow).where(SmsMessageRow.id.in_(ids))
+                                   .order_by(SmsMessageRow.send_after)).all()
+            return [to_message(row) for row in rows]
+
+    def mark_sent(self, message_id: str, token: str, now: datetime) -> bool:
+        finished = self._finish(message_id, token, status=SmsStatus.SENT.value, sent_at=now, last_error=None)
+        if finished:
+            self._redact_code(message_id)
+        return finished
+
+    def _redact_code(self, message_id: str) -> None:
+        """A code's digits stay in the outbox only until the gateway has them: kept, they would make the
+        code's salted hash pointless for anyone who can read the database."""
+        with Session(self._engine) as session, session.begin():
+            row = session.get(SmsMessageRow, message_id)
+            if row is not None and row.template == SmsTemplate.ONE_TIME_CODE.value:
+                row.body = redacted(row.body)
+
+    def mark_retry(self, message_id: str, token: str, send_after: datetime, error: str) -> None:
+        self._finish(message_id, token, status=SmsStatus.QUEUED.value, send_after=send_after, last_error=error[:500])
+
+    def mark_failed(self, message_id: str, token: str, error: str) -> None:
+        self._finish(message_id, token, status=SmsStatus.FAILED.value, last_error=error[:500])
+
+    def release(self, message_id: str, token: str, send_after: datetime | None = None) -> None:
+        later = {"send_after": send_after} if send_after else {}
+        self._finish(message_id, token, status=SmsStatus.QUEUED.value, attempts=SmsMessageRow.attempts - 1, **later)
+
+    def _finish(self, message_id: str, token: str, **values: object) -> bool:
+        """Only while the lease is still ours: a dispatcher that lost it records nothing."""
+        with Session(self._engine) as session, session.begin():
+            result = session.execute(update(SmsMessageRow).where(
+                SmsMessageRow.id == message_id, SmsMessageRow.lease_token == token,
+                SmsMessageRow.status == SmsStatus.SENDING.value).values(lease_token=None, lease_until=None, **values))
+            return result.rowcount == 1
+
+
+def list_messages(engine: Engine, status: SmsStatus | None = None, limit: int = 200) -> list[SmsMessage]:
+    """Newest first, for `portal-tui sms list`."""
+    query = select(SmsMessageRow).order_by(SmsMessageRow.created_at.desc()).limit(limit)
+    if status is not None:
+        query = query.where(SmsMessageRow.status == status.value)
+    with Session(engine) as session:
+        return [to_message(row) for row in session.scalars(query)]

@@ -1,0 +1,1 @@
+"""Appointments and admissions: the booking, the rules for changing it, the changes."""

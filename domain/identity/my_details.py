@@ -1,0 +1,107 @@
+"""My Details: the contact details the hospital holds, and paper or paperless letters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from domain.identity.access import record_access
+from domain.audit import AuditEvent, Outcome
+from domain.errors import AccessDenied, NotFound
+from domain.identity.patients import LetterPreference
+from domain.ports import Clock, UnitOfWork
+from domain.identity.session import Actor, PatientSession
+
+
+@dataclass(frozen=True, slots=True)
+class MyDetails:
+    """What the My Details page and the banner show."""
+
+    given_name: str
+    family_name: str
+    nhs_number: str | None
+    masked_nhs_number: str | None
+    masked_mobile: str | None
+    email: str | None
+    postcode: str
+    letter_preference: LetterPreference
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+
+def my_details(uow: UnitOfWork, clock: Clock, actor: Actor) -> MyDetails:
+    """The signed-in patient's own details (a patient's identity comes from the session)."""
+    patient_id = _own(actor)
+    with uow:
+        patient = uow.patients.get(patient_id)
+        if patient is None:
+            raise NotFound("Your record could not be found.")
+        account = uow.accounts.for_patient(patient_id)
+        return MyDetails(
+            given_name=patient.given_name, family_name=patient.family_name,
+            nhs_number=patient.nhs_number.formatted if patient.nhs_number else None,
+            masked_nhs_number=patient.nhs_number.masked if patient.nhs_number else None,
+            masked_mobile=patient.mobile.masked if patient.mobile else None,
+            email=str(account.email) if account else (str(patient.email) if patient.email else None),
+            postcode=patient.postcode, letter_preference=patient.letter_preference,
+        )
+
+
+def change_letter_preference(uow: UnitOfWork, clock: Clock, actor: Actor, preference: LetterPreference) -> None:
+    """Switch between paper and paperless at any time; every change is audited."""
+    patient_id = _own(actor)
+    with uow:
+        decision = record_access(actor, patient_id)
+        if not decision:
+            raise AccessDenied("You can only change your own details.")
+        uow.patients.lock(patient_id)
+        patient = uow.patients.get(patient_id)
+        if patient is None:
+            raise NotFound("Your record could not be found.")
+        uow.patients.set_letter_preference(patient_id, preference)
+        kind, actor_id, role = actor.audit_identity
+        uow.audit.record(AuditEvent(at=clock.now(), actor_kind=kind, actor_id=actor_id, actor_role=role,
+                                    action="letter_preference", outcome=Outcome.SUCCESS, patient_id=patient_id,
+                                    detail=f"{patient.letter_preference} -> {preference}"))
+        uow.commit()
+
+
+def _own(actor: Actor) -> int:
+    if isinstance(actor, PatientSession):
+        return actor.patient_id
+    raise AccessDenied("Staff choose a patient first (the desk does this).")
+
+
+_LOOKS = {"staff_open": "Opened your record", "open_letter": "Read a letter",
+          "reschedule_appointment": "Changed an appointment's date or time",
+          "cancel_appointment": "Cancelled an appointment", "letter_preference": "Changed how you get letters"}
+"""The audit actions a patient is shown, in their words."""
+
+
+@dataclass(frozen=True, slots=True)
+class RecordLook:
+    """One look at the patient's record by hospital staff, as the patient is told of it."""
+
+    at: datetime
+    who: str
+    what: str
+    why: str
+
+
+def who_looked(uow: UnitOfWork, clock: Clock, actor: Actor) -> list[RecordLook]:
+    """The last 12 months, newest first: when, "the Appointments team" (a role, not a name), what, and why."""
+    patient_id = _own(actor)
+    since = clock.now() - timedelta(days=365)
+    with uow:
+        events = uow.audit.staff_looks(patient_id, since)
+    looks = []
+    for event in events:
+        if event.action not in _LOOKS or event.outcome is not Outcome.SUCCESS:
+            continue
+        who = "A system administrator" if event.actor_role == "system_admin" else "The Appointments team"
+        # The reason is given when a record is opened; what is done with it then happens for that reason.
+        why = (event.detail or "Not given") if event.action == "staff_open" else "While your record was open"
+        looks.append(RecordLook(event.at, who, _LOOKS[event.action], why))
+    return looks

@@ -1,0 +1,116 @@
+"""Signing in: email and password, then a one-time code to the registered mobile.
+
+Failures (a wrong password, an unknown address, a wrong code) are counted per address as typed, in the
+database, for real and unknown addresses alike: both lock after the same tries, for the same time, with the same
+words, and take the same time to answer. Locks lengthen (15 minutes, then twice as long each time) and after
+100 failures only the Appointments team can reopen the address. A success clears the count."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import replace
+from datetime import datetime
+
+from domain.audit import Outcome
+from domain.identity.challenges import CHALLENGE_LIFETIME, Challenge
+from domain.identity.codes import CodePurpose
+from domain.errors import Refused
+from domain.clock import LONDON
+from domain.formatting import nhs_datetime, nhs_time
+from domain.identifiers import EmailAddress
+from domain.limits import Decision, lockout
+from domain.ports import Clock, PasswordHasher, UnitOfWork
+from domain.identity.session import PatientSession
+from domain.identity.verification import CodeSent, address_subject, call_us, check, kiosk_audit, open_challenge, send_code
+
+WRONG_DETAILS = "Your email address or password is not right. Check them and try again."
+
+
+def begin(uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, email: EmailAddress, password: str,
+          dummy_hash: str) -> CodeSent:
+    """Check email and password; send the code. Every address costs one hash, locked or not, known or not."""
+    with uow:
+        now = clock.now()
+        address = email.normalized.lower()
+        subject = address_subject(uow, address)
+        uow.limits.hold(subject)
+        rules = uow.limits.rules.sign_in
+        failures = uow.limits.times(rules.name, subject)
+        account = uow.accounts.by_email(address)
+        right = hasher.verify(account.password_hash if account else dummy_hash, password)
+        gate = lockout(rules, failures, now)
+        patient_id = account.patient_id if account else None
+        if not gate:
+            uow.audit.record(kiosk_audit(clock, "sign_in", Outcome.DENIED, patient_id, f"locked: {gate.reason}"))
+            uow.commit()
+            raise Refused(locked_message(uow, gate, now))
+        if account is None or not right:
+            uow.limits.add(rules.name, subject, now)
+            after = lockout(rules, [*failures, now], now)
+            why = "unknown email" if account is None else "wrong password"
+            uow.audit.record(kiosk_audit(clock, "sign_in", Outcome.DENIED, patient_id,
+                                         why if after else f"{why}; address locked"))
+            uow.commit()
+            raise Refused(WRONG_DETAILS if after else locked_message(uow, after, now))
+        patient = uow.patients.get(account.patient_id)
+        assert patient is not None
+        if patient.mobile is None:
+            uow.audit.record(kiosk_audit(clock, "sign_in", Outcome.DENIED, patient.id, "no mobile on record"))
+            uow.commit()
+            raise Refused(f"We do not have a mobile number to send your code to. Call the Appointments team on "
+                          f"{call_us(uow)}.")
+        challenge = Challenge(id=secrets.token_urlsafe(24), patient_id=patient.id, purpose=CodePurpose.SIGN_IN,
+                              created_at=now, expires_at=now + CHALLENGE_LIFETIME)
+        uow.challenges.add(challenge)
+        sent = send_code(uow, clock, challenge, patient)
+        uow.commit()
+        return sent
+
+
+def finish(uow: UnitOfWork, clock: Clock, ticket: str, typed: str) -> PatientSession:
+    """Check the code; on success the patient is signed in and the address's failures are forgotten."""
+    with uow:
+        challenge = open_challenge(uow, clock, ticket)
+        account = uow.accounts.for_patient(challenge.patient_id)
+        assert account is not None
+        subject = address_subject(uow, str(account.email))
+        uow.limits.hold(subject)
+        now = clock.now()
+        gate = lockout(uow.limits.rules.sign_in, uow.limits.times(uow.limits.rules.sign_in.name, subject), now)
+        if not gate:  # wrong codes locked the address while this code was being typed
+            raise Refused(locked_message(uow, gate, now))
+        check(uow, clock, challenge, typed)
+        uow.challenges.save(replace(challenge, verified_at=now, completed_at=now))
+        uow.limits.clear(uow.limits.rules.sign_in.name, subject)
+        uow.accounts.save(replace(account, failed_sign_ins=0, locked_until=None))
+        uow.audit.record(kiosk_audit(clock, "sign_in", Outcome.SUCCESS, challenge.patient_id, "signed in"))
+        uow.commit()
+        return PatientSession(patient_id=challenge.patient_id, started_at=now)
+
+
+def reopen(uow: UnitOfWork, clock: Clock, email: EmailAddress, by: str) -> int:
+    """Staff: forget an address's failed sign-ins (a lock, or the stop after 100). Returns how many there were."""
+    with uow:
+        subject = address_subject(uow, email.normalized.lower())
+        uow.limits.hold(subject)
+        cleared = uow.limits.clear(uow.limits.rules.sign_in.name, subject)
+        account = uow.accounts.by_email(email.normalized.lower())
+        uow.audit.record(replace(kiosk_audit(clock, "sign_in_reopened", Outcome.SUCCESS,
+                                             account.patient_id if account else None,
+                                             f"{cleared} failures forgotten"), actor_kind="staff", actor_id=by))
+        uow.commit()
+        return cleared
+
+
+def locked_message(uow: UnitOfWork, gate: Decision, now: datetime) -> str:
+    """The same words for every address, real or not, after the same failures."""
+    if gate.retry_at is None:
+        return ("Signing in with this email address has been stopped after too many failed tries. "
+                f"Call the Appointments team on {call_us(uow)} to reopen it.")
+    return ("Signing in with this email address is locked because of too many failed tries. "
+            f"Try again after {_when(gate.retry_at, now)}, or call the Appointments team on {call_us(uow)}.")
+
+
+def _when(moment: datetime, now: datetime) -> str:
+    same_day = moment.astimezone(LONDON).date() == now.astimezone(LONDON).date()
+    return nhs_time(moment) if same_day else nhs_datetime(moment)

@@ -1,0 +1,1 @@
+"""Text messages: the outbox's rules, their wording, sending them on."""

@@ -1,0 +1,1 @@
+"""What the hospitals wrote: letters, test results, visits."""

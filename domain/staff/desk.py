@@ -1,0 +1,144 @@
+"""The Appointments team's desk: find a patient, open their record with a reason — every look audited."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from domain.appointments.model import AppointmentView
+from domain.audit import AuditEvent, Outcome
+from domain.errors import AccessDenied, InvalidValue, NotFound
+from domain.identifiers import NhsNumber
+from domain.appointments.changes import appointment_list
+from domain.identity.patients import Patient
+from domain.ports import Clock, UnitOfWork
+from domain.identity.session import StaffSession
+from domain.typed import HospitalNumber, parse_date_of_birth, parse_patient_identifier
+
+MAX_RESULTS = 50
+
+HOW_TO_SEARCH = ("Search by NHS number, hospital number, or surname and date of birth "
+                 "(for example: 943 476 5919, or Thompson 6 8 1958).")
+
+
+class OpenReason(StrEnum):
+    """Why a member of staff opens a record: chosen (or typed), kept in the audit trail, shown to the patient."""
+
+    AT_DESK = "patient at the desk"
+    ON_PHONE = "patient on the phone"
+    POST = "letter or post"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class PatientMatch:
+    """Enough to pick the right person, nothing more."""
+
+    patient_id: int
+    full_name: str
+    date_of_birth: date
+    postcode: str
+    nhs_number: str | None
+    hospital_number: str
+    masked_mobile: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class OpenRecord:
+    """A patient opened at the desk: who they are, and their appointments."""
+
+    patient: Patient
+    reason: str
+    appointments: list[AppointmentView]
+
+
+def find_patients(uow: UnitOfWork, clock: Clock, session: StaffSession, query: str, today: date) -> list[PatientMatch]:
+    """One box: an NHS number (any spacing), a hospital number, or a surname (its start, any case, accents
+    ignored) with a date of birth in any form the kiosk takes. At most 50, by name."""
+    _acts_for_patients(session)
+    kind, found = _search(uow, query, today)
+    with uow:
+        uow.audit.record(_audit(clock, session, "staff_search", Outcome.SUCCESS, None, f"by {kind}: {len(found)} found"))
+        uow.commit()
+    ordered = sorted(found, key=lambda p: (fold(p.family_name), fold(p.given_name), p.date_of_birth))
+    return [_match(p) for p in ordered[:MAX_RESULTS]]
+
+
+def open_patient(uow: UnitOfWork, clock: Clock, session: StaffSession, patient_id: int, reason: str) -> OpenRecord:
+    """Open a record for a reason, which the audit trail keeps (and the patient will see)."""
+    _acts_for_patients(session)
+    why = " ".join((reason or "").split())[:200]
+    if not why:
+        raise InvalidValue("Say why you are opening this record.")
+    with uow:
+        patient = uow.patients.get(patient_id)
+        if patient is None:
+            raise NotFound("There is no such patient.")
+        uow.audit.record(_audit(clock, session, "staff_open", Outcome.SUCCESS, patient_id, why))
+        uow.commit()
+    return OpenRecord(patient, why, appointment_list(uow, clock, session, patient_id))
+
+
+def fold(text: str) -> str:
+    """A name as a search compares it: no accents, no case, no spaces, apostrophes or hyphens (O'Neill = oneill)."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return re.sub(r"[\W_]+", "", "".join(c for c in decomposed if not unicodedata.combining(c)).casefold())
+
+
+def _search(uow: UnitOfWork, query: str, today: date) -> tuple[str, list[Patient]]:
+    text = " ".join((query or "").split())
+    if not text:
+        raise InvalidValue(HOW_TO_SEARCH)
+    with uow:
+        if re.fullmatch(r"[\d ]+", text):
+            try:
+                number = NhsNumber.parse(text)
+            except InvalidValue:
+                raise InvalidValue(f"{text} is not a valid NHS number (its check digit is wrong). "
+                                   f"{HOW_TO_SEARCH}") from None
+            found = uow.patients.by_nhs_number(number)
+            return "NHS number", [found] if found else []
+        compact = text.replace(" ", "")
+        if re.fullmatch(r"[A-Za-z]{3}\d{7}", compact):
+            hospital = parse_patient_identifier(compact)
+            assert isinstance(hospital, HospitalNumber)
+            found = uow.patients.by_hospital_number(hospital.value)
+            return "hospital number", [found] if found else []
+        surname, born = _surname_and_birth(text, today)
+        prefix = fold(surname)
+        return "surname and date of birth", [p for p in uow.patients.born_on(born) if fold(p.family_name).startswith(prefix)]
+
+
+def _surname_and_birth(text: str, today: date) -> tuple[str, date]:
+    words = text.split(" ")
+    for split in range(1, len(words)):
+        name, when = " ".join(words[:split]), " ".join(words[split:])
+        if re.search(r"\d", name):
+            break
+        try:
+            return name, parse_date_of_birth(when, today)
+        except InvalidValue:
+            continue
+    raise InvalidValue(HOW_TO_SEARCH)
+
+
+def _match(p: Patient) -> PatientMatch:
+    return PatientMatch(p.id, p.full_name, p.date_of_birth, p.postcode,
+                        p.nhs_number.formatted if p.nhs_number else None, p.hospital_number,
+                        p.mobile.masked if p.mobile else None)
+
+
+def _acts_for_patients(session: StaffSession) -> None:
+    if not session.role.acts_for_patients:
+        raise AccessDenied("A system administrator does not act for patients: sign in as a member of the "
+                           "Appointments team.")
+
+
+def _audit(clock: Clock, session: StaffSession, action: str, outcome: Outcome, patient_id: int | None,
+           detail: str) -> AuditEvent:
+    kind, actor_id, role = session.audit_identity
+    return AuditEvent(at=clock.now(), actor_kind=kind, actor_id=actor_id, actor_role=role, action=action,
+                      outcome=outcome, patient_id=patient_id, detail=detail)

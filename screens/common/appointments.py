@@ -1,0 +1,330 @@
+"""Your appointments: the list from both trusts, one appointment's page with what you can do (and why not),
+and the letters that belong to it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Footer, OptionList
+from textual.widgets.option_list import Option
+
+from domain.appointments.rules import Action, ActionDecision
+from domain.appointments.model import AppointmentStatus, AppointmentView
+from domain.formatting import nhs_date, nhs_datetime
+from domain.appointments.changes import AppointmentPage
+from domain.clock import LONDON
+from domain.records.model import Document, PostStatus
+from domain.records.visits import Visit
+from screens.common.patient_page import PatientContext, PatientPage, answer_row
+from screens.common.text import Plain, PlainButton, PlainTable, markdown, option, plain_text
+from screens.common.widgets import ErrorSummary, PatientBanner
+
+
+def is_upcoming(view: AppointmentView, now: datetime) -> bool:
+    """Booked and not yet over: the appointments still to come."""
+    a = view.appointment
+    return a.status is AppointmentStatus.BOOKED and a.ends_at > now
+
+
+def _option(view: AppointmentView) -> Option:
+    a = view.appointment
+    return option((nhs_datetime(a.starts_at), "bold"), f"\n{a.kind.label}, {view.clinic}",
+                  f"\n{view.where} · {view.trust_name}", f"\n{a.status_words}", id=f"appointment-{a.id}")
+
+
+class AppointmentsScreen(PatientPage):
+    """Upcoming first, then earlier, moved and cancelled ones; Enter opens one."""
+
+    TITLE_TEXT = "Your appointments"
+
+    def __init__(self, ctx: PatientContext, views: list[AppointmentView], now: datetime,
+                 visits: Sequence[Visit] = ()) -> None:
+        super().__init__(ctx)
+        self.views = views
+        self.visits = list(visits)
+        """Visits the trusts' own systems recorded (imported): shown, below, only when there are some."""
+        """Every appointment and admission of the patient, soonest first."""
+        self.now = now
+        """When the list was read."""
+
+    def compose_body(self) -> ComposeResult:
+        upcoming = [v for v in self.views if is_upcoming(v, self.now)]
+        # Earlier ones newest first: last month's visit matters more than one from years ago.
+        earlier = [v for v in reversed(self.views) if not is_upcoming(v, self.now)]
+        yield Plain("Appointments and admissions at West Hertfordshire Teaching Hospitals and the Royal Free "
+                     "London. Choose one to see its details, change or cancel it, or read its letters.",
+                     classes="lede")
+        yield Plain(f"Upcoming ({len(upcoming)})", classes="section-title")
+        if upcoming:
+            yield OptionList(*self._separated(upcoming), id="upcoming", classes="appointment-list")
+        else:
+            yield Plain("You have no upcoming appointments.", classes="lede")
+        yield Plain(f"Earlier, moved and cancelled ({len(earlier)})", classes="section-title")
+        if earlier:
+            yield OptionList(*self._separated(earlier), id="earlier", classes="appointment-list")
+        else:
+            yield Plain("Nothing yet.", classes="lede")
+        if self.visits:
+            yield Plain(f"Hospital visits on record ({len(self.visits)})", classes="section-title")
+            yield Plain("Outpatient visits, hospital stays and emergency department visits, as each hospital's "
+                         "own system recorded them. Use the arrow keys to read them all.", classes="lede")
+            yield PlainTable(id="visits", cursor_type="row", zebra_stripes=False, classes="visit-table")
+        yield PlainButton("Back", id="back")
+
+    def _separated(self, views: list[AppointmentView]) -> list[Option | None]:
+        options: list[Option | None] = []
+        for view in views:
+            if options:
+                options.append(None)
+            options.append(_option(view))
+        return options
+
+    def on_mount(self) -> None:
+        tables = self.query("#visits")
+        if tables:
+            table = self.query_one("#visits", PlainTable)
+            if not table.columns:
+                # Four narrow columns and two lines a row: the whole row fits an 80-column terminal.
+                table.add_columns("Date", "Visit", "Hospital", "Status")
+                for visit in self.visits:
+                    day = visit.started_at.astimezone(LONDON).date()
+                    what = plain_text((visit.kind.label, "bold"), f"\n{_clipped(visit.title, 38)}")
+                    table.add_row(f"{day.day} {day:%B %Y}", what, visit.trust.short_name, visit.status_words,
+                                  key=f"visit-{visit.id}", height=2)
+        lists = self.query(OptionList)
+        if lists:
+            lists.first().focus()
+            lists.first().highlighted = 0
+
+    @on(PlainButton.Pressed, "#back")
+    def back_pressed(self) -> None:
+        self.dismiss()
+
+    @on(OptionList.OptionSelected)
+    def open_appointment(self, event: OptionList.OptionSelected) -> None:
+        assert event.option.id is not None
+        appointment_id = int(event.option.id.removeprefix("appointment-"))
+        self.call(lambda: self.services.appointment(self.ctx.session, appointment_id),
+                  lambda page: self.app.push_screen(AppointmentScreen(self.ctx, page)))
+
+    def on_screen_resume(self) -> None:
+        self.busy(False)
+
+    def reload(self) -> None:
+        """Read the list again (after a change), and show it."""
+        self.call(lambda: (self.services.appointments(self.ctx.session), self.services.now()), self._reloaded)
+
+    async def _reloaded(self, loaded: tuple[list[AppointmentView], datetime]) -> None:
+        self.views, self.now = loaded
+        await self.recompose()
+        self.on_mount()
+
+
+def show_over_appointments(app, confirmation: PatientPage) -> None:  # type: ignore[no-untyped-def]
+    """End a change flow: its pages go, the list underneath is read again, and the confirmation shows over it."""
+    while not isinstance(app.screen, AppointmentsScreen) and len(app.screen_stack) > 2:
+        app.pop_screen()
+    if isinstance(app.screen, AppointmentsScreen):
+        app.screen.reload()
+    app.push_screen(confirmation)
+
+
+class ConfirmationPage(PatientPage):
+    """A change has been made: a panel saying so, and one button back to the list (which has the focus)."""
+
+    def compose_body(self) -> ComposeResult:
+        yield from self.compose_panel()
+        with Horizontal(classes="page-buttons"):
+            yield PlainButton("Back to your appointments", id="finish", variant="primary")
+
+    def compose_panel(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.query_one("#finish", PlainButton).focus()
+
+    @on(PlainButton.Pressed, "#finish")
+    def finish(self) -> None:
+        self.dismiss()
+
+
+def _decision_text(verb: str, decision: ActionDecision) -> str:
+    return f"You cannot {verb} online. {decision.reason} {decision.instead}"
+
+
+class AppointmentScreen(PatientPage):
+    """One appointment in full, the actions open, and for each closed one why and what to do instead."""
+
+    TITLE_TEXT = "Appointment details"
+
+    def __init__(self, ctx: PatientContext, page: AppointmentPage) -> None:
+        super().__init__(ctx)
+        self.page = page
+        """What the use case said about this appointment."""
+
+    def compose_body(self) -> ComposeResult:
+        view = self.page.view
+        a = view.appointment
+        yield answer_row("When", nhs_datetime(a.starts_at) + (f" (for about {a.duration_minutes} minutes)"
+                                                             if not a.kind.is_admission else ""))
+        yield answer_row("What", a.kind.label)
+        yield answer_row("Clinic", view.clinic)
+        if view.clinician:
+            yield answer_row("You will see" if a.status is AppointmentStatus.BOOKED else "Clinician", view.clinician)
+        yield answer_row("Where", ", ".join(p for p in (view.location, view.site, view.address) if p)
+                         or "To be confirmed")
+        yield answer_row("Hospital trust", view.trust_name)
+        yield answer_row("Reference", a.reference)
+        status = a.status_words
+        if a.cancelled_at is not None:
+            status += f" on {nhs_date(a.cancelled_at.date())}"
+        if a.cancellation_reason:
+            status += f" ({a.cancellation_reason})"
+        if view.rescheduled_to:
+            status += f": see appointment {view.rescheduled_to}"
+        yield answer_row("Status", status, id="status")
+        if view.rescheduled_from:
+            yield answer_row("Replaces", f"Appointment {view.rescheduled_from}")
+        yield Plain("What you can do", classes="section-title")
+        yield from self._actions()
+        yield Plain("Letters about this appointment", classes="section-title")
+        if self.page.letters:
+            for letter in self.page.letters:
+                new = " (new)" if letter.is_new else ""
+                yield PlainButton(f"{letter.kind.label}, {nhs_date(letter.written_at.date())}{new}",
+                             id=f"letter-{letter.id}", classes="menu-item letter-button")
+        else:
+            yield Plain("There are no letters about this appointment yet.", classes="lede")
+        with Horizontal(classes="page-buttons"):
+            yield PlainButton("Back to your appointments", id="back")
+
+    def _actions(self) -> ComposeResult:
+        change = self.page.decisions[Action.RESCHEDULE]
+        cancel = self.page.decisions[Action.CANCEL]
+        if change:
+            left = self.page.reschedules_left
+            yield Plain(f"You can change this appointment {left} more {'time' if left == 1 else 'times'}.",
+                         classes="menu-hint")
+            yield PlainButton("Change the date or time", id="reschedule", variant="primary", classes="menu-item")
+        if cancel:
+            yield PlainButton("Cancel this appointment", id="cancel", classes="menu-item")
+        if not change and not cancel and change.blocker is cancel.blocker:
+            yield Plain(_decision_text("change or cancel this appointment", change), classes="lede blocked",
+                         id="why-not")
+            return
+        if not change:
+            yield Plain(_decision_text("change the date or time", change), classes="lede blocked", id="why-not")
+        if not cancel:
+            yield Plain(_decision_text("cancel this appointment", cancel), classes="lede blocked",
+                         id="why-not-cancel")
+
+    def on_mount(self) -> None:
+        first = self.query("#reschedule, #cancel, .letter-button, #back").first()
+        first.focus()
+
+    def on_screen_resume(self) -> None:
+        self.busy(False)
+
+    @on(PlainButton.Pressed, "#back")
+    def back_pressed(self) -> None:
+        self.dismiss()
+
+    @on(PlainButton.Pressed, "#reschedule")
+    def reschedule(self) -> None:
+        from screens.common.reschedule import RescheduleDayScreen
+
+        a = self.page.view.appointment
+
+        def chosen(slots):  # type: ignore[no-untyped-def]
+            if not slots:
+                trust = self.page.trust
+                self.show_problem("There are no free times with this clinician in the weeks we can book online. "
+                                  f"To ask for another time, call the Appointments team on {trust.appointments_phone} "
+                                  f"or email {trust.appointments_email}.")
+                return
+            self.app.push_screen(RescheduleDayScreen(self.ctx, self.page, slots))
+
+        self.call(lambda: self.services.reschedule_options(self.ctx.session, a.id), chosen)
+
+    @on(PlainButton.Pressed, "#cancel")
+    def cancel(self) -> None:
+        from screens.common.cancel import CancelWarningScreen
+
+        self.app.push_screen(CancelWarningScreen(self.ctx, self.page))
+
+    @on(PlainButton.Pressed, ".letter-button")
+    def open_letter(self, event: PlainButton.Pressed) -> None:
+        assert event.button.id is not None
+        document_id = int(event.button.id.removeprefix("letter-"))
+        self.call(lambda: self.services.open_letter(self.ctx.session, document_id),
+                  lambda letter: self.app.push_screen(LetterScreen(self.ctx, letter)))
+
+
+class LetterScreen(PatientPage):
+    """One letter: who wrote it, when, what it is, for whom — and its text, scrolled by keyboard."""
+
+    def __init__(self, ctx: PatientContext, letter: Document) -> None:
+        super().__init__(ctx)
+        self.letter = letter
+        """The letter, already marked read."""
+
+    def compose(self) -> ComposeResult:
+        # The header stays put; only the letter scrolls (arrows, Page Up/Down, Home, End).
+        d = self.letter
+        details = self.ctx.details
+        yield PatientBanner(details.full_name, details.nhs_number, details.masked_nhs_number)
+        with Vertical(classes="page"):
+            yield Plain(d.title, classes="page-title", id="page-title")
+            yield ErrorSummary(id="summary")
+            yield Plain(f"{d.kind.label} from {_trust_name(d)}, {nhs_date(d.written_at.date())}, "
+                         f"for {details.full_name}.", classes="letter-header")
+            if d.post_status is PostStatus.POSTED:
+                yield Plain("A paper copy was posted to you.", classes="letter-header")
+            elif d.post_status is PostStatus.QUEUED:
+                yield Plain("A paper copy is being posted to you.", classes="letter-header")
+            if d.body_markdown is not None:
+                with VerticalScroll(id="letter-body", classes="letter-body"):
+                    # Rich's Markdown, not Textual's widget: a letter is read, not clicked, and nothing inside
+                    # it takes the focus (or the keys) away from scrolling.
+                    # A note from another system is plain text: shown as written, never re-flowed as Markdown.
+                    body = markdown(d.body_markdown) if d.is_markdown else plain_text(d.body_markdown)
+                    yield Plain(body, id="letter-text")
+            else:
+                yield Plain(f"This document is a file that cannot be shown on screen ({_kind_of_file(d.content_type)},"
+                             f" {_size(d.size_bytes)}). You can collect a printed copy from the Appointments team.",
+                             classes="lede", id="not-text")
+            with Horizontal(classes="page-buttons"):
+                yield PlainButton("Back", id="back")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query("#letter-body, #back").first().focus()
+
+    @on(PlainButton.Pressed, "#back")
+    def back_pressed(self) -> None:
+        self.dismiss()
+
+
+def _trust_name(document: Document) -> str:
+    from domain.hospital import TrustCode
+
+    return {TrustCode.WEST_HERTS: "West Hertfordshire Teaching Hospitals NHS Trust",
+            TrustCode.ROYAL_FREE: "Royal Free London NHS Foundation Trust"}[document.trust]
+
+
+def _clipped(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _kind_of_file(content_type: str) -> str:
+    return {"application/pdf": "a PDF"}.get(content_type, content_type)
+
+
+def _size(size: int) -> str:
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.1f} MB"
+    return f"{max(1, round(size / 1000))} KB"

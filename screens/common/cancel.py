@@ -1,0 +1,130 @@
+"""Cancel an appointment: an interruption page first (cancelling discharges you), then a deliberate
+confirmation fit for a shared screen (type CANCEL), then the confirmation with its reference."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input
+from screens.common.text import Plain, PlainButton
+
+from domain.appointments.rules import Action
+from domain.formatting import nhs_datetime
+from domain.appointments.changes import REASON_LIMIT, AppointmentPage, Cancelled
+from screens.common.appointments import ConfirmationPage, show_over_appointments
+from screens.common.patient_page import PatientContext, PatientPage, answer_row
+from screens.common.widgets import Field
+
+CONFIRM_WORD = "CANCEL"
+
+
+class CancelWarningScreen(PatientPage):
+    """The NHS interruption page: what cancelling means, before anything happens. Keeping it has the focus."""
+
+    TITLE_TEXT = "Before you cancel"
+
+    def __init__(self, ctx: PatientContext, page: AppointmentPage) -> None:
+        super().__init__(ctx)
+        self.page = page
+        """The appointment that might be cancelled."""
+
+    def compose_body(self) -> ComposeResult:
+        view = self.page.view
+        with Vertical(classes="interruption", id="interruption"):
+            yield Plain("Cancelling will discharge you from this clinic", classes="interruption-title")
+            yield Plain(f"If you cancel your {view.clinic} appointment on {nhs_datetime(view.appointment.starts_at)}, "
+                         "the clinic will not offer you another one.")
+            yield Plain("If you still need to be seen, you will need to see your GP to be referred again. "
+                         "This can take several weeks.")
+            if self.page.decisions[Action.RESCHEDULE]:
+                yield Plain("If the date or time does not suit you, go back and change it instead.")
+        with Horizontal(classes="page-buttons"):
+            yield PlainButton("Keep my appointment", id="keep", variant="primary")
+            yield PlainButton("Continue to cancel", id="continue")
+
+    def on_mount(self) -> None:
+        self.query_one("#keep", PlainButton).focus()
+
+    @on(PlainButton.Pressed, "#keep")
+    def keep(self) -> None:
+        self.dismiss()
+
+    @on(PlainButton.Pressed, "#continue")
+    def go_on(self) -> None:
+        self.app.switch_screen(CancelConfirmScreen(self.ctx, self.page))
+
+
+class CancelConfirmScreen(PatientPage):
+    """An optional reason, and the word CANCEL typed to confirm. The safe button has the focus."""
+
+    TITLE_TEXT = "Cancel your appointment"
+
+    def __init__(self, ctx: PatientContext, page: AppointmentPage) -> None:
+        super().__init__(ctx)
+        self.page = page
+        """The appointment to cancel."""
+
+    def compose_body(self) -> ComposeResult:
+        view = self.page.view
+        yield answer_row("Appointment", nhs_datetime(view.appointment.starts_at))
+        yield answer_row("Clinic", view.clinic)
+        yield Field("Why are you cancelling? (optional)", hint="This helps the clinic. Do not include anything "
+                    "you would not want others at this screen to see.", id="reason", max_length=REASON_LIMIT)
+        yield Field(f"To confirm, type {CONFIRM_WORD}", hint="This makes sure no one cancels by accident. "
+                    "Press Tab to move between boxes and buttons.", id="confirm-word", max_length=20)
+        with Horizontal(classes="page-buttons"):
+            yield PlainButton("Keep my appointment", id="keep", variant="primary")
+            yield PlainButton("Cancel appointment", id="cancel-appointment", variant="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#keep", PlainButton).focus()
+
+    @on(PlainButton.Pressed, "#keep")
+    def keep(self) -> None:
+        self.dismiss()
+
+    @on(Input.Submitted, "#reason-input")
+    def reason_given(self) -> None:
+        self.query_one("#confirm-word-input", Input).focus()
+
+    @on(PlainButton.Pressed, "#cancel-appointment")
+    @on(Input.Submitted, "#confirm-word-input")
+    def confirm(self) -> None:
+        word = self.query_one("#confirm-word", Field)
+        word.clear_error()
+        if word.value.strip().upper() != CONFIRM_WORD:
+            word.show_error(f"Type the word {CONFIRM_WORD} to cancel, or choose Keep my appointment.")
+            word.input.focus()
+            return
+        reason = self.query_one("#reason", Field).value
+        a = self.page.view.appointment
+        self.query_one("#cancel-appointment", PlainButton).label = "Please wait…"
+        self.call(lambda: self.services.cancel(self.ctx.session, a.id, reason), self.cancelled, self.refused)
+
+    def refused(self, error) -> None:  # type: ignore[no-untyped-def]
+        self.query_one("#cancel-appointment", PlainButton).label = "Cancel appointment"
+        self.show_problem(str(error))
+
+    def cancelled(self, done: Cancelled) -> None:
+        show_over_appointments(self.app, CancelledScreen(self.ctx, done))
+
+
+class CancelledScreen(ConfirmationPage):
+    """The confirmation panel, with the reference to quote."""
+
+    TITLE_TEXT = "Appointment cancelled"
+
+    def __init__(self, ctx: PatientContext, done: Cancelled) -> None:
+        super().__init__(ctx)
+        self.done = done
+        """What was cancelled."""
+
+    def compose_panel(self) -> ComposeResult:
+        view = self.done.view
+        yield Plain(f"Your cancellation reference is {self.done.reference}", classes="panel", id="panel")
+        yield answer_row("Cancelled", f"{view.clinic}, {nhs_datetime(view.appointment.starts_at)}")
+        yield Plain("You have been discharged from this clinic. If you need to be seen again, see your GP to be "
+                     "referred again.", classes="lede")
+        if self.done.sms is not None:
+            yield Plain("We have sent a text to your mobile to confirm it.", classes="lede")

@@ -1,0 +1,30 @@
+"""The page after an unexpected failure: sorry, a reference to quote, and the way back. Never a traceback."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+
+from screens.common.session_end import SessionEndedScreen
+from screens.common.text import Plain, PlainButton
+
+
+class FaultScreen(SessionEndedScreen):
+    """Says what happened in a person's words; goes back to the start on a key press or by itself."""
+
+    RETURN_AFTER = 30
+
+    def __init__(self, reference: str, where_now: str, help_line: str) -> None:
+        super().__init__(where_now)
+        self.reference = reference
+        """The fault's reference, as the log has it."""
+        self.help_line = help_line
+        """Whom to tell."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="page"):
+            yield Plain("Sorry, something went wrong", classes="page-title")
+            yield Plain(f"{self.reason} Anything you had already saved is kept.", classes="lede")
+            yield Plain(f"Reference: {self.reference}", classes="lede", id="fault-reference")
+            yield Plain(self.help_line, classes="lede")
+            yield PlainButton("Back to the start", id="done", variant="primary")

@@ -1,0 +1,119 @@
+"""My Details: the contact details the hospital holds, and paper or paperless letters."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer
+from screens.common.text import Plain, PlainButton
+
+from domain.errors import DomainError
+from domain.identity.my_details import MyDetails
+from domain.identity.patients import LetterPreference
+from domain.identity.session import PatientSession
+from screens.common.confirm import ConfirmScreen
+from screens.kiosk.services import PortalServices
+from screens.common.widgets import PatientBanner
+
+_LETTERS = {LetterPreference.PAPERLESS: "Paperless: you read your letters in the portal. We do not post them.",
+            LetterPreference.PAPER: "Paper: we post your letters to you. You can read them in the portal too."}
+
+
+class MyDetailsScreen(Screen[None]):
+    """Contact details held (mobile masked) and the letter preference, with a confirmed way to switch."""
+
+    BINDINGS = [Binding("escape", "back", "Back", key_display="Esc")]
+
+    def __init__(self, services: PortalServices, session: PatientSession, details: MyDetails) -> None:
+        super().__init__()
+        self.services = services
+        """The portal's use cases."""
+        self.session = session
+        """Who is signed in."""
+        self.details = details
+        """What the hospital holds, as last loaded."""
+
+    def compose(self) -> ComposeResult:
+        d = self.details
+        yield PatientBanner(d.full_name, d.nhs_number, d.masked_nhs_number)
+        with VerticalScroll(classes="page"):
+            yield Plain("My Details", classes="page-title")
+            yield self._row("Mobile number", d.masked_mobile or "None on record")
+            yield self._row("Email address", d.email or "None on record")
+            yield self._row("Postcode", d.postcode)
+            yield Plain("To change these, call or visit the Appointments team.", classes="lede")
+            yield Plain("Letters", classes="section-title")
+            yield Plain(_LETTERS[d.letter_preference], id="letters", classes="lede")
+            yield PlainButton(self._switch_label(), id="switch-letters", variant="primary")
+            with Horizontal(classes="page-buttons"):
+                yield PlainButton("Who has looked at my record", id="looks")
+                yield PlainButton("Back", id="back")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#switch-letters", PlainButton).focus()
+
+    @on(PlainButton.Pressed, "#switch-letters")
+    @work
+    async def switch_letters(self) -> None:
+        wanted = self._other()
+        what = ("We will stop posting your letters. You will read them here in the portal."
+                if wanted is LetterPreference.PAPERLESS else "We will post your letters to you. You can still "
+                "read them here in the portal.")
+        if await self.app.push_screen_wait(ConfirmScreen(f"Change to {wanted.value} letters?", what,
+                                                         f"Yes, change to {wanted.value}")):
+            self.save(wanted)
+
+    @on(PlainButton.Pressed, "#back")
+    def action_back(self) -> None:
+        self.dismiss()
+
+    @on(PlainButton.Pressed, "#looks")
+    def show_looks(self) -> None:
+        self.query_one("#looks", PlainButton).disabled = True
+        self._load_looks()
+
+    @work(thread=True, exclusive=True, group="looks")
+    def _load_looks(self) -> None:
+        from screens.common.patient_page import PatientContext
+        from screens.common.record_looks import RecordLooksScreen
+
+        try:
+            looks = self.services.who_looked(self.session)
+        except DomainError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+        else:
+            context = PatientContext(self.services, self.session, self.details)
+            self.app.call_from_thread(self.app.push_screen, RecordLooksScreen(context, looks))
+        finally:
+            self.app.call_from_thread(setattr, self.query_one("#looks", PlainButton), "disabled", False)
+
+    @work(thread=True, exclusive=True)
+    def save(self, wanted: LetterPreference) -> None:
+        try:
+            self.services.change_letter_preference(self.session, wanted)
+            details = self.services.my_details(self.session)
+        except DomainError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        self.app.call_from_thread(self.saved, details)
+
+    def saved(self, details: MyDetails) -> None:
+        self.details = details
+        self.query_one("#letters", Plain).update(_LETTERS[details.letter_preference])
+        self.query_one("#switch-letters", PlainButton).label = self._switch_label()
+        self.notify(f"Your letters are now {details.letter_preference.value}.", title="Saved")
+
+    def _other(self) -> LetterPreference:
+        paper = self.details.letter_preference is LetterPreference.PAPER
+        return LetterPreference.PAPERLESS if paper else LetterPreference.PAPER
+
+    def _switch_label(self) -> str:
+        return f"Change to {self._other().value} letters"
+
+    def _row(self, label: str, value: str) -> Horizontal:
+        return Horizontal(Plain(label, classes="answer-label"), Plain(value, classes="answer-value"),
+                          classes="answer-row")

@@ -1,0 +1,128 @@
+"""What every signed-in page shares: the patient banner, a title, a problem box, Esc for back, and a way to call
+a use case off the screen's thread with the rule's own words on screen when it says no."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer
+from screens.common.text import Plain, PlainButton
+
+from domain.errors import DomainError
+from domain.identity.my_details import MyDetails
+from domain.identity.session import PatientSession
+from screens.kiosk.services import PortalServices
+from screens.common.widgets import ErrorSummary, PatientBanner
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PatientContext:
+    """Who is signed in, and the use cases: what each signed-in page is built with."""
+
+    services: PortalServices
+    session: PatientSession
+    details: MyDetails
+
+
+def answer_row(label: str, value: str, *, id: str | None = None) -> Horizontal:
+    """A label in bold and its value, as on a check-your-answers page."""
+    return Horizontal(Plain(label, classes="answer-label"), Plain(value, classes="answer-value"),
+                      classes="answer-row", id=id)
+
+
+class PatientPage(Screen[Any]):
+    """A signed-in page. Subclasses yield their content from `compose_body`."""
+
+    BINDINGS = [Binding("escape", "back", "Back", key_display="Esc")]
+
+    TITLE_TEXT = ""
+    FIXED_LAYOUT = False
+    """True for a page whose words stay in view while one list or table in it scrolls (height 1fr)."""
+
+    def __init__(self, ctx: PatientContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        """The signed-in patient and the use cases."""
+
+    @property
+    def services(self) -> PortalServices:
+        return self.ctx.services
+
+    def compose(self) -> ComposeResult:
+        d = self.ctx.details
+        yield PatientBanner(d.full_name, d.nhs_number, d.masked_nhs_number)
+        with (Vertical if self.FIXED_LAYOUT else VerticalScroll)(classes="page"):
+            yield Plain(self.title_text(), classes="page-title", id="page-title")
+            yield ErrorSummary(id="summary")
+            yield from self.compose_body()
+        yield Footer()
+
+    def title_text(self) -> str:
+        return self.TITLE_TEXT
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def show_problem(self, message: str) -> None:
+        """A problem with the whole page, at its top, read first."""
+        if not self.is_shown:
+            return
+        self.query_one(ErrorSummary).show(message)
+        self.query_one(".page").scroll_home(animate=False)
+        self.busy(False)
+
+    def hide_problem(self) -> None:
+        self.query_one(ErrorSummary).hide()
+
+    def busy(self, waiting: bool) -> None:
+        """While a use case runs, the page's buttons cannot be pressed again."""
+        if not self.is_shown:
+            return
+        for button in self.query(PlainButton):
+            button.disabled = waiting
+
+    def call(self, use_case: Callable[[], T], then: Callable[[T], None],
+             refused: Callable[[DomainError], None] | None = None) -> None:
+        """Run `use_case` in a thread; `then` gets its result on screen, a refusal shows its words."""
+        self.hide_problem()
+        self.busy(True)
+        self._run(use_case, then, refused)
+
+    @work(thread=True, exclusive=True, group="use-case")
+    def _run(self, use_case: Callable[[], Any], then: Callable[[Any], None],
+             refused: Callable[[DomainError], None] | None) -> None:
+        try:
+            result = use_case()
+        except DomainError as error:
+            self.app.call_from_thread(refused or self._refused, error)
+            return
+        self.app.call_from_thread(self._done, then, result)
+
+    def _refused(self, error: DomainError) -> None:
+        self.show_problem(str(error))
+
+    @property
+    def is_shown(self) -> bool:
+        """Still on the app's stack: a worker's answer may be put on it."""
+        return self.is_attached and self in self.app.screen_stack
+
+    async def _done(self, then: Callable[[Any], Any], result: Any) -> None:
+        if not self.is_shown:
+            return  # the patient went back (or the session ended) while it ran
+        self.busy(False)
+        outcome = then(result)
+        if inspect.isawaitable(outcome):  # a page that recomposes itself
+            await outcome

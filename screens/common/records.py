@@ -1,0 +1,257 @@
+"""Letters from both trusts (newest first, filtered by kind and trust), test results grouped by day and panel
+with the flag in words, and one test's history as a chart and the same figures as a table."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import OptionList, Select
+from rich.text import Text
+from textual.widgets.option_list import Option
+
+from domain.clock import LONDON
+from domain.formatting import nhs_date
+from domain.hospital import TrustCode
+from domain.records.model import Document, DocumentKind, ReferenceRange, ResultFlag, TestResult
+from screens.common.patient_page import PatientContext, PatientPage
+from screens.common.text import Plain, PlainButton, PlainTable, Part, option, plain_text, safe
+
+TRUSTS = {TrustCode.WEST_HERTS: "West Herts", TrustCode.ROYAL_FREE: "Royal Free London"}
+
+
+def _letter_option(d: Document) -> Option:
+    parts: list[Part] = [("NEW  ", "bold reverse")] if d.is_new else []
+    parts += [(d.kind.label, "bold"), f"\n{d.title}",
+              f"\n{nhs_date(d.written_at.astimezone(LONDON).date())} · {TRUSTS[d.trust]}"]
+    if not d.is_text:
+        parts.append(f"\nA file we cannot show here ({_size(d.size_bytes)}): ask the Appointments team for a copy")
+    return option(*parts, id=f"letter-{d.id}")
+
+
+def _size(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{max(1, round(size / 1000))} KB"
+
+
+class LettersScreen(PatientPage):
+    """Newest first; 'NEW' until opened; filter by kind and by trust."""
+
+    TITLE_TEXT = "Your letters"
+    FIXED_LAYOUT = True
+
+    def __init__(self, ctx: PatientContext, documents: list[Document]) -> None:
+        super().__init__(ctx)
+        self.documents = documents
+        """The letters shown, as last loaded."""
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(classes="filters"):
+            yield Select([(kind.label, kind) for kind in DocumentKind], prompt="All kinds of letter",
+                         id="kind-filter")
+            yield Select([(name, code) for code, name in TRUSTS.items()], prompt="Both trusts", id="trust-filter")
+        yield Plain(self._count(), id="letter-count", classes="lede")
+        yield OptionList(*[_letter_option(d) for d in self.documents], id="letters", classes="fill")
+        with Horizontal(classes="page-buttons"):
+            yield PlainButton("Back", id="back")
+
+    def _count(self) -> str:
+        new = sum(d.is_new for d in self.documents)
+        shown = f"{len(self.documents)} {'letter' if len(self.documents) == 1 else 'letters'}"
+        return f"{shown}, {new} new. Choose one to read it." if self.documents else "No letters match."
+
+    def on_mount(self) -> None:
+        letters = self.query_one("#letters", OptionList)
+        if self.documents:
+            letters.highlighted = 0
+        letters.focus()
+
+    @on(PlainButton.Pressed, "#back")
+    def back_pressed(self) -> None:
+        self.dismiss()
+
+    @on(Select.Changed)
+    def filter_changed(self) -> None:
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.busy(False)
+        self.reload()  # an opened letter is no longer new
+
+    def reload(self) -> None:
+        kind = self.query_one("#kind-filter", Select).value
+        trust = self.query_one("#trust-filter", Select).value
+        kind = kind if isinstance(kind, DocumentKind) else None
+        trust = trust if isinstance(trust, TrustCode) else None
+        self.call(lambda: self.services.letters(self.ctx.session, kind, trust), self._show)
+
+    def _show(self, documents: list[Document]) -> None:
+        self.documents = documents
+        letters = self.query_one("#letters", OptionList)
+        highlighted = letters.highlighted
+        letters.clear_options()
+        letters.add_options([_letter_option(d) for d in documents])
+        if documents:
+            letters.highlighted = min(highlighted or 0, len(documents) - 1)
+        self.query_one("#letter-count", Plain).update(self._count())
+
+    @on(OptionList.OptionSelected, "#letters")
+    def open_letter(self, event: OptionList.OptionSelected) -> None:
+        from screens.common.appointments import LetterScreen
+
+        assert event.option.id is not None
+        document_id = int(event.option.id.removeprefix("letter-"))
+        self.call(lambda: self.services.open_letter(self.ctx.session, document_id),
+                  lambda letter: self.app.push_screen(LetterScreen(self.ctx, letter)))
+
+
+def range_words(reference: ReferenceRange | None) -> str:
+    """'115 to 165', 'up to 48', '60 or more', 'Negative' — or 'No range given'."""
+    if reference is None:
+        return "No range given"
+    if reference.low is not None and reference.high is not None:
+        return f"{reference.low:g} to {reference.high:g}"
+    if reference.high is not None:
+        return f"up to {reference.high:g}"
+    if reference.low is not None:
+        return f"{reference.low:g} or more"
+    return reference.text or "No range given"
+
+
+def flag_cell(flag: ResultFlag) -> Text:
+    """The flag in words, bold when out of range: the words carry it, colour only helps."""
+    style = "bold" if flag in (ResultFlag.HIGH, ResultFlag.LOW, ResultFlag.ABNORMAL) else ""
+    return plain_text((flag.words, style))
+
+
+class ResultsScreen(PatientPage):
+    """One table: a heading row per day and panel, then its tests. Enter on a test shows its history."""
+
+    TITLE_TEXT = "Your test results"
+    FIXED_LAYOUT = True
+
+    def __init__(self, ctx: PatientContext, groups) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ctx)
+        self.groups = groups
+        """Results by day and panel, newest first."""
+
+    def compose_body(self) -> ComposeResult:
+        yield Plain("Results from both trusts. A result outside its range says High or Low; your doctor will "
+                     "explain what it means for you. Choose a test to see it over time.", classes="lede")
+        table: PlainTable = PlainTable(id="results", cursor_type="row", zebra_stripes=False)
+        # Narrower columns on a small screen, so that the flag (the words that say High or Low) stays in view.
+        widths = (30, 24, 14, 14) if self.app.size.width >= 90 else (18, 13, 11, 8)
+        for label, width in zip(("Test", "Result", "Range", "Flag"), widths):
+            table.add_column(label, width=width)
+        for group in self.groups:
+            heading = plain_text((f"{group.day.day} {group.day:%B %Y}, {TRUSTS[group.trust]}\n{group.panel}", "bold"))
+            table.add_row(heading, "", "", "", height=2, key=f"group-{group.day}-{group.panel}-{group.trust.value}")
+            for result in group.results:
+                value = f"{result.value_text} {result.unit}" if result.unit else result.value_text
+                table.add_row(f"  {result.test_name}", value, range_words(result.reference_range),
+                              flag_cell(result.flag), key=f"result-{result.id}")
+        if not self.groups:
+            yield Plain("You have no test results yet.", classes="lede")
+        yield table
+        with Horizontal(classes="page-buttons"):
+            yield PlainButton("Back", id="back")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#results", PlainTable)
+        table.focus()
+        if table.row_count > 1:
+            table.move_cursor(row=1)  # the first test, under the first heading
+
+    @on(PlainButton.Pressed, "#back")
+    def back_pressed(self) -> None:
+        self.dismiss()
+
+    def on_screen_resume(self) -> None:
+        self.busy(False)
+
+    @on(PlainTable.RowSelected, "#results")
+    def open_history(self, event: PlainTable.RowSelected) -> None:
+        key = event.row_key.value or ""
+        if not key.startswith("result-"):
+            return
+        result_id = int(key.removeprefix("result-"))
+        self.call(lambda: self.services.result_history(self.ctx.session, result_id),
+                  lambda found: self.app.push_screen(TrendScreen(self.ctx, found)))
+
+
+class TrendChart(Plain):
+    """Values over time as dots on a grid, with the range's limits as dotted lines and labelled axes."""
+
+    DEFAULT_CSS = "TrendChart { height: auto; width: auto; margin: 1 0; text-wrap: nowrap; }"
+
+    ROWS = 8
+
+    def __init__(self, results: list[TestResult], width: int = 60) -> None:
+        super().__init__(id="trend-chart")
+        self.results = [r for r in results if r.value_number is not None]
+        self.plot_width = width
+
+    def render(self) -> Text:  # type: ignore[override]
+        points = self.results
+        if len(points) < 2:
+            return plain_text("There is only one result of this test so far, so there is no chart to draw.")
+        values = [p.value_number for p in points]
+        reference = points[-1].reference_range
+        limits = [v for v in ((reference.low, reference.high) if reference else ()) if v is not None]
+        low, high = min(values + limits), max(values + limits)  # type: ignore[type-var, operator]
+        if high == low:
+            high, low = high + 1, low - 1
+        rows, width = self.ROWS, self.plot_width
+        grid = [[" "] * width for _ in range(rows)]
+
+        def row_of(value: float) -> int:
+            return rows - 1 - round((value - low) / (high - low) * (rows - 1))
+
+        for limit in limits:
+            grid[row_of(limit)] = ["┄"] * width
+        for index, point in enumerate(points):
+            column = round(index * (width - 1) / (len(points) - 1))
+            grid[row_of(point.value_number)][column] = "●"  # type: ignore[arg-type]
+        text = plain_text()
+        unit = points[-1].unit or ""
+        for number, line in enumerate(grid):
+            value = high - number * (high - low) / (rows - 1)
+            label = f"{value:>8.4g} │" if number in (0, rows - 1) or any(row_of(x) == number for x in limits) \
+                else f"{'':>8} │"
+            text.append(label)
+            text.append("".join(line) + "\n", style="bold")
+        first = nhs_date(points[0].taken_at.astimezone(LONDON).date())
+        last = nhs_date(points[-1].taken_at.astimezone(LONDON).date())
+        text.append(f"{'':>8} └{'─' * width}\n")
+        text.append(f"{'':>10}{first}{last:>{max(1, width - len(first))}}\n")
+        text.append(f"● a result ({unit})" + ("   ┄ a limit of the range" if limits else ""))
+        return safe(text)  # type: ignore[return-value]
+
+
+class TrendScreen(PatientPage):
+    """One test's history: the chart, and the same figures as a table (the chart is never the only way)."""
+
+    def __init__(self, ctx: PatientContext, results: list[TestResult]) -> None:
+        super().__init__(ctx)
+        self.results = results
+        """Every result of the test, oldest first."""
+
+    def title_text(self) -> str:
+        return f"{self.results[-1].test_name} over time" if self.results else "Test history"
+
+    def compose_body(self) -> ComposeResult:
+        yield TrendChart(self.results)
+        table: PlainTable = PlainTable(id="history", cursor_type="row")
+        table.add_columns("Date", "Result", "Unit", "Range", "Flag", "Trust")
+        for r in reversed(self.results):
+            table.add_row(nhs_date(r.taken_at.astimezone(LONDON).date()), r.value_text, r.unit or "",
+                          range_words(r.reference_range), flag_cell(r.flag), TRUSTS[r.trust])
+        yield table
+        with Horizontal(classes="page-buttons"):
+            yield PlainButton("Back", id="back")
+
+    def on_mount(self) -> None:
+        self.query_one("#history", PlainTable).focus()
+
+    @on(PlainButton.Pressed, "#back")
+    def back_pressed(self) -> None:
+        self.dismiss()

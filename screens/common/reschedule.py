@@ -1,0 +1,216 @@
+"""Change the date or time: choose a day with free times, then a time, check, confirm — and the confirmation.
+Only the date and time change: the same clinician, at the same place."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from domain.clock import LONDON
+from domain.errors import DomainError
+from domain.formatting import nhs_date, nhs_datetime, nhs_time
+from domain.hospital import Slot
+from domain.appointments.changes import AppointmentPage, Rescheduled, SlotTaken, free_days
+from screens.common.appointments import ConfirmationPage, show_over_appointments
+from screens.common.patient_page import PatientContext, PatientPage, answer_row
+from screens.common.text import Plain, PlainButton, option
+
+
+def _times(n: int) -> str:
+    return f"{n} more {'time' if n == 1 else 'times'}"
+
+
+class _ChoicePage(PatientPage):
+    """A page whose answer is one option of a list: Enter on it, or Continue with it highlighted. The words
+    above stay in view; only the list scrolls, however small the kiosk's screen."""
+
+    FIXED_LAYOUT = True
+
+    def compose_choices(self) -> ComposeResult:
+        yield OptionList(*self.options(), id="choices")
+        with Horizontal(classes="page-buttons"):
+            yield PlainButton("Continue", id="continue", variant="primary")
+            yield PlainButton("Back", id="back")
+
+    def options(self) -> list[Option]:
+        return []
+
+    def on_mount(self) -> None:
+        choices = self.query_one("#choices", OptionList)
+        choices.highlighted = 0
+        choices.focus()
+
+    @on(OptionList.OptionSelected)
+    def selected(self, event: OptionList.OptionSelected) -> None:
+        assert event.option.id is not None
+        self.chosen(event.option.id)
+
+    @on(PlainButton.Pressed, "#continue")
+    def continue_pressed(self) -> None:
+        choices = self.query_one("#choices", OptionList)
+        if choices.highlighted is None:
+            self.show_problem("Choose one of the options.")
+            return
+        option = choices.get_option_at_index(choices.highlighted)
+        assert option.id is not None
+        self.chosen(option.id)
+
+    @on(PlainButton.Pressed, "#back")
+    def back_pressed(self) -> None:
+        self.dismiss()
+
+    def chosen(self, option_id: str) -> None:
+        """What the chosen option leads to."""
+
+
+class RescheduleDayScreen(_ChoicePage):
+    """Days that have free times with the same clinician at the same place, within the booking horizon."""
+
+    TITLE_TEXT = "Change your appointment: choose a day"
+
+    def __init__(self, ctx: PatientContext, page: AppointmentPage, slots: list[Slot]) -> None:
+        super().__init__(ctx)
+        self.page = page
+        """The appointment being changed."""
+        self.days = free_days(slots)
+        """Free slots by day."""
+
+    def compose_body(self) -> ComposeResult:
+        view = self.page.view
+        yield Plain(f"You can change this appointment {_times(self.page.reschedules_left)}. We cannot promise a "
+                     "particular date.", classes="lede", id="changes-left")
+        yield answer_row("Now", nhs_datetime(view.appointment.starts_at))
+        yield answer_row("With", f"{view.clinician or view.clinic}, {view.where}")
+        yield from self.compose_choices()
+
+    def options(self) -> list[Option]:
+        return [option(f"{nhs_date(day)}  ({len(slots)} free {'time' if len(slots) == 1 else 'times'})",
+                       id=day.isoformat()) for day, slots in self.days.items()]
+
+    def chosen(self, option_id: str) -> None:
+        day = date.fromisoformat(option_id)
+        self.app.push_screen(RescheduleTimeScreen(self.ctx, self.page, self.days[day]))
+
+
+class RescheduleTimeScreen(_ChoicePage):
+    """The free times of one day — or, when the chosen one was taken meanwhile, the nearest others."""
+
+    def __init__(self, ctx: PatientContext, page: AppointmentPage, slots: list[Slot], problem: str = "") -> None:
+        super().__init__(ctx)
+        self.page = page
+        """The appointment being changed."""
+        self.slots = {str(slot.id): slot for slot in slots}
+        """The times to choose from."""
+        self.problem = problem
+        """Why these times are offered instead (the chosen one was taken)."""
+
+    def title_text(self) -> str:
+        days = {slot.starts_at.astimezone(LONDON).date() for slot in self.slots.values()}
+        if self.problem or len(days) != 1:
+            return "Change your appointment: choose another time"
+        return f"Change your appointment: choose a time on {nhs_date(days.pop())}"
+
+    def compose_body(self) -> ComposeResult:
+        view = self.page.view
+        yield answer_row("With", f"{view.clinician or view.clinic}, {view.where}")
+        yield from self.compose_choices()
+
+    def options(self) -> list[Option]:
+        several_days = len({s.starts_at.astimezone(LONDON).date() for s in self.slots.values()}) > 1
+        return [option(f"{nhs_datetime(s.starts_at) if several_days else nhs_time(s.starts_at)}"
+                       f"  ({s.duration_minutes} minutes)", id=key) for key, s in self.slots.items()]
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.problem:
+            self.show_problem(self.problem)
+
+    def chosen(self, option_id: str) -> None:
+        self.app.push_screen(CheckChangeScreen(self.ctx, self.page, self.slots[option_id]))
+
+
+class CheckChangeScreen(PatientPage):
+    """Check your answers: the old time, the new time, and that nothing else changes. Nothing is saved until
+    Confirm is pressed."""
+
+    TITLE_TEXT = "Check your new appointment"
+
+    def __init__(self, ctx: PatientContext, page: AppointmentPage, slot: Slot) -> None:
+        super().__init__(ctx)
+        self.page = page
+        """The appointment being changed."""
+        self.slot = slot
+        """The new time."""
+
+    def compose_body(self) -> ComposeResult:
+        view = self.page.view
+        yield Plain("Nothing is changed until you press Confirm change. Only the date and time change: to see "
+                     "someone else or go somewhere else, call the Appointments team on "
+                     f"{self.page.trust.appointments_phone}.", classes="lede")
+        yield answer_row("Appointment now", nhs_datetime(view.appointment.starts_at))
+        yield answer_row("New date and time", nhs_datetime(self.slot.starts_at), id="new-time")
+        yield answer_row("Clinic", view.clinic)
+        if view.clinician:
+            yield answer_row("You will see", view.clinician)
+        yield answer_row("Where", view.where)
+        left = self.page.reschedules_left - 1
+        yield Plain(f"After this change you can change it {_times(left)} online." if left else
+                     "This is the last time this appointment can be changed online.", classes="lede")
+        yield Plain("We will text you to confirm it and put a confirmation letter in the portal.", classes="lede")
+        with Horizontal(classes="page-buttons"):
+            yield PlainButton("Confirm change", id="confirm", variant="primary")
+            yield PlainButton("Back", id="back")
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm", PlainButton).focus()
+
+    @on(PlainButton.Pressed, "#back")
+    def back_pressed(self) -> None:
+        self.dismiss()
+
+    @on(PlainButton.Pressed, "#confirm")
+    def confirm(self) -> None:
+        self.query_one("#confirm", PlainButton).label = "Please wait…"
+        a = self.page.view.appointment
+        self.call(lambda: self.services.reschedule(self.ctx.session, a.id, self.slot.id), self.changed, self.refused)
+
+    def refused(self, error: DomainError) -> None:
+        self.query_one("#confirm", PlainButton).label = "Confirm change"
+        if isinstance(error, SlotTaken) and error.nearest:
+            # Say so, and offer the nearest other times in place of this page.
+            self.app.switch_screen(RescheduleTimeScreen(self.ctx, self.page, error.nearest, str(error)))
+            return
+        self.show_problem(str(error))
+
+    def changed(self, done: Rescheduled) -> None:
+        show_over_appointments(self.app, RescheduledScreen(self.ctx, done))
+
+
+class RescheduledScreen(ConfirmationPage):
+    """The confirmation panel."""
+
+    TITLE_TEXT = "Your appointment has been changed"
+
+    def __init__(self, ctx: PatientContext, done: Rescheduled) -> None:
+        super().__init__(ctx)
+        self.done = done
+        """What was changed."""
+
+    def compose_panel(self) -> ComposeResult:
+        new = self.done.new
+        a = new.appointment
+        yield Plain(f"Your new appointment is on {nhs_datetime(a.starts_at)}.", classes="panel", id="panel")
+        yield answer_row("Reference", a.reference)
+        yield answer_row("Clinic", new.clinic)
+        yield answer_row("Where", new.where)
+        if self.done.sms is not None:
+            yield Plain("We have sent a text to your mobile to confirm it.", classes="lede")
+        letter = "Your confirmation letter is in the portal"
+        yield Plain(letter + (", and we are posting you a copy." if self.done.posted else "."), classes="lede")
+        yield Plain(f"The appointment on {nhs_datetime(self.done.old.appointment.starts_at)} is no longer booked.",
+                     classes="lede")

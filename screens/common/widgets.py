@@ -1,0 +1,138 @@
+"""Widgets every flow uses: a labelled field with its error beside it, an error summary, the patient banner."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Input
+
+from domain.text import clean_line
+from screens.common.text import Plain
+
+
+class FieldInput(Input):
+    """An Input whose paste keeps what fits: one line, no control characters, cut to the box's limit — and says so."""
+
+    class PasteCut(Message):
+        """A paste was longer than the box takes; only the first `kept` characters went in."""
+
+        def __init__(self, kept: int, limit: int) -> None:
+            super().__init__()
+            self.kept = kept
+            self.limit = limit
+
+    def _on_paste(self, event: events.Paste) -> None:
+        event.stop()
+        lines = event.text.splitlines()
+        text = clean_line(lines[0]) if lines else ""
+        start, end = sorted(self.selection)
+        if self.max_length:
+            room = self.max_length - (len(self.value) - (end - start))
+            if len(text) > room:
+                text = text[:max(0, room)]
+                self.post_message(self.PasteCut(len(text), self.max_length))
+        if text:
+            self.replace(text, start, end)
+
+
+class Field(Vertical):
+    """A question: label, hint, input, and the message beside it when the answer is wrong."""
+
+    DEFAULT_CSS = """
+    Field { height: auto; margin-bottom: 1; }
+    Field .field-label { text-style: bold; }
+    Field .field-hint { color: $text-muted; }
+    Field .field-error { color: $error; text-style: bold; height: auto; }
+    Field.-invalid Input { border: tall $error; }
+    """
+
+    def __init__(self, label: str, *, hint: str = "", id: str, password: bool = False,
+                 restrict: str | None = None, max_length: int = 0) -> None:
+        super().__init__(id=id)
+        self.label = label
+        """The question, in bold."""
+        self.hint = hint
+        """An example of a right answer."""
+        self.input = FieldInput(password=password, restrict=restrict, max_length=max_length, id=f"{id}-input")
+        """Where the answer is typed (no suggestions and no history: nothing typed outlives the screen)."""
+
+    def compose(self) -> ComposeResult:
+        yield Plain(self.label, classes="field-label")
+        if self.hint:
+            yield Plain(self.hint, classes="field-hint")
+        yield Plain("", classes="field-error")
+        yield self.input
+
+    @property
+    def value(self) -> str:
+        """What has been typed."""
+        return self.input.value
+
+    def show_error(self, message: str) -> None:
+        """Put the message beside the field, prefixed so it reads right without colour."""
+        self.query_one(".field-error", Plain).update(f"Error: {message}")
+        self.add_class("-invalid")
+
+    def on_field_input_paste_cut(self, event: FieldInput.PasteCut) -> None:
+        self.query_one(".field-error", Plain).update(
+            f"Only the first {event.limit} characters fit in this box: the rest of what you pasted was left out."
+            if event.kept else f"This box is full: it takes at most {event.limit} characters.")
+
+    def clear_error(self) -> None:
+        self.query_one(".field-error", Plain).update("")
+        self.remove_class("-invalid")
+
+
+class ErrorSummary(Plain):
+    """A problem with the whole page (no match, too many codes), shown at its top."""
+
+    DEFAULT_CSS = """
+    ErrorSummary { border: thick $error; padding: 0 1; margin-bottom: 1; height: auto; display: none; }
+    ErrorSummary.-shown { display: block; }
+    """
+
+    def show(self, message: str) -> None:
+        self.update(f"There is a problem\n{message}")
+        self.add_class("-shown")
+
+    def hide(self) -> None:
+        self.update("")
+        self.remove_class("-shown")
+
+
+class PatientBanner(Horizontal):
+    """On every signed-in screen: whose record this is, the NHS number masked until asked for."""
+
+    DEFAULT_CSS = """
+    PatientBanner { dock: top; height: 3; padding: 1 2 0 2; background: $secondary; color: $text; }
+    PatientBanner #banner-name { width: 1fr; text-style: bold; }
+    PatientBanner #banner-nhs { width: auto; }
+    """
+    revealed: reactive[bool] = reactive(False)
+    """Whether the full NHS number is showing."""
+
+    def __init__(self, name: str, nhs_number: str | None, masked: str | None) -> None:
+        super().__init__()
+        self.patient_name = name
+        """The signed-in patient's name."""
+        self.nhs_number = nhs_number
+        """The full number, shown only while revealed."""
+        self.masked = masked
+        """The number with all but the last four digits hidden."""
+
+    def compose(self) -> ComposeResult:
+        yield Plain(self.patient_name, id="banner-name")
+        yield Plain(self._nhs_text(), id="banner-nhs")
+
+    def watch_revealed(self) -> None:
+        if self.is_mounted:
+            self.query_one("#banner-nhs", Plain).update(self._nhs_text())
+
+    def _nhs_text(self) -> str:
+        if self.nhs_number is None:
+            return "No NHS number on record"
+        shown = self.nhs_number if self.revealed else self.masked
+        return f"NHS number {shown}  (F4 {'hide' if self.revealed else 'show'})"

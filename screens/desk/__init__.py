@@ -1,0 +1,1 @@
+"""The Appointments team's desk: staff sign-in, find a patient, their record, the idle cover."""

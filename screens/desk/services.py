@@ -1,0 +1,25 @@
+"""What the desk's screens ask of the portal. The composition root supplies it; screens never see a database."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Protocol
+
+from domain.staff.desk import OpenRecord, PatientMatch
+from domain.identity.session import StaffSession
+
+
+class DeskServices(Protocol):
+    """Use cases for staff. Every method may block: call it from a thread worker."""
+
+    def sign_in(self, username: str, password: str, code: str) -> StaffSession: ...
+
+    def unlock(self, session: StaffSession, password: str) -> None:
+        """The same person's password uncovers an idle desk; raises Refused otherwise."""
+        ...
+
+    def find_patients(self, session: StaffSession, query: str) -> list[PatientMatch]: ...
+
+    def open_patient(self, session: StaffSession, patient_id: int, reason: str) -> OpenRecord: ...
+
+    def today(self) -> date: ...

@@ -1,0 +1,1 @@
+"""The reception kiosk: welcome, registration, sign-in, home."""

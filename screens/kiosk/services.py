@@ -1,0 +1,90 @@
+"""What screens ask of the portal. The composition root supplies it; screens never see a database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+from domain.appointments.model import AppointmentView
+from domain.hospital import Slot
+from domain.identifiers import EmailAddress, NhsNumber, Postcode
+from domain.appointments.changes import AppointmentPage, Cancelled, Rescheduled
+from domain.identity.my_details import MyDetails, RecordLook
+from domain.identity.patients import LetterPreference
+from domain.hospital import TrustCode
+from domain.records.reading import ResultGroup
+from domain.records.model import Document, DocumentKind, TestResult
+from domain.identity.registration import Registered
+from domain.identity.session import PatientSession
+from domain.typed import HospitalNumber
+from domain.records.visits import Visit
+
+
+@dataclass(frozen=True, slots=True)
+class Ticket:
+    """A registration or sign-in waiting for its code: an opaque id, and where the code went (masked)."""
+
+    id: str
+    masked_mobile: str
+
+
+class PortalServices(Protocol):
+    """Use cases, bound to the database and clock. Every method may block: call it from a thread worker."""
+
+    def now(self) -> datetime:
+        """The current instant (UTC), from the portal's clock."""
+        ...
+
+    def today(self) -> date:
+        """Today in the hospital's time zone (for dates of birth typed on screen)."""
+        ...
+
+    def register_with_invitation(self, code: str, date_of_birth: date) -> Ticket: ...
+
+    def register_with_details(self, identifier: NhsNumber | HospitalNumber, date_of_birth: date,
+                              postcode: Postcode) -> Ticket: ...
+
+    def resend_registration_code(self, ticket: str) -> Ticket: ...
+
+    def verify_registration(self, ticket: str, code: str) -> None: ...
+
+    def complete_registration(self, ticket: str, email: EmailAddress, password: str,
+                              preference: LetterPreference) -> Registered: ...
+
+    def sign_in(self, email: EmailAddress, password: str) -> Ticket: ...
+
+    def resend_sign_in_code(self, ticket: str) -> Ticket: ...
+
+    def finish_sign_in(self, ticket: str, code: str) -> PatientSession: ...
+
+    def my_details(self, session: PatientSession) -> MyDetails: ...
+
+    def who_looked(self, session: PatientSession) -> list[RecordLook]:
+        """Hospital staff's looks at the patient's record, last 12 months, newest first."""
+        ...
+
+    def change_letter_preference(self, session: PatientSession, preference: LetterPreference) -> None: ...
+
+    def appointments(self, session: PatientSession) -> list[AppointmentView]: ...
+
+    def appointment(self, session: PatientSession, appointment_id: int) -> AppointmentPage: ...
+
+    def reschedule_options(self, session: PatientSession, appointment_id: int) -> list[Slot]: ...
+
+    def reschedule(self, session: PatientSession, appointment_id: int, slot_id: int) -> Rescheduled:
+        """Raises domain.appointments.changes.SlotTaken, with the nearest free times, when the slot went first."""
+        ...
+
+    def cancel(self, session: PatientSession, appointment_id: int, reason: str | None) -> Cancelled: ...
+
+    def open_letter(self, session: PatientSession, document_id: int) -> Document: ...
+
+    def letters(self, session: PatientSession, kind: DocumentKind | None = None,
+                trust: TrustCode | None = None) -> list[Document]: ...
+
+    def results(self, session: PatientSession) -> list[ResultGroup]: ...
+
+    def visits(self, session: PatientSession) -> list[Visit]: ...
+
+    def result_history(self, session: PatientSession, result_id: int) -> list[TestResult]: ...

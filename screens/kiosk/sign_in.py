@@ -1,0 +1,54 @@
+"""Sign in: email address and password, then a code to the registered mobile."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+
+from domain.errors import DomainError, SystemBusy
+from domain.identifiers import EmailAddress
+from screens.kiosk.flow import FormPage
+from screens.kiosk.services import Ticket
+from screens.kiosk.verify_code import SignInCodeScreen
+from screens.common.widgets import Field
+
+
+class SignInScreen(FormPage):
+    """The same words for an unknown email and a wrong password: no one learns who has an account."""
+
+    TITLE_TEXT = "Sign in"
+    LEDE = "Use the email address and password you registered with."
+
+    def compose_fields(self) -> ComposeResult:
+        yield Field("Email address", id="email", max_length=254)
+        yield Field("Password", id="password", password=True, max_length=128)
+
+    def on_continue(self) -> None:
+        email = self.parsed("email", EmailAddress.parse)
+        password = self.field("password").value
+        if not password:
+            self.field("password").show_error("Enter your password.")
+        if email and password:
+            self.busy(True)
+            self.sign_in(email, password)
+
+    @work(thread=True, exclusive=True)
+    def sign_in(self, email: EmailAddress, password: str) -> None:
+        try:
+            ticket = self.services.sign_in(email, password)
+        except DomainError as error:
+            self.app.call_from_thread(self.refused, error)
+            return
+        self.app.call_from_thread(self.code_sent, ticket)
+
+    def refused(self, error: DomainError) -> None:
+        self.show_problem(str(error))
+        if self.is_shown and not isinstance(error, SystemBusy):
+            self.field("password").input.value = ""  # a wrong password is typed again; a busy system kept it
+
+    def code_sent(self, ticket: Ticket) -> None:
+        if not self.is_shown:
+            return
+        self.busy(False)
+        self.field("password").input.value = ""
+        self.app.push_screen(SignInCodeScreen(self.services, ticket.id, ticket.masked_mobile))

@@ -1,0 +1,56 @@
+"""The staff PIN dialog: the only way out of a kiosk."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input
+from screens.common.text import Plain, PlainButton
+
+
+class StaffPinScreen(ModalScreen[bool]):
+    """Asks for the kiosk's staff PIN; dismisses True only when `check` accepts it."""
+
+    BINDINGS = [Binding("escape", "cancel", "Back", show=False)]
+
+    def __init__(self, check: Callable[[str], tuple[bool, str]]) -> None:
+        super().__init__()
+        self.check = check
+        """Takes the typed PIN, returns (accepted, message to show)."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="pin-dialog"):
+            yield Plain("Staff only", classes="page-title")
+            yield Plain("Type the kiosk's staff PIN to close the portal on this kiosk.")
+            yield Input(
+                placeholder="Staff PIN",
+                password=True,
+                restrict=r"[0-9]*",
+                max_length=12,
+                id="pin",
+            )
+            yield Plain("", id="pin-error", classes="error-message")
+            with Horizontal(classes="dialog-buttons"):
+                yield PlainButton("Back", id="back")
+                yield PlainButton("Close the portal", id="confirm", variant="primary")
+
+    @on(Input.Submitted, "#pin")
+    @on(PlainButton.Pressed, "#confirm")
+    def submit(self) -> None:
+        pin_input = self.query_one("#pin", Input)
+        accepted, message = self.check(pin_input.value)
+        pin_input.value = ""
+        if accepted:
+            self.dismiss(True)
+            return
+        self.query_one("#pin-error", Plain).update(message)
+        pin_input.focus()
+
+    @on(PlainButton.Pressed, "#back")
+    def action_cancel(self) -> None:
+        self.dismiss(False)
