@@ -77,6 +77,11 @@ def appointment(row: AppointmentRow) -> Appointment:
         cancelled_at=row.cancelled_at,
         cancellation_reason=row.cancellation_reason,
         cancellation_reference=row.cancellation_reference,
+        staff_by=row.staff_by,
+        staff_reason=row.staff_reason,
+        arrangements=row.arrangements,
+        arrangements_done_at=row.arrangements_done_at,
+        arrangements_done_by=row.arrangements_done_by,
     )
 
 
@@ -91,6 +96,8 @@ def appointment_row(a: Appointment) -> AppointmentRow:
         rescheduled_from_id=a.rescheduled_from_id, rescheduled_to_id=a.rescheduled_to_id,
         cancelled_by=a.cancelled_by.value if a.cancelled_by else None, cancelled_at=a.cancelled_at,
         cancellation_reason=a.cancellation_reason, cancellation_reference=a.cancellation_reference,
+        staff_by=a.staff_by, staff_reason=a.staff_reason, arrangements=a.arrangements,
+        arrangements_done_at=a.arrangements_done_at, arrangements_done_by=a.arrangements_done_by,
     )
 
 

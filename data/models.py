@@ -235,6 +235,12 @@ class AppointmentRow(Base):
     cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     cancellation_reason: Mapped[str | None] = mapped_column(String(500))
     cancellation_reference: Mapped[str | None] = mapped_column(String(16), unique=True)
+    # A booking, move or cancellation made at the desk: who (username), why, and what is left to do by hand.
+    staff_by: Mapped[str | None] = mapped_column(String(64))
+    staff_reason: Mapped[str | None] = mapped_column(String(200))
+    arrangements: Mapped[str | None] = mapped_column(String(200))
+    arrangements_done_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    arrangements_done_by: Mapped[str | None] = mapped_column(String(64))
 
 
 class DocumentRow(Base):

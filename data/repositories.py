@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 from sqlalchemy import Select, exists, select, text, update
@@ -21,6 +22,7 @@ from data.models import (
     ReferralRow,
     SiteRow,
     SlotRow,
+    StaffMemberRow,
     TestResultRow,
     TrustRow,
     VisitRow,
@@ -28,7 +30,7 @@ from data.models import (
 from domain.appointments.model import LIVE_STATUSES, Appointment, AppointmentStatus, AppointmentView, CancelledBy, Referral
 from domain.audit import AuditEvent
 from domain.errors import Conflict
-from domain.hospital import Slot
+from domain.hospital import Clinic, Slot, TrustCode
 from domain.identifiers import NhsNumber
 from domain.identity.patients import LetterPreference, Patient
 from domain.records.model import Document, TestResult
@@ -139,6 +141,33 @@ class SqlAppointmentRepository:
             .order_by(SlotRow.starts_at))
         return [convert.slot(row) for row in rows]
 
+    def free_slots_in_clinic(self, clinic_id: int, after: datetime, before: datetime) -> list[Slot]:
+        rows = self._session.execute(
+            select(SlotRow, ClinicianRow.title, ClinicianRow.given_name, ClinicianRow.family_name, ClinicianRow.role,
+                   LocationRow.name, SiteRow.name)
+            .join(ClinicianRow, ClinicianRow.id == SlotRow.clinician_id)
+            .join(LocationRow, LocationRow.id == SlotRow.location_id)
+            .join(SiteRow, SiteRow.id == LocationRow.site_id)
+            .where(SlotRow.clinic_id == clinic_id, SlotRow.starts_at > after, SlotRow.starts_at < before,
+                   ~_holds(SlotRow.id))
+            .order_by(SlotRow.starts_at, ClinicianRow.family_name))
+        return [replace(convert.slot(row), clinician=f"{title} {given} {family}, {role}", place=f"{where}, {site}")
+                for row, title, given, family, role, where, site in rows]
+
+    def clinics(self) -> list[Clinic]:
+        rows = self._session.scalars(select(ClinicRow).order_by(ClinicRow.trust_code, ClinicRow.name))
+        return [Clinic(row.id, row.code, row.name, row.specialty, TrustCode(row.trust_code), row.site_id,
+                       row.name_safe_in_sms) for row in rows]
+
+    def stamp_staff(self, appointment_id: int, username: str, reason: str, arrangements: str | None) -> None:
+        self._session.execute(update(AppointmentRow).where(AppointmentRow.id == appointment_id).values(
+            staff_by=username, staff_reason=reason, arrangements=arrangements, arrangements_done_at=None,
+            arrangements_done_by=None))
+
+    def arrangements_done(self, appointment_id: int, at: datetime, username: str) -> None:
+        self._session.execute(update(AppointmentRow).where(AppointmentRow.id == appointment_id).values(
+            arrangements_done_at=at, arrangements_done_by=username))
+
     def add(self, appointment: Appointment) -> Appointment:
         row = convert.appointment_row(appointment)
         flush_new(self._session, row)
@@ -171,7 +200,7 @@ def _views() -> Select:  # type: ignore[type-arg]
     return (
         select(AppointmentRow, ClinicRow.name, ClinicRow.name_safe_in_sms, ClinicianRow.title, ClinicianRow.given_name,
                ClinicianRow.family_name, ClinicianRow.role, LocationRow.name, SiteRow.name, SiteRow.address,
-               SiteRow.postcode, TrustRow.name, _FROM.reference, _TO.reference)
+               SiteRow.postcode, TrustRow.name, _FROM.reference, _TO.reference, StaffMemberRow.display_name)
         .join(ClinicRow, ClinicRow.id == AppointmentRow.clinic_id)
         .join(TrustRow, TrustRow.code == AppointmentRow.trust_code)
         .outerjoin(ClinicianRow, ClinicianRow.id == AppointmentRow.clinician_id)
@@ -179,15 +208,16 @@ def _views() -> Select:  # type: ignore[type-arg]
         .outerjoin(SiteRow, SiteRow.id == LocationRow.site_id)
         .outerjoin(_FROM, _FROM.id == AppointmentRow.rescheduled_from_id)
         .outerjoin(_TO, _TO.id == AppointmentRow.rescheduled_to_id)
+        .outerjoin(StaffMemberRow, StaffMemberRow.username == AppointmentRow.staff_by)
     )
 
 
 def _view(row: AppointmentRow, clinic: str, safe: bool, title: str | None, given: str | None, family: str | None,
           role: str | None, location: str | None, site: str | None, address: str | None, postcode: str | None,
-          trust: str, came_from: str | None, went_to: str | None) -> AppointmentView:
+          trust: str, came_from: str | None, went_to: str | None, staff_name: str | None) -> AppointmentView:
     clinician = f"{title} {given} {family}, {role}" if given else None
     return AppointmentView(convert.appointment(row), clinic, safe, clinician, location, site,
-                           f"{address}, {postcode}" if address else None, trust, went_to, came_from)
+                           f"{address}, {postcode}" if address else None, trust, went_to, came_from, staff_name)
 
 
 class SqlReferralRepository:
@@ -199,6 +229,18 @@ class SqlReferralRepository:
     def get(self, referral_id: int) -> Referral | None:
         row = self._session.get(ReferralRow, referral_id, populate_existing=True)
         return convert.referral(row) if row else None
+
+    def open_for(self, patient_id: int, clinic_id: int) -> Referral | None:
+        row = self._session.scalar(select(ReferralRow).where(
+            ReferralRow.patient_id == patient_id, ReferralRow.clinic_id == clinic_id,
+            ReferralRow.status == "open").order_by(ReferralRow.referred_on.desc()).limit(1))
+        return convert.referral(row) if row else None
+
+    def add(self, referral: Referral) -> Referral:
+        row = ReferralRow(patient_id=referral.patient_id, clinic_id=referral.clinic_id, status=referral.status.value,
+                          referred_on=referral.referred_on, booked_via_ers=referral.booked_via_ers, ubrn=referral.ubrn)
+        flush_new(self._session, row)
+        return convert.referral(row)
 
     def discharge(self, referral_id: int, at: datetime) -> None:
         self._session.execute(update(ReferralRow).where(ReferralRow.id == referral_id).values(

@@ -92,6 +92,10 @@ class Slot:
     location_id: int
     starts_at: datetime
     duration_minutes: int
+    clinician: str | None = None
+    """Who, in words ('Dr Amara Okafor, Consultant Cardiologist'): given where staff choose across a clinic."""
+    place: str | None = None
+    """Where, in words ('Outpatients B, Watford General Hospital'), likewise."""
 
     @property
     def ends_at(self) -> datetime:

@@ -10,7 +10,7 @@ from domain.appointments.model import Appointment, AppointmentView, CancelledBy,
 from domain.audit import AuditEvent
 from domain.identity.challenges import Challenge, Invitation
 from domain.identity.codes import CodePurpose, OneTimeCode
-from domain.hospital import Slot, Trust, TrustCode
+from domain.hospital import Clinic, Slot, Trust, TrustCode
 from domain.identifiers import NhsNumber
 from domain.limits import LimitRules
 from domain.messaging.model import SmsMessage
@@ -72,6 +72,12 @@ class InvitationRepository(Protocol):
     def by_hash(self, code_hash: str) -> Invitation | None: ...
 
     def mark_used(self, invitation_id: int, when: datetime) -> None: ...
+
+    def add(self, invitation: Invitation) -> int: ...
+
+    def latest_for(self, patient_id: int) -> datetime | None:
+        """When the patient was last sent an invitation, if ever."""
+        ...
 
 
 class CodeRepository(Protocol):
@@ -139,6 +145,20 @@ class AppointmentRepository(Protocol):
         """No live booking holds the slot."""
         ...
 
+    def free_slots_in_clinic(self, clinic_id: int, after: datetime, before: datetime) -> list[Slot]:
+        """Free times of every clinician at every location of the clinic, with their names, in order."""
+        ...
+
+    def clinics(self) -> list[Clinic]:
+        """Every clinic of both trusts, by trust and name."""
+        ...
+
+    def stamp_staff(self, appointment_id: int, username: str, reason: str, arrangements: str | None) -> None:
+        """Who at the desk booked, moved or cancelled it, why, and what that left to do by hand."""
+        ...
+
+    def arrangements_done(self, appointment_id: int, at: datetime, username: str) -> None: ...
+
     def free_slots(self, clinician_id: int, location_id: int, after: datetime, before: datetime) -> list[Slot]:
         """Slots of this clinician at this location starting in (after, before) that no live booking holds."""
         ...
@@ -159,6 +179,12 @@ class ReferralRepository(Protocol):
     def get(self, referral_id: int) -> Referral | None: ...
 
     def discharge(self, referral_id: int, at: datetime) -> None: ...
+
+    def open_for(self, patient_id: int, clinic_id: int) -> Referral | None:
+        """The patient's open referral into the clinic (the latest), if any."""
+        ...
+
+    def add(self, referral: Referral) -> Referral: ...
 
 
 class DocumentRepository(Protocol):

@@ -59,6 +59,17 @@ class SqlInvitationRepository:
     def mark_used(self, invitation_id: int, when: datetime) -> None:
         self._session.execute(update(InvitationRow).where(InvitationRow.id == invitation_id).values(used_at=when))
 
+    def add(self, invitation: Invitation) -> int:
+        row = InvitationRow(patient_id=invitation.patient_id, code_hash=invitation.code_hash,
+                            created_at=invitation.created_at, expires_at=invitation.expires_at)
+        self._session.add(row)
+        self._session.flush()
+        return row.id
+
+    def latest_for(self, patient_id: int) -> datetime | None:
+        return self._session.scalar(select(InvitationRow.created_at).where(InvitationRow.patient_id == patient_id)
+                                    .order_by(InvitationRow.created_at.desc()).limit(1))
+
 
 class SqlCodeRepository:
     """One-time codes, hashed."""

@@ -53,7 +53,8 @@ class SqlOutboxQueue:
         code's salted hash pointless for anyone who can read the database."""
         with Session(self._engine) as session, session.begin():
             row = session.get(SmsMessageRow, message_id)
-            if row is not None and row.template == SmsTemplate.ONE_TIME_CODE.value:
+            if row is not None and row.template in (SmsTemplate.ONE_TIME_CODE.value,
+                                                    SmsTemplate.REGISTRATION_INVITATION.value):
                 row.body = redacted(row.body)
 
     def mark_retry(self, message_id: str, token: str, send_after: datetime, error: str) -> None:

@@ -12,7 +12,15 @@ from datetime import date, datetime
 
 from domain.records import letters
 from domain.identity.access import require_access, target_patient
-from domain.appointments.rules import Action, ActionDecision, OnlinePolicy, decide, decisions
+from domain.appointments.rules import (
+    Action,
+    ActionDecision,
+    OnlinePolicy,
+    StaffDecision,
+    decide,
+    decisions,
+    staff_decide,
+)
 from domain.appointments.model import (
     AppointmentEvent,
     AppointmentStatus,
@@ -24,7 +32,7 @@ from domain.appointments.model import (
 from domain.audit import AuditEvent, Outcome
 from domain.clock import LONDON
 from domain.text import clean_line
-from domain.errors import Conflict, NotFound, Refused
+from domain.errors import Conflict, InvalidValue, NotFound, Refused
 from domain.formatting import nhs_datetime
 from domain.hospital import Slot, Trust
 from domain.messaging.wording import cancellation_confirmation_sms, reschedule_confirmation_sms
@@ -32,10 +40,13 @@ from domain.messaging.model import SmsMessage, SmsStatus, SmsTemplate
 from domain.identity.patients import LetterPreference, Patient
 from domain.ports import Clock, UnitOfWork
 from domain.records.model import Document, DocumentKind, PostStatus
-from domain.identity.session import Actor, PatientSession
+from domain.identity.session import Actor, PatientSession, StaffRole, StaffSession
 
 REASON_LIMIT = 500
 """The most characters of an optional cancellation reason that are kept."""
+
+STAFF_REASON_LIMIT = 200
+"""The most characters of the reason the desk gives for a change (required there)."""
 
 NEAREST = 5
 """How many other times are offered when the chosen one was taken meanwhile."""
@@ -53,6 +64,8 @@ class AppointmentPage:
     letters: list[Document]
     trust: Trust
     """The trust holding the appointment, whose Appointments team makes any change the portal cannot."""
+    staff: dict[Action, StaffDecision] | None = None
+    """At the desk: what the member of staff may do, which is more than the patient may online."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +78,8 @@ class Rescheduled:
     sms: SmsMessage | None
     posted: bool
     """A paper copy of the confirmation letter is queued for posting."""
+    arrangements: tuple[str, ...] = ()
+    """At the desk: transport or an interpreter booked for the old time, to rebook by hand."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +89,8 @@ class Cancelled:
     view: AppointmentView
     reference: str
     sms: SmsMessage | None
+    arrangements: tuple[str, ...] = ()
+    """At the desk: transport or an interpreter booked for it, to cancel by hand."""
 
 
 class SlotTaken(Conflict):
@@ -103,7 +120,7 @@ def appointment_list(uow: UnitOfWork, clock: Clock, actor: Actor, patient_id: in
     target = target_patient(actor, patient_id)
     with uow:
         require_access(uow, clock, actor, target, "list_appointments")
-        return uow.appointments.views_for_patient(target)
+        return [_for(actor, view) for view in uow.appointments.views_for_patient(target)]
 
 
 def appointment_page(uow: UnitOfWork, clock: Clock, actor: Actor, appointment_id: int,
@@ -114,8 +131,11 @@ def appointment_page(uow: UnitOfWork, clock: Clock, actor: Actor, appointment_id
         a = view.appointment
         referral = uow.referrals.get(a.referral_id) if a.referral_id else None
         trust = uow.trusts.get(a.trust)
-        return AppointmentPage(view, decisions(a, referral, trust, clock.now(), policy), policy.reschedules_left(a),
-                               uow.documents.for_appointment(a.id), trust)
+        now = clock.now()
+        staff = ({action: staff_decide(action, a, referral, now, actor.role, policy) for action in Action}
+                 if isinstance(actor, StaffSession) else None)
+        return AppointmentPage(_for(actor, view), decisions(a, referral, trust, now, policy),
+                               policy.reschedules_left(a), uow.documents.for_appointment(a.id), trust, staff)
 
 
 def open_letter(uow: UnitOfWork, clock: Clock, actor: Actor, document_id: int) -> Document:
@@ -130,75 +150,95 @@ def open_letter(uow: UnitOfWork, clock: Clock, actor: Actor, document_id: int) -
         if document.read_at is None and isinstance(actor, PatientSession):
             uow.documents.mark_read(document_id, now)
             document = replace(document, read_at=now)
-        _audit(uow, actor, now, "open_letter", document.patient_id, f"document {document_id}")
+        audit(uow, actor, now, "open_letter", document.patient_id, f"document {document_id}")
         uow.commit()
         return document
 
 
 def reschedule_options(uow: UnitOfWork, clock: Clock, actor: Actor, appointment_id: int,
                        policy: OnlinePolicy) -> list[Slot]:
-    """Free times of the same clinician at the same location, from the cut-off to the booking horizon."""
+    """Free times of the same clinician at the same location, from the cut-off to the booking horizon. At the
+    desk: any clinician at any place of the same clinic (a supervisor also inside the cut-off)."""
     with uow:
         view = _visible(uow, clock, actor, appointment_id, "reschedule_options")
-        _allowed(uow, clock, Action.RESCHEDULE, view, policy)
-        return _free_for(uow, clock, view, policy)
+        _allowed(uow, clock, actor, Action.RESCHEDULE, view, policy)
+        return _free_for(uow, clock, actor, view, policy)
 
 
 # --- changing --------------------------------------------------------------------------------------------
 
 
 def reschedule(uow: UnitOfWork, clock: Clock, actor: Actor, appointment_id: int, slot_id: int,
-               policy: OnlinePolicy) -> Rescheduled:
-    """Move the booking to the chosen slot: everything below happens together, or none of it does."""
+               policy: OnlinePolicy, reason: str | None = None) -> Rescheduled:
+    """Move the booking to the chosen slot: everything below happens together, or none of it does. At the desk
+    a reason is required, and is kept on the new booking and in the audit trail."""
+    why = _staff_reason(actor, reason)
     with uow:
         view = _visible(uow, clock, actor, appointment_id, "reschedule_appointment")
         old = uow.appointments.lock(appointment_id)  # waits for any other terminal changing it
         if old is None:
             raise NotFound("That appointment could not be found.")
         view = replace(view, appointment=old)
-        _allowed(uow, clock, Action.RESCHEDULE, view, policy)
+        staff = _allowed(uow, clock, actor, Action.RESCHEDULE, view, policy)
         now = clock.now()
         slot = uow.appointments.slot(slot_id)
-        after, before = policy_window(now, policy)
-        if (slot is None or slot.clinician_id != old.clinician_id or slot.location_id != old.location_id
-                or not after < slot.starts_at < before):
+        after, before = _window(now, actor, policy)
+        same_place = slot is not None and (slot.clinic_id == old.clinic_id if staff is not None else
+                                           slot.clinician_id == old.clinician_id and slot.location_id == old.location_id)
+        if slot is None or not same_place or not after < slot.starts_at < before:
             raise Refused("That time cannot be chosen for this appointment. Please choose one of the times shown.")
         if not uow.appointments.slot_is_free(slot_id):
-            raise SlotTaken(_nearest(_free_for(uow, clock, view, policy), slot))
+            raise SlotTaken(nearest(_free_for(uow, clock, actor, view, policy), slot))
         moved = next_status(old.status, AppointmentEvent.RESCHEDULE)  # the status machine agrees, or raises
+        times = old.times_rescheduled + 1
         try:
             new = uow.appointments.add(replace(
                 old, id=0, reference=new_reference(old.reference[:2]), slot_id=slot.id, status=AppointmentStatus.BOOKED,
+                clinician_id=slot.clinician_id, location_id=slot.location_id,
                 starts_at=slot.starts_at, duration_minutes=slot.duration_minutes, booked_at=now,
-                times_rescheduled=old.times_rescheduled + 1, reschedule_limit=policy.reschedule_limit,
+                # A supervisor's move past the online limit raises this booking's own limit to match: the
+                # database holds every booking within its limit.
+                times_rescheduled=times, reschedule_limit=max(policy.reschedule_limit, times if staff is not None else 0),
                 rescheduled_from_id=old.id, rescheduled_to_id=None, cancelled_by=None, cancelled_at=None,
-                cancellation_reason=None, cancellation_reference=None))
+                cancellation_reason=None, cancellation_reference=None, staff_by=None, staff_reason=None,
+                arrangements=None, arrangements_done_at=None, arrangements_done_by=None))
             uow.appointments.mark_rescheduled(old.id, new.id)
+            arrangements = staff.arrangements if staff else ()
+            if staff is not None:
+                assert isinstance(actor, StaffSession) and why is not None
+                uow.appointments.stamp_staff(new.id, actor.username, why, _to_do(arrangements, "rebook"))
             uow.outbox.withdraw_reminders(old.id)
-            patient = _patient(uow, old.patient_id)
+            patient = patient_of(uow, old.patient_id)
             trust = uow.trusts.get(old.trust)
-            new_view = replace(view, appointment=new, rescheduled_from=old.reference, rescheduled_to=None)
+            read = uow.appointments.view(new.id)
+            assert read is not None
+            new_view = _for(actor, read)
+            new = new_view.appointment
             sms = None
             if patient.mobile is not None:
-                sms = _sms(now, patient, new.id, SmsTemplate.RESCHEDULE_CONFIRMATION, reschedule_confirmation_sms(
-                    trust, new.starts_at, view.site or trust.short_name, view.clinic if view.clinic_safe_in_sms else None))
+                sms = text_for(now, patient, new.id, SmsTemplate.RESCHEDULE_CONFIRMATION, reschedule_confirmation_sms(
+                    trust, new.starts_at, new_view.site or trust.short_name,
+                    new_view.clinic if new_view.clinic_safe_in_sms else None))
                 uow.outbox.add(sms)
-            posted = _confirmation_letter(uow, now, patient, trust.name, trust.appointments_phone, new_view,
+            posted = confirmation_letter(uow, now, patient, trust.name, trust.appointments_phone, new_view,
                                           old.reference)
-            _audit(uow, actor, now, "reschedule_appointment", old.patient_id,
+            audit(uow, actor, now, "reschedule_appointment", old.patient_id,
                    f"{old.reference} ({nhs_datetime(old.starts_at)}) -> {new.reference} "
-                   f"({nhs_datetime(new.starts_at)}), slot {slot.id}")
+                   f"({nhs_datetime(new.starts_at)}), slot {slot.id}" + _staff_detail(why, staff, arrangements))
             uow.commit()
         except Conflict:
             # Another terminal took the slot (or changed this booking) between our check and our write.
-            raise _lost_race(uow, clock, appointment_id, slot, policy) from None
+            raise _lost_race(uow, clock, actor, appointment_id, slot, policy) from None
         return Rescheduled(replace(view, rescheduled_to=new.reference, appointment=replace(old, status=moved)),
-                           new_view, policy.reschedules_left(new), sms, posted)
+                           new_view, policy.reschedules_left(new), sms, posted, arrangements)
 
 
 def cancel(uow: UnitOfWork, clock: Clock, actor: Actor, appointment_id: int, reason: str | None,
            policy: OnlinePolicy) -> Cancelled:
-    """Cancel the booking and discharge the referral: the slot is freed for someone else."""
+    """Cancel the booking and discharge the referral: the slot is freed for someone else. At the desk the reason
+    is required."""
+    if isinstance(actor, StaffSession):
+        reason = _staff_reason(actor, reason)
     reason = " ".join(clean_line(reason or "").split())[:REASON_LIMIT] or None
     with uow:
         view = _visible(uow, clock, actor, appointment_id, "cancel_appointment")
@@ -206,27 +246,31 @@ def cancel(uow: UnitOfWork, clock: Clock, actor: Actor, appointment_id: int, rea
         if a is None:
             raise NotFound("That appointment could not be found.")
         view = replace(view, appointment=a)
-        _allowed(uow, clock, Action.CANCEL, view, policy)
+        staff = _allowed(uow, clock, actor, Action.CANCEL, view, policy)
+        arrangements = staff.arrangements if staff else ()
         now = clock.now()
         by = CancelledBy.PATIENT if isinstance(actor, PatientSession) else CancelledBy.STAFF
         next_status(a.status, AppointmentEvent.CANCEL_BY_PATIENT)
         reference = new_reference("CX")
         uow.appointments.mark_cancelled(a.id, by, now, reason, reference)
+        if staff is not None:
+            assert isinstance(actor, StaffSession) and reason is not None
+            uow.appointments.stamp_staff(a.id, actor.username, reason, _to_do(arrangements, "cancel"))
         if a.referral_id is not None:
             referral = uow.referrals.get(a.referral_id)
             if referral is not None and referral.status is ReferralStatus.OPEN:
                 uow.referrals.discharge(a.referral_id, now)
         uow.outbox.withdraw_reminders(a.id)
-        patient = _patient(uow, a.patient_id)
+        patient = patient_of(uow, a.patient_id)
         trust = uow.trusts.get(a.trust)
         sms = None
         if patient.mobile is not None:
-            sms = _sms(now, patient, a.id, SmsTemplate.CANCELLATION_CONFIRMATION,
+            sms = text_for(now, patient, a.id, SmsTemplate.CANCELLATION_CONFIRMATION,
                        cancellation_confirmation_sms(trust, a.starts_at))
             uow.outbox.add(sms)
-        _audit(uow, actor, now, "cancel_appointment", a.patient_id,
+        audit(uow, actor, now, "cancel_appointment", a.patient_id,
                f"{a.reference} ({nhs_datetime(a.starts_at)}) cancelled, reference {reference}; referral discharged"
-               + (f"; reason: {reason}" if reason else ""))
+               + (_staff_detail(reason, staff, arrangements) if staff else f"; reason: {reason}" if reason else ""))
         try:
             uow.commit()
         except Conflict:
@@ -234,7 +278,7 @@ def cancel(uow: UnitOfWork, clock: Clock, actor: Actor, appointment_id: int, rea
                           "Please look at it again.") from None
         done = replace(a, status=next_status(a.status, AppointmentEvent.CANCEL_BY_PATIENT), cancelled_by=by,
                        cancelled_at=now, cancellation_reason=reason)
-        return Cancelled(replace(view, appointment=done), reference, sms)
+        return Cancelled(replace(view, appointment=done), reference, sms, arrangements)
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
@@ -250,35 +294,78 @@ def new_reference(prefix: str) -> str:
     return prefix + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
 
 
-def _free_for(uow: UnitOfWork, clock: Clock, view: AppointmentView, policy: OnlinePolicy) -> list[Slot]:
+def _window(now: datetime, actor: Actor, policy: OnlinePolicy) -> tuple[datetime, datetime]:
+    after, before = policy_window(now, policy)
+    if isinstance(actor, StaffSession) and actor.role is StaffRole.APPOINTMENTS_SUPERVISOR:
+        after = now  # a supervisor may book inside the cut-off
+    return after, before
+
+
+def _free_for(uow: UnitOfWork, clock: Clock, actor: Actor, view: AppointmentView, policy: OnlinePolicy) -> list[Slot]:
     a = view.appointment
+    after, before = _window(clock.now(), actor, policy)
+    if isinstance(actor, StaffSession):
+        return [s for s in uow.appointments.free_slots_in_clinic(a.clinic_id, after, before) if s.id != a.slot_id]
     if a.clinician_id is None or a.location_id is None:
         return []
-    after, before = policy_window(clock.now(), policy)
     return uow.appointments.free_slots(a.clinician_id, a.location_id, after, before)
 
 
-def _nearest(free: list[Slot], wanted: Slot) -> list[Slot]:
+def _for(actor: Actor, view: AppointmentView) -> AppointmentView:
+    """What the actor is given: a patient does not learn staff's names ("the Appointments team" changed it)."""
+    return view if isinstance(actor, StaffSession) or view.staff_name is None else replace(view, staff_name=None)
+
+
+def _staff_reason(actor: Actor, reason: str | None) -> str | None:
+    if not isinstance(actor, StaffSession):
+        return None
+    why = " ".join(clean_line(reason or "").split())[:STAFF_REASON_LIMIT]
+    if not why:
+        raise InvalidValue("Say why you are making this change: choose a reason or type one.")
+    return why
+
+
+def _to_do(arrangements: tuple[str, ...], verb: str) -> str | None:
+    return f"{verb.capitalize()} {' and '.join(arrangements)}" if arrangements else None
+
+
+def _staff_detail(why: str | None, staff: StaffDecision | None, arrangements: tuple[str, ...]) -> str:
+    if staff is None:
+        return ""
+    return (f"; reason: {why}" + (f"; overrides: {', '.join(staff.overrides)}" if staff.overrides else "")
+            + (f"; to do by hand: {', '.join(arrangements)}" if arrangements else ""))
+
+
+def nearest(free: list[Slot], wanted: Slot) -> list[Slot]:
     return sorted(sorted(free, key=lambda s: abs((s.starts_at - wanted.starts_at).total_seconds()))[:NEAREST],
                   key=lambda s: s.starts_at)
 
 
-def _lost_race(uow: UnitOfWork, clock: Clock, appointment_id: int, slot: Slot, policy: OnlinePolicy) -> Refused:
+def _lost_race(uow: UnitOfWork, clock: Clock, actor: Actor, appointment_id: int, slot: Slot,
+               policy: OnlinePolicy) -> Refused:
     # The commit was refused: either the slot went to another booking, or this appointment was changed elsewhere.
     uow.rollback()
     old = uow.appointments.get(appointment_id)
     view = uow.appointments.view(appointment_id)
     if old is not None and view is not None and old.status.holds_slot and not uow.appointments.slot_is_free(slot.id):
-        return SlotTaken(_nearest(_free_for(uow, clock, view, policy), slot))
+        return SlotTaken(nearest(_free_for(uow, clock, actor, view, policy), slot))
     return Refused("This appointment was changed at another screen at the same moment. Please look at it again.")
 
 
-def _allowed(uow: UnitOfWork, clock: Clock, action: Action, view: AppointmentView, policy: OnlinePolicy) -> None:
+def _allowed(uow: UnitOfWork, clock: Clock, actor: Actor, action: Action, view: AppointmentView,
+             policy: OnlinePolicy) -> StaffDecision | None:
+    """Go on (at the desk, with what the staff rules said), or Refused with the rule's own words."""
     a = view.appointment
     referral = uow.referrals.get(a.referral_id) if a.referral_id else None
+    if isinstance(actor, StaffSession):
+        staff = staff_decide(action, a, referral, clock.now(), actor.role, policy)
+        if not staff:
+            raise Refused(staff.reason)
+        return staff
     decision = decide(action, a, referral, uow.trusts.get(a.trust), clock.now(), policy)
     if not decision:
         raise Refused(f"{decision.reason} {decision.instead}")
+    return None
 
 
 def _visible(uow: UnitOfWork, clock: Clock, actor: Actor, appointment_id: int, action: str) -> AppointmentView:
@@ -290,22 +377,22 @@ def _visible(uow: UnitOfWork, clock: Clock, actor: Actor, appointment_id: int, a
     return view
 
 
-def _patient(uow: UnitOfWork, patient_id: int) -> Patient:
+def patient_of(uow: UnitOfWork, patient_id: int) -> Patient:
     patient = uow.patients.get(patient_id)
     if patient is None:
         raise NotFound("That record could not be found.")
     return patient
 
 
-def _sms(now: datetime, patient: Patient, appointment_id: int, template: SmsTemplate, body: str) -> SmsMessage:
+def text_for(now: datetime, patient: Patient, appointment_id: int, template: SmsTemplate, body: str) -> SmsMessage:
     assert patient.mobile is not None
     return SmsMessage(id=secrets.token_hex(16), to_number=patient.mobile.e164, template=template, body=body,
                       status=SmsStatus.QUEUED, created_at=now, send_after=now, patient_id=patient.id,
                       appointment_id=appointment_id)
 
 
-def _confirmation_letter(uow: UnitOfWork, now: datetime, patient: Patient, trust_name: str, phone: str,
-                         view: AppointmentView, replaces: str) -> bool:
+def confirmation_letter(uow: UnitOfWork, now: datetime, patient: Patient, trust_name: str, phone: str,
+                        view: AppointmentView, replaces: str | None) -> bool:
     """The letter for the new time, in the portal; a paper copy is queued too unless the patient is paperless."""
     a = view.appointment
     ctx = letters.LetterContext(f"{patient.given_name} {patient.family_name}",
@@ -318,13 +405,13 @@ def _confirmation_letter(uow: UnitOfWork, now: datetime, patient: Patient, trust
     paper = patient.letter_preference is LetterPreference.PAPER
     uow.documents.add(Document(
         id=0, patient_id=patient.id, trust=a.trust, kind=DocumentKind.APPOINTMENT_CONFIRMATION,
-        title=f"{a.kind.label} (new time) – {view.clinic}", written_at=now, content_type="text/markdown",
+        title=f"{a.kind.label}{' (new time)' if replaces else ''} – {view.clinic}", written_at=now, content_type="text/markdown",
         size_bytes=len(body.encode()), body_markdown=body, appointment_id=a.id,
         post_status=PostStatus.QUEUED if paper else None))
     return paper
 
 
-def _audit(uow: UnitOfWork, actor: Actor, now: datetime, action: str, patient_id: int, detail: str) -> None:
+def audit(uow: UnitOfWork, actor: Actor, now: datetime, action: str, patient_id: int, detail: str) -> None:
     kind, actor_id, role = actor.audit_identity
     uow.audit.record(AuditEvent(at=now, actor_kind=kind, actor_id=actor_id, actor_role=role, action=action,
                                 outcome=Outcome.SUCCESS, patient_id=patient_id, detail=detail))

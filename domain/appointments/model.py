@@ -167,6 +167,19 @@ class Appointment:
     cancelled_at: datetime | None = None
     cancellation_reason: str | None = None
     cancellation_reference: str | None = None
+    staff_by: str | None = None
+    """The username of the member of staff who booked, moved or cancelled this booking for the patient."""
+    staff_reason: str | None = None
+    """Why they did, as they typed or chose it."""
+    arrangements: str | None = None
+    """What the change left to rebook or cancel by hand ('hospital transport; a Polish interpreter')."""
+    arrangements_done_at: datetime | None = None
+    arrangements_done_by: str | None = None
+
+    @property
+    def arrangements_pending(self) -> bool:
+        """Transport or an interpreter still to be rebooked or cancelled after a change at the desk."""
+        return self.arrangements is not None and self.arrangements_done_at is None
 
     @property
     def interpreter_booked(self) -> bool:
@@ -217,6 +230,9 @@ class AppointmentView:
     """The reference of the booking this one was moved to."""
     rescheduled_from: str | None = None
     """The reference of the booking this one replaced."""
+    staff_name: str | None = None
+    """Who at the desk booked, moved or cancelled it, by name: for staff only (a patient reads "the Appointments
+    team"), so the use cases leave it out of what a patient is given."""
 
     @property
     def where(self) -> str:

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from domain.appointments.model import Appointment, AppointmentKind, AppointmentStatus, Referral
 from domain.hospital import Trust
+from domain.identity.session import StaffRole
 
 
 class Action(StrEnum):
@@ -80,25 +81,103 @@ def decisions(appointment: Appointment, referral: Referral | None, trust: Trust,
 
 def _first_blocker(action: Action, a: Appointment, referral: Referral | None, now: datetime,
                    policy: OnlinePolicy) -> Blocker | None:
+    return next(iter(blockers(action, a, referral, now, policy)), None)
+
+
+def blockers(action: Action, a: Appointment, referral: Referral | None, now: datetime,
+             policy: OnlinePolicy) -> list[Blocker]:
+    """Every reason the patient may not do this online, most fundamental first (a cancelled booking stops there)."""
     if a.status.is_cancelled:
-        return Blocker.CANCELLED
+        return [Blocker.CANCELLED]
     if a.status is not AppointmentStatus.BOOKED:
-        return Blocker.NOT_BOOKED
+        return [Blocker.NOT_BOOKED]
     if a.starts_at <= now:
-        return Blocker.IN_PAST
+        return [Blocker.IN_PAST]
+    found = []
     if not a.kind.changeable_online:
-        return Blocker.VIEW_ONLY_KIND
+        found.append(Blocker.VIEW_ONLY_KIND)
     if referral is not None and referral.booked_via_ers and a.kind is AppointmentKind.OUTPATIENT_NEW:
-        return Blocker.ERS_FIRST_APPOINTMENT  # e-RS holds the booking: a change here would not reach it
+        found.append(Blocker.ERS_FIRST_APPOINTMENT)  # e-RS holds the booking: a change here would not reach it
     if a.transport_booked:
-        return Blocker.TRANSPORT_BOOKED
+        found.append(Blocker.TRANSPORT_BOOKED)
     if a.interpreter_booked:
-        return Blocker.INTERPRETER_BOOKED
+        found.append(Blocker.INTERPRETER_BOOKED)
     if a.starts_at - now < policy.cutoff:
-        return Blocker.TOO_CLOSE
+        found.append(Blocker.TOO_CLOSE)
     if action is Action.RESCHEDULE and policy.reschedules_left(a) == 0:
-        return Blocker.LIMIT_REACHED
-    return None
+        found.append(Blocker.LIMIT_REACHED)
+    return found
+
+
+# --- at the desk -----------------------------------------------------------------------------------------
+
+_STAFF_CANNOT = {Blocker.CANCELLED, Blocker.NOT_BOOKED, Blocker.IN_PAST, Blocker.VIEW_ONLY_KIND,
+                 Blocker.ERS_FIRST_APPOINTMENT}
+_SUPERVISORS_ONLY = {Blocker.TOO_CLOSE, Blocker.LIMIT_REACHED}
+
+
+@dataclass(frozen=True, slots=True)
+class StaffDecision:
+    """What the Appointments team may do for the patient: yes or no with the reason, what a supervisor's yes
+    overrides, and what the change leaves to rebook or cancel by hand."""
+
+    action: Action
+    allowed: bool
+    reason: str = ""
+    overrides: tuple[str, ...] = ()
+    """The online rules this change goes past (said on the check page and kept in the audit trail)."""
+    arrangements: tuple[str, ...] = ()
+    """Transport or an interpreter booked for the old time: to rebook (or cancel) once the change is made."""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+def staff_decide(action: Action, appointment: Appointment, referral: Referral | None, now: datetime,
+                 role: StaffRole, policy: OnlinePolicy = OnlinePolicy()) -> StaffDecision:
+    """The desk may do what the patient may not online — with transport or an interpreter booked, and (a
+    supervisor only) inside the cut-off or past the online limit — but not to a booking that is over, that
+    another team books, or that the e-Referral Service holds."""
+    a = appointment
+    found = blockers(action, a, referral, now, policy)
+    verb = "change" if action is Action.RESCHEDULE else "cancel"
+    hard = [b for b in found if b in _STAFF_CANNOT]
+    if hard:
+        return StaffDecision(action, False, _staff_words(hard[0], verb, a, referral))
+    overrides = tuple(_override_words(b, a, policy) for b in found if b in _SUPERVISORS_ONLY)
+    if overrides and role is not StaffRole.APPOINTMENTS_SUPERVISOR:
+        return StaffDecision(action, False, f"This appointment is {' and '.join(overrides)}: only an "
+                                            f"appointments supervisor can {verb} it now.", overrides)
+    arrangements = tuple(_arrangement(b, a) for b in found if b in {Blocker.TRANSPORT_BOOKED,
+                                                                   Blocker.INTERPRETER_BOOKED})
+    return StaffDecision(action, True, "", overrides, arrangements)
+
+
+def _staff_words(blocker: Blocker, verb: str, a: Appointment, referral: Referral | None) -> str:
+    return {
+        Blocker.CANCELLED: "This appointment has been cancelled: book a new one instead.",
+        Blocker.NOT_BOOKED: "This appointment has already been moved or has taken place.",
+        Blocker.IN_PAST: "This appointment is in the past.",
+        Blocker.VIEW_ONLY_KIND: f"A {a.kind.label.lower()} is booked by the ward or department's own team, "
+                                "not at this desk.",
+        Blocker.ERS_FIRST_APPOINTMENT: (
+            f"This first appointment is held by the NHS e-Referral Service: {verb} it there"
+            + (f" (UBRN {referral.ubrn})" if referral and referral.ubrn else "")
+            + ", so that e-RS and the hospital agree."),
+    }[blocker]
+
+
+def _override_words(blocker: Blocker, a: Appointment, policy: OnlinePolicy) -> str:
+    hours = int(policy.cutoff.total_seconds() // 3600)
+    if blocker is Blocker.TOO_CLOSE:
+        return f"less than {hours} hours away"
+    return f"already moved {a.times_rescheduled} times (the online limit is {policy.reschedule_limit})"
+
+
+def _arrangement(blocker: Blocker, a: Appointment) -> str:
+    if blocker is Blocker.TRANSPORT_BOOKED:
+        return "hospital transport"
+    return f"the {a.interpreter_language} interpreter"
 
 
 def _words(blocker: Blocker, action: Action, a: Appointment, trust: Trust, policy: OnlinePolicy) -> tuple[str, str]:

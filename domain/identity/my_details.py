@@ -76,7 +76,9 @@ def _own(actor: Actor) -> int:
 
 _LOOKS = {"staff_open": "Opened your record", "open_letter": "Read a letter",
           "reschedule_appointment": "Changed an appointment's date or time",
-          "cancel_appointment": "Cancelled an appointment", "letter_preference": "Changed how you get letters"}
+          "cancel_appointment": "Cancelled an appointment", "letter_preference": "Changed how you get letters",
+          "book_appointment": "Booked an appointment",
+          "arrangements_done": "Rebooked transport or an interpreter for an appointment"}
 """The audit actions a patient is shown, in their words."""
 
 

@@ -13,6 +13,7 @@ class SmsTemplate(StrEnum):
     REMINDER = "reminder"
     RESCHEDULE_CONFIRMATION = "reschedule_confirmation"
     CANCELLATION_CONFIRMATION = "cancellation_confirmation"
+    BOOKING_CONFIRMATION = "booking_confirmation"
     REGISTRATION_INVITATION = "registration_invitation"
     ONE_TIME_CODE = "one_time_code"
     PROBLEM_REPLY = "problem_reply"

@@ -42,6 +42,12 @@ def reschedule_confirmation_sms(trust: Trust, starts_at: datetime, site: str, cl
             f"{site}. Questions? Call {trust.appointments_phone}.")
 
 
+def booking_confirmation_sms(trust: Trust, starts_at: datetime, site: str, clinic_name: str | None) -> str:
+    return (f"{trust.short_name}: we have booked you a hospital appointment{_clinic(clinic_name)} on "
+            f"{sms_when(starts_at)} at {site}. Your letter is in the patient portal. Call {trust.appointments_phone} "
+            "if you cannot come.")
+
+
 def cancellation_confirmation_sms(trust: Trust, starts_at: datetime) -> str:
     return (f"{trust.short_name}: your hospital appointment on {sms_when(starts_at)} is cancelled. "
             f"See your GP if you need a new referral. Call {trust.appointments_phone} with questions.")
@@ -57,8 +63,10 @@ def problem_reply_sms(trust: Trust, portal_url: str) -> str:
 
 
 _CODE = re.compile(r"\b\d{6}\b")
+_INVITATION = re.compile(r"\b[A-Z0-9]{4}-[A-Z0-9]{4}\b")
 
 
 def redacted(body: str) -> str:
-    """A code's text once it has gone: '****** is your …' — the digits are the phone's alone."""
-    return _CODE.sub("******", body)
+    """A code's text once it has gone: '****** is your …' — the digits are the phone's alone (an invitation's
+    code likewise: '****-****')."""
+    return _INVITATION.sub("****-****", _CODE.sub("******", body))

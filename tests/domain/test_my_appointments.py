@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from domain.appointments.rules import Action, Blocker, OnlinePolicy, decide
 from domain.appointments.model import AppointmentStatus, CancelledBy
 from domain.hospital import Slot
-from domain.appointments.changes import NEAREST, _nearest, free_days, new_reference
+from domain.appointments.changes import NEAREST, nearest, free_days, new_reference
 from tests.domain.test_appointment_rules import NOW, TRUST, booked, referral
 
 
@@ -45,11 +45,11 @@ def test_the_nearest_are_closest_and_in_order(minutes: list[int], wanted: int) -
     base = datetime(2026, 12, 1, 9, tzinfo=UTC)
     free = [slot(n, base + timedelta(minutes=m)) for n, m in enumerate(minutes)]
     target = slot(-1, base + timedelta(minutes=wanted))
-    nearest = _nearest(free, target)
-    assert len(nearest) == min(NEAREST, len(free))
-    assert nearest == sorted(nearest, key=lambda s: s.starts_at)
-    worst = max(abs(s.starts_at - target.starts_at) for s in nearest)
-    left_out = [s for s in free if s not in nearest]
+    chosen = nearest(free, target)
+    assert len(chosen) == min(NEAREST, len(free))
+    assert chosen == sorted(chosen, key=lambda s: s.starts_at)
+    worst = max(abs(s.starts_at - target.starts_at) for s in chosen)
+    left_out = [s for s in free if s not in chosen]
     assert all(abs(s.starts_at - target.starts_at) >= worst for s in left_out)
 
 
