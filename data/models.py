@@ -93,6 +93,9 @@ class ClinicRow(Base):
     trust_code: Mapped[str] = mapped_column(ForeignKey("trust.code"))
     site_id: Mapped[int] = mapped_column(ForeignKey("site.id"))
     name_safe_in_sms: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Booked at the Appointments desk (outpatient clinics); radiology, pre-op, day surgery and fast-track
+    # diagnostics are booked by their own teams.
+    outpatient: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
 
 
 class ClinicianRow(Base):

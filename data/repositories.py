@@ -157,7 +157,7 @@ class SqlAppointmentRepository:
     def clinics(self) -> list[Clinic]:
         rows = self._session.scalars(select(ClinicRow).order_by(ClinicRow.trust_code, ClinicRow.name))
         return [Clinic(row.id, row.code, row.name, row.specialty, TrustCode(row.trust_code), row.site_id,
-                       row.name_safe_in_sms) for row in rows]
+                       row.name_safe_in_sms, row.outpatient) for row in rows]
 
     def stamp_staff(self, appointment_id: int, username: str, reason: str, arrangements: str | None) -> None:
         self._session.execute(update(AppointmentRow).where(AppointmentRow.id == appointment_id).values(

@@ -62,6 +62,9 @@ class Clinic:
     trust: TrustCode
     site_id: int
     name_safe_in_sms: bool = False
+    outpatient: bool = True
+    """An outpatient clinic, booked at the Appointments desk (radiology, pre-op, day surgery and fast-track
+    diagnostics have their own booking teams)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from domain.staff import desk
-from domain.staff import accounts as staff
+from domain.appointments import booking
+from domain.appointments import changes
+from domain.appointments.booking import Booked, BookingKind, ClinicChoice
+from domain.appointments.changes import AppointmentPage, Cancelled, Rescheduled
+from domain.appointments.model import AppointmentView
+from domain.appointments.rules import OnlinePolicy
 from domain.clock import LONDON
-from domain.staff.desk import OpenRecord, PatientMatch
-from domain.ports import Clock
+from domain.hospital import Slot, TrustCode
+from domain.identity import my_details as details_rules
+from domain.identity.my_details import MyDetails, RecordLook
+from domain.identity.patients import LetterPreference
 from domain.identity.session import StaffSession
+from domain.ports import Clock
+from domain.records import reading
+from domain.records.model import Document, DocumentKind, TestResult
+from domain.records.reading import ResultGroup
+from domain.records.visits import Visit
+from domain.staff import accounts as staff
+from domain.staff import desk
+from domain.staff.desk import OpenRecord, PatientMatch
 from portal_tui.settings import Settings
 
 if TYPE_CHECKING:
@@ -27,6 +41,10 @@ class DeskServices:
         self._lock = threading.Lock()
         self._database: Database | None = None
         self._parts: dict[str, Any] = {}
+        self.policy = OnlinePolicy(cutoff=timedelta(hours=settings.change_cutoff_hours),
+                                   reschedule_limit=settings.reschedule_limit,
+                                   horizon=timedelta(weeks=settings.booking_horizon_weeks))
+        """The trust's online rules: the desk's own go past them, as the domain's staff rules say."""
 
     def today(self) -> date:
         return self.clock.now().astimezone(LONDON).date()
@@ -44,6 +62,10 @@ class DeskServices:
 
     def open_patient(self, session: StaffSession, patient_id: int, reason: str) -> OpenRecord:
         return desk.open_patient(self._uow(), self.clock, session, patient_id, reason)
+
+    def acting_for(self, session: StaffSession, patient_id: int) -> DeskRecord:
+        """One patient's record, for the pages the member of staff opens while acting for them."""
+        return DeskRecord(self, session, patient_id)
 
     def _uow(self):  # type: ignore[no-untyped-def]
         with self._lock:
@@ -65,3 +87,76 @@ class DeskServices:
                                "dummy": hasher.hash("no member of staff has this password")}
         p = self._parts
         return p["hasher"], p["factor"], p["box"], p["dummy"]
+
+
+class DeskRecord:
+    """A patient's record at the desk (screens/common/services.py): the kiosk's use cases with a StaffSession,
+    and what only staff do. Each read is audited by the domain."""
+
+    def __init__(self, services: DeskServices, session: StaffSession, patient_id: int) -> None:
+        self._s = services
+        self._session = session
+        self.patient_id = patient_id
+
+    def _uow(self):  # type: ignore[no-untyped-def]
+        return self._s._uow()
+
+    def now(self) -> datetime:
+        return self._s.clock.now()
+
+    def appointments(self) -> list[AppointmentView]:
+        return changes.appointment_list(self._uow(), self._s.clock, self._session, self.patient_id)
+
+    def visits(self) -> list[Visit]:
+        return reading.visits(self._uow(), self._s.clock, self._session, self.patient_id)
+
+    def appointment(self, appointment_id: int) -> AppointmentPage:
+        return changes.appointment_page(self._uow(), self._s.clock, self._session, appointment_id, self._s.policy)
+
+    def reschedule_options(self, appointment_id: int) -> list[Slot]:
+        return changes.reschedule_options(self._uow(), self._s.clock, self._session, appointment_id, self._s.policy)
+
+    def reschedule(self, appointment_id: int, slot_id: int, reason: str | None = None) -> Rescheduled:
+        return changes.reschedule(self._uow(), self._s.clock, self._session, appointment_id, slot_id,
+                                  self._s.policy, reason)
+
+    def cancel(self, appointment_id: int, reason: str | None) -> Cancelled:
+        return changes.cancel(self._uow(), self._s.clock, self._session, appointment_id, reason, self._s.policy)
+
+    def open_letter(self, document_id: int) -> Document:
+        return changes.open_letter(self._uow(), self._s.clock, self._session, document_id)
+
+    def letters(self, kind: DocumentKind | None = None, trust: TrustCode | None = None) -> list[Document]:
+        return reading.letters(self._uow(), self._s.clock, self._session, kind=kind, trust=trust,
+                               patient_id=self.patient_id)
+
+    def results(self) -> list[ResultGroup]:
+        return reading.results(self._uow(), self._s.clock, self._session, self.patient_id)
+
+    def result_history(self, result_id: int) -> list[TestResult]:
+        return reading.history(self._uow(), self._s.clock, self._session, result_id, self.patient_id)
+
+    def my_details(self) -> MyDetails:
+        return details_rules.my_details(self._uow(), self._s.clock, self._session, self.patient_id)
+
+    def who_looked(self) -> list[RecordLook]:
+        return details_rules.who_looked(self._uow(), self._s.clock, self._session, self.patient_id)
+
+    def change_letter_preference(self, preference: LetterPreference, *, patient_agreed: bool = False) -> None:
+        details_rules.change_letter_preference(self._uow(), self._s.clock, self._session, preference,
+                                               self.patient_id, patient_agreed=patient_agreed)
+
+    def booking_clinics(self) -> list[ClinicChoice]:
+        return booking.booking_clinics(self._uow(), self._s.clock, self._session, self.patient_id)
+
+    def booking_slots(self, clinic_id: int) -> list[Slot]:
+        return booking.booking_slots(self._uow(), self._s.clock, self._session, self.patient_id, clinic_id,
+                                     self._s.policy)
+
+    def book(self, slot_id: int, kind: BookingKind, reason: str, ubrn: str | None = None) -> Booked:
+        return booking.book(self._uow(), self._s.clock, self._session, self.patient_id, slot_id, kind, reason,
+                            self._s.policy, self._s.settings.portal_url, ubrn)
+
+    def arrangements_done(self, appointment_id: int) -> None:
+        booking.arrangements_done(self._uow(), self._s.clock, self._session, appointment_id)
+

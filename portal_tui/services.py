@@ -177,6 +177,10 @@ class PortalServices:
 
     # --- wiring ---------------------------------------------------------------------------------------
 
+    def for_patient(self, session: PatientSession) -> PatientRecord:
+        """The signed-in patient's record, for the pages they open."""
+        return PatientRecord(self, session)
+
     def _sent(self, sent: CodeSent) -> Ticket:
         self._texted(sent.sms)
         return Ticket(sent.ticket, sent.masked_mobile)
@@ -202,3 +206,54 @@ class PortalServices:
                 # Unknown emails are checked against this, so they cost the same time as a wrong password.
                 self._dummy_hash = self._hasher.hash("no account has this password")
         return self._hasher
+
+
+class PatientRecord:
+    """A signed-in patient's own record (screens/common/services.py): the kiosk's use cases with the session."""
+
+    def __init__(self, services: PortalServices, session: PatientSession) -> None:
+        self._services = services
+        self._session = session
+
+    def now(self) -> datetime:
+        return self._services.now()
+
+    def appointments(self) -> list[AppointmentView]:
+        return self._services.appointments(self._session)
+
+    def visits(self) -> list[Visit]:
+        return self._services.visits(self._session)
+
+    def appointment(self, appointment_id: int) -> AppointmentPage:
+        return self._services.appointment(self._session, appointment_id)
+
+    def reschedule_options(self, appointment_id: int) -> list[Slot]:
+        return self._services.reschedule_options(self._session, appointment_id)
+
+    def reschedule(self, appointment_id: int, slot_id: int, reason: str | None = None) -> Rescheduled:
+        return self._services.reschedule(self._session, appointment_id, slot_id)
+
+    def cancel(self, appointment_id: int, reason: str | None) -> Cancelled:
+        return self._services.cancel(self._session, appointment_id, reason)
+
+    def open_letter(self, document_id: int) -> Document:
+        return self._services.open_letter(self._session, document_id)
+
+    def letters(self, kind: DocumentKind | None = None, trust: TrustCode | None = None) -> list[Document]:
+        return self._services.letters(self._session, kind, trust)
+
+    def results(self) -> list[ResultGroup]:
+        return self._services.results(self._session)
+
+    def result_history(self, result_id: int) -> list[TestResult]:
+        return self._services.result_history(self._session, result_id)
+
+    def my_details(self) -> MyDetails:
+        return self._services.my_details(self._session)
+
+    def who_looked(self) -> list[RecordLook]:
+        return self._services.who_looked(self._session)
+
+    def change_letter_preference(self, preference: LetterPreference, *, patient_agreed: bool = False) -> None:
+        self._services.change_letter_preference(self._session, preference)
+

@@ -66,6 +66,8 @@ class Settings:
     """A desk left this long is covered (nothing of the patient shows) until its user's password is typed."""
     desk_session_hours: int = 12
     """A desk session ends after this long, however busy."""
+    portal_url: str = "https://patientportal.westhertshospitals.nhs.uk"
+    """Where patients register online: the address in the registration invitation text."""
     terminal_id: str = ""
     """This kiosk's or desk's name in the audit trail and in per-terminal limits; else host and tty."""
     staff_secret_key: str | None = field(default=None, repr=False)
@@ -316,6 +318,7 @@ def _build(values: dict[str, Any], env: Mapping[str, str]) -> Settings:
         database_busy_seconds=_whole_number(values, "database_busy_seconds", 5, minimum=1),
         desk_idle_minutes=_whole_number(values, "desk_idle_minutes", 15, minimum=1),
         desk_session_hours=_whole_number(values, "desk_session_hours", 12, minimum=1),
+        portal_url=str(values.get("portal_url") or "https://patientportal.westhertshospitals.nhs.uk")[:120],
         terminal_id=str(values.get("terminal_id") or "")[:80],
         limits_key=values.get("limits_key") or None,
         staff_secret_key=values.get("staff_secret_key") or None,

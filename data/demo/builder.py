@@ -86,7 +86,8 @@ class DemoBuilder:
 
     def _build_clinic(self, clinic: hospital.DemoClinic, site_id: int, clinic_index: int) -> None:
         row = ClinicRow(code=clinic.code, name=clinic.name, specialty=clinic.specialty, trust_code=clinic.trust,
-                        site_id=site_id, name_safe_in_sms=clinic.safe_in_sms)
+                        site_id=site_id, name_safe_in_sms=clinic.safe_in_sms,
+                        outpatient=clinic.code not in hospital.BOOKED_ELSEWHERE)
         self.session.add(row)
         self.clinics[clinic.code] = row
         self.clinicians[clinic.code] = []

@@ -106,6 +106,9 @@ CLINICS = [
 ]
 
 # Clinics whose slots the demo books outpatient consultations into (others are view-only kinds).
+BOOKED_ELSEWHERE = {"RAD", "POA", "DSU", "BRST"}
+"""Clinics the Appointments desk does not book: radiology, pre-op, day surgery and fast-track diagnostics."""
+
 HORIZON_DAYS = 84
 
 

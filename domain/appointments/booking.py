@@ -78,11 +78,11 @@ class Booked:
 
 
 def booking_clinics(uow: UnitOfWork, clock: Clock, staff: StaffSession, patient_id: int) -> list[ClinicChoice]:
-    """Every clinic of both trusts, those the patient is under first."""
+    """Every outpatient clinic of both trusts, those the patient is under first."""
     with uow:
         require_access(uow, clock, staff, patient_id, "booking_clinics")
         choices = [ClinicChoice(c, uow.trusts.get(c.trust).name, uow.referrals.open_for(patient_id, c.id))
-                   for c in uow.appointments.clinics()]
+                   for c in uow.appointments.clinics() if c.outpatient]
     return sorted(choices, key=lambda c: (not c.can_follow_up, c.clinic.trust != TrustCode.WEST_HERTS, c.clinic.name))
 
 
@@ -114,6 +114,8 @@ def book(uow: UnitOfWork, clock: Clock, staff: StaffSession, patient_id: int, sl
         clinic = next((c for c in uow.appointments.clinics() if c.id == slot.clinic_id), None)
         if clinic is None:
             raise NotFound("That clinic could not be found.")
+        if not clinic.outpatient:
+            raise Refused(f"{clinic.name} is booked by its own team, not at the Appointments desk.")
         if not uow.appointments.slot_is_free(slot_id):
             raise SlotTaken(nearest(uow.appointments.free_slots_in_clinic(clinic.id, now, now + policy.horizon), slot))
         if kind is BookingKind.FOLLOW_UP:

@@ -48,6 +48,10 @@ REASON_LIMIT = 500
 STAFF_REASON_LIMIT = 200
 """The most characters of the reason the desk gives for a change (required there)."""
 
+CHANGE_REASONS = ("the patient asked, at the desk", "the patient asked, on the phone",
+                  "the patient asked, by letter or email", "the clinic asked", "the clinician is not available")
+"""The usual reasons the desk gives for moving or cancelling an appointment (or it types its own)."""
+
 NEAREST = 5
 """How many other times are offered when the chosen one was taken meanwhile."""
 

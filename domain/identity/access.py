@@ -47,14 +47,25 @@ def target_patient(actor: Actor, patient_id: int | None) -> int:
     return patient_id
 
 
+STAFF_READS = frozenset({"list_appointments", "view_appointment", "list_letters", "list_results", "list_visits",
+                         "result_history", "view_details", "who_looked", "reschedule_options"})
+"""Reads of a record that, done by staff, each leave an audit row (changes audit themselves, with their detail)."""
+
+
 def require_access(uow: UnitOfWork, clock: Clock, actor: Actor, patient_id: int, action: str, *,
                    hidden_as: str | None = None) -> None:
     """Go on, or audit the refusal (committed at once) and raise. With `hidden_as`, a patient is told that
-    what they asked for does not exist: whether another patient's record exists is not theirs to learn."""
+    what they asked for does not exist: whether another patient's record exists is not theirs to learn.
+    A member of staff's read is audited too, committed at once: the look happened, whatever follows."""
     decision = record_access(actor, patient_id)
-    if decision:
-        return
     kind, actor_id, role = actor.audit_identity
+    if decision:
+        if isinstance(actor, StaffSession) and action in STAFF_READS:
+            uow.audit.record(AuditEvent(at=clock.now(), actor_kind=kind, actor_id=actor_id, actor_role=role,
+                                        action=action, outcome=Outcome.SUCCESS, patient_id=patient_id,
+                                        detail=decision.reason))
+            uow.commit()
+        return
     uow.audit.record(AuditEvent(at=clock.now(), actor_kind=kind, actor_id=actor_id, actor_role=role, action=action,
                                 outcome=Outcome.DENIED, patient_id=patient_id, detail=decision.reason))
     uow.commit()

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from domain.identity.access import record_access
+from domain.identity.access import record_access, require_access, target_patient
 from domain.audit import AuditEvent, Outcome
-from domain.errors import AccessDenied, NotFound
-from domain.identity.patients import LetterPreference
+from domain.errors import AccessDenied, InvalidValue, NotFound
+from domain.identity.patients import LetterPreference, Patient, PatientAccount
 from domain.ports import Clock, UnitOfWork
-from domain.identity.session import Actor, PatientSession
+from domain.identity.session import Actor, PatientSession, StaffSession
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,33 +25,46 @@ class MyDetails:
     email: str | None
     postcode: str
     letter_preference: LetterPreference
+    date_of_birth: date | None = None
+    hospital_number: str | None = None
 
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}"
 
 
-def my_details(uow: UnitOfWork, clock: Clock, actor: Actor) -> MyDetails:
-    """The signed-in patient's own details (a patient's identity comes from the session)."""
-    patient_id = _own(actor)
+def my_details(uow: UnitOfWork, clock: Clock, actor: Actor, patient_id: int | None = None) -> MyDetails:
+    """The signed-in patient's own details (a patient's identity comes from the session), or at the desk those
+    of the patient being acted for."""
+    patient_id = target_patient(actor, patient_id)
     with uow:
+        require_access(uow, clock, actor, patient_id, "view_details", hidden_as="Your record could not be found.")
         patient = uow.patients.get(patient_id)
         if patient is None:
             raise NotFound("Your record could not be found.")
-        account = uow.accounts.for_patient(patient_id)
-        return MyDetails(
-            given_name=patient.given_name, family_name=patient.family_name,
-            nhs_number=patient.nhs_number.formatted if patient.nhs_number else None,
-            masked_nhs_number=patient.nhs_number.masked if patient.nhs_number else None,
-            masked_mobile=patient.mobile.masked if patient.mobile else None,
-            email=str(account.email) if account else (str(patient.email) if patient.email else None),
-            postcode=patient.postcode, letter_preference=patient.letter_preference,
-        )
+        return details_of(patient, uow.accounts.for_patient(patient_id))
 
 
-def change_letter_preference(uow: UnitOfWork, clock: Clock, actor: Actor, preference: LetterPreference) -> None:
-    """Switch between paper and paperless at any time; every change is audited."""
-    patient_id = _own(actor)
+def details_of(patient: Patient, account: PatientAccount | None) -> MyDetails:
+    """What the hospital holds, as the pages show it (the mobile masked)."""
+    return MyDetails(
+        given_name=patient.given_name, family_name=patient.family_name,
+        nhs_number=patient.nhs_number.formatted if patient.nhs_number else None,
+        masked_nhs_number=patient.nhs_number.masked if patient.nhs_number else None,
+        masked_mobile=patient.mobile.masked if patient.mobile else None,
+        email=str(account.email) if account else (str(patient.email) if patient.email else None),
+        postcode=patient.postcode, letter_preference=patient.letter_preference,
+        date_of_birth=patient.date_of_birth, hospital_number=patient.hospital_number,
+    )
+
+
+def change_letter_preference(uow: UnitOfWork, clock: Clock, actor: Actor, preference: LetterPreference,
+                             patient_id: int | None = None, *, patient_agreed: bool = False) -> None:
+    """Switch between paper and paperless at any time; every change is audited. At the desk only with the
+    patient's agreement, which the audit trail records."""
+    if isinstance(actor, StaffSession) and not patient_agreed:
+        raise InvalidValue("Ask the patient first: their letters change only with their agreement.")
+    patient_id = target_patient(actor, patient_id)
     with uow:
         decision = record_access(actor, patient_id)
         if not decision:
@@ -64,20 +77,20 @@ def change_letter_preference(uow: UnitOfWork, clock: Clock, actor: Actor, prefer
         kind, actor_id, role = actor.audit_identity
         uow.audit.record(AuditEvent(at=clock.now(), actor_kind=kind, actor_id=actor_id, actor_role=role,
                                     action="letter_preference", outcome=Outcome.SUCCESS, patient_id=patient_id,
-                                    detail=f"{patient.letter_preference} -> {preference}"))
+                                    detail=f"{patient.letter_preference} -> {preference}"
+                                    + ("; the patient agreed" if patient_agreed else "")))
         uow.commit()
-
-
-def _own(actor: Actor) -> int:
-    if isinstance(actor, PatientSession):
-        return actor.patient_id
-    raise AccessDenied("Staff choose a patient first (the desk does this).")
 
 
 _LOOKS = {"staff_open": "Opened your record", "open_letter": "Read a letter",
           "reschedule_appointment": "Changed an appointment's date or time",
           "cancel_appointment": "Cancelled an appointment", "letter_preference": "Changed how you get letters",
           "book_appointment": "Booked an appointment",
+          "list_appointments": "Looked at your appointments", "view_appointment": "Looked at an appointment",
+          "reschedule_options": "Looked for other times for an appointment",
+          "list_letters": "Looked at your letters", "list_results": "Looked at your test results",
+          "result_history": "Looked at a test's earlier results", "list_visits": "Looked at your hospital visits",
+          "view_details": "Looked at your contact details",
           "arrangements_done": "Rebooked transport or an interpreter for an appointment"}
 """The audit actions a patient is shown, in their words."""
 
@@ -92,11 +105,12 @@ class RecordLook:
     why: str
 
 
-def who_looked(uow: UnitOfWork, clock: Clock, actor: Actor) -> list[RecordLook]:
+def who_looked(uow: UnitOfWork, clock: Clock, actor: Actor, patient_id: int | None = None) -> list[RecordLook]:
     """The last 12 months, newest first: when, "the Appointments team" (a role, not a name), what, and why."""
-    patient_id = _own(actor)
+    patient_id = target_patient(actor, patient_id)
     since = clock.now() - timedelta(days=365)
     with uow:
+        require_access(uow, clock, actor, patient_id, "who_looked", hidden_as="Your record could not be found.")
         events = uow.audit.staff_looks(patient_id, since)
     looks = []
     for event in events:

@@ -12,7 +12,7 @@ from domain.appointments.model import AppointmentView
 from domain.audit import AuditEvent, Outcome
 from domain.errors import AccessDenied, InvalidValue, NotFound
 from domain.identifiers import NhsNumber
-from domain.appointments.changes import appointment_list
+from domain.identity.my_details import MyDetails, details_of
 from domain.identity.patients import Patient
 from domain.ports import Clock, UnitOfWork
 from domain.identity.session import StaffSession
@@ -53,6 +53,8 @@ class OpenRecord:
     patient: Patient
     reason: str
     appointments: list[AppointmentView]
+    details: MyDetails
+    """What the pages' banner and My Details show."""
 
 
 def find_patients(uow: UnitOfWork, clock: Clock, session: StaffSession, query: str, today: date) -> list[PatientMatch]:
@@ -78,8 +80,11 @@ def open_patient(uow: UnitOfWork, clock: Clock, session: StaffSession, patient_i
         if patient is None:
             raise NotFound("There is no such patient.")
         uow.audit.record(_audit(clock, session, "staff_open", Outcome.SUCCESS, patient_id, why))
+        # The page shows the appointments and details: one audit row, the opening, covers that look.
+        record = OpenRecord(patient, why, uow.appointments.views_for_patient(patient_id),
+                            details_of(patient, uow.accounts.for_patient(patient_id)))
         uow.commit()
-    return OpenRecord(patient, why, appointment_list(uow, clock, session, patient_id))
+    return record
 
 
 def fold(text: str) -> str:

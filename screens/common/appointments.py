@@ -19,9 +19,9 @@ from domain.appointments.changes import AppointmentPage
 from domain.clock import LONDON
 from domain.records.model import Document, PostStatus
 from domain.records.visits import Visit
-from screens.common.patient_page import PatientContext, PatientPage, answer_row
+from screens.common.patient_page import PatientContext, PatientPage, answer_row, banner
 from screens.common.text import Plain, PlainButton, PlainTable, markdown, option, plain_text
-from screens.common.widgets import ErrorSummary, PatientBanner
+from screens.common.widgets import ErrorSummary
 
 
 def is_upcoming(view: AppointmentView, now: datetime) -> bool:
@@ -40,6 +40,9 @@ class AppointmentsScreen(PatientPage):
     """Upcoming first, then earlier, moved and cancelled ones; Enter opens one."""
 
     TITLE_TEXT = "Your appointments"
+
+    def title_text(self) -> str:
+        return self.ctx.words(self.TITLE_TEXT, f"Appointments of {self.ctx.details.full_name}")
 
     def __init__(self, ctx: PatientContext, views: list[AppointmentView], now: datetime,
                  visits: Sequence[Visit] = ()) -> None:
@@ -108,7 +111,7 @@ class AppointmentsScreen(PatientPage):
     def open_appointment(self, event: OptionList.OptionSelected) -> None:
         assert event.option.id is not None
         appointment_id = int(event.option.id.removeprefix("appointment-"))
-        self.call(lambda: self.services.appointment(self.ctx.session, appointment_id),
+        self.call(lambda: self.record.appointment(appointment_id),
                   lambda page: self.app.push_screen(AppointmentScreen(self.ctx, page)))
 
     def on_screen_resume(self) -> None:
@@ -116,7 +119,7 @@ class AppointmentsScreen(PatientPage):
 
     def reload(self) -> None:
         """Read the list again (after a change), and show it."""
-        self.call(lambda: (self.services.appointments(self.ctx.session), self.services.now()), self._reloaded)
+        self.call(lambda: (self.record.appointments(), self.record.now()), self._reloaded)
 
     async def _reloaded(self, loaded: tuple[list[AppointmentView], datetime]) -> None:
         self.views, self.now = loaded
@@ -139,7 +142,8 @@ class ConfirmationPage(PatientPage):
     def compose_body(self) -> ComposeResult:
         yield from self.compose_panel()
         with Horizontal(classes="page-buttons"):
-            yield PlainButton("Back to your appointments", id="finish", variant="primary")
+            yield PlainButton(self.ctx.words("Back to your appointments", "Back to the appointments"), id="finish",
+                              variant="primary")
 
     def compose_panel(self) -> ComposeResult:
         yield from ()
@@ -174,12 +178,15 @@ class AppointmentScreen(PatientPage):
         yield answer_row("What", a.kind.label)
         yield answer_row("Clinic", view.clinic)
         if view.clinician:
-            yield answer_row("You will see" if a.status is AppointmentStatus.BOOKED else "Clinician", view.clinician)
+            yield answer_row("You will see" if a.status is AppointmentStatus.BOOKED and not self.ctx.at_desk
+                             else "Clinician", view.clinician)
         yield answer_row("Where", ", ".join(p for p in (view.location, view.site, view.address) if p)
                          or "To be confirmed")
         yield answer_row("Hospital trust", view.trust_name)
         yield answer_row("Reference", a.reference)
         status = a.status_words
+        if self.ctx.at_desk and a.status.is_cancelled and a.staff_by:
+            status = f"Cancelled for the patient by {view.staff_name or a.staff_by}"
         if a.cancelled_at is not None:
             status += f" on {nhs_date(a.cancelled_at.date())}"
         if a.cancellation_reason:
@@ -189,8 +196,13 @@ class AppointmentScreen(PatientPage):
         yield answer_row("Status", status, id="status")
         if view.rescheduled_from:
             yield answer_row("Replaces", f"Appointment {view.rescheduled_from}")
-        yield Plain("What you can do", classes="section-title")
-        yield from self._actions()
+        if self.ctx.at_desk:
+            yield from self._desk_rows()
+            yield Plain("What can be done", classes="section-title")
+            yield from self._desk_actions()
+        else:
+            yield Plain("What you can do", classes="section-title")
+            yield from self._actions()
         yield Plain("Letters about this appointment", classes="section-title")
         if self.page.letters:
             for letter in self.page.letters:
@@ -200,7 +212,7 @@ class AppointmentScreen(PatientPage):
         else:
             yield Plain("There are no letters about this appointment yet.", classes="lede")
         with Horizontal(classes="page-buttons"):
-            yield PlainButton("Back to your appointments", id="back")
+            yield PlainButton(self.ctx.words("Back to your appointments", "Back to the appointments"), id="back")
 
     def _actions(self) -> ComposeResult:
         change = self.page.decisions[Action.RESCHEDULE]
@@ -222,8 +234,70 @@ class AppointmentScreen(PatientPage):
             yield Plain(_decision_text("cancel this appointment", cancel), classes="lede blocked",
                          id="why-not-cancel")
 
+    def _desk_rows(self) -> ComposeResult:
+        a = self.page.view.appointment
+        if a.transport_booked:
+            yield answer_row("Transport", "Hospital transport booked")
+        if a.interpreter_language:
+            yield answer_row("Interpreter", f"{a.interpreter_language} interpreter booked")
+        if a.staff_by:
+            yield answer_row("At the desk", f"{self.page.view.staff_name or a.staff_by}: {a.staff_reason}")
+        if a.arrangements:
+            done = (f"done by {a.arrangements_done_by} on {nhs_date(a.arrangements_done_at.date())}"
+                    if a.arrangements_done_at else "not done yet")
+            yield answer_row("To do", f"{a.arrangements} ({done})", id="to-do")
+
+    def _desk_actions(self) -> ComposeResult:
+        assert self.page.staff is not None
+        change, cancel = self.page.staff[Action.RESCHEDULE], self.page.staff[Action.CANCEL]
+        a = self.page.view.appointment
+        if a.arrangements_pending:
+            yield PlainButton(f"{a.arrangements}: mark as done", id="arrangements-done", classes="menu-item")
+        online = self.page.decisions[Action.RESCHEDULE]
+        yield Plain(f"Online, the patient can change it {self.page.reschedules_left} more "
+                    f"{'time' if self.page.reschedules_left == 1 else 'times'}." if online else
+                    f"The patient cannot change it online: {online.reason}", classes="menu-hint")
+        for decision in (change, cancel):
+            if decision and decision.overrides:
+                yield Plain(f"As a supervisor you can: it is {' and '.join(decision.overrides)}.", classes="menu-hint")
+                break
+        if change:
+            yield PlainButton("Change the date, time or clinician", id="reschedule", variant="primary",
+                              classes="menu-item")
+        if cancel:
+            yield PlainButton("Cancel this appointment", id="cancel", classes="menu-item")
+        arrangements = change.arrangements or cancel.arrangements
+        if arrangements and (change or cancel):
+            what = " and ".join(arrangements)
+            yield Plain(f"{what[:1].upper()}{what[1:]} {'is' if len(arrangements) == 1 else 'are'} "
+                        "booked for this time: after a change, rebook or cancel by hand.", classes="lede blocked",
+                        id="arrangements")
+        if not change and not cancel and change.reason == cancel.reason:
+            yield Plain(change.reason, classes="lede blocked", id="why-not")
+            return
+        if not change:
+            yield Plain(f"It cannot be moved: {change.reason}", classes="lede blocked", id="why-not")
+        if not cancel:
+            yield Plain(f"It cannot be cancelled: {cancel.reason}", classes="lede blocked", id="why-not-cancel")
+
+    @on(PlainButton.Pressed, "#arrangements-done")
+    def arrangements_done(self) -> None:
+        a = self.page.view.appointment
+        record = self.record
+
+        def done(_: None) -> None:
+            self.notify(f"Marked as done: {a.arrangements}.", title="Saved")
+            self.call(lambda: record.appointment(a.id), self._reopened)
+
+        self.call(lambda: record.arrangements_done(a.id), done)  # type: ignore[attr-defined]
+
+    async def _reopened(self, page: AppointmentPage) -> None:
+        self.page = page
+        await self.recompose()
+        self.on_mount()
+
     def on_mount(self) -> None:
-        first = self.query("#reschedule, #cancel, .letter-button, #back").first()
+        first = self.query("#reschedule, #cancel, #arrangements-done, .letter-button, #back").first()
         first.focus()
 
     def on_screen_resume(self) -> None:
@@ -240,6 +314,10 @@ class AppointmentScreen(PatientPage):
         a = self.page.view.appointment
 
         def chosen(slots):  # type: ignore[no-untyped-def]
+            if not slots and self.ctx.at_desk:
+                self.show_problem(f"There are no free times in {self.page.view.clinic} in the weeks that can be "
+                                  "booked. Ask the clinic to open more.")
+                return
             if not slots:
                 trust = self.page.trust
                 self.show_problem("There are no free times with this clinician in the weeks we can book online. "
@@ -248,7 +326,7 @@ class AppointmentScreen(PatientPage):
                 return
             self.app.push_screen(RescheduleDayScreen(self.ctx, self.page, slots))
 
-        self.call(lambda: self.services.reschedule_options(self.ctx.session, a.id), chosen)
+        self.call(lambda: self.record.reschedule_options(a.id), chosen)
 
     @on(PlainButton.Pressed, "#cancel")
     def cancel(self) -> None:
@@ -260,7 +338,7 @@ class AppointmentScreen(PatientPage):
     def open_letter(self, event: PlainButton.Pressed) -> None:
         assert event.button.id is not None
         document_id = int(event.button.id.removeprefix("letter-"))
-        self.call(lambda: self.services.open_letter(self.ctx.session, document_id),
+        self.call(lambda: self.record.open_letter(document_id),
                   lambda letter: self.app.push_screen(LetterScreen(self.ctx, letter)))
 
 
@@ -276,7 +354,7 @@ class LetterScreen(PatientPage):
         # The header stays put; only the letter scrolls (arrows, Page Up/Down, Home, End).
         d = self.letter
         details = self.ctx.details
-        yield PatientBanner(details.full_name, details.nhs_number, details.masked_nhs_number)
+        yield banner(self.ctx)
         with Vertical(classes="page"):
             yield Plain(d.title, classes="page-title", id="page-title")
             yield ErrorSummary(id="summary")

@@ -11,8 +11,9 @@ from screens.common.text import Plain, PlainButton
 
 from domain.appointments.rules import Action
 from domain.formatting import nhs_datetime
-from domain.appointments.changes import REASON_LIMIT, AppointmentPage, Cancelled
+from domain.appointments.changes import CHANGE_REASONS, REASON_LIMIT, AppointmentPage, Cancelled
 from screens.common.appointments import ConfirmationPage, show_over_appointments
+from screens.common.reason import ReasonScreen
 from screens.common.patient_page import PatientContext, PatientPage, answer_row
 from screens.common.widgets import Field
 
@@ -31,6 +32,17 @@ class CancelWarningScreen(PatientPage):
 
     def compose_body(self) -> ComposeResult:
         view = self.page.view
+        if self.ctx.at_desk:
+            with Vertical(classes="interruption", id="interruption"):
+                yield Plain("Cancelling discharges the patient from this clinic", classes="interruption-title")
+                yield Plain(f"The {view.clinic} appointment on {nhs_datetime(view.appointment.starts_at)} is "
+                            "cancelled and the referral closed: the clinic will not offer another one. If they "
+                            "still need to be seen, their GP must refer them again.")
+                yield Plain("If the date or time is the problem, go back and move it instead.")
+            with Horizontal(classes="page-buttons"):
+                yield PlainButton("Keep the appointment", id="keep", variant="primary")
+                yield PlainButton("Continue to cancel", id="continue")
+            return
         with Vertical(classes="interruption", id="interruption"):
             yield Plain("Cancelling will discharge you from this clinic", classes="interruption-title")
             yield Plain(f"If you cancel your {view.clinic} appointment on {nhs_datetime(view.appointment.starts_at)}, "
@@ -69,13 +81,19 @@ class CancelConfirmScreen(PatientPage):
         view = self.page.view
         yield answer_row("Appointment", nhs_datetime(view.appointment.starts_at))
         yield answer_row("Clinic", view.clinic)
-        yield Field("Why are you cancelling? (optional)", hint="This helps the clinic. Do not include anything "
-                    "you would not want others at this screen to see.", id="reason", max_length=REASON_LIMIT)
+        if not self.ctx.at_desk:  # the desk is asked for its reason once CANCEL is typed
+            yield Field("Why are you cancelling? (optional)", hint="This helps the clinic. Do not include "
+                        "anything you would not want others at this screen to see.", id="reason",
+                        max_length=REASON_LIMIT)
         yield Field(f"To confirm, type {CONFIRM_WORD}", hint="This makes sure no one cancels by accident. "
                     "Press Tab to move between boxes and buttons.", id="confirm-word", max_length=20)
         with Horizontal(classes="page-buttons"):
-            yield PlainButton("Keep my appointment", id="keep", variant="primary")
+            yield PlainButton(self.ctx.words("Keep my appointment", "Keep the appointment"), id="keep",
+                              variant="primary")
             yield PlainButton("Cancel appointment", id="cancel-appointment", variant="error")
+
+    def title_text(self) -> str:
+        return self.ctx.words(self.TITLE_TEXT, "Cancel the appointment")
 
     def on_mount(self) -> None:
         self.query_one("#keep", PlainButton).focus()
@@ -97,10 +115,21 @@ class CancelConfirmScreen(PatientPage):
             word.show_error(f"Type the word {CONFIRM_WORD} to cancel, or choose Keep my appointment.")
             word.input.focus()
             return
-        reason = self.query_one("#reason", Field).value
+        if self.ctx.at_desk:
+            self.app.push_screen(ReasonScreen("Why is this appointment being cancelled?", "Kept with the "
+                                              "appointment and in the audit trail; the patient sees it too.",
+                                              CHANGE_REASONS, "Cancel appointment"), self._reason_given)
+            return
+        self._cancel(self.query_one("#reason", Field).value)
+
+    def _reason_given(self, reason: str | None) -> None:
+        if reason:
+            self._cancel(reason)
+
+    def _cancel(self, reason: str | None) -> None:
         a = self.page.view.appointment
         self.query_one("#cancel-appointment", PlainButton).label = "Please wait…"
-        self.call(lambda: self.services.cancel(self.ctx.session, a.id, reason), self.cancelled, self.refused)
+        self.call(lambda: self.record.cancel(a.id, reason), self.cancelled, self.refused)
 
     def refused(self, error) -> None:  # type: ignore[no-untyped-def]
         self.query_one("#cancel-appointment", PlainButton).label = "Cancel appointment"
@@ -122,6 +151,16 @@ class CancelledScreen(ConfirmationPage):
 
     def compose_panel(self) -> ComposeResult:
         view = self.done.view
+        if self.ctx.at_desk:
+            yield Plain(f"Cancelled: the reference is {self.done.reference}", classes="panel", id="panel")
+            yield answer_row("Cancelled", f"{view.clinic}, {nhs_datetime(view.appointment.starts_at)}")
+            yield Plain("The patient is discharged from this clinic.", classes="lede")
+            if self.done.arrangements:
+                yield Plain(f"Now cancel {' and '.join(self.done.arrangements)}. The appointment shows it as to do "
+                            "until you mark it done.", classes="lede blocked", id="arrangements")
+            yield Plain("A confirmation text is on its way to the patient's mobile." if self.done.sms is not None
+                        else "The patient has no mobile on record: tell them.", classes="lede")
+            return
         yield Plain(f"Your cancellation reference is {self.done.reference}", classes="panel", id="panel")
         yield answer_row("Cancelled", f"{view.clinic}, {nhs_datetime(view.appointment.starts_at)}")
         yield Plain("You have been discharged from this clinic. If you need to be seen again, see your GP to be "

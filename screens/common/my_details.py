@@ -13,10 +13,8 @@ from screens.common.text import Plain, PlainButton
 from domain.errors import DomainError
 from domain.identity.my_details import MyDetails
 from domain.identity.patients import LetterPreference
-from domain.identity.session import PatientSession
 from screens.common.confirm import ConfirmScreen
-from screens.kiosk.services import PortalServices
-from screens.common.widgets import PatientBanner
+from screens.common.patient_page import PatientContext, banner
 
 _LETTERS = {LetterPreference.PAPERLESS: "Paperless: you read your letters in the portal. We do not post them.",
             LetterPreference.PAPER: "Paper: we post your letters to you. You can read them in the portal too."}
@@ -27,29 +25,30 @@ class MyDetailsScreen(Screen[None]):
 
     BINDINGS = [Binding("escape", "back", "Back", key_display="Esc")]
 
-    def __init__(self, services: PortalServices, session: PatientSession, details: MyDetails) -> None:
+    def __init__(self, ctx: PatientContext) -> None:
         super().__init__()
-        self.services = services
-        """The portal's use cases."""
-        self.session = session
-        """Who is signed in."""
-        self.details = details
+        self.ctx = ctx
+        """Whose record, the use cases on it, and who acts."""
+        self.details = ctx.details
         """What the hospital holds, as last loaded."""
 
     def compose(self) -> ComposeResult:
         d = self.details
-        yield PatientBanner(d.full_name, d.nhs_number, d.masked_nhs_number)
+        yield banner(self.ctx)
         with VerticalScroll(classes="page"):
-            yield Plain("My Details", classes="page-title")
+            yield Plain(self.ctx.words("My Details", "Contact details and letters"), classes="page-title")
             yield self._row("Mobile number", d.masked_mobile or "None on record")
             yield self._row("Email address", d.email or "None on record")
             yield self._row("Postcode", d.postcode)
-            yield Plain("To change these, call or visit the Appointments team.", classes="lede")
+            yield Plain(self.ctx.words("To change these, call or visit the Appointments team.",
+                                       "Contact details are changed in the hospital's patient administration system "
+                                       "(PAS); the portal shows them from there."), classes="lede")
             yield Plain("Letters", classes="section-title")
             yield Plain(_LETTERS[d.letter_preference], id="letters", classes="lede")
             yield PlainButton(self._switch_label(), id="switch-letters", variant="primary")
             with Horizontal(classes="page-buttons"):
-                yield PlainButton("Who has looked at my record", id="looks")
+                yield PlainButton(self.ctx.words("Who has looked at my record", "Who has looked at this record"),
+                                  id="looks")
                 yield PlainButton("Back", id="back")
         yield Footer()
 
@@ -60,11 +59,18 @@ class MyDetailsScreen(Screen[None]):
     @work
     async def switch_letters(self) -> None:
         wanted = self._other()
-        what = ("We will stop posting your letters. You will read them here in the portal."
-                if wanted is LetterPreference.PAPERLESS else "We will post your letters to you. You can still "
-                "read them here in the portal.")
-        if await self.app.push_screen_wait(ConfirmScreen(f"Change to {wanted.value} letters?", what,
-                                                         f"Yes, change to {wanted.value}")):
+        if self.ctx.at_desk:
+            what = (f"Only with the patient's agreement: {self.details.full_name}'s letters will "
+                    + ("no longer be posted; they read them in the portal." if wanted is LetterPreference.PAPERLESS
+                       else "be posted to them, and stay readable in the portal.")
+                    + " The audit trail records that the patient agreed.")
+            question, yes = f"Has the patient agreed to {wanted.value} letters?", f"The patient agrees: {wanted.value}"
+        else:
+            what = ("We will stop posting your letters. You will read them here in the portal."
+                    if wanted is LetterPreference.PAPERLESS else "We will post your letters to you. You can still "
+                    "read them here in the portal.")
+            question, yes = f"Change to {wanted.value} letters?", f"Yes, change to {wanted.value}"
+        if await self.app.push_screen_wait(ConfirmScreen(question, what, yes)):
             self.save(wanted)
 
     @on(PlainButton.Pressed, "#back")
@@ -78,24 +84,22 @@ class MyDetailsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="looks")
     def _load_looks(self) -> None:
-        from screens.common.patient_page import PatientContext
         from screens.common.record_looks import RecordLooksScreen
 
         try:
-            looks = self.services.who_looked(self.session)
+            looks = self.ctx.record.who_looked()
         except DomainError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
         else:
-            context = PatientContext(self.services, self.session, self.details)
-            self.app.call_from_thread(self.app.push_screen, RecordLooksScreen(context, looks))
+            self.app.call_from_thread(self.app.push_screen, RecordLooksScreen(self.ctx, looks))
         finally:
             self.app.call_from_thread(setattr, self.query_one("#looks", PlainButton), "disabled", False)
 
     @work(thread=True, exclusive=True)
     def save(self, wanted: LetterPreference) -> None:
         try:
-            self.services.change_letter_preference(self.session, wanted)
-            details = self.services.my_details(self.session)
+            self.ctx.record.change_letter_preference(wanted, patient_agreed=self.ctx.at_desk)
+            details = self.ctx.record.my_details()
         except DomainError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
@@ -105,7 +109,9 @@ class MyDetailsScreen(Screen[None]):
         self.details = details
         self.query_one("#letters", Plain).update(_LETTERS[details.letter_preference])
         self.query_one("#switch-letters", PlainButton).label = self._switch_label()
-        self.notify(f"Your letters are now {details.letter_preference.value}.", title="Saved")
+        self.notify(self.ctx.words(f"Your letters are now {details.letter_preference.value}.",
+                                   f"{details.full_name}'s letters are now {details.letter_preference.value}."),
+                    title="Saved")
 
     def _other(self) -> LetterPreference:
         paper = self.details.letter_preference is LetterPreference.PAPER

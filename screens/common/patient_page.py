@@ -18,20 +18,37 @@ from screens.common.text import Plain, PlainButton
 
 from domain.errors import DomainError
 from domain.identity.my_details import MyDetails
-from domain.identity.session import PatientSession
-from screens.kiosk.services import PortalServices
-from screens.common.widgets import ErrorSummary, PatientBanner
+from domain.identity.session import StaffSession
+from screens.common.services import RecordServices
+from screens.common.widgets import ActingBanner, ErrorSummary, PatientBanner
 
 T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class PatientContext:
-    """Who is signed in, and the use cases: what each signed-in page is built with."""
+    """Whose record, the use cases bound to it, and who acts: the patient (kiosk) or staff (desk)."""
 
-    services: PortalServices
-    session: PatientSession
+    record: RecordServices
     details: MyDetails
+    staff: StaffSession | None = None
+    """At the desk: the member of staff acting for the patient. The pages say so and offer what staff may do."""
+
+    @property
+    def at_desk(self) -> bool:
+        return self.staff is not None
+
+    def words(self, patient: str, staff: str) -> str:
+        """The patient's words at the kiosk ("Your appointments"), the desk's at the desk ("Appointments")."""
+        return staff if self.staff is not None else patient
+
+
+def banner(ctx: PatientContext) -> Horizontal:
+    """Whose record it is: at the kiosk the patient's name (NHS number masked); at the desk who is acting for whom."""
+    d = ctx.details
+    if ctx.staff is not None:
+        return ActingBanner(ctx.staff, d)
+    return PatientBanner(d.full_name, d.nhs_number, d.masked_nhs_number)
 
 
 def answer_row(label: str, value: str, *, id: str | None = None) -> Horizontal:
@@ -55,12 +72,12 @@ class PatientPage(Screen[Any]):
         """The signed-in patient and the use cases."""
 
     @property
-    def services(self) -> PortalServices:
-        return self.ctx.services
+    def record(self) -> RecordServices:
+        """The use cases on this patient's record."""
+        return self.ctx.record
 
     def compose(self) -> ComposeResult:
-        d = self.ctx.details
-        yield PatientBanner(d.full_name, d.nhs_number, d.masked_nhs_number)
+        yield banner(self.ctx)
         with (Vertical if self.FIXED_LAYOUT else VerticalScroll)(classes="page"):
             yield Plain(self.title_text(), classes="page-title", id="page-title")
             yield ErrorSummary(id="summary")

@@ -17,6 +17,9 @@ class RecordLooksScreen(PatientPage):
     """When, who (the team, not a name), what they looked at or changed, and why."""
 
     TITLE_TEXT = "Who has looked at my record"
+
+    def title_text(self) -> str:
+        return self.ctx.words(self.TITLE_TEXT, "Who has looked at this record")
     FIXED_LAYOUT = True
 
     def __init__(self, ctx: PatientContext, looks: list[RecordLook]) -> None:

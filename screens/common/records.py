@@ -82,7 +82,7 @@ class LettersScreen(PatientPage):
         trust = self.query_one("#trust-filter", Select).value
         kind = kind if isinstance(kind, DocumentKind) else None
         trust = trust if isinstance(trust, TrustCode) else None
-        self.call(lambda: self.services.letters(self.ctx.session, kind, trust), self._show)
+        self.call(lambda: self.record.letters(kind, trust), self._show)
 
     def _show(self, documents: list[Document]) -> None:
         self.documents = documents
@@ -100,7 +100,7 @@ class LettersScreen(PatientPage):
 
         assert event.option.id is not None
         document_id = int(event.option.id.removeprefix("letter-"))
-        self.call(lambda: self.services.open_letter(self.ctx.session, document_id),
+        self.call(lambda: self.record.open_letter(document_id),
                   lambda letter: self.app.push_screen(LetterScreen(self.ctx, letter)))
 
 
@@ -174,7 +174,7 @@ class ResultsScreen(PatientPage):
         if not key.startswith("result-"):
             return
         result_id = int(key.removeprefix("result-"))
-        self.call(lambda: self.services.result_history(self.ctx.session, result_id),
+        self.call(lambda: self.record.result_history(result_id),
                   lambda found: self.app.push_screen(TrendScreen(self.ctx, found)))
 
 

@@ -1,5 +1,6 @@
 """Change the date or time: choose a day with free times, then a time, check, confirm — and the confirmation.
-Only the date and time change: the same clinician, at the same place."""
+Only the date and time change: the same clinician, at the same place. At the desk, any clinician and place of the
+same clinic, and a reason is asked for before the change is made."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from domain.clock import LONDON
 from domain.errors import DomainError
 from domain.formatting import nhs_date, nhs_datetime, nhs_time
 from domain.hospital import Slot
-from domain.appointments.changes import AppointmentPage, Rescheduled, SlotTaken, free_days
+from domain.appointments.changes import CHANGE_REASONS, AppointmentPage, Rescheduled, SlotTaken, free_days
+from domain.appointments.rules import Action
 from screens.common.appointments import ConfirmationPage, show_over_appointments
+from screens.common.reason import ReasonScreen
 from screens.common.patient_page import PatientContext, PatientPage, answer_row
 from screens.common.text import Plain, PlainButton, option
 
@@ -25,7 +28,7 @@ def _times(n: int) -> str:
     return f"{n} more {'time' if n == 1 else 'times'}"
 
 
-class _ChoicePage(PatientPage):
+class ChoicePage(PatientPage):
     """A page whose answer is one option of a list: Enter on it, or Continue with it highlighted. The words
     above stay in view; only the list scrolls, however small the kiosk's screen."""
 
@@ -68,10 +71,13 @@ class _ChoicePage(PatientPage):
         """What the chosen option leads to."""
 
 
-class RescheduleDayScreen(_ChoicePage):
+class RescheduleDayScreen(ChoicePage):
     """Days that have free times with the same clinician at the same place, within the booking horizon."""
 
     TITLE_TEXT = "Change your appointment: choose a day"
+
+    def title_text(self) -> str:
+        return self.ctx.words(self.TITLE_TEXT, "Move the appointment: choose a day")
 
     def __init__(self, ctx: PatientContext, page: AppointmentPage, slots: list[Slot]) -> None:
         super().__init__(ctx)
@@ -82,8 +88,12 @@ class RescheduleDayScreen(_ChoicePage):
 
     def compose_body(self) -> ComposeResult:
         view = self.page.view
-        yield Plain(f"You can change this appointment {_times(self.page.reschedules_left)}. We cannot promise a "
-                     "particular date.", classes="lede", id="changes-left")
+        if self.ctx.at_desk:
+            yield Plain(f"Free times of every clinician and place of {view.clinic}.", classes="lede",
+                        id="changes-left")
+        else:
+            yield Plain(f"You can change this appointment {_times(self.page.reschedules_left)}. We cannot promise "
+                        "a particular date.", classes="lede", id="changes-left")
         yield answer_row("Now", nhs_datetime(view.appointment.starts_at))
         yield answer_row("With", f"{view.clinician or view.clinic}, {view.where}")
         yield from self.compose_choices()
@@ -97,7 +107,7 @@ class RescheduleDayScreen(_ChoicePage):
         self.app.push_screen(RescheduleTimeScreen(self.ctx, self.page, self.days[day]))
 
 
-class RescheduleTimeScreen(_ChoicePage):
+class RescheduleTimeScreen(ChoicePage):
     """The free times of one day — or, when the chosen one was taken meanwhile, the nearest others."""
 
     def __init__(self, ctx: PatientContext, page: AppointmentPage, slots: list[Slot], problem: str = "") -> None:
@@ -111,19 +121,22 @@ class RescheduleTimeScreen(_ChoicePage):
 
     def title_text(self) -> str:
         days = {slot.starts_at.astimezone(LONDON).date() for slot in self.slots.values()}
+        start = self.ctx.words("Change your appointment", "Move the appointment")
         if self.problem or len(days) != 1:
-            return "Change your appointment: choose another time"
-        return f"Change your appointment: choose a time on {nhs_date(days.pop())}"
+            return f"{start}: choose another time"
+        return f"{start}: choose a time on {nhs_date(days.pop())}"
 
     def compose_body(self) -> ComposeResult:
         view = self.page.view
-        yield answer_row("With", f"{view.clinician or view.clinic}, {view.where}")
+        if not self.ctx.at_desk:  # at the desk each time says with whom, and where
+            yield answer_row("With", f"{view.clinician or view.clinic}, {view.where}")
         yield from self.compose_choices()
 
     def options(self) -> list[Option]:
         several_days = len({s.starts_at.astimezone(LONDON).date() for s in self.slots.values()}) > 1
         return [option(f"{nhs_datetime(s.starts_at) if several_days else nhs_time(s.starts_at)}"
-                       f"  ({s.duration_minutes} minutes)", id=key) for key, s in self.slots.items()]
+                       f"  ({s.duration_minutes} minutes)" + (f"\n{s.clinician} · {s.place}" if s.clinician else ""),
+                       id=key) for key, s in self.slots.items()]
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -147,7 +160,40 @@ class CheckChangeScreen(PatientPage):
         self.slot = slot
         """The new time."""
 
+    def title_text(self) -> str:
+        return self.ctx.words(self.TITLE_TEXT, "Check the new appointment")
+
     def compose_body(self) -> ComposeResult:
+        if self.ctx.at_desk:
+            yield from self._desk_body()
+        else:
+            yield from self._patient_body()
+        with Horizontal(classes="page-buttons"):
+            yield PlainButton("Confirm change", id="confirm", variant="primary")
+            yield PlainButton("Back", id="back")
+
+    def _desk_body(self) -> ComposeResult:
+        view, slot = self.page.view, self.slot
+        yield Plain("Nothing is changed until you press Confirm change and give the reason.", classes="lede")
+        yield answer_row("Appointment now", f"{nhs_datetime(view.appointment.starts_at)}, "
+                         f"{view.clinician or view.clinic}, {view.where}")
+        yield answer_row("New date and time", nhs_datetime(slot.starts_at), id="new-time")
+        yield answer_row("With", slot.clinician or view.clinician or view.clinic)
+        yield answer_row("Where", slot.place or view.where)
+        decision = self.page.staff[Action.RESCHEDULE] if self.page.staff else None
+        if decision and decision.overrides:
+            yield Plain(f"This goes past the online rules (it is {' and '.join(decision.overrides)}): the audit "
+                        "trail records your override.", classes="lede blocked")
+        if decision and decision.arrangements:
+            yield Plain(f"Afterwards, rebook {' and '.join(decision.arrangements)} for the new time.",
+                        classes="lede blocked")
+        yield Plain("The patient gets a confirmation text, and the letter in the portal"
+                    + (" and by post." if self._paper() else "."), classes="lede")
+
+    def _paper(self) -> bool:
+        return self.ctx.details.letter_preference.value == "paper"
+
+    def _patient_body(self) -> ComposeResult:
         view = self.page.view
         yield Plain("Nothing is changed until you press Confirm change. Only the date and time change: to see "
                      "someone else or go somewhere else, call the Appointments team on "
@@ -162,9 +208,6 @@ class CheckChangeScreen(PatientPage):
         yield Plain(f"After this change you can change it {_times(left)} online." if left else
                      "This is the last time this appointment can be changed online.", classes="lede")
         yield Plain("We will text you to confirm it and put a confirmation letter in the portal.", classes="lede")
-        with Horizontal(classes="page-buttons"):
-            yield PlainButton("Confirm change", id="confirm", variant="primary")
-            yield PlainButton("Back", id="back")
 
     def on_mount(self) -> None:
         self.query_one("#confirm", PlainButton).focus()
@@ -175,9 +218,21 @@ class CheckChangeScreen(PatientPage):
 
     @on(PlainButton.Pressed, "#confirm")
     def confirm(self) -> None:
+        if self.ctx.at_desk:
+            self.app.push_screen(ReasonScreen("Why is this appointment being moved?", "Kept with the appointment "
+                                              "and in the audit trail.", CHANGE_REASONS, "Confirm change"),
+                                 self._reason_given)
+            return
+        self._change(None)
+
+    def _reason_given(self, reason: str | None) -> None:
+        if reason:
+            self._change(reason)
+
+    def _change(self, reason: str | None) -> None:
         self.query_one("#confirm", PlainButton).label = "Please wait…"
         a = self.page.view.appointment
-        self.call(lambda: self.services.reschedule(self.ctx.session, a.id, self.slot.id), self.changed, self.refused)
+        self.call(lambda: self.record.reschedule(a.id, self.slot.id, reason), self.changed, self.refused)
 
     def refused(self, error: DomainError) -> None:
         self.query_one("#confirm", PlainButton).label = "Confirm change"
@@ -196,6 +251,9 @@ class RescheduledScreen(ConfirmationPage):
 
     TITLE_TEXT = "Your appointment has been changed"
 
+    def title_text(self) -> str:
+        return self.ctx.words(self.TITLE_TEXT, "The appointment has been moved")
+
     def __init__(self, ctx: PatientContext, done: Rescheduled) -> None:
         super().__init__(ctx)
         self.done = done
@@ -204,6 +262,9 @@ class RescheduledScreen(ConfirmationPage):
     def compose_panel(self) -> ComposeResult:
         new = self.done.new
         a = new.appointment
+        if self.ctx.at_desk:
+            yield from self._desk_panel()
+            return
         yield Plain(f"Your new appointment is on {nhs_datetime(a.starts_at)}.", classes="panel", id="panel")
         yield answer_row("Reference", a.reference)
         yield answer_row("Clinic", new.clinic)
@@ -214,3 +275,19 @@ class RescheduledScreen(ConfirmationPage):
         yield Plain(letter + (", and we are posting you a copy." if self.done.posted else "."), classes="lede")
         yield Plain(f"The appointment on {nhs_datetime(self.done.old.appointment.starts_at)} is no longer booked.",
                      classes="lede")
+
+    def _desk_panel(self) -> ComposeResult:
+        new = self.done.new
+        a = new.appointment
+        yield Plain(f"The new appointment is on {nhs_datetime(a.starts_at)}.", classes="panel", id="panel")
+        yield answer_row("Reference", a.reference)
+        yield answer_row("With", new.clinician or new.clinic)
+        yield answer_row("Where", new.where)
+        if self.done.arrangements:
+            yield Plain(f"Now rebook {' and '.join(self.done.arrangements)} for the new time. The appointment shows "
+                        "it as to do until you mark it done.", classes="lede blocked", id="arrangements")
+        yield Plain("A confirmation text is on its way to the patient's mobile." if self.done.sms is not None else
+                    "The patient has no mobile on record: tell them the new time.", classes="lede")
+        yield Plain("The confirmation letter is in the portal" + (", and a paper copy is queued for posting."
+                                                                   if self.done.posted else "."), classes="lede")
+

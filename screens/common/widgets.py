@@ -9,6 +9,11 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Input
 
+from datetime import date
+
+from domain.formatting import nhs_date
+from domain.identity.my_details import MyDetails
+from domain.identity.session import StaffSession
 from domain.text import clean_line
 from screens.common.text import Plain
 
@@ -136,3 +141,35 @@ class PatientBanner(Horizontal):
             return "No NHS number on record"
         shown = self.nhs_number if self.revealed else self.masked
         return f"NHS number {shown}  (F4 {'hide' if self.revealed else 'show'})"
+
+
+class StaffBanner(Horizontal):
+    """Who is signed in at this desk, on every desk page."""
+
+    DEFAULT_CSS = """
+    StaffBanner { dock: top; height: 3; padding: 1 2 0 2; background: $secondary; color: $text; }
+    StaffBanner Plain { width: 1fr; text-style: bold; }
+    """
+
+    def __init__(self, session: StaffSession, acting_for: str = "") -> None:
+        super().__init__()
+        self.words = acting_for or f"Signed in as {session.username} ({session.role.value.replace('_', ' ')})"
+        """What the banner says: who is signed in, or for whom they are acting."""
+
+    def compose(self) -> ComposeResult:
+        yield Plain(self.words, id="staff-banner")
+
+
+def acting_for(name: str, date_of_birth: date | None, nhs_number: str | None, hospital_number: str | None) -> str:
+    """'Acting for NAME · born … · NHS …': on every desk page while a patient is open."""
+    parts = [f"Acting for {name}"]
+    if date_of_birth is not None:
+        parts.append(f"born {date_of_birth.day} {date_of_birth:%b %Y}")
+    parts.append(f"NHS {nhs_number}" if nhs_number else f"hospital number {hospital_number or 'not recorded'}")
+    return " · ".join(parts)
+
+
+def ActingBanner(session: StaffSession, details: MyDetails) -> StaffBanner:  # noqa: N802 - reads as a widget
+    """The desk's banner while a patient is open."""
+    return StaffBanner(session, acting_for(details.full_name, details.date_of_birth, details.nhs_number,
+                                           details.hospital_number))

@@ -6,34 +6,19 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, OptionList, RadioButton, RadioSet
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList
 
 from domain.staff.desk import HOW_TO_SEARCH, OpenReason, PatientMatch
 from domain.errors import DomainError
 from domain.formatting import nhs_date
 from domain.identity.session import StaffSession
+from screens.common.patient_page import PatientContext
+from screens.common.reason import ReasonScreen
 from screens.desk.services import DeskServices
 from screens.common.text import Plain, PlainButton, option
-from screens.common.widgets import ErrorSummary, Field
-
-
-class StaffBanner(Horizontal):
-    """Who is signed in at this desk, on every desk page."""
-
-    DEFAULT_CSS = """
-    StaffBanner { dock: top; height: 3; padding: 1 2 0 2; background: $secondary; color: $text; }
-    StaffBanner Plain { width: 1fr; text-style: bold; }
-    """
-
-    def __init__(self, session: StaffSession, acting_for: str = "") -> None:
-        super().__init__()
-        self.words = acting_for or f"Signed in as {session.username} ({session.role.value.replace('_', ' ')})"
-        """What the banner says: who is signed in, or for whom they are acting."""
-
-    def compose(self) -> ComposeResult:
-        yield Plain(self.words, id="staff-banner")
+from screens.common.widgets import ErrorSummary, Field, StaffBanner
 
 
 def _match_option(match: PatientMatch) -> object:
@@ -79,7 +64,10 @@ class FindPatientScreen(Screen[None]):
         assert event.option.id is not None
         patient_id = int(event.option.id.removeprefix("patient-"))
         match = next(m for m in self.matches if m.patient_id == patient_id)
-        self.app.push_screen(ReasonScreen(match.full_name), lambda reason: self._open(patient_id, reason))
+        self.app.push_screen(ReasonScreen(f"Why are you opening the record of {match.full_name}?",
+                                          "The patient can see who looked at their record and why.",
+                                          [reason.value for reason in OpenReason], "Open the record"),
+                             lambda reason: self._open(patient_id, reason))
 
     def action_clear(self) -> None:
         box = self.query_one("#query-input", Input)
@@ -121,47 +109,5 @@ class FindPatientScreen(Screen[None]):
         except DomainError as error:
             self.app.call_from_thread(self.query_one(ErrorSummary).show, str(error))
             return
-        self.app.call_from_thread(self.app.push_screen, PatientRecordScreen(self.session, record))
-
-
-class ReasonScreen(ModalScreen[str | None]):
-    """Why this record is being opened: kept in the audit trail, and shown to the patient."""
-
-    BINDINGS = [Binding("escape", "cancel", "Back", show=False)]
-
-    def __init__(self, name: str) -> None:
-        super().__init__()
-        self.patient_name = name
-        """Whose record it is."""
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(id="reason-dialog", classes="dialog"):
-            yield Plain(f"Why are you opening the record of {self.patient_name}?", classes="page-title")
-            yield Plain("The patient can see who looked at their record and why.", classes="lede")
-            with RadioSet(id="reasons"):
-                for reason in OpenReason:
-                    yield RadioButton(reason.value.capitalize(), value=reason is OpenReason.AT_DESK,
-                                      id=f"reason-{reason.name.lower()}")
-            yield Field("If other, say why", id="other", max_length=200)
-            with Horizontal(classes="dialog-buttons"):
-                yield PlainButton("Back", id="cancel")
-                yield PlainButton("Open the record", id="open", variant="primary")
-
-    def on_mount(self) -> None:
-        self.query_one("#open", PlainButton).focus()
-
-    @on(PlainButton.Pressed, "#open")
-    @on(Input.Submitted, "#other-input")
-    def open_record(self) -> None:
-        chosen = self.query_one("#reasons", RadioSet).pressed_button
-        reason = OpenReason[chosen.id.removeprefix("reason-").upper()] if chosen and chosen.id else None
-        other = self.query_one("#other", Field).value.strip()
-        if reason is None or (reason is OpenReason.OTHER and not other):
-            self.query_one("#other", Field).show_error("Choose a reason, or choose Other and say why.")
-            return
-        self.dismiss(f"other: {other}" if reason is OpenReason.OTHER else reason.value)
-
-    @on(PlainButton.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
+        ctx = PatientContext(self.services.acting_for(self.session, patient_id), record.details, self.session)
+        self.app.call_from_thread(self.app.push_screen, PatientRecordScreen(ctx, record))

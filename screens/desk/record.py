@@ -1,5 +1,6 @@
-"""A patient's record opened at the desk: "Acting for NAME · born … · NHS …" on top, who they are, their
-appointments. Closing it (Esc) drops the page and everything of theirs with it."""
+"""A patient's record opened at the desk: "Acting for NAME · born … · NHS …" on top, who they are, what is left
+to do for them, and the same pages of their record the kiosk shows, plus booking. Closing it (Esc) drops the
+page and everything of theirs with it."""
 
 from __future__ import annotations
 
@@ -7,50 +8,65 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer
 
+from domain.appointments.model import AppointmentStatus
+from domain.formatting import nhs_datetime
+from domain.identity.patients import LetterPreference
 from domain.staff.desk import OpenRecord
-from domain.formatting import nhs_date, nhs_datetime
-from domain.identity.session import StaffSession
-from screens.desk.find_patient import StaffBanner
-from screens.common.patient_page import answer_row
+from screens.common.patient_page import PatientContext, answer_row, banner
+from screens.common.record_home import RecordHome
 from screens.common.text import Plain, PlainButton
 
 
-class PatientRecordScreen(Screen[None]):
+class PatientRecordScreen(RecordHome):
     """What the Appointments team needs in front of them while the patient is on the phone or at the desk."""
 
     BINDINGS = [Binding("escape", "close", "Close patient", key_display="Esc")]
 
-    def __init__(self, session: StaffSession, record: OpenRecord) -> None:
-        super().__init__()
-        self.session = session
-        """Who is acting."""
-        self.record = record
-        """The patient, the reason it was opened, and their appointments."""
+    def __init__(self, ctx: PatientContext, record: OpenRecord) -> None:
+        super().__init__(ctx)
+        self.open_record = record
+        """The patient, the reason it was opened, and their appointments when it was."""
 
     def compose(self) -> ComposeResult:
-        p = self.record.patient
-        nhs = f"NHS {p.nhs_number.formatted}" if p.nhs_number else f"hospital number {p.hospital_number}"
-        yield StaffBanner(self.session, f"Acting for {p.full_name} · born {nhs_date(p.date_of_birth)} · {nhs}")
+        p = self.open_record.patient
+        yield banner(self.ctx)
         with VerticalScroll(classes="page"):
             yield Plain(p.full_name, classes="page-title", id="page-title")
-            yield Plain(f"Opened because: {self.record.reason}", classes="lede")
+            yield Plain(f"Opened because: {self.open_record.reason}", classes="lede")
             yield answer_row("Hospital number", p.hospital_number)
             yield answer_row("Postcode", p.postcode)
             yield answer_row("Mobile", p.mobile.masked if p.mobile else "None on record")
-            yield answer_row("Letters", "Paperless" if p.letter_preference.value == "paperless" else "By post")
-            yield Plain("Appointments", classes="section-title")
-            if not self.record.appointments:
-                yield Plain("No appointments on record.", classes="lede")
-            for view in self.record.appointments:
+            yield answer_row("Letters", "Paperless" if p.letter_preference is LetterPreference.PAPERLESS
+                             else "By post")
+            upcoming = [v for v in self.open_record.appointments
+                        if v.appointment.status is AppointmentStatus.BOOKED]
+            to_do = [v for v in self.open_record.appointments if v.appointment.arrangements_pending]
+            yield Plain("Still to do" if to_do else "Next appointment", classes="section-title")
+            for view in to_do:
                 a = view.appointment
-                yield Plain((nhs_datetime(a.starts_at), "bold"), f"  {a.kind.label}, {view.clinic}",
-                            f"\n{view.where} · {view.trust_name} · {a.status_words}", classes="lede")
+                yield Plain((f"{a.arrangements}", "bold"), f" for {view.clinic}, {nhs_datetime(a.starts_at)} "
+                            f"({a.status_words.lower()})", classes="lede blocked")
+            if not to_do:
+                soonest = min(upcoming, key=lambda v: v.appointment.starts_at, default=None)
+                yield Plain(f"{nhs_datetime(soonest.appointment.starts_at)}, {soonest.clinic}, {soonest.where}"
+                            if soonest else "No appointments booked.", classes="lede")
+            yield Plain("What would you like to do?", classes="section-title")
+            yield from self.menu()
+            yield PlainButton("Book an appointment", id="book", classes="menu-item")
             with Horizontal(classes="page-buttons"):
                 yield PlainButton("Close patient", id="close", variant="primary")
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#appointments", PlainButton).focus()
+
+    @on(PlainButton.Pressed, "#book")
+    def book(self) -> None:
+        from screens.desk.booking import BookClinicScreen
+
+        self.load("#book", lambda ctx: BookClinicScreen(ctx, ctx.record.booking_clinics()))  # type: ignore[attr-defined]
 
     @on(PlainButton.Pressed, "#close")
     def action_close(self) -> None:

@@ -7,6 +7,7 @@ from typing import Protocol
 
 from domain.staff.desk import OpenRecord, PatientMatch
 from domain.identity.session import StaffSession
+from screens.common.services import DeskRecordServices
 
 
 class DeskServices(Protocol):
@@ -20,6 +21,12 @@ class DeskServices(Protocol):
 
     def find_patients(self, session: StaffSession, query: str) -> list[PatientMatch]: ...
 
-    def open_patient(self, session: StaffSession, patient_id: int, reason: str) -> OpenRecord: ...
+    def open_patient(self, session: StaffSession, patient_id: int, reason: str) -> OpenRecord:
+        """Audited with the reason."""
+        ...
+
+    def acting_for(self, session: StaffSession, patient_id: int) -> DeskRecordServices:
+        """One patient's record, for the pages opened while acting for them."""
+        ...
 
     def today(self) -> date: ...

@@ -17,6 +17,7 @@ from domain.records.reading import ResultGroup
 from domain.records.model import Document, DocumentKind, TestResult
 from domain.identity.registration import Registered
 from domain.identity.session import PatientSession
+from screens.common.services import RecordServices
 from domain.typed import HospitalNumber
 from domain.records.visits import Visit
 
@@ -88,3 +89,7 @@ class PortalServices(Protocol):
     def visits(self, session: PatientSession) -> list[Visit]: ...
 
     def result_history(self, session: PatientSession, result_id: int) -> list[TestResult]: ...
+
+    def for_patient(self, session: PatientSession) -> RecordServices:
+        """The signed-in patient's record, for the pages they open (the same pages the desk shows)."""
+        ...

@@ -16,7 +16,8 @@ from domain.identity.session import StaffRole
 from portal_tui.desk_app import DeskApp
 from screens.desk.record import PatientRecordScreen
 from screens.desk.sign_in import StaffSignInScreen
-from screens.desk.find_patient import FindPatientScreen, ReasonScreen
+from screens.common.reason import ReasonScreen
+from screens.desk.find_patient import FindPatientScreen
 from tests.conftest import FIXED_NOW
 from tests.data.demo_fixtures import FAST_HASHER
 from tests.screens.flows import fill, kiosk_settings, press_continue, screen_text, settle
@@ -65,7 +66,7 @@ async def test_sign_in_find_open_with_a_reason_and_close(demo_db: Path) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ReasonScreen)
-        await pilot.click("#reason-on_phone")
+        await pilot.click("#reason-1")
         app.screen.query_one("#open").press()
         await settle(pilot)
         await pilot.pause()

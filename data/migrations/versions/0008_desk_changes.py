@@ -1,4 +1,4 @@
-"""The desk acts for patients: who booked, moved or cancelled an appointment and why, what is left to rebook
+"""The desk acts for patients: which clinics it books (outpatient ones), who booked, moved or cancelled an appointment and why, what is left to rebook
 by hand (transport, an interpreter), and the booking confirmation text
 
 Revision ID: 0008
@@ -23,6 +23,8 @@ NEW_TEMPLATES = ("template IN ('reminder', 'reschedule_confirmation', 'cancellat
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('clinic', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('outpatient', sa.Boolean(), nullable=False, server_default=sa.text('true')))
     with op.batch_alter_table('appointment', schema=None) as batch_op:
         batch_op.add_column(sa.Column('staff_by', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('staff_reason', sa.String(length=200), nullable=True))
@@ -45,3 +47,5 @@ def downgrade() -> None:
         batch_op.drop_column('arrangements')
         batch_op.drop_column('staff_reason')
         batch_op.drop_column('staff_by')
+    with op.batch_alter_table('clinic', schema=None) as batch_op:
+        batch_op.drop_column('outpatient')

@@ -1,0 +1,68 @@
+"""Why: a reason chosen from the usual ones, or typed — asked before a member of staff opens a record, moves,
+cancels or books an appointment. Kept in the audit trail (and, for an opened record, shown to the patient)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, RadioButton, RadioSet
+
+from screens.common.text import Plain, PlainButton
+from screens.common.widgets import Field
+
+OTHER = "other"
+
+
+class ReasonScreen(ModalScreen[str | None]):
+    """The usual reasons as radio buttons (the first chosen), "Other" with a box to say why; Back gives None."""
+
+    BINDINGS = [Binding("escape", "cancel", "Back", show=False)]
+
+    def __init__(self, question: str, hint: str, reasons: Sequence[str], go: str) -> None:
+        super().__init__()
+        self.question = question
+        """What is asked."""
+        self.hint = hint
+        """Who will read the answer."""
+        self.reasons = [r for r in reasons if r != OTHER]
+        """The usual answers, in order; Other is always last."""
+        self.go = go
+        """The button that goes on with the reason."""
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="reason-dialog", classes="dialog"):
+            yield Plain(self.question, classes="page-title")
+            yield Plain(self.hint, classes="lede")
+            with RadioSet(id="reasons"):
+                for n, reason in enumerate(self.reasons):
+                    yield RadioButton(reason[:1].upper() + reason[1:], value=n == 0, id=f"reason-{n}")
+                yield RadioButton("Other", id="reason-other")
+            yield Field("If other, say why", id="other", max_length=200)
+            with Horizontal(classes="dialog-buttons"):
+                yield PlainButton("Back", id="cancel")
+                yield PlainButton(self.go, id="open", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#open", PlainButton).focus()
+
+    @on(PlainButton.Pressed, "#open")
+    @on(Input.Submitted, "#other-input")
+    def chosen(self) -> None:
+        button = self.query_one("#reasons", RadioSet).pressed_button
+        other = self.query_one("#other", Field).value.strip()
+        if button is None or button.id is None or (button.id == "reason-other" and not other):
+            self.query_one("#other", Field).show_error("Choose a reason, or choose Other and say why.")
+            return
+        if button.id == "reason-other":
+            self.dismiss(f"other: {other}")
+            return
+        self.dismiss(self.reasons[int(button.id.removeprefix("reason-"))])
+
+    @on(PlainButton.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

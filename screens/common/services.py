@@ -1,0 +1,69 @@
+"""What a patient's pages ask of the portal: one patient's record, for whoever is acting — the patient at the
+kiosk, or a member of staff at the desk — bound by the composition root, so that the pages are the same."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from domain.appointments.booking import Booked, BookingKind, ClinicChoice
+from domain.appointments.changes import AppointmentPage, Cancelled, Rescheduled
+from domain.appointments.model import AppointmentView
+from domain.hospital import Slot, TrustCode
+from domain.identity.my_details import MyDetails, RecordLook
+from domain.identity.patients import LetterPreference
+from domain.records.model import Document, DocumentKind, TestResult
+from domain.records.reading import ResultGroup
+from domain.records.visits import Visit
+
+
+class RecordServices(Protocol):
+    """Use cases on one patient's record. Every method may block: call it from a thread worker."""
+
+    def now(self) -> datetime:
+        """The current instant (UTC), from the portal's clock."""
+        ...
+
+    def appointments(self) -> list[AppointmentView]: ...
+
+    def visits(self) -> list[Visit]: ...
+
+    def appointment(self, appointment_id: int) -> AppointmentPage: ...
+
+    def reschedule_options(self, appointment_id: int) -> list[Slot]: ...
+
+    def reschedule(self, appointment_id: int, slot_id: int, reason: str | None = None) -> Rescheduled:
+        """Raises domain.appointments.changes.SlotTaken, with the nearest free times, when the slot went first."""
+        ...
+
+    def cancel(self, appointment_id: int, reason: str | None) -> Cancelled: ...
+
+    def open_letter(self, document_id: int) -> Document: ...
+
+    def letters(self, kind: DocumentKind | None = None, trust: TrustCode | None = None) -> list[Document]: ...
+
+    def results(self) -> list[ResultGroup]: ...
+
+    def result_history(self, result_id: int) -> list[TestResult]: ...
+
+    def my_details(self) -> MyDetails: ...
+
+    def who_looked(self) -> list[RecordLook]:
+        """Hospital staff's looks at the patient's record, last 12 months, newest first."""
+        ...
+
+    def change_letter_preference(self, preference: LetterPreference, *, patient_agreed: bool = False) -> None: ...
+
+
+class DeskRecordServices(RecordServices, Protocol):
+    """At the desk, also what only staff do."""
+
+    def booking_clinics(self) -> list[ClinicChoice]: ...
+
+    def booking_slots(self, clinic_id: int) -> list[Slot]: ...
+
+    def book(self, slot_id: int, kind: BookingKind, reason: str, ubrn: str | None = None) -> Booked:
+        """Raises domain.appointments.changes.SlotTaken, with the nearest free times, when the slot went first."""
+        ...
+
+    def arrangements_done(self, appointment_id: int) -> None: ...
