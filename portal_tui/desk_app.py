@@ -30,6 +30,7 @@ class DeskApp(PortalApp):
     TITLE = "Patient Portal — Appointments team"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", key_display="Ctrl+Q", priority=True),
+                Binding("ctrl+l", "cover", "Lock", key_display="Ctrl+L", priority=True),
                 Binding("f2", "toggle_contrast", "High contrast", key_display="F2")]
 
     def __init__(self, settings: Settings, clock: Clock) -> None:
@@ -66,9 +67,16 @@ class DeskApp(PortalApp):
         if now - self.session_started >= self.settings.desk_session_hours * 3600:
             self.sign_out(f"You have been signed in for {self.settings.desk_session_hours} hours, the longest a "
                           "desk session lasts. Please sign in again.")
-        elif now - self.last_activity >= self.settings.desk_idle_minutes * 60 and not any(
-                isinstance(screen, DeskCoverScreen) for screen in self.screen_stack):
-            self.push_screen(DeskCoverScreen(self.services, self.staff_session))  # type: ignore[arg-type]
+        elif now - self.last_activity >= self.settings.desk_idle_minutes * 60:
+            self.action_cover()
+
+    def action_cover(self) -> None:
+        """Cover the desk now (a member of staff stepping away), as an idle desk is covered."""
+        from screens.desk.cover import DeskCoverScreen
+
+        if self.staff_session is None or any(isinstance(s, DeskCoverScreen) for s in self.screen_stack):
+            return
+        self.push_screen(DeskCoverScreen(self.services, self.staff_session))  # type: ignore[arg-type]
 
     def sign_out(self, message: str = "You have signed out.") -> None:
         """Every screen of the session goes, patients' first; the desk is back at Staff sign in."""

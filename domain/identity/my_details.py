@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from domain.identity.access import record_access, require_access, target_patient
+from domain.identity.access import STAFF_READS, record_access, require_access, target_patient
 from domain.audit import AuditEvent, Outcome
 from domain.errors import AccessDenied, InvalidValue, NotFound
 from domain.identity.patients import LetterPreference, Patient, PatientAccount
@@ -82,6 +82,8 @@ def change_letter_preference(uow: UnitOfWork, clock: Clock, actor: Actor, prefer
         uow.commit()
 
 
+_AGAIN = timedelta(minutes=10)
+
 _LOOKS = {"staff_open": "Opened your record", "open_letter": "Read a letter",
           "reschedule_appointment": "Changed an appointment's date or time",
           "cancel_appointment": "Cancelled an appointment", "letter_preference": "Changed how you get letters",
@@ -112,10 +114,16 @@ def who_looked(uow: UnitOfWork, clock: Clock, actor: Actor, patient_id: int | No
     with uow:
         require_access(uow, clock, actor, patient_id, "who_looked", hidden_as="Your record could not be found.")
         events = uow.audit.staff_looks(patient_id, since)
-    looks = []
-    for event in events:
+    looks: list[RecordLook] = []
+    shown: dict[tuple[str, str | None], datetime] = {}
+    for event in events:  # newest first
         if event.action not in _LOOKS or event.outcome is not Outcome.SUCCESS:
             continue
+        # The same look again within minutes (a page read again on the way back to it) is said once.
+        key = (event.action, event.actor_id)
+        if key in shown and event.action in STAFF_READS and shown[key] - event.at < _AGAIN:
+            continue
+        shown[key] = event.at
         who = "A system administrator" if event.actor_role == "system_admin" else "The Appointments team"
         # The reason is given when a record is opened; what is done with it then happens for that reason.
         why = (event.detail or "Not given") if event.action == "staff_open" else "While your record was open"

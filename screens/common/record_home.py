@@ -29,17 +29,17 @@ class RecordHome(Screen[None]):
     def details(self):  # type: ignore[no-untyped-def]
         return self.ctx.details
 
-    def menu(self) -> list[PlainButton]:
-        """The record's parts, in the words of whoever reads them."""
+    def menu(self, *, compact: bool = False) -> list[PlainButton]:
+        """The record's parts, in the words of whoever reads them (at the desk, one line each)."""
         w = self.ctx.words
         return [
             PlainButton(w("My appointments: see, change or cancel", "Appointments: see, change, cancel"),
-                        id="appointments", classes="menu-item"),
+                        id="appointments", classes="menu-item", compact=compact),
             PlainButton(w("My letters: from both hospitals", "Letters from both hospitals"), id="letters",
-                        classes="menu-item"),
-            PlainButton(w("My test results", "Test results"), id="results", classes="menu-item"),
+                        classes="menu-item", compact=compact),
+            PlainButton(w("My test results", "Test results"), id="results", classes="menu-item", compact=compact),
             PlainButton(w("My Details: contact details and letters", "Contact details and letters (paper or "
-                          "paperless)"), id="my-details", classes="menu-item"),
+                          "paperless)"), id="my-details", classes="menu-item", compact=compact),
         ]
 
     @on(PlainButton.Pressed, "#appointments")

@@ -37,7 +37,7 @@ class DeskCoverScreen(Screen[None]):
         with Vertical(classes="page"):
             yield Plain("This desk is locked", classes="page-title")
             yield ErrorSummary(id="summary")
-            yield Plain(f"It was left for a while, so nothing of any patient is shown. {self.session.username}, "
+            yield Plain(f"Nothing of any patient is shown while it is locked. {self.session.username}, "
                         "type your password to go on. Anyone else: sign them out first.", classes="lede")
             yield Field("Password", id="password", password=True, max_length=128)
             with Horizontal(classes="page-buttons"):

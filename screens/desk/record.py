@@ -4,17 +4,19 @@ page and everything of theirs with it."""
 
 from __future__ import annotations
 
-from textual import on
+from dataclasses import replace
+
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.widgets import Footer
 
-from domain.appointments.model import AppointmentStatus
+from domain.appointments.model import AppointmentStatus, AppointmentView
 from domain.formatting import nhs_datetime
 from domain.identity.patients import LetterPreference
 from domain.staff.desk import OpenRecord
-from screens.common.patient_page import PatientContext, answer_row, banner
+from screens.common.patient_page import PatientContext, banner
 from screens.common.record_home import RecordHome
 from screens.common.text import Plain, PlainButton
 
@@ -35,11 +37,10 @@ class PatientRecordScreen(RecordHome):
         with VerticalScroll(classes="page"):
             yield Plain(p.full_name, classes="page-title", id="page-title")
             yield Plain(f"Opened because: {self.open_record.reason}", classes="lede")
-            yield answer_row("Hospital number", p.hospital_number)
-            yield answer_row("Postcode", p.postcode)
-            yield answer_row("Mobile", p.mobile.masked if p.mobile else "None on record")
-            yield answer_row("Letters", "Paperless" if p.letter_preference is LetterPreference.PAPERLESS
-                             else "By post")
+            yield Plain(" · ".join((f"Hospital number {p.hospital_number}", f"postcode {p.postcode}",
+                                    f"mobile {p.mobile.masked}" if p.mobile else "no mobile on record",
+                                    "paperless" if p.letter_preference is LetterPreference.PAPERLESS
+                                    else "letters by post")), classes="lede", id="who")
             upcoming = [v for v in self.open_record.appointments
                         if v.appointment.status is AppointmentStatus.BOOKED]
             to_do = [v for v in self.open_record.appointments if v.appointment.arrangements_pending]
@@ -53,14 +54,31 @@ class PatientRecordScreen(RecordHome):
                 yield Plain(f"{nhs_datetime(soonest.appointment.starts_at)}, {soonest.clinic}, {soonest.where}"
                             if soonest else "No appointments booked.", classes="lede")
             yield Plain("What would you like to do?", classes="section-title")
-            yield from self.menu()
-            yield PlainButton("Book an appointment", id="book", classes="menu-item")
-            with Horizontal(classes="page-buttons"):
-                yield PlainButton("Close patient", id="close", variant="primary")
+            yield from self.menu(compact=True)
+            yield PlainButton("Book an appointment", id="book", classes="menu-item", compact=True)
+            yield PlainButton("Close patient", id="close", classes="menu-item", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#appointments", PlainButton).focus()
+
+    def on_screen_resume(self) -> None:
+        # Back from a change or a booking: what is still to do, and the next appointment, are read again.
+        if self.is_mounted:
+            self._refresh()
+
+    @work(thread=True, exclusive=True, group="refresh")
+    def _refresh(self) -> None:
+        views = self.ctx.record.appointments()
+        self.app.call_from_thread(self._refreshed, views)
+
+    async def _refreshed(self, views: list[AppointmentView]) -> None:
+        if views == self.open_record.appointments or not (self.is_attached and self in self.app.screen_stack):
+            return
+        focused = self.focused.id if self.focused is not None else None
+        self.open_record = replace(self.open_record, appointments=views)
+        await self.recompose()
+        self.query_one(f"#{focused}" if focused else "#appointments", PlainButton).focus()
 
     @on(PlainButton.Pressed, "#book")
     def book(self) -> None:

@@ -1,0 +1,116 @@
+"""The desk acting for a patient in a real terminal at 120×40: a clerk finds Krzysztof Wiśniewski by surname and
+date of birth (typed without the accent), opens his record for a phone call, moves his interpreter-booked
+appointment with a reason and is reminded to rebook the interpreter, books him a follow-up (letter and texts
+queued), locks the desk and unlocks it — and then Krzysztof, at the kiosk, sees the new time and who changed what."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pyotp
+import pytest
+
+from data.demo import DEMO_STAFF_PASSWORD, DEMO_TOTP_SECRET
+from tests.e2e.conftest import PORTAL
+from tests.e2e.test_appointments import sign_in
+from tests.e2e.tmux import Terminal
+
+pytestmark = pytest.mark.e2e
+
+
+def _database(env: dict[str, str]) -> str:
+    return env["PORTAL_DATABASE_URL"].removeprefix("sqlite:///")
+
+
+def test_move_an_interpreter_booked_appointment_book_a_follow_up_lock_and_unlock(demo_env: dict[str, str]) -> None:
+    with sqlite3.connect(_database(demo_env)) as connection:
+        (born,) = connection.execute("SELECT date_of_birth FROM patient WHERE given_name = 'Krzysztof'").fetchone()
+    year, month, day = born.split("-")
+    desk = Terminal([PORTAL, "desk"], demo_env, width=120, height=40)
+    try:
+        desk.wait_for("Staff sign in")
+        desk.type("clerk.demo")
+        desk.press("Tab")
+        desk.type(DEMO_STAFF_PASSWORD)
+        desk.press("Tab")
+        desk.type(pyotp.TOTP(DEMO_TOTP_SECRET).now())
+        desk.press("Enter")
+        desk.wait_for("Find a patient")
+        desk.type(f"wisniewski {int(day)} {int(month)} {year}")
+        desk.press("Enter")
+        desk.wait_for("1 patient found")
+        desk.press("Enter")
+        desk.wait_for("Why are you opening the record of Krzysztof")
+        desk.press("BTab", "BTab", "BTab")  # from Open the record, past Back and the box for Other, to the reasons
+        desk.press("Down", "Space")  # Patient on the phone
+        desk.press("Tab", "Tab", "Tab", "Enter")  # Open the record
+        desk.wait_for("Opened because: patient on the phone")
+        desk.press("Enter")  # Appointments
+        desk.wait_for("Appointments of Krzysztof")
+        desk.press("Enter")  # the first upcoming: gastroenterology, with a Polish interpreter
+        screen = desk.wait_for("What can be done")
+        assert "Polish interpreter booked" in screen and "The patient cannot change it online" in screen
+        desk.press("Enter")  # Change the date, time or clinician
+        desk.wait_for("Move the appointment: choose a day")
+        desk.press("Enter")  # the first day
+        desk.wait_for("choose a time on")
+        desk.press("Enter")  # the first time
+        desk.wait_for("Check the new appointment")
+        desk.press("Enter")  # Confirm change
+        desk.wait_for("Why is this appointment being moved?")
+        desk.press("BTab", "BTab", "BTab", "Down", "Space")  # the patient asked, on the phone
+        desk.press("Tab", "Tab", "Tab", "Enter")
+        screen = desk.wait_for("The appointment has been moved")
+        assert "Now rebook the Polish interpreter for the new time" in screen
+        assert "confirmation text is on its way" in screen
+        desk.press("Enter")  # back to the list
+        desk.wait_for("Appointments of Krzysztof")
+        desk.press("Escape")
+        desk.wait_for("Rebook the Polish interpreter")  # still to do, on his record's first page
+        desk.press("Tab", "Tab", "Tab", "Tab", "Enter")  # Book an appointment
+        desk.wait_for("Book an appointment: choose the clinic")
+        desk.press("Enter")  # the clinic he is under comes first
+        desk.wait_for("choose a day")
+        desk.press("End", "Enter")  # the last day offered
+        desk.wait_for("choose a time")
+        desk.press("Enter")
+        screen = desk.wait_for("Check the booking")
+        assert "Follow-up (the patient is under this clinic)" in screen
+        desk.press("Enter")  # Book appointment
+        desk.wait_for("Why is this appointment being booked?")
+        desk.press("Enter")  # the follow-up the clinic asked for
+        screen = desk.wait_for("Booked:")
+        assert "paper copy is queued for posting" in " ".join(screen.split())  # his letters come by post
+        desk.press("C-l")
+        screen = desk.wait_for("This desk is locked")
+        assert "Krzysztof" not in screen and "Wi" not in screen.split("locked", 1)[1]
+        desk.type(DEMO_STAFF_PASSWORD)
+        desk.press("Enter")
+        desk.wait_for("Booked:")  # the page as it was left
+    finally:
+        desk.close()
+    with sqlite3.connect(_database(demo_env)) as connection:
+        texts = connection.execute("SELECT template FROM sms_message WHERE to_number = "
+                                   "(SELECT mobile FROM patient WHERE given_name = 'Krzysztof')").fetchall()
+        actions = [a for (a,) in connection.execute(
+            "SELECT action FROM audit_event WHERE actor_id = 'clerk.demo' ORDER BY id").fetchall()]
+    assert {"reschedule_confirmation", "booking_confirmation"} <= {t for (t,) in texts}
+    assert {"staff_open", "reschedule_appointment", "book_appointment"} <= set(actions)
+
+    kiosk = Terminal([PORTAL, "kiosk"], demo_env, width=120, height=40)
+    try:
+        sign_in(kiosk, "krzysztof.wisniewski@example.com", "Krzysztof")
+        kiosk.press("Enter")  # My appointments
+        kiosk.wait_for("Upcoming (2)")  # the new time, and the follow-up booked for him
+        kiosk.wait_for("Earlier, moved and cancelled (1)")  # the old time
+        kiosk.press("Escape")
+        kiosk.wait_for("Hello, Krzysztof")
+        kiosk.press("Tab", "Tab", "Tab", "Enter")  # My Details
+        kiosk.wait_for("To change these, call or visit the Appointments team.")
+        kiosk.press("Tab", "Enter")  # Who has looked at my record
+        screen = kiosk.wait_for("Booked an appointment")
+        flat = " ".join(screen.split())
+        assert "Changed an appointment's date or time" in flat and "Booked an appointment" in flat
+        assert "clerk.demo" not in screen and "Chris" not in screen  # the team, not a name
+    finally:
+        kiosk.close()
