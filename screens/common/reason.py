@@ -48,7 +48,15 @@ class ReasonScreen(ModalScreen[str | None]):
                 yield PlainButton(self.go, id="open", variant="primary")
 
     def on_mount(self) -> None:
+        self.query_one("#other", Field).display = False  # until Other is chosen
         self.query_one("#open", PlainButton).focus()
+
+    @on(RadioSet.Changed, "#reasons")
+    def reason_changed(self, event: RadioSet.Changed) -> None:
+        other = self.query_one("#other", Field)
+        other.display = event.pressed.id == "reason-other"
+        if other.display:
+            other.input.focus()
 
     @on(PlainButton.Pressed, "#open")
     @on(Input.Submitted, "#other-input")

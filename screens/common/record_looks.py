@@ -37,7 +37,7 @@ class RecordLooksScreen(PatientPage):
             table = PlainTable(id="looks", cursor_type="row", classes="fill")
             # Three columns that fit 80: the reason goes with what was done, as the patient reads it.
             # Widths that fit 80 columns; what was done, and why, wraps onto more lines when it is long.
-            for label, width in (("When", 18), ("Who", 21), ("What, and why", 31)):
+            for label, width in (("When", 20), ("Who", 21), ("What, and why", 29)):
                 table.add_column(label, width=width)
             for look in self.looks:
                 at = look.at.astimezone(LONDON)

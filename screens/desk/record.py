@@ -62,9 +62,14 @@ class PatientRecordScreen(RecordHome):
     def on_mount(self) -> None:
         self.query_one("#appointments", PlainButton).focus()
 
+    def on_screen_suspend(self) -> None:
+        self._left = True
+
     def on_screen_resume(self) -> None:
-        # Back from a change or a booking: what is still to do, and the next appointment, are read again.
-        if self.is_mounted:
+        # Back from a change or a booking: what is still to do, and the next appointment, are read again (not
+        # when first shown: the record was read as it opened).
+        if getattr(self, "_left", False):
+            self._left = False
             self._refresh()
 
     @work(thread=True, exclusive=True, group="refresh")

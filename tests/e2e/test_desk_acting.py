@@ -6,6 +6,7 @@ queued), locks the desk and unlocks it — and then Krzysztof, at the kiosk, see
 from __future__ import annotations
 
 import sqlite3
+import subprocess
 
 import pyotp
 import pytest
@@ -18,11 +19,21 @@ from tests.e2e.tmux import Terminal
 pytestmark = pytest.mark.e2e
 
 
+@pytest.fixture
+def own_demo(demo_env: dict[str, str], tmp_path) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """A demo hospital of this test's own: it changes Krzysztof's bookings, and a clerk's code is good once."""
+    env = {**demo_env, "PORTAL_DATABASE_URL": f"sqlite:///{tmp_path / 'portal.db'}", "HOME": str(tmp_path)}
+    for command in (["db", "upgrade"], ["demo", "load"]):
+        subprocess.run([PORTAL, *command], env=env, check=True, capture_output=True, timeout=120)
+    return env
+
+
 def _database(env: dict[str, str]) -> str:
     return env["PORTAL_DATABASE_URL"].removeprefix("sqlite:///")
 
 
-def test_move_an_interpreter_booked_appointment_book_a_follow_up_lock_and_unlock(demo_env: dict[str, str]) -> None:
+def test_move_an_interpreter_booked_appointment_book_a_follow_up_lock_and_unlock(own_demo: dict[str, str]) -> None:
+    demo_env = own_demo
     with sqlite3.connect(_database(demo_env)) as connection:
         (born,) = connection.execute("SELECT date_of_birth FROM patient WHERE given_name = 'Krzysztof'").fetchone()
     year, month, day = born.split("-")
@@ -41,9 +52,9 @@ def test_move_an_interpreter_booked_appointment_book_a_follow_up_lock_and_unlock
         desk.wait_for("1 patient found")
         desk.press("Enter")
         desk.wait_for("Why are you opening the record of Krzysztof")
-        desk.press("BTab", "BTab", "BTab")  # from Open the record, past Back and the box for Other, to the reasons
+        desk.press("BTab", "BTab")  # from Open the record, past Back, to the reasons
         desk.press("Down", "Space")  # Patient on the phone
-        desk.press("Tab", "Tab", "Tab", "Enter")  # Open the record
+        desk.press("Tab", "Tab", "Enter")  # Open the record
         desk.wait_for("Opened because: patient on the phone")
         desk.press("Enter")  # Appointments
         desk.wait_for("Appointments of Krzysztof")
@@ -58,8 +69,8 @@ def test_move_an_interpreter_booked_appointment_book_a_follow_up_lock_and_unlock
         desk.wait_for("Check the new appointment")
         desk.press("Enter")  # Confirm change
         desk.wait_for("Why is this appointment being moved?")
-        desk.press("BTab", "BTab", "BTab", "Down", "Space")  # the patient asked, on the phone
-        desk.press("Tab", "Tab", "Tab", "Enter")
+        desk.press("BTab", "BTab", "Down", "Space")  # the patient asked, on the phone
+        desk.press("Tab", "Tab", "Enter")
         screen = desk.wait_for("The appointment has been moved")
         assert "Now rebook the Polish interpreter for the new time" in screen
         assert "confirmation text is on its way" in screen
@@ -110,7 +121,7 @@ def test_move_an_interpreter_booked_appointment_book_a_follow_up_lock_and_unlock
         kiosk.press("Tab", "Enter")  # Who has looked at my record
         screen = kiosk.wait_for("Booked an appointment")
         flat = " ".join(screen.split())
-        assert "Changed an appointment's date or time" in flat and "Booked an appointment" in flat
+        assert "Changed an appointment" in flat and "Booked an appointment" in flat
         assert "clerk.demo" not in screen and "Chris" not in screen  # the team, not a name
     finally:
         kiosk.close()
