@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.appointments.rules import Action, Blocker, OnlinePolicy, decide, decisions
+from domain.appointments.rules import Action, Blocker, OnlinePolicy, decide, decisions, staff_decide
+from domain.identity.session import StaffRole
 from domain.appointments.model import Appointment, AppointmentKind, AppointmentStatus, Referral, ReferralStatus
 from domain.hospital import Trust, TrustCode
 
@@ -75,3 +76,51 @@ def test_yes_only_when_nothing_stands_in_the_way(kind, status, transport, interp
                  and interpreter is None and hours >= 48 and (action is Action.CANCEL or moved < 2))
         assert decision.allowed is clear
         assert decision.allowed or (decision.reason and decision.instead)
+
+
+# --- the desk's rules: what staff may do that the patient may not online ------------------------------------
+
+CLERK, SUPERVISOR = StaffRole.APPOINTMENTS_CLERK, StaffRole.APPOINTMENTS_SUPERVISOR
+
+
+@pytest.mark.parametrize("changes, ers, role, allowed, overrides, arrangements", [
+    ({}, False, CLERK, True, 0, ()),
+    ({"transport_booked": True}, False, CLERK, True, 0, ("hospital transport",)),
+    ({"interpreter_language": "Polish"}, False, CLERK, True, 0, ("the Polish interpreter",)),
+    ({"transport_booked": True, "interpreter_language": "Urdu"}, False, CLERK, True, 0,
+     ("hospital transport", "the Urdu interpreter")),
+    ({"starts_at": NOW + timedelta(hours=47)}, False, CLERK, False, 1, ()),
+    ({"starts_at": NOW + timedelta(hours=47)}, False, SUPERVISOR, True, 1, ()),
+    ({"times_rescheduled": 2}, False, CLERK, False, 1, ()),
+    ({"times_rescheduled": 2, "starts_at": NOW + timedelta(hours=3), "interpreter_language": "Polish"}, False,
+     SUPERVISOR, True, 2, ("the Polish interpreter",)),
+    ({"status": AppointmentStatus.CANCELLED_BY_HOSPITAL}, False, SUPERVISOR, False, 0, ()),
+    ({"starts_at": NOW - timedelta(hours=1)}, False, SUPERVISOR, False, 0, ()),
+    ({"kind": AppointmentKind.DAY_CASE}, False, SUPERVISOR, False, 0, ()),
+    ({"kind": AppointmentKind.OUTPATIENT_NEW}, True, SUPERVISOR, False, 0, ()),
+])
+def test_the_desk_may_move(changes: dict[str, object], ers: bool, role: StaffRole, allowed: bool, overrides: int,
+                           arrangements: tuple[str, ...]) -> None:
+    decision = staff_decide(Action.RESCHEDULE, booked(**changes), referral(ers), NOW, role)
+    assert decision.allowed is allowed
+    assert len(decision.overrides) == overrides
+    assert decision.arrangements == arrangements
+    if not allowed:
+        assert decision.reason.endswith(".")
+        assert ("supervisor" in decision.reason) is (overrides > 0)
+
+
+def test_the_online_limit_does_not_stop_the_desk_cancelling() -> None:
+    assert staff_decide(Action.CANCEL, booked(times_rescheduled=2), referral(), NOW, CLERK)
+
+
+@given(st.integers(min_value=-48, max_value=24 * 100), st.integers(min_value=0, max_value=2), st.booleans(),
+       st.booleans())
+def test_a_supervisor_may_do_whatever_a_clerk_may(hours: int, moved: int, transport: bool, interpreter: bool) -> None:
+    a = booked(starts_at=NOW + timedelta(hours=hours), times_rescheduled=moved, transport_booked=transport,
+               interpreter_language="Polish" if interpreter else None)
+    for action in Action:
+        if staff_decide(action, a, referral(), NOW, CLERK):
+            assert staff_decide(action, a, referral(), NOW, SUPERVISOR)
+        if decide(action, a, referral(), TRUST, NOW):
+            assert staff_decide(action, a, referral(), NOW, CLERK)  # the desk may do what the patient may
