@@ -133,7 +133,8 @@ def test_result(row: TestResultRow) -> TestResult:
     return TestResult(id=row.id, patient_id=row.patient_id, trust=TrustCode(row.trust_code), taken_at=row.taken_at,
                       panel=row.panel, test_name=row.test_name, value_text=row.value_text, unit=row.unit,
                       reference_range=ReferenceRange(row.range_low, row.range_high, row.range_text) if has_range
-                      else None, flag=ResultFlag(row.flag), value_number=row.value_number, code=row.code)
+                      else None, flag=ResultFlag(row.flag), value_number=row.value_number, code=row.code,
+                      category=row.category, panel_code=row.panel_code, released_at=row.released_at)
 
 
 def document_row(d: Document) -> DocumentRow:

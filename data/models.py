@@ -293,6 +293,11 @@ class TestResultRow(Base):
     range_high: Mapped[float | None] = mapped_column(Float)
     range_text: Mapped[str | None] = mapped_column(String(120))
     flag: Mapped[str] = mapped_column(String(12))
+    # What the release policy reads (domain/records/release.py): the kind of finding, the grouping report's
+    # code, and a clinician's early release.
+    category: Mapped[str | None] = mapped_column(String(40))
+    panel_code: Mapped[str | None] = mapped_column(String(40))
+    released_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class VisitRow(Base):

@@ -45,6 +45,8 @@ class DeskServices:
                                    reschedule_limit=settings.reschedule_limit,
                                    horizon=timedelta(weeks=settings.booking_horizon_weeks))
         """The trust's online rules: the desk's own go past them, as the domain's staff rules say."""
+        self.release = settings.release_policy()
+        """What the kiosk shows of results: the desk sees all, the held-back ones marked."""
 
     def today(self) -> date:
         return self.clock.now().astimezone(LONDON).date()
@@ -131,10 +133,11 @@ class DeskRecord:
                                patient_id=self.patient_id)
 
     def results(self) -> list[ResultGroup]:
-        return reading.results(self._uow(), self._s.clock, self._session, self.patient_id)
+        return reading.results(self._uow(), self._s.clock, self._session, self.patient_id, self._s.release)
 
     def result_history(self, result_id: int) -> list[TestResult]:
-        return reading.history(self._uow(), self._s.clock, self._session, result_id, self.patient_id)
+        return reading.history(self._uow(), self._s.clock, self._session, result_id, self.patient_id,
+                               self._s.release)
 
     def my_details(self) -> MyDetails:
         return details_rules.my_details(self._uow(), self._s.clock, self._session, self.patient_id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import sys
 from collections.abc import Callable
 
@@ -64,6 +66,9 @@ def summary(report: ImportReport, trust: TrustCode, echo: Callable[[str], None])
         for problem in report.errors:
             where = f"{problem.file}, {problem.entry}" if problem.entry else problem.file
             echo(f"  {where}: {problem.reason}")
+        per_file = Counter(p.file for p in report.errors if p.entry is not None)
+        for name, count in sorted(per_file.items()):
+            echo(f"  {name}: {count} {'line or entry' if count == 1 else 'lines or entries'} skipped, the rest read")
         echo("Everything else was imported; correct these and import the same files again.")
 
 

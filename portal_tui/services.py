@@ -57,6 +57,8 @@ class PortalServices:
                                    reschedule_limit=settings.reschedule_limit,
                                    horizon=timedelta(weeks=settings.booking_horizon_weeks))
         """The trust's rules for changing appointments online, from settings."""
+        self.release = settings.release_policy()
+        """What the kiosk shows of test results."""
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -140,13 +142,13 @@ class PortalServices:
         return my_records.letters(self._uow(read_only=True), self.clock, session, kind=kind, trust=trust)
 
     def results(self, session: PatientSession) -> list[ResultGroup]:
-        return my_records.results(self._uow(read_only=True), self.clock, session)
+        return my_records.results(self._uow(read_only=True), self.clock, session, policy=self.release)
 
     def visits(self, session: PatientSession) -> list[Visit]:
         return my_records.visits(self._uow(read_only=True), self.clock, session)
 
     def result_history(self, session: PatientSession, result_id: int) -> list[TestResult]:
-        return my_records.history(self._uow(read_only=True), self.clock, session, result_id)
+        return my_records.history(self._uow(read_only=True), self.clock, session, result_id, policy=self.release)
 
     # --- the kiosk's staff exit -----------------------------------------------------------------------------
 

@@ -66,6 +66,15 @@ class Settings:
     """A desk left this long is covered (nothing of the patient shows) until its user's password is typed."""
     desk_session_hours: int = 12
     """A desk session ends after this long, however busy."""
+    results_withheld_codes: tuple[str, ...] = ()
+    """The trust's own codes (LOINC, or SNOMED CT ids) of results never shown at the kiosk, beyond the built-in
+    sensitive kinds (domain/records/release.py)."""
+    results_withheld_categories: tuple[str, ...] = ()
+    """Likewise, by category ('genetics', …)."""
+    results_delayed_categories: tuple[str, ...] = ("imaging", "pathology")
+    """Results of these categories wait `results_delay_days` for the care team before the patient sees them."""
+    results_delay_days: int = 7
+    """How long those wait (unless a clinician releases them sooner); 0 for no wait."""
     portal_url: str = "https://patientportal.westhertshospitals.nhs.uk"
     """Where patients register online: the address in the registration invitation text."""
     terminal_id: str = ""
@@ -88,6 +97,13 @@ class Settings:
     sign_in_lock_minutes: int = 15
     sign_in_hard_stop: int = 100
     """Failed sign-ins after which only the Appointments team can reopen the address."""
+
+    def release_policy(self):  # type: ignore[no-untyped-def]
+        """What the kiosk shows of results, from settings (domain/records/release.py)."""
+        from domain.records.release import ReleasePolicy
+
+        return ReleasePolicy.of(self.results_withheld_codes, self.results_withheld_categories,
+                                self.results_delayed_categories, self.results_delay_days)
 
     def limit_rules(self):  # type: ignore[no-untyped-def]
         """The limits in force, as the rules take them."""
@@ -239,6 +255,12 @@ def _template_ids(value: Any) -> tuple[tuple[str, str], ...]:
     return tuple(result)
 
 
+def _words(value: Any) -> tuple[str, ...]:
+    """A comma-separated list (environment) or a list (settings file) of codes or names."""
+    items = value.split(",") if isinstance(value, str) else list(value)
+    return tuple(str(item).strip() for item in items if str(item).strip())
+
+
 def _days(value: Any) -> tuple[int, ...]:
     items = value.split(",") if isinstance(value, str) else list(value)
     try:
@@ -318,6 +340,10 @@ def _build(values: dict[str, Any], env: Mapping[str, str]) -> Settings:
         database_busy_seconds=_whole_number(values, "database_busy_seconds", 5, minimum=1),
         desk_idle_minutes=_whole_number(values, "desk_idle_minutes", 15, minimum=1),
         desk_session_hours=_whole_number(values, "desk_session_hours", 12, minimum=1),
+        results_withheld_codes=_words(values.get("results_withheld_codes", ())),
+        results_withheld_categories=_words(values.get("results_withheld_categories", ())),
+        results_delayed_categories=_words(values.get("results_delayed_categories", ("imaging", "pathology"))),
+        results_delay_days=_whole_number(values, "results_delay_days", 7, minimum=0),
         portal_url=str(values.get("portal_url") or "https://patientportal.westhertshospitals.nhs.uk")[:120],
         terminal_id=str(values.get("terminal_id") or "")[:80],
         limits_key=values.get("limits_key") or None,

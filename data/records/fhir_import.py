@@ -379,12 +379,14 @@ class _Writer:
             if targets:
                 session.execute(update(TestResultRow).where(TestResultRow.id.in_(targets),
                                                             TestResultRow.patient_id == patient_id)
-                                .values(panel=record.panel))
+                                .values(panel=record.panel, panel_code=record.code,
+                                        **({"category": record.category} if record.category else {})))
         if record.results or not record.conclusion:
             return "report", None
         # A report with a conclusion and no results: the conclusion is what the patient sees.
         conclusion = ResultRecord(record.source, record.taken_at, record.panel, "Conclusion", None,
-                                  record.conclusion, None, None, None, ResultFlag.NO_RANGE)
+                                  record.conclusion, None, None, None, ResultFlag.NO_RANGE, record.category,
+                                  record.code)
         return self._row(session, conclusion, patient_id, known)
 
 
@@ -407,7 +409,8 @@ def _row_values(record: Record, patient_id: int, trust: TrustCode) -> tuple[str,
             **common, "taken_at": record.taken_at, "panel": record.panel, "test_name": record.test_name,
             "code": record.code, "value_text": record.value_text, "value_number": record.value_number,
             "unit": record.unit, "range_low": r.low if r else None, "range_high": r.high if r else None,
-            "range_text": r.text if r else None, "flag": record.flag.value}
+            "range_text": r.text if r else None, "flag": record.flag.value, "category": record.category,
+            "panel_code": record.panel_code}
     assert isinstance(record, DocumentRecord)
     return "document", DocumentRow, {
         **common, "kind": record.kind.value, "title": record.title, "written_at": record.written_at,

@@ -21,6 +21,7 @@ from data.records.fhir_read import Entry, reference_key
 from domain.clock import LONDON
 from domain.errors import InvalidValue
 from domain.identifiers import EmailAddress, NhsNumber, Postcode, UkMobile
+from domain.records.release import CERTIFICATES, SENSITIVE_CATEGORIES, not_a_result
 from domain.records.model import DocumentKind, ReferenceRange, ResultFlag, flag_for, measured
 from domain.text import clean_line, clean_text
 from domain.records.visits import VisitKind
@@ -90,6 +91,8 @@ class ResultRecord:
     unit: str | None
     reference_range: ReferenceRange | None
     flag: ResultFlag
+    category: str | None = None
+    panel_code: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +116,9 @@ class ReportRecord:
     results: tuple[str, ...]
     """'Observation/<id>' of each result."""
     conclusion: str | None = None
+    code: str | None = None
+    category: str | None = None
+    """'imaging' or 'pathology' when the report's category says so (HL7 v2-0074 RAD, PAT, SP, CP…)."""
 
 
 Record = PatientRecord | VisitRecord | ResultRecord | DocumentRecord | ReportRecord
@@ -123,10 +129,13 @@ class Panels:
     """Which report names each Observation: learnt from every file before any Observation is written."""
 
     by_observation: dict[str, str] = field(default_factory=dict)
+    reports: dict[str, ReportRecord] = field(default_factory=dict)
+    """The report of each Observation it points to: its code and category decide what the result is."""
 
     def learn(self, report: ReportRecord) -> None:
         for key in report.results:
             self.by_observation[key] = report.panel
+            self.reports[key] = report
 
 
 def validate(entry: Entry) -> Any:
@@ -242,8 +251,11 @@ def _patient(entry: Entry, p: Any, _panels: Panels) -> PatientRecord:
     if not isinstance(p.birthDate, date):
         raise Unusable("has no full date of birth")
     death = None
-    if isinstance(getattr(p, "deceasedDateTime", None), datetime | date):
-        death = _instant(p.deceasedDateTime).astimezone(LONDON).date()
+    deceased = getattr(p, "deceasedDateTime", None)
+    if isinstance(deceased, datetime):
+        death = deceased.date()  # the date the source says, in its own offset: never moved to London's
+    elif isinstance(deceased, date):
+        death = deceased
     return PatientRecord(
         source=_source(entry), identifier=own, nhs_number=nhs, given_name=given[:100], family_name=family[:100],
         date_of_birth=p.birthDate, date_of_death=death, postcode=_postcode(p), mobile=_mobile(p), email=_email(p))
@@ -411,25 +423,35 @@ def _report(entry: Entry, r: Any, _panels: Panels) -> ReportRecord:
             keys.append(key)
     if not keys and not r.conclusion:
         raise Skip("DiagnosticReport with neither results nor a conclusion")
+    code = next((c.code for c in r.code.coding or [] if c.code), None)
+    if code in CERTIFICATES:
+        raise Skip(f"DiagnosticReport: {CERTIFICATES[code]}")
+    kinds = {c.code for concept in r.category or [] for c in concept.coding or [] if c.code}
+    category = next((_REPORT_CATEGORIES[k] for k in kinds if k in _REPORT_CATEGORIES), None)
     return ReportRecord(source, _clip(panel, 120) or "Test results", _instant(when), tuple(keys),
-                        _clip(r.conclusion, 200))
+                        _clip(r.conclusion, 200), _clip(code, 40), category)
 
 
-_NOT_RESULTS = {"vital-signs": "vital signs are not test results", "survey": "surveys are not test results",
-                "social-history": "social history is not a test result", "exam": "examination findings are "
-                "not test results", "therapy": "therapy records are not test results", "activity": "activity "
-                "records are not test results", "procedure": "procedure records are not test results",
-                "imaging": "imaging findings are not test results"}
+_REPORT_CATEGORIES = {"RAD": "imaging", "RX": "imaging", "CT": "imaging", "NMR": "imaging", "NMS": "imaging",
+                      "RUS": "imaging", "VUS": "imaging", "OUS": "imaging", "CUS": "imaging", "imaging": "imaging",
+                      "PAT": "pathology", "SP": "pathology", "CP": "pathology", "OSL": "pathology",
+                      "GE": "genetics"}
+"""A report's category (HL7 v2-0074 diagnostic service sections) as the release policy names it."""
 
 
 def _observation(entry: Entry, o: Any, panels: Panels) -> ResultRecord:
     key = f"Observation/{entry.source_id}"
     categories = [c.code for concept in o.category or [] for c in concept.coding or [] if c.code]
     panel = panels.by_observation.get(key)
-    if panel is None and "laboratory" not in categories:
+    report = panels.reports.get(key)
+    code = next((c.code for c in o.code.coding or [] if c.code), None)
+    # A report grouping questionnaires does not make them results: the policy asks what each one is.
+    why_not = not_a_result(categories, code, report.code if report else None)
+    if why_not is not None:
+        raise Skip(f"Observation: {why_not}")
+    if panel is None and not {"laboratory", "imaging"} & set(categories):
         first = categories[0] if categories else None
-        reason = _NOT_RESULTS.get(first or "", f"{first or 'uncategorised'} observations are not test results")
-        raise Skip(f"Observation: {reason}")
+        raise Skip(f"Observation: {first or 'uncategorised'} observations are not test results")
     if o.status in ("cancelled", "registered"):
         raise Skip(f"Observation with status {o.status} (no result yet)")
     value_text, number, unit = _value(o)
@@ -442,10 +464,12 @@ def _observation(entry: Entry, o: Any, panels: Panels) -> ResultRecord:
         raise Unusable("has no date (effective or issued)")
     reference_range = _range(o)
     interpretation = next((c.code for concept in o.interpretation or [] for c in concept.coding or [] if c.code), None)
-    code = next((c.code for c in o.code.coding or [] if c.code), None)
+    category = (report.category if report and report.category else None) or next(
+        (c for c in categories if c in ("laboratory", "imaging") or c in SENSITIVE_CATEGORIES), None)
     return ResultRecord(source, _instant(when), panel or STANDALONE_PANEL,
                         _clip(_concept_words(o.code), 120) or "Test", _clip(code, 40), _clip(value_text, 200) or "",
-                        number, _clip(unit, 40), reference_range, flag_for(number, reference_range, interpretation))
+                        number, _clip(unit, 40), reference_range, flag_for(number, reference_range, interpretation),
+                        _clip(category, 40), _clip(report.code, 40) if report else None)
 
 
 def _value(o: Any) -> tuple[str | None, float | None, str | None]:

@@ -100,11 +100,20 @@ def _open(path: Path):  # type: ignore[no-untyped-def]
 
 
 def _ndjson(path: Path, name: str) -> Iterator[Entry | Problem]:
-    with _open(path) as stream:
-        for number, line in enumerate(stream, start=1):
-            if not line.strip():
+    # Read as bytes and decode line by line: a line that is not UTF-8 is that line's problem, not the file's.
+    opened = gzip.open(path, "rb") if path.name.lower().endswith(".gz") else path.open("rb")
+    with opened as stream:
+        for number, raw_line in enumerate(stream, start=1):
+            if number == 1:
+                raw_line = raw_line.removeprefix(b"\xef\xbb\xbf")
+            if not raw_line.strip():
                 continue
             where = f"line {number}"
+            try:
+                line = raw_line.decode("utf-8")
+            except UnicodeDecodeError as error:
+                yield Problem(name, where, f"is not UTF-8 text (byte {error.start + 1} of the line cannot be read)")
+                continue
             try:
                 raw = json.loads(line)
             except json.JSONDecodeError as error:

@@ -136,6 +136,12 @@ class TestResult:
     flag: ResultFlag
     value_number: float | None = None
     code: str | None = None
+    category: str | None = None
+    """'laboratory', 'imaging', 'pathology', … as the source said (the release policy reads it)."""
+    panel_code: str | None = None
+    """The code of the report that groups it (a questionnaire's or a certificate's, say)."""
+    released_at: datetime | None = None
+    """When a clinician released it to the patient, before its wait was over."""
 
 
 # How a laboratory system says where a value stands (HL7 v3 ObservationInterpretation), in our words.

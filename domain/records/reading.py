@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from domain.clock import LONDON
@@ -10,7 +10,9 @@ from domain.hospital import TrustCode
 from domain.identity.access import require_access, target_patient
 from domain.ports import Clock, UnitOfWork
 from domain.records.model import Document, DocumentKind, TestResult
-from domain.identity.session import Actor
+from domain.audit import AuditEvent, Outcome
+from domain.identity.session import Actor, StaffSession
+from domain.records.release import ReleasePolicy, sort_results
 from domain.records.visits import Visit
 
 
@@ -32,21 +34,53 @@ class ResultGroup:
     panel: str
     trust: TrustCode
     results: list[TestResult]
+    waiting: int = 0
+    """Results of this panel still waiting for the care team: the patient is told so, never their values."""
+    notes: dict[int, str] = field(default_factory=dict)
+    """At the desk: why a result is held back from the kiosk (withheld, or waiting), by result id."""
 
 
-def results(uow: UnitOfWork, clock: Clock, actor: Actor, patient_id: int | None = None) -> list[ResultGroup]:
-    """Test results grouped by day and panel, newest day first."""
+def results(uow: UnitOfWork, clock: Clock, actor: Actor, patient_id: int | None = None,
+            policy: ReleasePolicy = ReleasePolicy()) -> list[ResultGroup]:
+    """Test results grouped by day and panel, newest day first — as the release policy lets the actor see
+    them: a patient never meets a withheld result, and of a waiting one only that it waits; staff see all,
+    each held-back one marked with the reason (and their look at those is audited)."""
     target = target_patient(actor, patient_id)
+    now = clock.now()
     with uow:
         require_access(uow, clock, actor, target, "list_results")
-        found = uow.results.for_patient(target)
+        found = sort_results(uow.results.for_patient(target), now, policy)
+        staff = isinstance(actor, StaffSession)
+        if staff and (found.withheld or found.delayed):
+            kind, actor_id, role = actor.audit_identity
+            uow.audit.record(AuditEvent(
+                at=now, actor_kind=kind, actor_id=actor_id, actor_role=role, action="view_held_results",
+                outcome=Outcome.SUCCESS, patient_id=target,
+                detail=f"{len(found.withheld)} withheld from the kiosk, {len(found.delayed)} waiting: "
+                       + "; ".join(sorted({reason for _, reason in found.withheld}))))
+            uow.commit()
+    notes = {r.id: f"Withheld from the kiosk: {reason}" for r, reason in found.withheld} if staff else {}
+    if staff:
+        notes |= {r.id: "Waiting for the care team (the patient is told only that a result waits)"
+                  for r in found.delayed}
+    seen = found.shown + ([r for r, _ in found.withheld] + found.delayed if staff else [])
     groups: dict[tuple[date, str, TrustCode], list[TestResult]] = {}
-    for result in found:
-        key = (result.taken_at.astimezone(LONDON).date(), result.panel, result.trust)
-        groups.setdefault(key, []).append(result)
+    waiting: dict[tuple[date, str, TrustCode], int] = {}
+    for result in seen:
+        groups.setdefault(_group_key(result), []).append(result)
+    if not staff:
+        for result in found.delayed:
+            key = _group_key(result)
+            groups.setdefault(key, [])
+            waiting[key] = waiting.get(key, 0) + 1
     ordered = sorted(groups.items(), key=lambda item: (item[0][0], item[0][1]), reverse=True)
-    return [ResultGroup(day, panel, trust, sorted(items, key=lambda r: r.test_name))
+    return [ResultGroup(day, panel, trust, sorted(items, key=lambda r: r.test_name), waiting.get((day, panel, trust), 0),
+                        {r.id: notes[r.id] for r in items if r.id in notes})
             for (day, panel, trust), items in ordered]
+
+
+def _group_key(result: TestResult) -> tuple[date, str, TrustCode]:
+    return result.taken_at.astimezone(LONDON).date(), result.panel, result.trust
 
 
 def visits(uow: UnitOfWork, clock: Clock, actor: Actor, patient_id: int | None = None) -> list[Visit]:
@@ -57,12 +91,16 @@ def visits(uow: UnitOfWork, clock: Clock, actor: Actor, patient_id: int | None =
         return uow.visits.for_patient(target)
 
 
-def history(uow: UnitOfWork, clock: Clock, actor: Actor, result_id: int, patient_id: int | None = None) -> list[TestResult]:
-    """Every result of the same test (same code, or the same name where there is no code), oldest first."""
+def history(uow: UnitOfWork, clock: Clock, actor: Actor, result_id: int, patient_id: int | None = None,
+            policy: ReleasePolicy = ReleasePolicy()) -> list[TestResult]:
+    """Every result of the same test (same code, or the same name where there is no code), oldest first; a
+    patient's only of what the release policy shows them."""
     target = target_patient(actor, patient_id)
     with uow:
         require_access(uow, clock, actor, target, "result_history")
         found = uow.results.for_patient(target)
+    if not isinstance(actor, StaffSession):
+        found = sort_results(found, clock.now(), policy).shown
     chosen = next((r for r in found if r.id == result_id), None)
     if chosen is None:
         return []

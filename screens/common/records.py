@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 from domain.clock import LONDON
 from domain.formatting import nhs_date
 from domain.hospital import TrustCode
+from domain.records.release import WAITING
 from domain.records.model import Document, DocumentKind, ReferenceRange, ResultFlag, TestResult
 from screens.common.patient_page import PatientContext, PatientPage
 from screens.common.text import Plain, PlainButton, PlainTable, Part, option, plain_text, safe
@@ -144,11 +145,17 @@ class ResultsScreen(PatientPage):
             table.add_column(label, width=width)
         for group in self.groups:
             heading = plain_text((f"{group.day.day} {group.day:%B %Y}, {TRUSTS[group.trust]}\n{group.panel}", "bold"))
-            table.add_row(heading, "", "", "", height=2, key=f"group-{group.day}-{group.panel}-{group.trust.value}")
+            key = f"group-{group.day}-{group.panel}-{group.trust.value}"
+            table.add_row(heading, "", "", "", height=2, key=key)
             for result in group.results:
                 value = f"{result.value_text} {result.unit}" if result.unit else result.value_text
                 table.add_row(f"  {result.test_name}", value, range_words(result.reference_range),
                               flag_cell(result.flag), key=f"result-{result.id}")
+                if result.id in group.notes:  # at the desk: why the kiosk does not show it
+                    table.add_row(plain_text((f"    {group.notes[result.id]}", "italic")), "", "", "",
+                                  key=f"note-{result.id}", height=None)
+            if group.waiting:
+                table.add_row(f"  {WAITING}", "", "", "", key=f"{key}-waiting", height=None)
         if not self.groups:
             yield Plain("You have no test results yet.", classes="lede")
         yield table

@@ -64,7 +64,7 @@ def test_every_result_report_and_text_document_in_the_samples_is_visible_to_its_
     assert report.imported["Patient"] == 10
     # Vital signs, surveys and the rest are skipped, each with its reason.
     assert report.reasons["Observation: vital signs are not test results"] > 0
-    assert report.reasons["Observation: surveys are not test results"] > 0
+    assert report.reasons["Observation: questionnaires are not test results"] > 0
     assert report.reasons["Claim is not a kind of record the portal shows"] > 0
 
     cache: dict[str, tuple[list, list]] = {}

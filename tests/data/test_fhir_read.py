@@ -44,8 +44,36 @@ def test_files_that_cannot_be_read(tmp_path: Path) -> None:
     assert [p.reason for p in problems] == ["this folder holds no .json or .ndjson files", "no such file or folder"]
     found = [item for path in files for item in entries(path)]
     assert [(item.file, item.entry, item.reason) for item in found if isinstance(item, Problem)] == [
-        (str(latin), None, "is not UTF-8 text (byte 35 cannot be read)"),
+        (str(latin), "line 1", "is not UTF-8 text (byte 36 of the line cannot be read)"),
         (str(gz), None, "is named .gz but is not a whole gzip file")]
+
+
+def test_a_damaged_ndjson_line_loses_only_itself(tmp_path: Path) -> None:
+    """Bulk exports are read a line at a time: bad bytes, bad JSON or no resource on one line is that line's
+    problem, named by its number; every other line is read (a BOM on the first is no problem)."""
+    damaged = tmp_path / "Patient.ndjson"
+    damaged.write_bytes(b'\xef\xbb\xbf{"resourceType": "Patient", "id": "a"}\n'
+                        b'{"resourceType": "Patient", "id": "b\xff\xfe"}\n'
+                        b'{"resourceType": "Patient", "id": \n'
+                        b'{"resourceType": "Patient", "id": "d"}\n')
+    found = list(entries(damaged))
+    assert [(e.where, e.source_id) for e in found if isinstance(e, Entry)] == [("line 1", "a"), ("line 4", "d")]
+    assert [(p.entry, p.reason.split(" (")[0]) for p in found if isinstance(p, Problem)] == [
+        ("line 2", "is not UTF-8 text"), ("line 3", "is not JSON")]
+
+
+@pytest.mark.parametrize("deceased, day", [
+    ("1989-05-09T20:35:00-04:00", date(1989, 5, 9)),   # late evening in New York is already 10 May in London
+    ("1989-05-10T00:20:00+02:00", date(1989, 5, 10)),  # just after midnight east of London is 9 May in London
+    ("1989-05-09", date(1989, 5, 9)),
+])
+def test_a_date_of_death_is_the_date_the_source_says(deceased: str, day: date) -> None:
+    from data.records import fhir_map
+
+    entry = Entry("f.json", "entry 1", {"resourceType": "Patient", "id": "p", "birthDate": "1920-01-01",
+                                        "name": [{"family": "Doe", "given": ["Jo"]}], "deceasedDateTime": deceased})
+    record = fhir_map.to_record(entry, fhir_map.Panels())
+    assert record.date_of_death == day
 
 
 def test_a_single_resource_file_and_blank_lines(tmp_path: Path) -> None:
