@@ -130,20 +130,25 @@ class ResultsScreen(PatientPage):
     TITLE_TEXT = "Your test results"
     FIXED_LAYOUT = True
 
+    def title_text(self) -> str:
+        return self.ctx.words(self.TITLE_TEXT, f"Test results of {self.ctx.details.full_name}")
+
     def __init__(self, ctx: PatientContext, groups) -> None:  # type: ignore[no-untyped-def]
         super().__init__(ctx)
         self.groups = groups
         """Results by day and panel, newest first."""
 
     def compose_body(self) -> ComposeResult:
-        yield Plain("Results from both trusts. A result outside its range says High or Low; your doctor will "
-                     "explain what it means for you. Choose a test to see it over time.", classes="lede")
+        yield Plain(self.ctx.words("Results from both trusts. A result outside its range says High or Low; your "
+                                   "doctor will explain what it means for you. Choose a test to see it over time.",
+                                   "Results from both trusts, with those the kiosk does not show marked, and why."),
+                    classes="lede")
         table: PlainTable = PlainTable(id="results", cursor_type="row", zebra_stripes=False)
         # Narrower columns on a small screen, so that the flag (the words that say High or Low) stays in view.
         widths = (30, 24, 14, 14) if self.app.size.width >= 90 else (18, 13, 11, 8)
         for label, width in zip(("Test", "Result", "Range", "Flag"), widths):
             table.add_column(label, width=width)
-        for group in self.groups:
+        for group in (g for g in self.groups if g.results):
             heading = plain_text((f"{group.day.day} {group.day:%B %Y}, {TRUSTS[group.trust]}\n{group.panel}", "bold"))
             key = f"group-{group.day}-{group.panel}-{group.trust.value}"
             table.add_row(heading, "", "", "", height=2, key=key)
@@ -154,10 +159,14 @@ class ResultsScreen(PatientPage):
                 if result.id in group.notes:  # at the desk: why the kiosk does not show it
                     table.add_row(plain_text((f"    {group.notes[result.id]}", "italic")), "", "", "",
                                   key=f"note-{result.id}", height=None)
-            if group.waiting:
-                table.add_row(f"  {WAITING}", "", "", "", key=f"{key}-waiting", height=None)
-        if not self.groups:
-            yield Plain("You have no test results yet.", classes="lede")
+
+        waiting = sum(group.waiting for group in self.groups)
+        if waiting:
+            yield Plain(WAITING if waiting == 1 else f"{waiting} results are waiting to be reviewed by your care "
+                        "team.", classes="lede", id="waiting")
+        if not any(group.results for group in self.groups):
+            yield Plain("You have no test results yet." if not waiting else "There are no other results yet.",
+                        classes="lede")
         yield table
         with Horizontal(classes="page-buttons"):
             yield PlainButton("Back", id="back")

@@ -26,6 +26,16 @@ def demo_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 @pytest.fixture
+def fresh_demo(demo_env: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    """A demo hospital of one test's own, for a test that changes what others read (or signs staff in: a
+    code is good once)."""
+    env = {**demo_env, "PORTAL_DATABASE_URL": f"sqlite:///{tmp_path / 'portal.db'}", "HOME": str(tmp_path)}
+    for command in (["db", "upgrade"], ["demo", "load"]):
+        subprocess.run([PORTAL, *command], env=env, check=True, capture_output=True, timeout=120)
+    return env
+
+
+@pytest.fixture
 def kiosk_env(request: pytest.FixtureRequest) -> dict[str, str]:
     """Extra settings for one test's kiosk (parametrize indirectly)."""
     return getattr(request, "param", {})

@@ -6,7 +6,6 @@ queued), locks the desk and unlocks it — and then Krzysztof, at the kiosk, see
 from __future__ import annotations
 
 import sqlite3
-import subprocess
 
 import pyotp
 import pytest
@@ -19,21 +18,12 @@ from tests.e2e.tmux import Terminal
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def own_demo(demo_env: dict[str, str], tmp_path) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    """A demo hospital of this test's own: it changes Krzysztof's bookings, and a clerk's code is good once."""
-    env = {**demo_env, "PORTAL_DATABASE_URL": f"sqlite:///{tmp_path / 'portal.db'}", "HOME": str(tmp_path)}
-    for command in (["db", "upgrade"], ["demo", "load"]):
-        subprocess.run([PORTAL, *command], env=env, check=True, capture_output=True, timeout=120)
-    return env
-
-
 def _database(env: dict[str, str]) -> str:
     return env["PORTAL_DATABASE_URL"].removeprefix("sqlite:///")
 
 
-def test_move_an_interpreter_booked_appointment_book_a_follow_up_lock_and_unlock(own_demo: dict[str, str]) -> None:
-    demo_env = own_demo
+def test_move_an_interpreter_booked_appointment_book_a_follow_up_lock_and_unlock(fresh_demo: dict[str, str]) -> None:
+    demo_env = fresh_demo  # it changes Krzysztof's bookings, and a clerk's code is good once
     with sqlite3.connect(_database(demo_env)) as connection:
         (born,) = connection.execute("SELECT date_of_birth FROM patient WHERE given_name = 'Krzysztof'").fetchone()
     year, month, day = born.split("-")

@@ -20,7 +20,10 @@ class Terminal:
         self.socket = f"portal-e2e-{uuid.uuid4().hex[:8]}"
         # tmux 3.3 does not always report a dead pane's exit status, so the shell writes it down.
         self._status_file = Path(tempfile.mkdtemp(prefix="portal-e2e-")) / "status"
-        program = " ".join(["env", *(f"{k}={shlex.quote(v)}" for k, v in env.items()), *map(shlex.quote, command)])
+        # COLUMNS and LINES left over from the test run (pytest's own terminal) would win over the pane's real
+        # size in every program that asks (Python's shutil.get_terminal_size does): the program gets the pane's.
+        program = " ".join(["env", "-u", "COLUMNS", "-u", "LINES", *(f"{k}={shlex.quote(v)}" for k, v in env.items()),
+                            *map(shlex.quote, command)])
         line = f"{program}; echo $? > {shlex.quote(str(self._status_file))}"
         self._tmux("new-session", "-d", "-s", "e2e", "-x", str(width), "-y", str(height), line)
 
