@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import sqlite3
 
-import pyotp
 import pytest
 
-from data.demo import DEMO_STAFF_PASSWORD, DEMO_TOTP_SECRET
+from data.demo import DEMO_STAFF_PASSWORD
 from tests.e2e.conftest import PORTAL
 from tests.e2e.test_appointments import sign_in
+from tests.e2e.staff import desk_sign_in
 from tests.e2e.tmux import Terminal
 
 pytestmark = pytest.mark.e2e
@@ -20,14 +20,7 @@ pytestmark = pytest.mark.e2e
 def test_sign_in_find_open_close_and_quit(demo_env: dict[str, str]) -> None:
     desk = Terminal([PORTAL, "desk"], demo_env, width=80, height=24)
     try:
-        desk.wait_for("Staff sign in")
-        desk.type("clerk.demo")
-        desk.press("Tab")
-        desk.type(DEMO_STAFF_PASSWORD)
-        desk.press("Tab")
-        desk.type(pyotp.TOTP(DEMO_TOTP_SECRET).now())
-        desk.press("Enter")
-        desk.wait_for("Find a patient")
+        desk_sign_in(desk)
         assert DEMO_STAFF_PASSWORD not in desk.screen()
         desk.type("999 000 0395")
         desk.press("Enter")

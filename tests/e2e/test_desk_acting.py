@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import sqlite3
 
-import pyotp
 import pytest
 
-from data.demo import DEMO_STAFF_PASSWORD, DEMO_TOTP_SECRET
+from data.demo import DEMO_STAFF_PASSWORD
 from tests.e2e.conftest import PORTAL
 from tests.e2e.test_appointments import sign_in
+from tests.e2e.staff import desk_sign_in
 from tests.e2e.tmux import Terminal
 
 pytestmark = pytest.mark.e2e
@@ -29,14 +29,7 @@ def test_move_an_interpreter_booked_appointment_book_a_follow_up_lock_and_unlock
     year, month, day = born.split("-")
     desk = Terminal([PORTAL, "desk"], demo_env, width=120, height=40)
     try:
-        desk.wait_for("Staff sign in")
-        desk.type("clerk.demo")
-        desk.press("Tab")
-        desk.type(DEMO_STAFF_PASSWORD)
-        desk.press("Tab")
-        desk.type(pyotp.TOTP(DEMO_TOTP_SECRET).now())
-        desk.press("Enter")
-        desk.wait_for("Find a patient")
+        desk_sign_in(desk)
         desk.type(f"wisniewski {int(day)} {int(month)} {year}")
         desk.press("Enter")
         desk.wait_for("1 patient found")

@@ -8,15 +8,14 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
-import pyotp
 import pytest
 
-from data.demo import DEMO_STAFF_PASSWORD, DEMO_TOTP_SECRET
 from tests.data import fhir_fixtures as fx
 from tests.data.test_result_release import report
 from tests.e2e.conftest import PORTAL
 from tests.e2e.test_appointments import sign_in
 from tests.e2e.test_records import open_from_home, scroll_to
+from tests.e2e.staff import desk_sign_in
 from tests.e2e.tmux import Terminal
 
 pytestmark = pytest.mark.e2e
@@ -62,14 +61,7 @@ def test_a_withheld_screen_and_a_questionnaire_stay_off_the_kiosk(fresh_demo: di
 
     desk = Terminal([PORTAL, "desk"], fresh_demo, width=120, height=40)
     try:
-        desk.wait_for("Staff sign in")
-        desk.type("clerk.demo")
-        desk.press("Tab")
-        desk.type(DEMO_STAFF_PASSWORD)
-        desk.press("Tab")
-        desk.type(pyotp.TOTP(DEMO_TOTP_SECRET).now())
-        desk.press("Enter")
-        desk.wait_for("Find a patient")
+        desk_sign_in(desk)
         desk.type(nhs)
         desk.press("Enter")
         desk.wait_for("1 patient found")
