@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
-from sqlalchemy import Select, exists, select, text, update
+from sqlalchemy import Select, and_, exists, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -291,6 +291,28 @@ class SqlResultRepository:
     def for_patient(self, patient_id: int) -> list[TestResult]:
         rows = self._session.scalars(select(TestResultRow).where(TestResultRow.patient_id == patient_id)
                                      .order_by(TestResultRow.taken_at.desc(), TestResultRow.id))
+        return [convert.test_result(row) for row in rows]
+
+    def page(self, patient_id: int, before: tuple[datetime, int] | None, limit: int) -> list[TestResult]:
+        query = select(TestResultRow).where(TestResultRow.patient_id == patient_id)
+        if before is not None:
+            at, result_id = before
+            query = query.where(or_(TestResultRow.taken_at < at,
+                                    and_(TestResultRow.taken_at == at, TestResultRow.id < result_id)))
+        rows = self._session.scalars(query.order_by(TestResultRow.taken_at.desc(), TestResultRow.id.desc())
+                                     .limit(limit))
+        return [convert.test_result(row) for row in rows]
+
+    def get(self, result_id: int) -> TestResult | None:
+        row = self._session.get(TestResultRow, result_id)
+        return convert.test_result(row) if row else None
+
+    def same_test(self, patient_id: int, code: str | None, test_name: str, unit: str | None) -> list[TestResult]:
+        same = TestResultRow.code == code if code else TestResultRow.test_name == test_name
+        rows = self._session.scalars(select(TestResultRow).where(
+            TestResultRow.patient_id == patient_id, same,
+            TestResultRow.unit.is_(None) if unit is None else TestResultRow.unit == unit)
+            .order_by(TestResultRow.taken_at))
         return [convert.test_result(row) for row in rows]
 
 

@@ -208,6 +208,16 @@ class DocumentRepository(Protocol):
 
 
 class ResultRepository(Protocol):
+    def page(self, patient_id: int, before: tuple[datetime, int] | None, limit: int) -> list[TestResult]:
+        """At most `limit` results, newest first, from before (taken_at, id) `before` if given."""
+        ...
+
+    def get(self, result_id: int) -> TestResult | None: ...
+
+    def same_test(self, patient_id: int, code: str | None, test_name: str, unit: str | None) -> list[TestResult]:
+        """The patient's results of one test (by code, or by name without one) in one unit, oldest first."""
+        ...
+
     """Test results."""
 
     def for_patient(self, patient_id: int) -> list[TestResult]:

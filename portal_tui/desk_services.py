@@ -21,7 +21,7 @@ from domain.identity.session import StaffSession
 from domain.ports import Clock
 from domain.records import reading
 from domain.records.model import Document, DocumentKind, TestResult
-from domain.records.reading import ResultGroup
+from domain.records.reading import ResultGroup, ResultsPage
 from domain.records.visits import Visit
 from domain.staff import accounts as staff
 from domain.staff import desk
@@ -134,6 +134,10 @@ class DeskRecord:
 
     def results(self) -> list[ResultGroup]:
         return reading.results(self._uow(), self._s.clock, self._session, self.patient_id, self._s.release)
+
+    def results_page(self, before: tuple[datetime, int] | None = None) -> ResultsPage:
+        return reading.results_page(self._uow(), self._s.clock, self._session, self.patient_id, self._s.release,
+                                    before)
 
     def result_history(self, result_id: int) -> list[TestResult]:
         return reading.history(self._uow(), self._s.clock, self._session, result_id, self.patient_id,

@@ -28,7 +28,7 @@ from domain.identity.my_details import MyDetails, RecordLook
 from domain.identity.patients import LetterPreference
 from domain.ports import Clock
 from domain.hospital import TrustCode
-from domain.records.reading import ResultGroup
+from domain.records.reading import ResultGroup, ResultsPage
 from domain.records.model import Document, DocumentKind, TestResult
 from domain.identity.registration import Registered
 from domain.identity.session import PatientSession
@@ -144,6 +144,10 @@ class PortalServices:
     def results(self, session: PatientSession) -> list[ResultGroup]:
         return my_records.results(self._uow(read_only=True), self.clock, session, policy=self.release)
 
+    def results_page(self, session: PatientSession, before: tuple[datetime, int] | None = None) -> ResultsPage:
+        return my_records.results_page(self._uow(read_only=True), self.clock, session, policy=self.release,
+                                       before=before)
+
     def visits(self, session: PatientSession) -> list[Visit]:
         return my_records.visits(self._uow(read_only=True), self.clock, session)
 
@@ -246,6 +250,9 @@ class PatientRecord:
 
     def results(self) -> list[ResultGroup]:
         return self._services.results(self._session)
+
+    def results_page(self, before: tuple[datetime, int] | None = None) -> ResultsPage:
+        return self._services.results_page(self._session, before)
 
     def result_history(self, result_id: int) -> list[TestResult]:
         return self._services.result_history(self._session, result_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from domain.clock import LONDON
 from domain.hospital import TrustCode
@@ -40,16 +40,36 @@ class ResultGroup:
     """At the desk: why a result is held back from the kiosk (withheld, or waiting), by result id."""
 
 
+RESULTS_PAGE = 300
+"""How many results a page of the results table reads; 'Show earlier results' reads the next."""
+
+
+@dataclass(frozen=True, slots=True)
+class ResultsPage:
+    """A page of results, newest first, and where the next (earlier) page starts, if there is one."""
+
+    groups: list[ResultGroup]
+    earlier: tuple[datetime, int] | None
+
+
 def results(uow: UnitOfWork, clock: Clock, actor: Actor, patient_id: int | None = None,
             policy: ReleasePolicy = ReleasePolicy()) -> list[ResultGroup]:
-    """Test results grouped by day and panel, newest day first — as the release policy lets the actor see
-    them: a patient never meets a withheld result, and of a waiting one only that it waits; staff see all,
-    each held-back one marked with the reason (and their look at those is audited)."""
+    """The newest page of test results, grouped (see `results_page`)."""
+    return results_page(uow, clock, actor, patient_id, policy).groups
+
+
+def results_page(uow: UnitOfWork, clock: Clock, actor: Actor, patient_id: int | None = None,
+                 policy: ReleasePolicy = ReleasePolicy(), before: tuple[datetime, int] | None = None,
+                 limit: int = RESULTS_PAGE) -> ResultsPage:
+    """Test results grouped by day and panel, newest day first, a page at a time — as the release policy lets
+    the actor see them: a patient never meets a withheld result, and of a waiting one only that it waits;
+    staff see all, each held-back one marked with the reason (and their look at those is audited)."""
     target = target_patient(actor, patient_id)
     now = clock.now()
     with uow:
         require_access(uow, clock, actor, target, "list_results")
-        found = sort_results(uow.results.for_patient(target), now, policy)
+        raw = uow.results.page(target, before, limit)
+        found = sort_results(raw, now, policy)
         staff = isinstance(actor, StaffSession)
         if staff and (found.withheld or found.delayed):
             kind, actor_id, role = actor.audit_identity
@@ -74,9 +94,11 @@ def results(uow: UnitOfWork, clock: Clock, actor: Actor, patient_id: int | None 
             groups.setdefault(key, [])
             waiting[key] = waiting.get(key, 0) + 1
     ordered = sorted(groups.items(), key=lambda item: (item[0][0], item[0][1]), reverse=True)
-    return [ResultGroup(day, panel, trust, sorted(items, key=lambda r: r.test_name), waiting.get((day, panel, trust), 0),
-                        {r.id: notes[r.id] for r in items if r.id in notes})
-            for (day, panel, trust), items in ordered]
+    earlier = (raw[-1].taken_at, raw[-1].id) if len(raw) == limit else None
+    return ResultsPage([ResultGroup(day, panel, trust, sorted(items, key=lambda r: r.test_name),
+                                    waiting.get((day, panel, trust), 0),
+                                    {r.id: notes[r.id] for r in items if r.id in notes})
+                        for (day, panel, trust), items in ordered], earlier)
 
 
 def _group_key(result: TestResult) -> tuple[date, str, TrustCode]:
@@ -98,12 +120,11 @@ def history(uow: UnitOfWork, clock: Clock, actor: Actor, result_id: int, patient
     target = target_patient(actor, patient_id)
     with uow:
         require_access(uow, clock, actor, target, "result_history")
-        found = uow.results.for_patient(target)
+        chosen = uow.results.get(result_id)
+        if chosen is None or chosen.patient_id != target:
+            return []
+        same = uow.results.same_test(target, chosen.code, chosen.test_name, chosen.unit)
     if not isinstance(actor, StaffSession):
-        found = sort_results(found, clock.now(), policy).shown
-    chosen = next((r for r in found if r.id == result_id), None)
-    if chosen is None:
-        return []
-    same = [r for r in found if (r.code == chosen.code if chosen.code else r.test_name == chosen.test_name)
-            and r.unit == chosen.unit]
-    return sorted(same, key=lambda r: r.taken_at)
+        shown = sort_results(same, clock.now(), policy).shown
+        return shown if any(r.id == result_id for r in shown) else []
+    return same

@@ -54,7 +54,7 @@ class RecordHome(Screen[None]):
 
     @on(PlainButton.Pressed, "#results")
     def open_results(self) -> None:
-        self.load("#results", lambda ctx: ResultsScreen(ctx, ctx.record.results()))
+        self.load("#results", lambda ctx: ResultsScreen(ctx, ctx.record.results_page()))
 
     @on(PlainButton.Pressed, "#my-details")
     def open_my_details(self) -> None:

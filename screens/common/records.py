@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 from domain.clock import LONDON
 from domain.formatting import nhs_date
 from domain.hospital import TrustCode
+from domain.records.reading import ResultGroup, ResultsPage
 from domain.records.release import WAITING
 from domain.records.model import Document, DocumentKind, ReferenceRange, ResultFlag, TestResult
 from screens.common.patient_page import PatientContext, PatientPage
@@ -125,32 +126,52 @@ def flag_cell(flag: ResultFlag) -> Text:
 
 
 class ResultsScreen(PatientPage):
-    """One table: a heading row per day and panel, then its tests. Enter on a test shows its history."""
+    """One table: a heading row per day and panel, then its tests. Enter on a test shows its history. A page at
+    a time, newest first: "Show earlier results" adds the next page under it."""
 
     TITLE_TEXT = "Your test results"
     FIXED_LAYOUT = True
 
+    def __init__(self, ctx: PatientContext, page: ResultsPage) -> None:
+        super().__init__(ctx)
+        self.groups = list(page.groups)
+        """Results by day and panel, newest first, as far as read."""
+        self.earlier = page.earlier
+        """Where the next page starts (None: all are read)."""
+
     def title_text(self) -> str:
         return self.ctx.words(self.TITLE_TEXT, f"Test results of {self.ctx.details.full_name}")
-
-    def __init__(self, ctx: PatientContext, groups) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(ctx)
-        self.groups = groups
-        """Results by day and panel, newest first."""
 
     def compose_body(self) -> ComposeResult:
         yield Plain(self.ctx.words("Results from both trusts. A result outside its range says High or Low; your "
                                    "doctor will explain what it means for you. Choose a test to see it over time.",
                                    "Results from both trusts, with those the kiosk does not show marked, and why."),
                     classes="lede")
+        waiting = sum(group.waiting for group in self.groups)
+        if waiting:
+            yield Plain(WAITING if waiting == 1 else f"{waiting} results are waiting to be reviewed by your care "
+                        "team.", classes="lede", id="waiting")
+        if not any(group.results for group in self.groups):
+            yield Plain("You have no test results yet." if not waiting else "There are no other results yet.",
+                        classes="lede")
         table: PlainTable = PlainTable(id="results", cursor_type="row", zebra_stripes=False)
         # Narrower columns on a small screen, so that the flag (the words that say High or Low) stays in view.
         widths = (30, 24, 14, 14) if self.app.size.width >= 90 else (18, 13, 11, 8)
         for label, width in zip(("Test", "Result", "Range", "Flag"), widths):
             table.add_column(label, width=width)
-        for group in (g for g in self.groups if g.results):
+        self._add_rows(table, self.groups)
+        yield table
+        with Horizontal(classes="page-buttons"):
+            if self.earlier is not None:
+                yield PlainButton("Show earlier results", id="earlier")
+            yield PlainButton("Back", id="back")
+
+    def _add_rows(self, table: PlainTable, groups: list[ResultGroup]) -> None:
+        for group in (g for g in groups if g.results):
             heading = plain_text((f"{group.day.day} {group.day:%B %Y}, {TRUSTS[group.trust]}\n{group.panel}", "bold"))
             key = f"group-{group.day}-{group.panel}-{group.trust.value}"
+            if key in table.rows:
+                key += f"-{group.results[0].id}"  # the same panel and day again, on the next page
             table.add_row(heading, "", "", "", height=2, key=key)
             for result in group.results:
                 value = f"{result.value_text} {result.unit}" if result.unit else result.value_text
@@ -159,17 +180,6 @@ class ResultsScreen(PatientPage):
                 if result.id in group.notes:  # at the desk: why the kiosk does not show it
                     table.add_row(plain_text((f"    {group.notes[result.id]}", "italic")), "", "", "",
                                   key=f"note-{result.id}", height=None)
-
-        waiting = sum(group.waiting for group in self.groups)
-        if waiting:
-            yield Plain(WAITING if waiting == 1 else f"{waiting} results are waiting to be reviewed by your care "
-                        "team.", classes="lede", id="waiting")
-        if not any(group.results for group in self.groups):
-            yield Plain("You have no test results yet." if not waiting else "There are no other results yet.",
-                        classes="lede")
-        yield table
-        with Horizontal(classes="page-buttons"):
-            yield PlainButton("Back", id="back")
 
     def on_mount(self) -> None:
         table = self.query_one("#results", PlainTable)
@@ -180,6 +190,22 @@ class ResultsScreen(PatientPage):
     @on(PlainButton.Pressed, "#back")
     def back_pressed(self) -> None:
         self.dismiss()
+
+    @on(PlainButton.Pressed, "#earlier")
+    def show_earlier(self) -> None:
+        before = self.earlier
+        self.call(lambda: self.record.results_page(before), self._more)
+
+    def _more(self, page: ResultsPage) -> None:
+        table = self.query_one("#results", PlainTable)
+        row = table.row_count
+        self._add_rows(table, page.groups)
+        self.groups += page.groups
+        self.earlier = page.earlier
+        if page.earlier is None:
+            self.query_one("#earlier", PlainButton).remove()
+        table.focus()
+        table.move_cursor(row=min(row + 1, table.row_count - 1))
 
     def on_screen_resume(self) -> None:
         self.busy(False)

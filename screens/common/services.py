@@ -13,7 +13,7 @@ from domain.hospital import Slot, TrustCode
 from domain.identity.my_details import MyDetails, RecordLook
 from domain.identity.patients import LetterPreference
 from domain.records.model import Document, DocumentKind, TestResult
-from domain.records.reading import ResultGroup
+from domain.records.reading import ResultGroup, ResultsPage
 from domain.records.visits import Visit
 
 
@@ -43,6 +43,10 @@ class RecordServices(Protocol):
     def letters(self, kind: DocumentKind | None = None, trust: TrustCode | None = None) -> list[Document]: ...
 
     def results(self) -> list[ResultGroup]: ...
+
+    def results_page(self, before: tuple[datetime, int] | None = None) -> ResultsPage:
+        """A page of results, newest first; `before` is the last page's `earlier`."""
+        ...
 
     def result_history(self, result_id: int) -> list[TestResult]: ...
 

@@ -123,3 +123,39 @@ async def test_visits_on_record_and_a_note_shown_as_written(kiosk_on, demo_db, t
         await pilot.pause()
         assert isinstance(app.screen, LetterScreen)
         assert "Clinical note from Royal Free" in screen_text(app) and "Line one.\nLine two." in screen_text(app)
+
+
+async def test_a_patient_with_thousands_of_results_reads_them_a_page_at_a_time(kiosk_on, demo_db) -> None:  # type: ignore[no-untyped-def]
+    """2,000 results: the page opens with the newest 300; "Show earlier results" adds the next 300 under them,
+    and the last page has no such button."""
+    import sqlite3
+    from datetime import timedelta
+
+    from domain.records.reading import RESULTS_PAGE
+    from tests.conftest import FIXED_NOW
+
+    with sqlite3.connect(demo_db) as connection:
+        (patient_id,) = connection.execute("SELECT id FROM patient WHERE given_name = 'Trevor'").fetchone()
+        connection.executemany(
+            "INSERT INTO test_result (patient_id, trust_code, taken_at, panel, test_name, value_text, "
+            "value_number, flag) VALUES (?, 'RWG', ?, 'Daily glucose', 'Glucose', ?, ?, 'no_range')",
+            [(patient_id, (FIXED_NOW - timedelta(hours=6 * n)).strftime("%Y-%m-%d %H:%M:%S.000000"), str(n % 9 + 4),
+              n % 9 + 4) for n in range(1, 2001)])
+    app = kiosk_on()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in_as(pilot, demo_db, "trevor.baptiste@example.com")
+        await press(pilot, "#results")
+        assert isinstance(app.screen, ResultsScreen)
+        shown = lambda: sum(len(g.results) for g in app.screen.groups)  # noqa: E731
+        assert shown() == RESULTS_PAGE and app.screen.earlier is not None
+        taken = [r.taken_at for g in app.screen.groups for r in g.results]
+        await press(pilot, "#earlier")
+        assert shown() == 2 * RESULTS_PAGE
+        later = [r.taken_at for g in app.screen.groups[-5:] for r in g.results]
+        assert max(later) < min(taken)  # the next page is earlier than the first
+        for _ in range(10):
+            if app.screen.earlier is None:
+                break
+            await press(pilot, "#earlier")
+        assert app.screen.earlier is None and not app.screen.query("#earlier")
+        assert shown() >= 2000
