@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -206,7 +206,8 @@ class _Writer:
         try:
             with Session(self.engine, autoflush=False, expire_on_commit=False) as session, session.begin():
                 known = self._known(session, [record for _, record in batch])
-                for entry, record in batch:
+                rest = self._new_rows(session, batch, known)
+                for entry, record in rest:
                     self._one(session, entry, record, known.get((record.source.resource_type,
                                                                  record.source.source_id)))
         except OperationalError as error:
@@ -214,6 +215,54 @@ class _Writer:
             reason = f"the database refused the batch: {str(error.orig).splitlines()[0]}"
             for entry, record in batch:
                 self._outcome(entry, record, Problem(entry.file, entry.label, reason))
+
+    def _new_rows(self, session: Session, batch: list[tuple[Entry, Record]],
+                  known: dict[tuple[str, str], ExternalRecordRow]) -> list[tuple[Entry, Record]]:
+        """Results, visits and documents seen for the first time, written together: their rows in one flush,
+        their external records in another, in one savepoint. If the database refuses any of it, the savepoint
+        goes and each is written alone after all (one refusal never loses its siblings). What this does not
+        write — patients, reports, changed or unresolvable records — is returned for the one-by-one path."""
+        simple: list[tuple[Entry, Record, int]] = []
+        rest: list[tuple[Entry, Record]] = []
+        for entry, record in batch:
+            source = record.source
+            if (isinstance(record, PatientRecord | ReportRecord) or (source.resource_type, source.source_id) in known
+                    or source.subject is None):
+                rest.append((entry, record))
+                continue
+            try:
+                simple.append((entry, record, self._patient_id(session, source.subject)))
+            except Unusable:
+                rest.append((entry, record))
+        if len(simple) < 2:
+            return rest + [(entry, record) for entry, record, _ in simple]
+        try:
+            with session.begin_nested():
+                # Core inserts of many rows at once (with RETURNING, in parameter order), one per table.
+                by_model: dict[type, list[tuple[int, str, dict[str, object]]]] = {}
+                for n, (_, record, patient_id) in enumerate(simple):
+                    table, model, values = _row_values(record, patient_id, self.trust)
+                    by_model.setdefault(model, []).append((n, table, values))
+                targets: dict[int, tuple[str, int]] = {}
+                for model, items in by_model.items():
+                    ids = session.scalars(insert(model).returning(model.id, sort_by_parameter_order=True),
+                                          [values for _, _, values in items]).all()
+                    targets |= {n: (table, target_id) for (n, table, _), target_id in zip(items, ids)}
+                now = self.now()
+                session.execute(insert(ExternalRecordRow), [
+                    {"trust_code": self.trust.value, "resource_type": record.source.resource_type,
+                     "source_id": record.source.source_id, "content_hash": record.source.content_hash,
+                     "patient_id": patient_id, "target_table": targets[n][0], "target_id": targets[n][1],
+                     "imported_at": now} for n, (_, record, patient_id) in enumerate(simple)])
+        except (IntegrityError, Unusable):
+            return rest + [(entry, record) for entry, record, _ in simple]  # each alone, as before
+        except SQLAlchemyError as error:
+            if isinstance(error, OperationalError):
+                raise
+            return rest + [(entry, record) for entry, record, _ in simple]
+        for entry, record, _ in simple:
+            self._outcome(entry, record, "imported")
+        return rest
 
     def _known(self, session: Session, records: list[Record]) -> dict[tuple[str, str], ExternalRecordRow]:
         """What this batch's resources became in earlier imports: one query per type, not one per resource."""

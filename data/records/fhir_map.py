@@ -162,6 +162,16 @@ def _model(resource_type: str) -> Any:
         raise Unusable(f"'{resource_type}' is not a FHIR R4 resource type") from None
 
 
+@functools.lru_cache(maxsize=None)
+def _known_type(resource_type: str) -> None:
+    """Unusable unless FHIR R4 has this type: asked of the type table, without loading the type's model (a
+    type the portal does not keep is skipped, and loading its model would cost more than the whole skip)."""
+    from fhir.resources.R4B import fhirtypes
+
+    if not hasattr(fhirtypes, f"{resource_type}Type"):
+        raise Unusable(f"'{resource_type}' is not a FHIR R4 resource type")
+
+
 def content_hash(raw: dict[str, object]) -> str:
     """The same resource always hashes the same, however its keys were ordered."""
     return hashlib.sha256(json.dumps(raw, sort_keys=True, separators=(",", ":"), default=str).encode()).hexdigest()
@@ -171,7 +181,7 @@ def to_record(entry: Entry, panels: Panels) -> Record:
     """Map one entry; `Skip` or `Unusable` say why not."""
     kind = entry.resource_type
     if kind not in KEPT:
-        _model(kind)  # an unknown type is an error, not a skip
+        _known_type(kind)  # an unknown type is an error, not a skip
         raise Skip(f"{kind} is not a kind of record the portal shows")
     if entry.source_id is None:
         raise Unusable("has no id, so a second import could not recognise it")
