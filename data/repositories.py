@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
-from sqlalchemy import Select, and_, exists, or_, select, text, update
+from sqlalchemy import Select, and_, exists, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -33,7 +33,7 @@ from domain.errors import Conflict
 from domain.hospital import Clinic, Slot, TrustCode
 from domain.identifiers import NhsNumber
 from domain.identity.patients import LetterPreference, Patient
-from domain.records.model import Document, TestResult
+from domain.records.model import Document, DocumentKind, TestResult
 from domain.records.visits import Visit
 
 
@@ -257,15 +257,26 @@ class SqlDocumentRepository:
         row = self._session.get(DocumentRow, document_id, populate_existing=True)
         return convert.document(row) if row else None
 
-    def for_patient(self, patient_id: int) -> list[Document]:
+    def for_patient(self, patient_id: int, kind: DocumentKind | None = None, trust: TrustCode | None = None,
+                    limit: int | None = None) -> list[Document]:
         # Everything but the text: a list needs none of it, and bodies can be long.
-        rows = self._session.execute(
-            select(DocumentRow.id, DocumentRow.patient_id, DocumentRow.trust_code, DocumentRow.kind, DocumentRow.title,
-                   DocumentRow.written_at, DocumentRow.content_type, DocumentRow.size_bytes,
-                   DocumentRow.appointment_id, DocumentRow.read_at, DocumentRow.post_status)
-            .where(DocumentRow.patient_id == patient_id)
-            .order_by(DocumentRow.written_at.desc(), DocumentRow.id.desc()))
+        query = (select(DocumentRow.id, DocumentRow.patient_id, DocumentRow.trust_code, DocumentRow.kind,
+                        DocumentRow.title, DocumentRow.written_at, DocumentRow.content_type, DocumentRow.size_bytes,
+                        DocumentRow.appointment_id, DocumentRow.read_at, DocumentRow.post_status)
+                 .where(*self._which(patient_id, kind, trust))
+                 .order_by(DocumentRow.written_at.desc(), DocumentRow.id.desc()))
+        rows = self._session.execute(query if limit is None else query.limit(limit))
         return [convert.document_listing(*row) for row in rows]
+
+    def count(self, patient_id: int, kind: DocumentKind | None = None, trust: TrustCode | None = None) -> int:
+        return self._session.scalar(select(func.count()).select_from(DocumentRow)
+                                    .where(*self._which(patient_id, kind, trust))) or 0
+
+    @staticmethod
+    def _which(patient_id: int, kind: DocumentKind | None, trust: TrustCode | None) -> list:  # type: ignore[type-arg]
+        return [DocumentRow.patient_id == patient_id,
+                *([DocumentRow.kind == kind.value] if kind is not None else []),
+                *([DocumentRow.trust_code == trust.value] if trust is not None else [])]
 
     def for_appointment(self, appointment_id: int) -> list[Document]:
         rows = self._session.scalars(select(DocumentRow).where(DocumentRow.appointment_id == appointment_id)
@@ -322,9 +333,10 @@ class SqlVisitRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def for_patient(self, patient_id: int) -> list[Visit]:
-        rows = self._session.scalars(select(VisitRow).where(VisitRow.patient_id == patient_id)
-                                     .order_by(VisitRow.started_at.desc(), VisitRow.id))
+    def for_patient(self, patient_id: int, limit: int | None = None) -> list[Visit]:
+        query = (select(VisitRow).where(VisitRow.patient_id == patient_id)
+                 .order_by(VisitRow.started_at.desc(), VisitRow.id))
+        rows = self._session.scalars(query if limit is None else query.limit(limit))
         return [convert.visit(row) for row in rows]
 
 

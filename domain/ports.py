@@ -192,9 +192,12 @@ class DocumentRepository(Protocol):
 
     def get(self, document_id: int) -> Document | None: ...
 
-    def for_patient(self, patient_id: int) -> list[Document]:
-        """The patient's letters and documents, newest first, without their text."""
+    def for_patient(self, patient_id: int, kind: DocumentKind | None = None, trust: TrustCode | None = None,
+                    limit: int | None = None) -> list[Document]:
+        """The patient's letters and documents (of one kind, from one trust), newest first, without their text."""
         ...
+
+    def count(self, patient_id: int, kind: DocumentKind | None = None, trust: TrustCode | None = None) -> int: ...
 
     def for_appointment(self, appointment_id: int) -> list[Document]:
         """The letters about one appointment, newest first."""
@@ -228,8 +231,8 @@ class ResultRepository(Protocol):
 class VisitRepository(Protocol):
     """Hospital visits from the trusts' own records."""
 
-    def for_patient(self, patient_id: int) -> list[Visit]:
-        """The patient's visits, newest first."""
+    def for_patient(self, patient_id: int, limit: int | None = None) -> list[Visit]:
+        """The patient's visits, newest first (the newest `limit`)."""
         ...
 
 

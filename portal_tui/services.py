@@ -28,7 +28,7 @@ from domain.identity.my_details import MyDetails, RecordLook
 from domain.identity.patients import LetterPreference
 from domain.ports import Clock
 from domain.hospital import TrustCode
-from domain.records.reading import ResultGroup, ResultsPage
+from domain.records.reading import LETTERS_PAGE, LetterList, ResultGroup, ResultsPage
 from domain.records.model import Document, DocumentKind, TestResult
 from domain.identity.registration import Registered
 from domain.identity.session import PatientSession
@@ -141,6 +141,11 @@ class PortalServices:
                 trust: TrustCode | None = None) -> list[Document]:
         return my_records.letters(self._uow(read_only=True), self.clock, session, kind=kind, trust=trust)
 
+    def letter_list(self, session: PatientSession, kind: DocumentKind | None = None,
+                    trust: TrustCode | None = None, limit: int = LETTERS_PAGE) -> LetterList:
+        return my_records.letter_list(self._uow(read_only=True), self.clock, session, kind=kind, trust=trust,
+                                      limit=limit)
+
     def results(self, session: PatientSession) -> list[ResultGroup]:
         return my_records.results(self._uow(read_only=True), self.clock, session, policy=self.release)
 
@@ -247,6 +252,10 @@ class PatientRecord:
 
     def letters(self, kind: DocumentKind | None = None, trust: TrustCode | None = None) -> list[Document]:
         return self._services.letters(self._session, kind, trust)
+
+    def letter_list(self, kind: DocumentKind | None = None, trust: TrustCode | None = None,
+                    limit: int = LETTERS_PAGE) -> LetterList:
+        return self._services.letter_list(self._session, kind, trust, limit)
 
     def results(self) -> list[ResultGroup]:
         return self._services.results(self._session)

@@ -16,14 +16,36 @@ from domain.records.release import ReleasePolicy, sort_results
 from domain.records.visits import Visit
 
 
+LETTERS_PAGE = 100
+"""How many letters the list shows at first; 'Show earlier letters' shows as many more each time."""
+
+
 def letters(uow: UnitOfWork, clock: Clock, actor: Actor, *, kind: DocumentKind | None = None,
             trust: TrustCode | None = None, patient_id: int | None = None) -> list[Document]:
-    """Letters and documents, newest first, without their text (the reader opens one)."""
+    """Letters and documents, newest first, without their text (the reader opens one): all of them."""
     target = target_patient(actor, patient_id)
     with uow:
         require_access(uow, clock, actor, target, "list_letters")
-        return [d for d in uow.documents.for_patient(target)
-                if (kind is None or d.kind is kind) and (trust is None or d.trust is trust)]
+        return uow.documents.for_patient(target, kind, trust)
+
+
+@dataclass(frozen=True, slots=True)
+class LetterList:
+    """The newest letters, and how many there are in all (of the kind and trust asked for)."""
+
+    documents: list[Document]
+    total: int
+
+
+def letter_list(uow: UnitOfWork, clock: Clock, actor: Actor, *, kind: DocumentKind | None = None,
+                trust: TrustCode | None = None, patient_id: int | None = None,
+                limit: int = LETTERS_PAGE) -> LetterList:
+    """The newest `limit` letters and the count of all: what the letters page shows, whatever their number."""
+    target = target_patient(actor, patient_id)
+    with uow:
+        require_access(uow, clock, actor, target, "list_letters")
+        return LetterList(uow.documents.for_patient(target, kind, trust, limit),
+                          uow.documents.count(target, kind, trust))
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,12 +127,18 @@ def _group_key(result: TestResult) -> tuple[date, str, TrustCode]:
     return result.taken_at.astimezone(LONDON).date(), result.panel, result.trust
 
 
-def visits(uow: UnitOfWork, clock: Clock, actor: Actor, patient_id: int | None = None) -> list[Visit]:
-    """Visits, stays and emergency attendances the trusts' systems recorded, newest first."""
+VISITS_SHOWN = 100
+"""The most visits the appointments page lists (the newest): years of a long illness stay readable."""
+
+
+def visits(uow: UnitOfWork, clock: Clock, actor: Actor, patient_id: int | None = None,
+           limit: int = VISITS_SHOWN) -> list[Visit]:
+    """Visits, stays and emergency attendances the trusts' systems recorded, newest first (the newest
+    `limit`)."""
     target = target_patient(actor, patient_id)
     with uow:
         require_access(uow, clock, actor, target, "list_visits")
-        return uow.visits.for_patient(target)
+        return uow.visits.for_patient(target, limit)
 
 
 def history(uow: UnitOfWork, clock: Clock, actor: Actor, result_id: int, patient_id: int | None = None,

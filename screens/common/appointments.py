@@ -18,6 +18,7 @@ from domain.formatting import nhs_date, nhs_datetime
 from domain.appointments.changes import AppointmentPage
 from domain.clock import LONDON
 from domain.records.model import Document, PostStatus
+from domain.records.reading import VISITS_SHOWN
 from domain.records.visits import Visit
 from screens.common.patient_page import PatientContext, PatientPage, answer_row, banner
 from screens.common.text import Plain, PlainButton, PlainTable, markdown, option, plain_text
@@ -72,7 +73,9 @@ class AppointmentsScreen(PatientPage):
         else:
             yield Plain("Nothing yet.", classes="lede")
         if self.visits:
-            yield Plain(f"Hospital visits on record ({len(self.visits)})", classes="section-title")
+            many = len(self.visits) >= VISITS_SHOWN
+            yield Plain(f"Hospital visits on record ({'the newest ' if many else ''}{len(self.visits)})",
+                        classes="section-title")
             yield Plain("Outpatient visits, hospital stays and emergency department visits, as each hospital's "
                          "own system recorded them. Use the arrow keys to read them all.", classes="lede")
             yield PlainTable(id="visits", cursor_type="row", zebra_stripes=False, classes="visit-table")

@@ -50,7 +50,7 @@ class RecordHome(Screen[None]):
 
     @on(PlainButton.Pressed, "#letters")
     def open_letters(self) -> None:
-        self.load("#letters", lambda ctx: LettersScreen(ctx, ctx.record.letters()))
+        self.load("#letters", lambda ctx: LettersScreen(ctx, ctx.record.letter_list()))
 
     @on(PlainButton.Pressed, "#results")
     def open_results(self) -> None:

@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 from domain.clock import LONDON
 from domain.formatting import nhs_date
 from domain.hospital import TrustCode
-from domain.records.reading import ResultGroup, ResultsPage
+from domain.records.reading import LETTERS_PAGE, LetterList, ResultGroup, ResultsPage
 from domain.records.release import WAITING
 from domain.records.model import Document, DocumentKind, ReferenceRange, ResultFlag, TestResult
 from screens.common.patient_page import PatientContext, PatientPage
@@ -41,10 +41,14 @@ class LettersScreen(PatientPage):
     TITLE_TEXT = "Your letters"
     FIXED_LAYOUT = True
 
-    def __init__(self, ctx: PatientContext, documents: list[Document]) -> None:
+    def __init__(self, ctx: PatientContext, found: LetterList) -> None:
         super().__init__(ctx)
-        self.documents = documents
+        self.documents = found.documents
         """The letters shown, as last loaded."""
+        self.total = found.total
+        """How many letters there are of the kind and trust chosen."""
+        self.limit = LETTERS_PAGE
+        """How many of the newest are shown: 'Show earlier letters' shows more."""
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="filters"):
@@ -54,11 +58,14 @@ class LettersScreen(PatientPage):
         yield Plain(self._count(), id="letter-count", classes="lede")
         yield OptionList(*[_letter_option(d) for d in self.documents], id="letters", classes="fill")
         with Horizontal(classes="page-buttons"):
+            yield PlainButton("Show earlier letters", id="earlier-letters")
             yield PlainButton("Back", id="back")
 
     def _count(self) -> str:
         new = sum(d.is_new for d in self.documents)
-        shown = f"{len(self.documents)} {'letter' if len(self.documents) == 1 else 'letters'}"
+        shown = f"{self.total} {'letter' if self.total == 1 else 'letters'}"
+        if len(self.documents) < self.total:
+            shown += f" (the newest {len(self.documents)} shown)"
         return f"{shown}, {new} new. Choose one to read it." if self.documents else "No letters match."
 
     def on_mount(self) -> None:
@@ -66,6 +73,12 @@ class LettersScreen(PatientPage):
         if self.documents:
             letters.highlighted = 0
         letters.focus()
+        self.query_one("#earlier-letters", PlainButton).display = len(self.documents) < self.total
+
+    @on(PlainButton.Pressed, "#earlier-letters")
+    def show_earlier(self) -> None:
+        self.limit += LETTERS_PAGE
+        self.reload()
 
     @on(PlainButton.Pressed, "#back")
     def back_pressed(self) -> None:
@@ -84,10 +97,13 @@ class LettersScreen(PatientPage):
         trust = self.query_one("#trust-filter", Select).value
         kind = kind if isinstance(kind, DocumentKind) else None
         trust = trust if isinstance(trust, TrustCode) else None
-        self.call(lambda: self.record.letters(kind, trust), self._show)
+        limit = self.limit
+        self.call(lambda: self.record.letter_list(kind, trust, limit), self._show)
 
-    def _show(self, documents: list[Document]) -> None:
-        self.documents = documents
+    def _show(self, found: LetterList) -> None:
+        documents = found.documents
+        self.documents, self.total = documents, found.total
+        self.query_one("#earlier-letters", PlainButton).display = len(documents) < found.total
         letters = self.query_one("#letters", OptionList)
         highlighted = letters.highlighted
         letters.clear_options()

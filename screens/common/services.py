@@ -13,7 +13,7 @@ from domain.hospital import Slot, TrustCode
 from domain.identity.my_details import MyDetails, RecordLook
 from domain.identity.patients import LetterPreference
 from domain.records.model import Document, DocumentKind, TestResult
-from domain.records.reading import ResultGroup, ResultsPage
+from domain.records.reading import LETTERS_PAGE, LetterList, ResultGroup, ResultsPage
 from domain.records.visits import Visit
 
 
@@ -41,6 +41,11 @@ class RecordServices(Protocol):
     def open_letter(self, document_id: int) -> Document: ...
 
     def letters(self, kind: DocumentKind | None = None, trust: TrustCode | None = None) -> list[Document]: ...
+
+    def letter_list(self, kind: DocumentKind | None = None, trust: TrustCode | None = None,
+                    limit: int = LETTERS_PAGE) -> LetterList:
+        """The newest letters, and how many there are."""
+        ...
 
     def results(self) -> list[ResultGroup]: ...
 

@@ -159,3 +159,31 @@ async def test_a_patient_with_thousands_of_results_reads_them_a_page_at_a_time(k
             await press(pilot, "#earlier")
         assert app.screen.earlier is None and not app.screen.query("#earlier")
         assert shown() >= 2000
+
+
+async def test_many_letters_show_the_newest_first_and_more_on_asking(kiosk_on, demo_db) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+    from datetime import timedelta
+
+    from domain.records.reading import LETTERS_PAGE
+    from tests.conftest import FIXED_NOW
+
+    with sqlite3.connect(demo_db) as connection:
+        (patient_id,) = connection.execute("SELECT id FROM patient WHERE given_name = 'Trevor'").fetchone()
+        connection.executemany(
+            "INSERT INTO document (patient_id, trust_code, kind, title, written_at, content_type, size_bytes, "
+            "body_markdown) VALUES (?, 'RWG', 'clinic_outcome', ?, ?, 'text/plain', 5, 'Hello')",
+            [(patient_id, f"Clinic letter {n}", (FIXED_NOW - timedelta(days=n)).strftime("%Y-%m-%d %H:%M:%S.000000"))
+             for n in range(1, 251)])
+        (total,) = connection.execute("SELECT count(*) FROM document WHERE patient_id = ?", (patient_id,)).fetchone()
+    app = kiosk_on()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in_as(pilot, demo_db, "trevor.baptiste@example.com")
+        await press(pilot, "#letters")
+        assert isinstance(app.screen, LettersScreen)
+        assert len(app.screen.documents) == LETTERS_PAGE and app.screen.total == total
+        assert f"{total} letters (the newest {LETTERS_PAGE} shown)" in screen_text(app)
+        await press(pilot, "#earlier-letters")
+        assert len(app.screen.documents) == 2 * LETTERS_PAGE
+        await press(pilot, "#earlier-letters")
+        assert len(app.screen.documents) == total and not app.screen.query_one("#earlier-letters").display

@@ -124,7 +124,7 @@ async def test_a_use_case_broken_on_purpose_gives_a_reference_and_the_kiosk_goes
         def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
             raise RuntimeError("the letters table has gone")
 
-        app.services.letters = broken  # type: ignore[method-assign]
+        app.services.letter_list = broken  # type: ignore[method-assign]
         await press(pilot, "#letters")
         for _ in range(20):
             if app.faults:
