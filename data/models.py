@@ -24,6 +24,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from data.types import UtcDateTime, one_of
 from domain.appointments.model import AppointmentKind, AppointmentStatus, CancelledBy, ReferralStatus
 from domain.audit import Outcome
+from domain.events.feed import Outcome as Hl7Outcome
 from domain.identity.challenges import RegistrationRoute
 from domain.identity.codes import CodePurpose
 from domain.hospital import TrustCode
@@ -413,6 +414,32 @@ class LimitEventRow(Base):
     subject: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UtcDateTime())
     terminal: Mapped[str | None] = mapped_column(String(80))
+
+
+class Hl7MessageRow(Base):
+    """A message of the hospital's HL7 v2 feed, stored before anything is done with it, and its outcome."""
+
+    __tablename__ = "hl7_message"
+    __table_args__ = (
+        one_of("outcome", Hl7Outcome, "outcome"),
+        # One message per sender and control id is ever acted on or ignored; resends are stored as duplicates.
+        Index("uq_hl7_message_first", "sender", "control_id", unique=True,
+              sqlite_where=text("outcome IN ('accepted', 'ignored')"),
+              postgresql_where=text("outcome IN ('accepted', 'ignored')")),
+        Index("ix_hl7_message_outcome", "outcome", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sender: Mapped[str] = mapped_column(String(120))
+    control_id: Mapped[str | None] = mapped_column(String(80))
+    message_type: Mapped[str | None] = mapped_column(String(20))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    raw: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(300))
+    """Where it came from: 'mllp 10.0.0.5:40122' or a file's path."""
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    outcome: Mapped[str] = mapped_column(String(12))
+    reason: Mapped[str | None] = mapped_column(String(300))
 
 
 class PortalMetaRow(Base):

@@ -43,6 +43,8 @@ cli.add_typer(import_cli, name="import")
 cli.add_typer(pin_cli, name="pin")
 cli.add_typer(reopen_cli, name="reopen")
 cli.add_typer(staff_cli, name="staff")
+hl7_cli = typer.Typer(no_args_is_help=True, help="The hospital's HL7 v2 feed: listen over MLLP, ingest files, list.")
+cli.add_typer(hl7_cli, name="hl7")
 
 ConfigOption = typer.Option(None, "--config", help="A settings file (TOML); else PORTAL_CONFIG.", show_default=False)
 
@@ -181,3 +183,68 @@ def import_fhir(
         fhir.summary(report, chosen, echo)
     if report.failed:
         raise typer.Exit(1)
+
+
+@hl7_cli.command("listen")
+def hl7_listen(
+    ctx: typer.Context,
+    host: str = typer.Option("127.0.0.1", help="The address to listen on (loopback unless told otherwise)."),
+    port: int = typer.Option(2575, help="The port (2575 is HL7's own)."),
+) -> None:
+    """Take HL7 v2 messages over MLLP, each stored and committed before its ACK; SIGTERM stops it cleanly."""
+    with one_line_errors():
+        from portal_tui import hl7
+
+        hl7.listen(_settings(ctx), host, port, echo)
+
+
+@hl7_cli.command("ingest")
+def hl7_ingest(
+    ctx: typer.Context,
+    paths: list[str] = typer.Argument(..., help="Files of HL7 v2 messages (one or many, MLLP-framed or not)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Take the messages of files as the listener would (for back-loading and tests); exit 1 if any was refused."""
+    with one_line_errors():
+        from data.events.receive import ingest
+        from portal_tui import hl7
+
+        report = ingest(hl7.engine_for(_settings(ctx)), paths)
+    if as_json:
+        echo_json(report.as_json())
+    else:
+        c = report.counts
+        echo(f"Read {sum(c.values())} messages: {c['accepted']} accepted, {c['ignored']} ignored, "
+             f"{c['duplicate']} duplicates, {c['refused']} refused.")
+        for refusal in report.refusals:
+            echo(f"  {refusal['file']}, {refusal['control_id'] or '(no control id)'}: {refusal['reason']}")
+    if report.refusals:
+        raise typer.Exit(1)
+
+
+@hl7_cli.command("list")
+def hl7_list(
+    ctx: typer.Context,
+    status: str = typer.Option("", help="accepted, ignored, duplicate or refused (the dead letters)."),
+    limit: int = typer.Option(50, help="How many, newest first."),
+) -> None:
+    """The messages received, newest first, each with its outcome and the reason."""
+    with one_line_errors():
+        from sqlalchemy import select
+        from sqlalchemy.orm import Session
+
+        from data.models import Hl7MessageRow
+        from domain.events.feed import Outcome
+        from portal_tui import hl7
+
+        if status and status not in {o.value for o in Outcome}:
+            raise SettingsError(f"--status must be accepted, ignored, duplicate or refused (got {status!r}).")
+        with Session(hl7.engine_for(_settings(ctx))) as session:
+            query = select(Hl7MessageRow).order_by(Hl7MessageRow.id.desc()).limit(limit)
+            rows = session.scalars(query.where(Hl7MessageRow.outcome == status) if status else query).all()
+    for row in rows:
+        echo(f"{row.id:6}  {row.received_at:%Y-%m-%d %H:%M:%S}  {row.outcome:9}  {row.sender}  "
+             f"{row.control_id or '-'}  {row.message_type or '-'}  {row.reason or ''}")
+    if not rows:
+        echo("No messages.")
+

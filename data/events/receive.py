@@ -1,0 +1,178 @@
+"""Receive HL7 v2 messages: split what arrives into messages, parse each with python-hl7, store it first, give it
+its outcome (domain/events/feed.py) and the ACK that says so — the same for the MLLP listener and for files.
+
+Nothing here trusts the sender. Segments may end in \\r, \\n or \\r\\n; a file may start with a UTF-8 BOM, hold
+MLLP frames, many messages, or a batch (FHS/BHS … BTS/FTS, whose envelope is dropped). A frame that cannot be
+parsed is refused (AR) with the control id when one can still be read from its MSH segment."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import hl7
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from data.models import Hl7MessageRow
+from domain.events.feed import Header, Outcome, handling, repeat
+from domain.text import clean_line
+
+_FRAME = re.compile(rb"\x0b(.*?)\x1c\r?", re.S)
+_ENVELOPE = ("FHS", "BHS", "BTS", "FTS")
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """What became of one message, and the ACK to send back."""
+
+    outcome: Outcome
+    control_id: str | None
+    reason: str
+    ack: str
+    """The HL7 ACK, segments ending in \\r."""
+    message_id: int | None = None
+
+
+@dataclass
+class IngestReport:
+    """What `hl7 ingest` did; `as_json` is what `--json` prints."""
+
+    counts: dict[str, int] = field(default_factory=lambda: {o.value: 0 for o in Outcome})
+    refusals: list[dict[str, str | None]] = field(default_factory=list)
+
+    def add(self, source: str, receipt: Receipt) -> None:
+        self.counts[receipt.outcome.value] += 1
+        if receipt.outcome is Outcome.REFUSED:
+            self.refusals.append({"file": source, "control_id": receipt.control_id, "reason": receipt.reason})
+
+    def as_json(self) -> dict[str, object]:
+        return {**self.counts, "invitations": 0, "refusals": self.refusals}
+
+
+def messages(data: bytes) -> Iterator[str]:
+    """The messages in what arrived (a file, or an MLLP frame's content), each with segments ending in \\r."""
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    frames = _FRAME.findall(data) if b"\x0b" in data else [data]
+    for frame in frames:
+        text = frame.decode("utf-8", errors="replace")
+        current: list[str] = []
+        for segment in re.split(r"\r\n|\r|\n", text):
+            if not segment.strip() or segment[:3] in _ENVELOPE:
+                continue
+            if segment.startswith("MSH") and current:
+                yield "\r".join(current) + "\r"
+                current = []
+            current.append(segment)
+        if current:
+            yield "\r".join(current) + "\r"
+
+
+def receive(engine: Engine, raw: str, source: str, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> Receipt:
+    """Store the message, decide its outcome, commit, and give the ACK (sent only after the commit)."""
+    content_hash = hashlib.sha256(raw.encode()).hexdigest()
+    try:
+        message = hl7.parse(raw)
+        header = _header(message)
+    except Exception as error:  # noqa: BLE001 - anything a sender can make python-hl7 raise is a refusal
+        control_id = _control_id(raw)
+        reason = f"cannot be read as HL7 v2: {clean_line(str(error))[:200] or type(error).__name__}"
+        stored = _store(engine, "unknown", control_id, None, content_hash, raw, source, now(), Outcome.REFUSED,
+                        reason)
+        return Receipt(Outcome.REFUSED, control_id, reason, _bare_ack(raw, control_id, reason), stored)
+    for _attempt in (1, 2):
+        with Session(engine) as session, session.begin():
+            previous = session.scalars(select(Hl7MessageRow).where(
+                Hl7MessageRow.sender == header.sender, Hl7MessageRow.control_id == header.control_id,
+                Hl7MessageRow.outcome.in_((Outcome.ACCEPTED.value, Outcome.IGNORED.value)))).first()
+            if previous is not None:
+                outcome, reason = repeat(previous.content_hash, content_hash)
+            else:
+                outcome = handling(header)
+                reason = ("kept" if outcome is Outcome.ACCEPTED
+                          else f"{header.message_type} is not a message the portal acts on: kept, nothing changed")
+            row = Hl7MessageRow(sender=header.sender, control_id=header.control_id, message_type=header.message_type,
+                                content_hash=content_hash, raw=raw, source=source[:300], received_at=now(),
+                                outcome=outcome.value, reason=reason[:300])
+            session.add(row)
+            try:
+                session.flush()
+            except IntegrityError:
+                continue  # another connection took this control id at this moment: look again
+            stored = row.id
+        return Receipt(outcome, header.control_id, reason, _ack(message, outcome, reason), stored)
+    raise RuntimeError("the same control id was taken twice at once")  # pragma: no cover - the index forbids
+
+
+def ingest(engine: Engine, paths: list[str], now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> IngestReport:
+    """Every message of every file, as the listener would take it."""
+    report = IngestReport()
+    for name in paths:
+        path = Path(name)
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            report.add(name, Receipt(Outcome.REFUSED, None, f"cannot be read: {error.strerror or error}", ""))
+            continue
+        for raw in messages(data):
+            report.add(name, receive(engine, raw, name, now))
+    return report
+
+
+def _header(message: hl7.Message) -> Header:
+    msh = message.segment("MSH")
+    control_id = str(msh[10]).strip()
+    if not control_id:
+        raise ValueError("MSH-10 (the message control id) is empty")
+    sender = "^".join(part for part in (str(msh[3]).strip(), str(msh[4]).strip()) if part) or "unknown"
+    kind = msh[9]
+    message_type = "^".join(str(part) for part in (kind[0][0], kind[0][1]) if str(part)) if len(kind[0]) > 1 \
+        else str(kind)
+    return Header(clean_line(sender)[:120], clean_line(control_id)[:80], clean_line(message_type)[:20],
+                  str(msh[12]).strip())
+
+
+def _control_id(raw: str) -> str | None:
+    first = raw.split("\r", 1)[0]
+    if not first.startswith("MSH") or len(first) < 4:
+        return None
+    fields = first.split(first[3])
+    if len(fields) <= 9:
+        return None
+    return clean_line(fields[9])[:80] or None
+
+
+def _ack(message: hl7.Message, outcome: Outcome, reason: str) -> str:
+    ack = message.create_ack(outcome.ack_code, application="PORTAL", facility="PORTAL")
+    text = str(ack).rstrip("\r")  # ends with the MSA segment
+    if outcome is Outcome.REFUSED:  # the reason in MSA-3 and in ERR-8
+        text += f"|{_escaped(reason)}\rERR|||207^Application internal error^HL70357|E||||{_escaped(reason)}"
+    return text + "\r"
+
+
+def _bare_ack(raw: str, control_id: str | None, reason: str) -> str:
+    when = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
+    return (f"MSH|^~\\&|PORTAL|PORTAL|||{when}||ACK|{when}|P|2.5\rMSA|AR|{control_id or ''}|{_escaped(reason)}\r"
+            f"ERR|||102^Data type error^HL70357|E||||{_escaped(reason)}\r")
+
+
+def _escaped(text: str) -> str:
+    """Free text in a field: HL7's own escapes for its delimiters."""
+    return (text.replace("\\", "\\E\\").replace("|", "\\F\\").replace("^", "\\S\\").replace("&", "\\T\\")
+            .replace("~", "\\R\\"))[:200]
+
+
+def _store(engine: Engine, sender: str, control_id: str | None, message_type: str | None, content_hash: str,
+           raw: str, source: str, at: datetime, outcome: Outcome, reason: str) -> int:
+    with Session(engine) as session, session.begin():
+        row = Hl7MessageRow(sender=sender, control_id=control_id, message_type=message_type,
+                            content_hash=content_hash, raw=raw, source=source[:300], received_at=at,
+                            outcome=outcome.value, reason=reason[:300])
+        session.add(row)
+        session.flush()
+        return row.id

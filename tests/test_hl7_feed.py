@@ -1,0 +1,77 @@
+"""The HL7 v2 feed as a PAS meets it: a real `portal-tui hl7 listen` on a loopback port, two MLLP clients
+sending at once (each ACK read back), a resend, SIGTERM ending it cleanly; and `hl7 ingest --json`/`hl7 list`."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+from pathlib import Path
+
+import hl7
+import hl7.mllp
+
+from tests.data.test_hl7_receive import A28
+from tests.test_cli import PORTAL, run
+
+
+def _listener(env: dict[str, str]) -> tuple[subprocess.Popen[str], int]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
+    process = subprocess.Popen([PORTAL, "hl7", "listen", "--port", "0"], env={**base, **env},
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    assert "Listening for HL7 v2 over MLLP on 127.0.0.1:" in line, line
+    return process, int(line.rsplit(":", 1)[1])
+
+
+async def _send(port: int, texts: list[str]) -> list[str]:
+    reader, writer = await hl7.mllp.open_hl7_connection("127.0.0.1", port)
+    acks = []
+    for text in texts:
+        writer.writemessage(hl7.parse(text))
+        await writer.drain()
+        acks.append(str(await asyncio.wait_for(reader.readmessage(), 10)))
+    writer.close()
+    return acks
+
+
+def test_two_clients_at_once_a_resend_and_a_clean_stop(tmp_path: Path) -> None:
+    env = {"PORTAL_DATABASE_URL": f"sqlite:///{tmp_path}/p.db"}
+    assert run("db", "upgrade", env=env).returncode == 0
+    process, port = _listener(env)
+    try:
+        ones = [A28.replace("MSG0001", f"A{n:04d}") for n in range(5)]
+        twos = [A28.replace("MSG0001", f"B{n:04d}") for n in range(5)] + [A28.replace("MSG0001", "B0000")]
+
+        async def both() -> list[list[str]]:
+            return await asyncio.gather(_send(port, ones), _send(port, twos))
+
+        first, second = asyncio.run(both())
+        assert [a.split("\r")[1] for a in first] == [f"MSA|AA|A{n:04d}" for n in range(5)]
+        assert second[-1].split("\r")[1] == "MSA|AA|B0000"  # the resend is acknowledged again
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, _ = process.communicate(timeout=30)
+    assert process.returncode == 0, out
+    assert "Stopped after 11 messages." in out and "B0000 duplicate" in out
+    listed = run("hl7", "list", "--status", "duplicate", env=env)
+    assert listed.returncode == 0 and "B0000" in listed.stdout and listed.stdout.count("\n") == 1
+
+
+def test_ingest_reports_in_json_and_by_its_exit_code(tmp_path: Path) -> None:
+    env = {"PORTAL_DATABASE_URL": f"sqlite:///{tmp_path}/p.db"}
+    assert run("db", "upgrade", env=env).returncode == 0
+    good = tmp_path / "good.hl7"
+    good.write_text(A28.replace("\r", "\n"))
+    done = run("hl7", "ingest", str(good), "--json", env=env)
+    assert done.returncode == 0 and json.loads(done.stdout) == {
+        "accepted": 0, "ignored": 1, "duplicate": 0, "refused": 0, "invitations": 0, "refusals": []}
+    bad = tmp_path / "bad.hl7"
+    bad.write_text(A28.replace("MARGARET", "MAGGIE"))
+    refused = run("hl7", "ingest", str(good), str(bad), env=env)
+    assert refused.returncode == 1
+    assert "Read 2 messages: 0 accepted, 0 ignored, 1 duplicates, 1 refused." in refused.stdout
+    assert "control id reused" in refused.stdout
