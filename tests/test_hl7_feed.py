@@ -13,7 +13,7 @@ from pathlib import Path
 import hl7
 import hl7.mllp
 
-from tests.data.test_hl7_receive import A28
+from tests.data.test_hl7_receive import A02
 from tests.test_cli import PORTAL, run
 
 
@@ -43,8 +43,8 @@ def test_two_clients_at_once_a_resend_and_a_clean_stop(tmp_path: Path) -> None:
     assert run("db", "upgrade", env=env).returncode == 0
     process, port = _listener(env)
     try:
-        ones = [A28.replace("MSG0001", f"A{n:04d}") for n in range(5)]
-        twos = [A28.replace("MSG0001", f"B{n:04d}") for n in range(5)] + [A28.replace("MSG0001", "B0000")]
+        ones = [A02.replace("MSG0001", f"A{n:04d}") for n in range(5)]
+        twos = [A02.replace("MSG0001", f"B{n:04d}") for n in range(5)] + [A02.replace("MSG0001", "B0000")]
 
         async def both() -> list[list[str]]:
             return await asyncio.gather(_send(port, ones), _send(port, twos))
@@ -65,12 +65,12 @@ def test_ingest_reports_in_json_and_by_its_exit_code(tmp_path: Path) -> None:
     env = {"PORTAL_DATABASE_URL": f"sqlite:///{tmp_path}/p.db"}
     assert run("db", "upgrade", env=env).returncode == 0
     good = tmp_path / "good.hl7"
-    good.write_text(A28.replace("\r", "\n"))
+    good.write_text(A02.replace("\r", "\n"))
     done = run("hl7", "ingest", str(good), "--json", env=env)
     assert done.returncode == 0 and json.loads(done.stdout) == {
         "accepted": 0, "ignored": 1, "duplicate": 0, "refused": 0, "invitations": 0, "refusals": []}
     bad = tmp_path / "bad.hl7"
-    bad.write_text(A28.replace("MARGARET", "MAGGIE"))
+    bad.write_text(A02.replace("MARGARET", "MAGGIE"))
     refused = run("hl7", "ingest", str(good), str(bad), env=env)
     assert refused.returncode == 1
     assert "Read 2 messages: 0 accepted, 0 ignored, 1 duplicates, 1 refused." in refused.stdout

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from data.events.adt import apply_person
 from data.models import Hl7MessageRow
 from domain.events.feed import Header, Outcome, handling, repeat
 from domain.text import clean_line
@@ -73,7 +74,8 @@ def messages(data: bytes) -> Iterator[str]:
             yield "\r".join(current) + "\r"
 
 
-def receive(engine: Engine, raw: str, source: str, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> Receipt:
+def receive(engine: Engine, raw: str, source: str, now: Callable[[], datetime] = lambda: datetime.now(UTC),
+            *, allow_drama: bool = False) -> Receipt:
     """Store the message, decide its outcome, commit, and give the ACK (sent only after the commit)."""
     content_hash = hashlib.sha256(raw.encode()).hexdigest()
     try:
@@ -94,8 +96,15 @@ def receive(engine: Engine, raw: str, source: str, now: Callable[[], datetime] =
                 outcome, reason = repeat(previous.content_hash, content_hash)
             else:
                 outcome = handling(header)
-                reason = ("kept" if outcome is Outcome.ACCEPTED
-                          else f"{header.message_type} is not a message the portal acts on: kept, nothing changed")
+                reason = f"{header.message_type} is not a message the portal acts on: kept, nothing changed"
+                if outcome is Outcome.ACCEPTED:
+                    try:
+                        with session.begin_nested():  # the change and the message commit together, or neither
+                            outcome, reason = apply_person(session, raw, header.message_type,
+                                                           _trust(header.sender), allow_drama=allow_drama)
+                    except IntegrityError as error:
+                        outcome = Outcome.REFUSED
+                        reason = f"the database refused the change: {str(error.orig).splitlines()[0][:150]}"
             row = Hl7MessageRow(sender=header.sender, control_id=header.control_id, message_type=header.message_type,
                                 content_hash=content_hash, raw=raw, source=source[:300], received_at=now(),
                                 outcome=outcome.value, reason=reason[:300])
@@ -122,6 +131,12 @@ def ingest(engine: Engine, paths: list[str], now: Callable[[], datetime] = lambd
         for raw in messages(data):
             report.add(name, receive(engine, raw, name, now))
     return report
+
+
+def _trust(sender: str) -> str:
+    """The trust a sender's facility (MSH-4) names; West Herts' own PAS otherwise."""
+    facility = sender.rsplit("^", 1)[-1].upper()
+    return facility if facility in ("RWG", "RAL") else "RWG"
 
 
 def _header(message: hl7.Message) -> Header:

@@ -26,9 +26,9 @@ class Outcome(StrEnum):
         return "AR" if self is Outcome.REFUSED else "AA"
 
 
-UNDERSTOOD: frozenset[str] = frozenset()
-"""Message types (type^event) the portal acts on. None yet: the patient, booking and attendance events come
-with the rest of the feed's issue; until then every well-formed message is kept and ignored."""
+UNDERSTOOD: frozenset[str] = frozenset({"ADT^A28", "ADT^A31", "ADT^A08"})
+"""Message types (type^event) the portal acts on: so far a person added or updated. Bookings, attendances and
+merges come next; until then those are kept and ignored."""
 
 
 @dataclass(frozen=True, slots=True)

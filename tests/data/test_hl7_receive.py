@@ -11,8 +11,9 @@ from data.events.receive import ingest, messages, receive
 from data.models import Hl7MessageRow
 from domain.events.feed import Outcome
 
-A28 = ("MSH|^~\\&|PAS|RWG|PORTAL|RWG|20261201101500||ADT^A28^ADT_A05|MSG0001|P|2.4\r"
+A02 = ("MSH|^~\\&|PAS|RWG|PORTAL|RWG|20261201101500||ADT^A02^ADT_A02|MSG0001|P|2.4\r"
        "PID|1||RWG1000001^^^RWG^MR~9990000018^^^NHS^NH||THOMPSON^MARGARET||19591022|F\r")
+"""A transfer (A02): well-formed, and of no use to the portal."""
 
 
 def rows(engine) -> list[tuple[str, str | None, str]]:  # type: ignore[no-untyped-def]
@@ -22,24 +23,24 @@ def rows(engine) -> list[tuple[str, str | None, str]]:  # type: ignore[no-untype
 
 
 def test_a_message_the_portal_has_no_use_for_is_kept_and_acknowledged(engine) -> None:  # type: ignore[no-untyped-def]
-    receipt = receive(engine, A28, "test")
+    receipt = receive(engine, A02, "test")
     assert receipt.outcome is Outcome.IGNORED and receipt.control_id == "MSG0001"
     assert "MSA|AA|MSG0001" in receipt.ack and receipt.ack.startswith("MSH|^~\\&|PORTAL")
-    assert rows(engine) == [("ignored", "MSG0001", "ADT^A28")]
+    assert rows(engine) == [("ignored", "MSG0001", "ADT^A02")]
 
 
 def test_a_resend_is_a_duplicate_and_a_reused_id_is_refused(engine) -> None:  # type: ignore[no-untyped-def]
-    receive(engine, A28, "test")
-    again = receive(engine, A28, "test")
+    receive(engine, A02, "test")
+    again = receive(engine, A02, "test")
     assert again.outcome is Outcome.DUPLICATE and "MSA|AA|MSG0001" in again.ack
-    reused = receive(engine, A28.replace("MARGARET", "MAGGIE"), "test")
+    reused = receive(engine, A02.replace("MARGARET", "MAGGIE"), "test")
     assert reused.outcome is Outcome.REFUSED and "MSA|AR|MSG0001|control id reused" in reused.ack
     assert "\rERR|" in reused.ack
     assert [outcome for outcome, _, _ in rows(engine)] == ["ignored", "duplicate", "refused"]
 
 
 def test_a_frame_that_is_not_hl7_is_refused_with_its_control_id(engine) -> None:  # type: ignore[no-untyped-def]
-    broken = receive(engine, "MSH|^~\\&|PAS|RWG|||2026||ADT^A08|MSG0009|P\rthis is not a segment\r", "test")
+    broken = receive(engine, "MSH|^~\\&|PAS|RWG|||2026||ADT^A02|MSG0009|P\rthis is not a segment\r", "test")
     assert broken.outcome is Outcome.REFUSED, broken.reason
     assert "MSA|AR|MSG0009|" in broken.ack
     nothing = receive(engine, "hello", "test")
@@ -47,11 +48,11 @@ def test_a_frame_that_is_not_hl7_is_refused_with_its_control_id(engine) -> None:
 
 
 def test_files_as_pas_exports_come(engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    second = A28.replace("MSG0001", "MSG0002").replace("\r", "\r\n")
-    third = A28.replace("MSG0001", "MSG0003").replace("\r", "\n")
-    batch = ("FHS|^~\\&|PAS\rBHS|^~\\&|PAS\r" + A28 + second + third + "BTS|3\rFTS|1\r").encode()
+    second = A02.replace("MSG0001", "MSG0002").replace("\r", "\r\n")
+    third = A02.replace("MSG0001", "MSG0003").replace("\r", "\n")
+    batch = ("FHS|^~\\&|PAS\rBHS|^~\\&|PAS\r" + A02 + second + third + "BTS|3\rFTS|1\r").encode()
     assert len(list(messages(b"\xef\xbb\xbf" + batch))) == 3
-    framed = b"\x0b" + A28.replace("MSG0001", "MSG0004").encode() + b"\x1c\r"
+    framed = b"\x0b" + A02.replace("MSG0001", "MSG0004").encode() + b"\x1c\r"
     (tmp_path / "batch.hl7").write_bytes(b"\xef\xbb\xbf" + batch)
     (tmp_path / "framed.hl7").write_bytes(framed)
     report = ingest(engine, [str(tmp_path / "batch.hl7"), str(tmp_path / "framed.hl7"), str(tmp_path / "none")])
@@ -74,3 +75,39 @@ def test_the_shared_samples(engine) -> None:  # type: ignore[no-untyped-def]
     assert report.counts["ignored"] == 2
     assert [(r["file"].rsplit("/", 1)[-1], r["control_id"], r["reason"].split(":")[0]) for r in report.refusals] == [
         ("linuxforhealth-sample_win.hl7", "102", "control id reused")]
+
+
+def person_message(event: str, control: str, pid: str) -> str:
+    return (f"MSH|^~\\&|PAS|RWG|PORTAL|RWG|20261201101500||ADT^{event}|{control}|P|2.4\r"
+            f"EVN|{event}|20261201101500\r{pid}\rPV1|1|N\r")
+
+
+def test_people_added_and_updated_from_the_pas(demo_engine) -> None:  # type: ignore[no-untyped-def]
+    """A28 adds a person the portal has not met; A08 updates one it has (matched by NHS number, else hospital
+    number) in the same transaction as the message; what cannot be used safely is refused, with the reason."""
+    from data.models import PatientRow
+    from tests.data.demo_fixtures import patient
+
+    margaret = patient(demo_engine, "Margaret", "Thompson")
+    moved = receive(demo_engine, person_message("A08", "P1", (
+        f"PID|1||{margaret.hospital_number}^^^RWG^MR~9990000018^^^NHS^NH||THOMPSON^MARGARET^ANN||19591022|F|||"
+        "1 New Road^^Watford^^wd25 7hq||07700 900001^PRN^PH~07700 900456^PRN^CP")), "test", allow_drama=True)
+    assert moved.outcome is Outcome.ACCEPTED and "MSA|AA|P1" in moved.ack, moved.reason
+    added = receive(demo_engine, person_message("A28", "P2", (
+        "PID|1||RWG7000001^^^RWG^MR||NEWMAN^NINA||19900101|F|||^^^^AL1 3HD")), "test")
+    assert added.outcome is Outcome.ACCEPTED and "added" in added.reason
+    unknown = receive(demo_engine, person_message("A08", "P3", "PID|1||RWG7999999^^^RWG^MR||NOBODY^NO||19900101"),
+                      "test")
+    assert unknown.outcome is Outcome.REFUSED and "no such patient" in unknown.ack
+    bad = receive(demo_engine, person_message("A28", "P4", "PID|1||9990000019^^^NHS^NH~X1^^^RWG^MR||A^B||19900101"),
+                  "test")
+    assert bad.outcome is Outcome.REFUSED and "fails its check digit" in bad.reason
+    unverified = receive(demo_engine, person_message("A31", "P5", (
+        f"PID|1||{margaret.hospital_number}^^^RWG^MR~9990000026^^^NHS^NH||THOMPSON^MARGARET||19591022|F"
+        + "|" * 25 + "|02")), "test")  # PID-32: the NHS number is not verified, so it is not used
+    assert unverified.outcome is Outcome.ACCEPTED, unverified.reason
+    with Session(demo_engine) as session:
+        row = session.get(PatientRow, margaret.id)
+        assert (row.postcode, row.mobile, row.nhs_number) == ("WD25 7HQ", "+447700900456", "9990000018")
+        nina = session.scalars(select(PatientRow).where(PatientRow.hospital_number == "RWG7000001")).one()
+        assert (nina.given_name, nina.postcode, nina.date_of_birth.isoformat()) == ("NINA", "AL1 3HD", "1990-01-01")

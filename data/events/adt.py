@@ -1,0 +1,85 @@
+"""ADT person and patient updates (A28, A31, A08): the PID segment read out of the message, checked by the
+domain (domain/events/person.py), and applied to the patient table in the same transaction that stores the
+message — so an ACK always means the change is made."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from data.models import PatientRow
+from domain.events.feed import Outcome
+from domain.events.person import ADD_EVENTS, NotUsable, PidFields, person
+
+
+def read_pid(raw: str) -> PidFields:
+    """PID's fields by the message's own encoding characters (MSH-1 and MSH-2)."""
+    segments = [s for s in raw.split("\r") if s]
+    msh = segments[0]
+    field_sep = msh[3]
+    encoding = msh.split(field_sep)[1] if len(msh.split(field_sep)) > 1 else "^~\\&"
+    component, repetition = (encoding + "^~")[0], (encoding + "^~")[1]
+    pid = next((s for s in segments if s.startswith("PID")), None)
+    if pid is None:
+        raise NotUsable("there is no PID segment")
+    fields = pid.split(field_sep)
+
+    def field(n: int) -> str:
+        return fields[n] if len(fields) > n else ""
+
+    def parts(text: str, count: int) -> tuple[str, ...]:
+        found = text.split(component)
+        return tuple((found + [""] * count)[:count])
+
+    identifiers = tuple(parts(rep, 5)[::1] for rep in field(3).split(repetition) if rep)
+    name = parts(field(5).split(repetition)[0], 2)
+    address = parts(field(11).split(repetition)[0], 5)
+    phones = []
+    for rep in field(13).split(repetition):
+        number, use, equipment = parts(rep, 3)
+        unformatted = parts(rep, 12)[11]
+        phones.append((number or unformatted, use, equipment))
+    return PidFields(identifiers=tuple((i[0], i[3], i[4]) for i in identifiers), family_name=name[0],
+                     given_name=name[1], birth=field(7), death=field(29), postcode=address[4], phones=tuple(phones),
+                     nhs_number_status=parts(field(32), 1)[0])
+
+
+def apply_person(session: Session, raw: str, message_type: str, trust: str, *,
+                 allow_drama: bool = False) -> tuple[Outcome, str]:
+    """Update the patient the PID names (by NHS number, else hospital number); add one for A28/A31."""
+    try:
+        facts = person(read_pid(raw), allow_drama=allow_drama)
+    except NotUsable as reason:
+        return Outcome.REFUSED, str(reason)
+    row = None
+    if facts.nhs_number is not None:
+        row = session.scalars(select(PatientRow).where(PatientRow.nhs_number == facts.nhs_number.digits)).first()
+    if row is None and facts.hospital_number is not None:
+        row = session.scalars(select(PatientRow).where(PatientRow.hospital_number == facts.hospital_number)).first()
+    if row is None:
+        if message_type not in ADD_EVENTS:
+            return Outcome.REFUSED, "no such patient: an update for a patient the portal has not been told of"
+        if facts.hospital_number is None:
+            return Outcome.REFUSED, "a new patient needs a hospital number (PID-3 of type MR)"
+        row = PatientRow(hospital_number=facts.hospital_number, trust_code=trust,
+                         nhs_number=facts.nhs_number.digits if facts.nhs_number else None, letter_preference="paper")
+        session.add(row)
+        done = "added"
+    else:
+        if facts.nhs_number is not None and row.nhs_number not in (None, facts.nhs_number.digits):
+            return Outcome.REFUSED, "the NHS number and the hospital number name two different patients"
+        if facts.nhs_number is not None:
+            row.nhs_number = facts.nhs_number.digits
+        done = "updated"
+    row.given_name, row.family_name = facts.given_name, facts.family_name
+    row.date_of_birth = facts.date_of_birth
+    if facts.date_of_death is not None:  # an empty PID-29 says nothing (HL7: not sent), it does not bring back to life
+        row.date_of_death = facts.date_of_death
+    if facts.postcode is not None:
+        row.postcode = facts.postcode
+    elif row.postcode is None:
+        row.postcode = ""
+    if facts.mobile is not None:
+        row.mobile = facts.mobile.e164
+    session.flush()
+    return Outcome.ACCEPTED, f"patient {done} ({row.hospital_number})"

@@ -1,0 +1,106 @@
+"""A person as the PAS describes them in a PID segment, checked as the portal checks what people type: the NHS
+number by its check digit, the mobile as a UK mobile, the postcode as a UK postcode. What cannot be used safely
+is a refusal with its reason; what is merely absent (no mobile) is simply absent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from domain.errors import InvalidValue
+from domain.identifiers import NhsNumber, Postcode, UkMobile
+from domain.text import clean_line
+
+ADD_EVENTS = frozenset({"ADT^A28", "ADT^A31"})
+"""Add (or update) a person: one the portal has not met is added."""
+UPDATE_EVENTS = frozenset({"ADT^A08"})
+"""Update a patient's information: one the portal has not met is refused, not guessed."""
+
+
+class NotUsable(Exception):
+    """The message says something the portal cannot use safely: refused, with this reason."""
+
+
+@dataclass(frozen=True, slots=True)
+class PersonFacts:
+    """What a PID segment says, checked."""
+
+    nhs_number: NhsNumber | None
+    hospital_number: str | None
+    given_name: str
+    family_name: str
+    date_of_birth: date
+    date_of_death: date | None
+    postcode: str | None
+    mobile: UkMobile | None
+
+
+@dataclass(frozen=True, slots=True)
+class PidFields:
+    """The raw values a PID segment gives (the data layer reads them out of the message)."""
+
+    identifiers: tuple[tuple[str, str, str], ...]
+    """(value, assigning authority, identifier type) of each PID-3 repetition."""
+    family_name: str
+    given_name: str
+    birth: str
+    death: str
+    postcode: str
+    phones: tuple[tuple[str, str, str], ...]
+    """(number, use code, equipment type) of each PID-13 repetition."""
+    nhs_number_status: str
+    """PID-32, where the sender fills it: '01' is an NHS number present and verified."""
+
+
+def person(fields: PidFields, *, allow_drama: bool = False) -> PersonFacts:
+    """The facts, or NotUsable with the reason."""
+    nhs: NhsNumber | None = None
+    hospital: str | None = None
+    for value, authority, kind in fields.identifiers:
+        value = clean_line(value).strip()
+        if not value:
+            continue
+        if "NHS" in authority.upper() or kind.upper() == "NH":
+            if fields.nhs_number_status and fields.nhs_number_status != "01":
+                continue  # the sender says this NHS number is not verified: not used to match anyone
+            try:
+                nhs = NhsNumber.parse(value)
+            except InvalidValue:
+                raise NotUsable(f"the NHS number {value} fails its check digit") from None
+        elif kind.upper() in ("MR", "PI") and hospital is None:
+            hospital = value[:20]
+    family, given = clean_line(fields.family_name).strip(), clean_line(fields.given_name).strip()
+    if not family or not given:
+        raise NotUsable("PID-5 gives no family and given name")
+    born = _day(fields.birth)
+    if born is None:
+        raise NotUsable("PID-7 gives no date of birth that can be read")
+    postcode = None
+    if fields.postcode.strip():
+        try:
+            postcode = Postcode.parse(fields.postcode).value
+        except InvalidValue:
+            postcode = None  # an address abroad, or a typing slip at the PAS: kept as it was
+    return PersonFacts(nhs, hospital, given[:100], family[:100], born, _day(fields.death), postcode,
+                       _mobile(fields.phones, allow_drama))
+
+
+def _mobile(phones: tuple[tuple[str, str, str], ...], allow_drama: bool) -> UkMobile | None:
+    """The number marked as a mobile (equipment type CP) first, else the first that is a UK mobile."""
+    ordered = sorted(phones, key=lambda p: p[2].upper() != "CP")
+    for number, _, _ in ordered:
+        try:
+            return UkMobile.parse(number, allow_drama=allow_drama)
+        except InvalidValue:
+            continue
+    return None
+
+
+def _day(text: str) -> date | None:
+    digits = (text or "").strip()[:8]
+    if len(digits) != 8 or not digits.isdigit():
+        return None
+    try:
+        return date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+    except ValueError:
+        return None
