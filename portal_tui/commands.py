@@ -248,3 +248,19 @@ def hl7_list(
     if not rows:
         echo("No messages.")
 
+
+@hl7_cli.command("retry")
+def hl7_retry(ctx: typer.Context, message_id: int = typer.Argument(..., help="The refused message's number.")) -> None:
+    """Take a refused message again, after what refused it is fixed; exit 1 if it is refused again."""
+    with one_line_errors():
+        from data.events.receive import retry
+        from portal_tui import hl7
+
+        try:
+            receipt = retry(hl7.engine_for(_settings(ctx)), message_id)
+        except LookupError as error:
+            raise SettingsError(str(error)) from None
+    echo(f"{receipt.control_id or '(no control id)'}: {receipt.outcome.value}: {receipt.reason}")
+    if receipt.outcome.value == "refused":
+        raise typer.Exit(1)
+

@@ -75,3 +75,8 @@ def test_ingest_reports_in_json_and_by_its_exit_code(tmp_path: Path) -> None:
     assert refused.returncode == 1
     assert "Read 2 messages: 0 accepted, 0 ignored, 1 duplicates, 1 refused." in refused.stdout
     assert "control id reused" in refused.stdout
+    from tests.test_cli import assert_one_line
+
+    assert_one_line(run("hl7", "retry", "999", env=env), "There is no refused message 999")
+    again = run("hl7", "retry", "3", env=env)  # the reused id: still refused, so exit 1
+    assert again.returncode == 1 and "control id reused" in again.stdout

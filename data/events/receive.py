@@ -133,6 +133,17 @@ def ingest(engine: Engine, paths: list[str], now: Callable[[], datetime] = lambd
     return report
 
 
+def retry(engine: Engine, message_id: int, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> Receipt:
+    """Take a refused message again (after a fix: the patient now known, say), as a new receipt of the same
+    text; the refused one stays as it was, for the record."""
+    with Session(engine) as session:
+        row = session.get(Hl7MessageRow, message_id)
+        if row is None or row.outcome != Outcome.REFUSED.value:
+            raise LookupError(f"There is no refused message {message_id} (see `portal-tui hl7 list --status refused`).")
+        raw, source = row.raw, row.source
+    return receive(engine, raw, f"retry of {message_id} ({source})"[:300], now)
+
+
 def _trust(sender: str) -> str:
     """The trust a sender's facility (MSH-4) names; West Herts' own PAS otherwise."""
     facility = sender.rsplit("^", 1)[-1].upper()

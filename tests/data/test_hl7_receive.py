@@ -111,3 +111,19 @@ def test_people_added_and_updated_from_the_pas(demo_engine) -> None:  # type: ig
         assert (row.postcode, row.mobile, row.nhs_number) == ("WD25 7HQ", "+447700900456", "9990000018")
         nina = session.scalars(select(PatientRow).where(PatientRow.hospital_number == "RWG7000001")).one()
         assert (nina.given_name, nina.postcode, nina.date_of_birth.isoformat()) == ("NINA", "AL1 3HD", "1990-01-01")
+
+
+def test_a_refused_message_is_taken_again_once_what_refused_it_is_fixed(demo_engine) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from data.events.receive import retry
+
+    update = person_message("A08", "R1", "PID|1||RWG7100001^^^RWG^MR||LATE^LUCY||19800202")
+    first = receive(demo_engine, update, "test")
+    assert first.outcome is Outcome.REFUSED and first.message_id is not None
+    with pytest.raises(LookupError, match="no refused message"):
+        retry(demo_engine, first.message_id + 100)
+    receive(demo_engine, person_message("A28", "R0", "PID|1||RWG7100001^^^RWG^MR||LATE^LUCY||19800202"), "test")
+    again = retry(demo_engine, first.message_id)
+    assert again.outcome is Outcome.ACCEPTED and "updated" in again.reason
+
