@@ -209,13 +209,15 @@ def hl7_ingest(
         from data.events.receive import ingest
         from portal_tui import hl7
 
-        report = ingest(hl7.engine_for(_settings(ctx)), paths)
+        settings = _settings(ctx)
+        report = ingest(hl7.engine_for(settings), paths, rules=settings.feed_rules())
     if as_json:
         echo_json(report.as_json())
     else:
         c = report.counts
         echo(f"Read {sum(c.values())} messages: {c['accepted']} accepted, {c['ignored']} ignored, "
-             f"{c['duplicate']} duplicates, {c['refused']} refused.")
+             f"{c['duplicate']} duplicates, {c['refused']} refused; {report.invitations} registration "
+             f"invitation{'s' if report.invitations != 1 else ''} queued.")
         for refusal in report.refusals:
             echo(f"  {refusal['file']}, {refusal['control_id'] or '(no control id)'}: {refusal['reason']}")
     if report.refusals:
@@ -257,7 +259,8 @@ def hl7_retry(ctx: typer.Context, message_id: int = typer.Argument(..., help="Th
         from portal_tui import hl7
 
         try:
-            receipt = retry(hl7.engine_for(_settings(ctx)), message_id)
+            settings = _settings(ctx)
+            receipt = retry(hl7.engine_for(settings), message_id, rules=settings.feed_rules())
         except LookupError as error:
             raise SettingsError(str(error)) from None
     echo(f"{receipt.control_id or '(no control id)'}: {receipt.outcome.value}: {receipt.reason}")

@@ -7,6 +7,7 @@ finish the message in hand, then ends."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import signal
 from collections.abc import Callable
@@ -25,11 +26,11 @@ def engine_for(settings: Settings):  # type: ignore[no-untyped-def]
 def listen(settings: Settings, host: str, port: int, echo: Callable[[str], None],
            ready: Callable[[int], None] | None = None) -> int:
     """Serve until SIGTERM or SIGINT; returns how many messages were taken."""
-    return asyncio.run(_serve(engine_for(settings), host, port, echo, ready))
+    return asyncio.run(_serve(engine_for(settings), host, port, echo, ready, settings.feed_rules()))
 
 
 async def _serve(engine, host: str, port: int, echo: Callable[[str], None],  # type: ignore[no-untyped-def]
-                 ready: Callable[[int], None] | None) -> int:
+                 ready: Callable[[int], None] | None, rules) -> int:
     import hl7.mllp
 
     from data.events.receive import messages, receive
@@ -53,7 +54,8 @@ async def _serve(engine, host: str, port: int, echo: Callable[[str], None],  # t
                     echo(f"{source}: a frame that is not MLLP was dropped ({error})")
                     break
                 for raw in messages(block) or [""]:
-                    receipt = await asyncio.get_running_loop().run_in_executor(None, receive, engine, raw, source)
+                    receipt = await asyncio.get_running_loop().run_in_executor(
+                        None, functools.partial(receive, engine, raw, source, rules=rules))
                     taken += 1
                     echo(f"{source}: {receipt.control_id or '(no control id)'} {receipt.outcome.value}: "
                          f"{receipt.reason}")

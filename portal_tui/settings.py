@@ -75,6 +75,10 @@ class Settings:
     """Results of these categories wait `results_delay_days` for the care team before the patient sees them."""
     results_delay_days: int = 7
     """How long those wait (unless a clinician releases them sooner); 0 for no wait."""
+    ed_locations: tuple[str, ...] = ("WGH-ED",)
+    """PV1-3 point-of-care codes of Emergency Departments: an attendance there brings the registration invitation."""
+    utc_locations: tuple[str, ...] = ("SACH-UTC", "HHGH-UTC")
+    """Urgent Treatment Centres: an attendance there brings none (the FAQ's words)."""
     portal_url: str = "https://patientportal.westhertshospitals.nhs.uk"
     """Where patients register online: the address in the registration invitation text."""
     terminal_id: str = ""
@@ -97,6 +101,13 @@ class Settings:
     sign_in_lock_minutes: int = 15
     sign_in_hard_stop: int = 100
     """Failed sign-ins after which only the Appointments team can reopen the address."""
+
+    def feed_rules(self):  # type: ignore[no-untyped-def]
+        """What the HL7 feed needs from settings (domain/events/attendance.py)."""
+        from domain.events.attendance import FeedRules
+
+        return FeedRules(frozenset(self.ed_locations), frozenset(self.utc_locations), self.portal_url,
+                         self.allow_drama_numbers)
 
     def release_policy(self):  # type: ignore[no-untyped-def]
         """What the kiosk shows of results, from settings (domain/records/release.py)."""
@@ -344,6 +355,8 @@ def _build(values: dict[str, Any], env: Mapping[str, str]) -> Settings:
         results_withheld_categories=_words(values.get("results_withheld_categories", ())),
         results_delayed_categories=_words(values.get("results_delayed_categories", ("imaging", "pathology"))),
         results_delay_days=_whole_number(values, "results_delay_days", 7, minimum=0),
+        ed_locations=tuple(w.upper() for w in _words(values.get("ed_locations", ("WGH-ED",)))),
+        utc_locations=tuple(w.upper() for w in _words(values.get("utc_locations", ("SACH-UTC", "HHGH-UTC")))),
         portal_url=str(values.get("portal_url") or "https://patientportal.westhertshospitals.nhs.uk")[:120],
         terminal_id=str(values.get("terminal_id") or "")[:80],
         limits_key=values.get("limits_key") or None,

@@ -73,7 +73,7 @@ def test_ingest_reports_in_json_and_by_its_exit_code(tmp_path: Path) -> None:
     bad.write_text(A02.replace("MARGARET", "MAGGIE"))
     refused = run("hl7", "ingest", str(good), str(bad), env=env)
     assert refused.returncode == 1
-    assert "Read 2 messages: 0 accepted, 0 ignored, 1 duplicates, 1 refused." in refused.stdout
+    assert "Read 2 messages: 0 accepted, 0 ignored, 1 duplicates, 1 refused; 0 registration invitations" in refused.stdout
     assert "control id reused" in refused.stdout
     from tests.test_cli import assert_one_line
 

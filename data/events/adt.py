@@ -4,11 +4,14 @@ message — so an ACK always means the change is made."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.models import PatientRow
 from domain.events.feed import Outcome
+from domain.events.attendance import ATTENDANCE_EVENTS, FeedRules, invitation_reason
 from domain.events.person import ADD_EVENTS, NotUsable, PidFields, person
 
 
@@ -45,7 +48,8 @@ def read_pid(raw: str) -> PidFields:
 
 
 def apply_person(session: Session, raw: str, message_type: str, trust: str, *,
-                 allow_drama: bool = False) -> tuple[Outcome, str]:
+                 allow_drama: bool = False, rules: FeedRules | None = None,
+                 now: datetime | None = None) -> tuple[Outcome, str]:
     """Update the patient the PID names (by NHS number, else hospital number); add one for A28/A31."""
     try:
         facts = person(read_pid(raw), allow_drama=allow_drama)
@@ -82,4 +86,49 @@ def apply_person(session: Session, raw: str, message_type: str, trust: str, *,
     if facts.mobile is not None:
         row.mobile = facts.mobile.e164
     session.flush()
-    return Outcome.ACCEPTED, f"patient {done} ({row.hospital_number})"
+    said = f"patient {done} ({row.hospital_number})"
+    if message_type in ATTENDANCE_EVENTS and rules is not None and now is not None:
+        said += "; " + _invite(session, raw, message_type, row.id, trust, rules, now)
+    return Outcome.ACCEPTED, said
+
+
+def _invite(session: Session, raw: str, message_type: str, patient_id: int, trust: str, rules: FeedRules,
+            now: datetime) -> str:
+    """The FAQ's invitation after an ED attendance or an emergency admission, with the reason either way."""
+    from types import SimpleNamespace
+
+    from data.identity.accounts import SqlAccountRepository, SqlInvitationRepository, SqlOutbox, SqlTrustRepository
+    from data.repositories import SqlPatientRepository
+    from domain.hospital import TrustCode
+    from domain.identity.invitations import invitation_due, invite
+    from domain.messaging.sms import outside_quiet_hours
+
+    pv1 = _fields(raw, "PV1")
+    point_of_care = pv1[3].split(_component(raw))[0] if len(pv1) > 3 else ""
+    due, why = invitation_reason(message_type, pv1[2] if len(pv1) > 2 else "", point_of_care,
+                                 pv1[4] if len(pv1) > 4 else "", rules)
+    if not due:
+        return f"no invitation: {why}"
+    uow = SimpleNamespace(patients=SqlPatientRepository(session), accounts=SqlAccountRepository(session),
+                          invitations=SqlInvitationRepository(session), outbox=SqlOutbox(session))
+    patient = uow.patients.get(patient_id)
+    assert patient is not None
+    not_now = invitation_due(uow, patient, now)  # type: ignore[arg-type]
+    if not_now is not None:
+        return f"no invitation after {why}: {not_now}"
+    sms = invite(uow, patient, SqlTrustRepository(session).get(TrustCode(trust)), now, rules.portal_url,  # type: ignore[arg-type]
+                 send_after=outside_quiet_hours(now))
+    return f"registration invitation queued after {why}" if sms else f"no invitation after {why}"
+
+
+def _fields(raw: str, name: str) -> list[str]:
+    segments = [s for s in raw.split("\r") if s]
+    separator = segments[0][3]
+    found = next((s for s in segments if s.startswith(name)), "")
+    return found.split(separator) if found else []
+
+
+def _component(raw: str) -> str:
+    msh = raw.split("\r", 1)[0]
+    parts = msh.split(msh[3])
+    return (parts[1] if len(parts) > 1 and parts[1] else "^")[0]

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from data.events.adt import apply_person
 from data.models import Hl7MessageRow
+from domain.events.attendance import FeedRules
 from domain.events.feed import Header, Outcome, handling, repeat
 from domain.text import clean_line
 
@@ -47,13 +48,17 @@ class IngestReport:
     counts: dict[str, int] = field(default_factory=lambda: {o.value: 0 for o in Outcome})
     refusals: list[dict[str, str | None]] = field(default_factory=list)
 
+    invitations: int = 0
+
     def add(self, source: str, receipt: Receipt) -> None:
         self.counts[receipt.outcome.value] += 1
+        if "registration invitation queued" in receipt.reason:
+            self.invitations += 1
         if receipt.outcome is Outcome.REFUSED:
             self.refusals.append({"file": source, "control_id": receipt.control_id, "reason": receipt.reason})
 
     def as_json(self) -> dict[str, object]:
-        return {**self.counts, "invitations": 0, "refusals": self.refusals}
+        return {**self.counts, "invitations": self.invitations, "refusals": self.refusals}
 
 
 def messages(data: bytes) -> Iterator[str]:
@@ -75,7 +80,7 @@ def messages(data: bytes) -> Iterator[str]:
 
 
 def receive(engine: Engine, raw: str, source: str, now: Callable[[], datetime] = lambda: datetime.now(UTC),
-            *, allow_drama: bool = False) -> Receipt:
+            *, allow_drama: bool = False, rules: FeedRules | None = None) -> Receipt:
     """Store the message, decide its outcome, commit, and give the ACK (sent only after the commit)."""
     content_hash = hashlib.sha256(raw.encode()).hexdigest()
     try:
@@ -100,8 +105,10 @@ def receive(engine: Engine, raw: str, source: str, now: Callable[[], datetime] =
                 if outcome is Outcome.ACCEPTED:
                     try:
                         with session.begin_nested():  # the change and the message commit together, or neither
-                            outcome, reason = apply_person(session, raw, header.message_type,
-                                                           _trust(header.sender), allow_drama=allow_drama)
+                            outcome, reason = apply_person(
+                                session, raw, header.message_type, _trust(header.sender),
+                                allow_drama=allow_drama or (rules.allow_drama if rules else False), rules=rules,
+                                now=now())
                     except IntegrityError as error:
                         outcome = Outcome.REFUSED
                         reason = f"the database refused the change: {str(error.orig).splitlines()[0][:150]}"
@@ -118,7 +125,8 @@ def receive(engine: Engine, raw: str, source: str, now: Callable[[], datetime] =
     raise RuntimeError("the same control id was taken twice at once")  # pragma: no cover - the index forbids
 
 
-def ingest(engine: Engine, paths: list[str], now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> IngestReport:
+def ingest(engine: Engine, paths: list[str], now: Callable[[], datetime] = lambda: datetime.now(UTC),
+           rules: FeedRules | None = None) -> IngestReport:
     """Every message of every file, as the listener would take it."""
     report = IngestReport()
     for name in paths:
@@ -129,11 +137,12 @@ def ingest(engine: Engine, paths: list[str], now: Callable[[], datetime] = lambd
             report.add(name, Receipt(Outcome.REFUSED, None, f"cannot be read: {error.strerror or error}", ""))
             continue
         for raw in messages(data):
-            report.add(name, receive(engine, raw, name, now))
+            report.add(name, receive(engine, raw, name, now, rules=rules))
     return report
 
 
-def retry(engine: Engine, message_id: int, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> Receipt:
+def retry(engine: Engine, message_id: int, now: Callable[[], datetime] = lambda: datetime.now(UTC),
+          rules: FeedRules | None = None) -> Receipt:
     """Take a refused message again (after a fix: the patient now known, say), as a new receipt of the same
     text; the refused one stays as it was, for the record."""
     with Session(engine) as session:
@@ -141,7 +150,7 @@ def retry(engine: Engine, message_id: int, now: Callable[[], datetime] = lambda:
         if row is None or row.outcome != Outcome.REFUSED.value:
             raise LookupError(f"There is no refused message {message_id} (see `portal-tui hl7 list --status refused`).")
         raw, source = row.raw, row.source
-    return receive(engine, raw, f"retry of {message_id} ({source})"[:300], now)
+    return receive(engine, raw, f"retry of {message_id} ({source})"[:300], now, rules=rules)
 
 
 def _trust(sender: str) -> str:

@@ -26,7 +26,7 @@ class Outcome(StrEnum):
         return "AR" if self is Outcome.REFUSED else "AA"
 
 
-UNDERSTOOD: frozenset[str] = frozenset({"ADT^A28", "ADT^A31", "ADT^A08"})
+UNDERSTOOD: frozenset[str] = frozenset({"ADT^A28", "ADT^A31", "ADT^A08", "ADT^A04", "ADT^A01", "ADT^A03"})
 """Message types (type^event) the portal acts on: so far a person added or updated. Bookings, attendances and
 merges come next; until then those are kept and ignored."""
 

@@ -11,9 +11,9 @@ from domain.errors import InvalidValue
 from domain.identifiers import NhsNumber, Postcode, UkMobile
 from domain.text import clean_line
 
-ADD_EVENTS = frozenset({"ADT^A28", "ADT^A31"})
+ADD_EVENTS = frozenset({"ADT^A28", "ADT^A31", "ADT^A04", "ADT^A01"})
 """Add (or update) a person: one the portal has not met is added."""
-UPDATE_EVENTS = frozenset({"ADT^A08"})
+UPDATE_EVENTS = frozenset({"ADT^A08", "ADT^A03"})
 """Update a patient's information: one the portal has not met is refused, not guessed."""
 
 

@@ -36,7 +36,7 @@ def invitation_due(uow: UnitOfWork, patient: Patient, now: datetime) -> str | No
 
 
 def invite(uow: UnitOfWork, patient: Patient, trust: Trust, now: datetime, portal_url: str,
-           appointment_id: int | None = None) -> SmsMessage | None:
+           appointment_id: int | None = None, send_after: datetime | None = None) -> SmsMessage | None:
     """Inside the caller's transaction: the invitation and its text, if one is due; None if not. The patient's
     row is locked first, so two terminals booking for the same patient at once send one invitation."""
     uow.patients.lock(patient.id)
@@ -48,7 +48,8 @@ def invite(uow: UnitOfWork, patient: Patient, trust: Trust, now: datetime, porta
     sms = SmsMessage(id=secrets.token_hex(16), to_number=patient.mobile.e164,
                      template=SmsTemplate.REGISTRATION_INVITATION,
                      body=registration_invitation_sms(trust, code, portal_url), status=SmsStatus.QUEUED,
-                     created_at=now, send_after=now, patient_id=patient.id, appointment_id=appointment_id)
+                     created_at=now, send_after=send_after or now, patient_id=patient.id,
+                     appointment_id=appointment_id)
     uow.outbox.add(sms)
     return sms
 

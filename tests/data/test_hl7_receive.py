@@ -61,7 +61,7 @@ def test_files_as_pas_exports_come(engine, tmp_path) -> None:  # type: ignore[no
     assert [control for _, control, _ in rows(engine)] == ["MSG0001", "MSG0002", "MSG0003", "MSG0004"]
 
 
-def test_the_shared_samples(engine) -> None:  # type: ignore[no-untyped-def]
+def test_the_shared_samples(demo_engine) -> None:  # type: ignore[no-untyped-def]
     import pytest
 
     from tests.conftest import SHARED_DATA
@@ -69,10 +69,11 @@ def test_the_shared_samples(engine) -> None:  # type: ignore[no-untyped-def]
     folder = SHARED_DATA / "hl7"
     if not folder.is_dir():
         pytest.skip(f"the shared HL7 samples are not here ({folder})")
-    report = ingest(engine, [str(p) for p in sorted(folder.iterdir())])
-    # The ORU and the Unix ADT are kept (and ignored); the Windows copy of that ADT carries the same control id
-    # with a doubled backslash in its encoding characters: different content under a used id, so refused.
-    assert report.counts["ignored"] == 2
+    report = ingest(demo_engine, [str(p) for p in sorted(folder.iterdir())])
+    # The ORU is kept and ignored; the Unix ADT^A01 (an elective admission, PV1-4 EL) adds its patient and
+    # invites no one; the Windows copy of that ADT carries the same control id with a doubled backslash in its
+    # encoding characters: different content under a used id, so refused.
+    assert (report.counts["ignored"], report.counts["accepted"], report.invitations) == (1, 1, 0)
     assert [(r["file"].rsplit("/", 1)[-1], r["control_id"], r["reason"].split(":")[0]) for r in report.refusals] == [
         ("linuxforhealth-sample_win.hl7", "102", "control id reused")]
 
@@ -127,3 +128,44 @@ def test_a_refused_message_is_taken_again_once_what_refused_it_is_fixed(demo_eng
     again = retry(demo_engine, first.message_id)
     assert again.outcome is Outcome.ACCEPTED and "updated" in again.reason
 
+
+
+def test_invitations_after_the_emergency_department_or_an_emergency_admission(demo_engine) -> None:  # type: ignore[no-untyped-def]
+    """The FAQ's promise: an ED attendance (not a UTC) or an emergency admission invites a patient who may
+    register and has not — at 08:00 if it happens at night, and not twice in 30 days; each decision says why."""
+    from datetime import UTC, datetime
+
+    from data.models import InvitationRow, SmsMessageRow
+    from domain.events.attendance import FeedRules
+
+    rules = FeedRules(frozenset({"WGH-ED"}), frozenset({"SACH-UTC"}), "https://portal.example.nhs.uk", True)
+    night = lambda: datetime(2026, 11, 24, 23, 30, tzinfo=UTC)  # noqa: E731
+
+    def visit(event: str, control: str, pid: str, pv1: str) -> str:
+        return (f"MSH|^~\\&|PAS|RWG|PORTAL|RWG|20261124233000||ADT^{event}|{control}|P|2.4\r"
+                f"EVN|{event}|20261124233000\r{pid}\r{pv1}\r")
+
+    adult = "PID|1||RWG8000001^^^RWG^MR||WALKER^WENDY||19800101|F|||||07700 900801^PRN^CP"
+    ed = receive(demo_engine, visit("A04", "V1", adult, "PV1|1|E|WGH-ED^^^RWG"), "test", night, rules=rules)
+    assert ed.outcome is Outcome.ACCEPTED and "registration invitation queued after an Emergency Department" \
+        in ed.reason, ed.reason
+    again = receive(demo_engine, visit("A01", "V2", adult, "PV1|1|I|WARD5^^^RWG|E"), "test", night, rules=rules)
+    assert "no invitation after an emergency admission" in again.reason and "less than 30 days" in again.reason
+    utc = receive(demo_engine, visit("A04", "V3", adult.replace("8000001", "8000002").replace("801", "802"),
+                                     "PV1|1|E|SACH-UTC^^^RWG"), "test", night, rules=rules)
+    assert "no invitation: an Urgent Treatment Centre attendance" in utc.reason
+    unsaid = receive(demo_engine, visit("A04", "V4", adult.replace("8000001", "8000003").replace("801", "803"),
+                                        "PV1|1|E|FRONT^^^RWG"), "test", night, rules=rules)
+    assert "does not say FRONT is an Emergency Department" in unsaid.reason
+    child = receive(demo_engine, visit("A04", "V5", "PID|1||RWG8000004^^^RWG^MR||YOUNG^YASMIN||20200101|F|||||"
+                                       "07700 900804^PRN^CP", "PV1|1|E|WGH-ED"), "test", night, rules=rules)
+    assert "under 18" in child.reason
+    landline = receive(demo_engine, visit("A04", "V6", "PID|1||RWG8000005^^^RWG^MR||LAND^LEN||19700101|M|||||"
+                                          "01923 244366^PRN^PH", "PV1|1|E|WGH-ED"), "test", night, rules=rules)
+    assert "no UK mobile" in landline.reason
+    with Session(demo_engine) as session:
+        texts = session.scalars(select(SmsMessageRow).where(SmsMessageRow.template == "registration_invitation",
+                                                            SmsMessageRow.to_number == "+447700900801")).all()
+        assert len(texts) == 1 and texts[0].send_after.hour == 8  # quiet hours: 08:00 the next morning
+        assert "portal.example.nhs.uk" in texts[0].body and "Emergency" not in texts[0].body
+        assert len(session.scalars(select(InvitationRow)).all()) >= 1
