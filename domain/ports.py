@@ -16,7 +16,7 @@ from domain.limits import LimitRules
 from domain.messaging.model import SmsMessage
 from domain.identity.patients import LetterPreference, Patient, PatientAccount
 from domain.records.visits import Visit
-from domain.records.model import Document, TestResult
+from domain.records.model import Document, DocumentKind, TestResult
 
 if TYPE_CHECKING:
     from domain.staff.accounts import StaffMember

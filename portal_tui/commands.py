@@ -169,8 +169,6 @@ def import_fhir(
 ) -> None:
     """Import patients, visits, letters and test results; again with the same files changes nothing.
     Exit code 1 when something could not be imported (the rest is), 2 when nothing could start."""
-    import json
-
     with one_line_errors():
         from portal_tui import fhir
 

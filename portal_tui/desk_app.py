@@ -59,8 +59,6 @@ class DeskApp(PortalApp):
 
     def check_desk_idle(self) -> None:
         """Cover the desk when left idle; end the session when it has lasted too long."""
-        from screens.desk.cover import DeskCoverScreen
-
         if self.staff_session is None:
             return
         now = self.clock.monotonic()

@@ -21,7 +21,7 @@ from domain.identity.session import StaffSession
 from domain.ports import Clock
 from domain.records import reading
 from domain.records.model import Document, DocumentKind, TestResult
-from domain.records.reading import LETTERS_PAGE, LetterList, ResultGroup, ResultsPage
+from domain.records.reading import LETTERS_PAGE, LetterList, ResultsPage
 from domain.records.visits import Visit
 from domain.staff import accounts as staff
 from domain.staff import desk
@@ -128,17 +128,10 @@ class DeskRecord:
     def open_letter(self, document_id: int) -> Document:
         return changes.open_letter(self._uow(), self._s.clock, self._session, document_id)
 
-    def letters(self, kind: DocumentKind | None = None, trust: TrustCode | None = None) -> list[Document]:
-        return reading.letters(self._uow(), self._s.clock, self._session, kind=kind, trust=trust,
-                               patient_id=self.patient_id)
-
     def letter_list(self, kind: DocumentKind | None = None, trust: TrustCode | None = None,
                     limit: int = LETTERS_PAGE) -> LetterList:
         return reading.letter_list(self._uow(), self._s.clock, self._session, kind=kind, trust=trust,
                                    patient_id=self.patient_id, limit=limit)
-
-    def results(self) -> list[ResultGroup]:
-        return reading.results(self._uow(), self._s.clock, self._session, self.patient_id, self._s.release)
 
     def results_page(self, before: tuple[datetime, int] | None = None) -> ResultsPage:
         return reading.results_page(self._uow(), self._s.clock, self._session, self.patient_id, self._s.release,

@@ -53,7 +53,7 @@ async def _serve(engine, host: str, port: int, echo: Callable[[str], None],  # t
                 except hl7.mllp.InvalidBlockError as error:
                     echo(f"{source}: a frame that is not MLLP was dropped ({error})")
                     break
-                for raw in messages(block) or [""]:
+                for raw in list(messages(block)) or [""]:  # an empty frame is refused, with an AR
                     receipt = await asyncio.get_running_loop().run_in_executor(
                         None, functools.partial(receive, engine, raw, source, rules=rules))
                     taken += 1

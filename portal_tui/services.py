@@ -28,7 +28,7 @@ from domain.identity.my_details import MyDetails, RecordLook
 from domain.identity.patients import LetterPreference
 from domain.ports import Clock
 from domain.hospital import TrustCode
-from domain.records.reading import LETTERS_PAGE, LetterList, ResultGroup, ResultsPage
+from domain.records.reading import LETTERS_PAGE, LetterList, ResultsPage
 from domain.records.model import Document, DocumentKind, TestResult
 from domain.identity.registration import Registered
 from domain.identity.session import PatientSession
@@ -137,17 +137,10 @@ class PortalServices:
 
     # --- letters and results ----------------------------------------------------------------------------
 
-    def letters(self, session: PatientSession, kind: DocumentKind | None = None,
-                trust: TrustCode | None = None) -> list[Document]:
-        return my_records.letters(self._uow(read_only=True), self.clock, session, kind=kind, trust=trust)
-
     def letter_list(self, session: PatientSession, kind: DocumentKind | None = None,
                     trust: TrustCode | None = None, limit: int = LETTERS_PAGE) -> LetterList:
         return my_records.letter_list(self._uow(read_only=True), self.clock, session, kind=kind, trust=trust,
                                       limit=limit)
-
-    def results(self, session: PatientSession) -> list[ResultGroup]:
-        return my_records.results(self._uow(read_only=True), self.clock, session, policy=self.release)
 
     def results_page(self, session: PatientSession, before: tuple[datetime, int] | None = None) -> ResultsPage:
         return my_records.results_page(self._uow(read_only=True), self.clock, session, policy=self.release,
@@ -250,15 +243,9 @@ class PatientRecord:
     def open_letter(self, document_id: int) -> Document:
         return self._services.open_letter(self._session, document_id)
 
-    def letters(self, kind: DocumentKind | None = None, trust: TrustCode | None = None) -> list[Document]:
-        return self._services.letters(self._session, kind, trust)
-
     def letter_list(self, kind: DocumentKind | None = None, trust: TrustCode | None = None,
                     limit: int = LETTERS_PAGE) -> LetterList:
         return self._services.letter_list(self._session, kind, trust, limit)
-
-    def results(self) -> list[ResultGroup]:
-        return self._services.results(self._session)
 
     def results_page(self, before: tuple[datetime, int] | None = None) -> ResultsPage:
         return self._services.results_page(self._session, before)

@@ -15,17 +15,28 @@ from domain.events.attendance import ATTENDANCE_EVENTS, FeedRules, invitation_re
 from domain.events.person import ADD_EVENTS, NotUsable, PidFields, person
 
 
+def _separators(raw: str) -> tuple[str, str, str]:
+    """(field, component, repetition) separators, as the message's MSH-1 and MSH-2 declare them."""
+    msh = raw.split("\r", 1)[0]
+    field_sep = msh[3]
+    declared = msh.split(field_sep)[1] if len(msh.split(field_sep)) > 1 else ""
+    encoding = declared + "^~"[len(declared):] if len(declared) < 2 else declared
+    return field_sep, encoding[0], encoding[1]
+
+
+def _segment(raw: str, name: str) -> list[str]:
+    """The fields of the first segment called `name` (empty when there is none)."""
+    field_sep = _separators(raw)[0]
+    found = next((s for s in raw.split("\r") if s.startswith(name)), "")
+    return found.split(field_sep) if found else []
+
+
 def read_pid(raw: str) -> PidFields:
     """PID's fields by the message's own encoding characters (MSH-1 and MSH-2)."""
-    segments = [s for s in raw.split("\r") if s]
-    msh = segments[0]
-    field_sep = msh[3]
-    encoding = msh.split(field_sep)[1] if len(msh.split(field_sep)) > 1 else "^~\\&"
-    component, repetition = (encoding + "^~")[0], (encoding + "^~")[1]
-    pid = next((s for s in segments if s.startswith("PID")), None)
-    if pid is None:
+    _, component, repetition = _separators(raw)
+    fields = _segment(raw, "PID")
+    if not fields:
         raise NotUsable("there is no PID segment")
-    fields = pid.split(field_sep)
 
     def field(n: int) -> str:
         return fields[n] if len(fields) > n else ""
@@ -34,7 +45,7 @@ def read_pid(raw: str) -> PidFields:
         found = text.split(component)
         return tuple((found + [""] * count)[:count])
 
-    identifiers = tuple(parts(rep, 5)[::1] for rep in field(3).split(repetition) if rep)
+    identifiers = tuple(parts(rep, 5) for rep in field(3).split(repetition) if rep)
     name = parts(field(5).split(repetition)[0], 2)
     address = parts(field(11).split(repetition)[0], 5)
     phones = []
@@ -49,12 +60,13 @@ def read_pid(raw: str) -> PidFields:
 
 def apply_person(session: Session, raw: str, message_type: str, trust: str, *,
                  allow_drama: bool = False, rules: FeedRules | None = None,
-                 now: datetime | None = None) -> tuple[Outcome, str]:
-    """Update the patient the PID names (by NHS number, else hospital number); add one for A28/A31."""
+                 now: datetime | None = None) -> tuple[Outcome, str, bool]:
+    """Update the patient the PID names (by NHS number, else hospital number); add one for A28/A31/A04/A01.
+    After an attendance or admission, the invitation if one is due. (outcome, reason, whether invited)"""
     try:
         facts = person(read_pid(raw), allow_drama=allow_drama)
     except NotUsable as reason:
-        return Outcome.REFUSED, str(reason)
+        return Outcome.REFUSED, str(reason), False
     row = None
     if facts.nhs_number is not None:
         row = session.scalars(select(PatientRow).where(PatientRow.nhs_number == facts.nhs_number.digits)).first()
@@ -62,16 +74,16 @@ def apply_person(session: Session, raw: str, message_type: str, trust: str, *,
         row = session.scalars(select(PatientRow).where(PatientRow.hospital_number == facts.hospital_number)).first()
     if row is None:
         if message_type not in ADD_EVENTS:
-            return Outcome.REFUSED, "no such patient: an update for a patient the portal has not been told of"
+            return Outcome.REFUSED, "no such patient: an update for a patient the portal has not been told of", False
         if facts.hospital_number is None:
-            return Outcome.REFUSED, "a new patient needs a hospital number (PID-3 of type MR)"
+            return Outcome.REFUSED, "a new patient needs a hospital number (PID-3 of type MR)", False
         row = PatientRow(hospital_number=facts.hospital_number, trust_code=trust,
                          nhs_number=facts.nhs_number.digits if facts.nhs_number else None, letter_preference="paper")
         session.add(row)
         done = "added"
     else:
         if facts.nhs_number is not None and row.nhs_number not in (None, facts.nhs_number.digits):
-            return Outcome.REFUSED, "the NHS number and the hospital number name two different patients"
+            return Outcome.REFUSED, "the NHS number and the hospital number name two different patients", False
         if facts.nhs_number is not None:
             row.nhs_number = facts.nhs_number.digits
         done = "updated"
@@ -88,12 +100,13 @@ def apply_person(session: Session, raw: str, message_type: str, trust: str, *,
     session.flush()
     said = f"patient {done} ({row.hospital_number})"
     if message_type in ATTENDANCE_EVENTS and rules is not None and now is not None:
-        said += "; " + _invite(session, raw, message_type, row.id, trust, rules, now)
-    return Outcome.ACCEPTED, said
+        invited, why = _invite(session, raw, message_type, row.id, trust, rules, now)
+        return Outcome.ACCEPTED, f"{said}; {why}", invited
+    return Outcome.ACCEPTED, said, False
 
 
 def _invite(session: Session, raw: str, message_type: str, patient_id: int, trust: str, rules: FeedRules,
-            now: datetime) -> str:
+            now: datetime) -> tuple[bool, str]:
     """The FAQ's invitation after an ED attendance or an emergency admission, with the reason either way."""
     from types import SimpleNamespace
 
@@ -103,32 +116,19 @@ def _invite(session: Session, raw: str, message_type: str, patient_id: int, trus
     from domain.identity.invitations import invitation_due, invite
     from domain.messaging.sms import outside_quiet_hours
 
-    pv1 = _fields(raw, "PV1")
-    point_of_care = pv1[3].split(_component(raw))[0] if len(pv1) > 3 else ""
+    pv1 = _segment(raw, "PV1")
+    point_of_care = pv1[3].split(_separators(raw)[1])[0] if len(pv1) > 3 else ""
     due, why = invitation_reason(message_type, pv1[2] if len(pv1) > 2 else "", point_of_care,
                                  pv1[4] if len(pv1) > 4 else "", rules)
     if not due:
-        return f"no invitation: {why}"
+        return False, f"no invitation: {why}"
     uow = SimpleNamespace(patients=SqlPatientRepository(session), accounts=SqlAccountRepository(session),
                           invitations=SqlInvitationRepository(session), outbox=SqlOutbox(session))
     patient = uow.patients.get(patient_id)
     assert patient is not None
     not_now = invitation_due(uow, patient, now)  # type: ignore[arg-type]
     if not_now is not None:
-        return f"no invitation after {why}: {not_now}"
+        return False, f"no invitation after {why}: {not_now}"
     sms = invite(uow, patient, SqlTrustRepository(session).get(TrustCode(trust)), now, rules.portal_url,  # type: ignore[arg-type]
                  send_after=outside_quiet_hours(now))
-    return f"registration invitation queued after {why}" if sms else f"no invitation after {why}"
-
-
-def _fields(raw: str, name: str) -> list[str]:
-    segments = [s for s in raw.split("\r") if s]
-    separator = segments[0][3]
-    found = next((s for s in segments if s.startswith(name)), "")
-    return found.split(separator) if found else []
-
-
-def _component(raw: str) -> str:
-    msh = raw.split("\r", 1)[0]
-    parts = msh.split(msh[3])
-    return (parts[1] if len(parts) > 1 and parts[1] else "^")[0]
+    return (True, f"registration invitation queued after {why}") if sms else (False, f"no invitation after {why}")

@@ -39,6 +39,8 @@ class Receipt:
     ack: str
     """The HL7 ACK, segments ending in \\r."""
     message_id: int | None = None
+    invited: bool = False
+    """A registration invitation was queued with it."""
 
 
 @dataclass
@@ -52,8 +54,7 @@ class IngestReport:
 
     def add(self, source: str, receipt: Receipt) -> None:
         self.counts[receipt.outcome.value] += 1
-        if "registration invitation queued" in receipt.reason:
-            self.invitations += 1
+        self.invitations += receipt.invited
         if receipt.outcome is Outcome.REFUSED:
             self.refusals.append({"file": source, "control_id": receipt.control_id, "reason": receipt.reason})
 
@@ -91,21 +92,22 @@ def receive(engine: Engine, raw: str, source: str, now: Callable[[], datetime] =
         reason = f"cannot be read as HL7 v2: {clean_line(str(error))[:200] or type(error).__name__}"
         stored = _store(engine, "unknown", control_id, None, content_hash, raw, source, now(), Outcome.REFUSED,
                         reason)
-        return Receipt(Outcome.REFUSED, control_id, reason, _bare_ack(raw, control_id, reason), stored)
+        return Receipt(Outcome.REFUSED, control_id, reason, _bare_ack(now(), control_id, reason), stored)
     for _attempt in (1, 2):
         with Session(engine) as session, session.begin():
             previous = session.scalars(select(Hl7MessageRow).where(
                 Hl7MessageRow.sender == header.sender, Hl7MessageRow.control_id == header.control_id,
                 Hl7MessageRow.outcome.in_((Outcome.ACCEPTED.value, Outcome.IGNORED.value)))).first()
+            invited = False
             if previous is not None:
                 outcome, reason = repeat(previous.content_hash, content_hash)
             else:
-                outcome = handling(header)
+                outcome, invited = handling(header), False
                 reason = f"{header.message_type} is not a message the portal acts on: kept, nothing changed"
                 if outcome is Outcome.ACCEPTED:
                     try:
                         with session.begin_nested():  # the change and the message commit together, or neither
-                            outcome, reason = apply_person(
+                            outcome, reason, invited = apply_person(
                                 session, raw, header.message_type, _trust(header.sender),
                                 allow_drama=allow_drama or (rules.allow_drama if rules else False), rules=rules,
                                 now=now())
@@ -121,7 +123,7 @@ def receive(engine: Engine, raw: str, source: str, now: Callable[[], datetime] =
             except IntegrityError:
                 continue  # another connection took this control id at this moment: look again
             stored = row.id
-        return Receipt(outcome, header.control_id, reason, _ack(message, outcome, reason), stored)
+        return Receipt(outcome, header.control_id, reason, _ack(message, outcome, reason), stored, invited)
     raise RuntimeError("the same control id was taken twice at once")  # pragma: no cover - the index forbids
 
 
@@ -190,8 +192,9 @@ def _ack(message: hl7.Message, outcome: Outcome, reason: str) -> str:
     return text + "\r"
 
 
-def _bare_ack(raw: str, control_id: str | None, reason: str) -> str:
-    when = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
+def _bare_ack(at: datetime, control_id: str | None, reason: str) -> str:
+    """The ACK for what python-hl7 could not read (no message to build it from)."""
+    when = at.strftime("%Y%m%d%H%M%S")
     return (f"MSH|^~\\&|PORTAL|PORTAL|||{when}||ACK|{when}|P|2.5\rMSA|AR|{control_id or ''}|{_escaped(reason)}\r"
             f"ERR|||102^Data type error^HL70357|E||||{_escaped(reason)}\r")
 

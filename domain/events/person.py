@@ -12,9 +12,8 @@ from domain.identifiers import NhsNumber, Postcode, UkMobile
 from domain.text import clean_line
 
 ADD_EVENTS = frozenset({"ADT^A28", "ADT^A31", "ADT^A04", "ADT^A01"})
-"""Add (or update) a person: one the portal has not met is added."""
-UPDATE_EVENTS = frozenset({"ADT^A08", "ADT^A03"})
-"""Update a patient's information: one the portal has not met is refused, not guessed."""
+"""Add (or update) a person: one the portal has not met is added. Any other (A08, A03) updates one it knows;
+for one it does not, the message is refused, not guessed at."""
 
 
 class NotUsable(Exception):

@@ -10,7 +10,7 @@ from domain.audit import AuditEvent, Outcome
 from domain.errors import AccessDenied, InvalidValue, NotFound
 from domain.identity.patients import LetterPreference, Patient, PatientAccount
 from domain.ports import Clock, UnitOfWork
-from domain.identity.session import Actor, PatientSession, StaffSession
+from domain.identity.session import Actor, StaffSession
 
 
 @dataclass(frozen=True, slots=True)

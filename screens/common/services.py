@@ -4,17 +4,20 @@ kiosk, or a member of staff at the desk — bound by the composition root, so th
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from domain.appointments.booking import Booked, BookingKind, ClinicChoice
-from domain.appointments.changes import AppointmentPage, Cancelled, Rescheduled
-from domain.appointments.model import AppointmentView
-from domain.hospital import Slot, TrustCode
-from domain.identity.my_details import MyDetails, RecordLook
-from domain.identity.patients import LetterPreference
-from domain.records.model import Document, DocumentKind, TestResult
-from domain.records.reading import LETTERS_PAGE, LetterList, ResultGroup, ResultsPage
-from domain.records.visits import Visit
+from domain.records.reading import LETTERS_PAGE
+
+if TYPE_CHECKING:  # names for the annotations only: nothing more is loaded before the kiosk's first paint
+    from domain.appointments.booking import Booked, BookingKind, ClinicChoice
+    from domain.appointments.changes import AppointmentPage, Cancelled, Rescheduled
+    from domain.appointments.model import AppointmentView
+    from domain.hospital import Slot, TrustCode
+    from domain.identity.my_details import MyDetails, RecordLook
+    from domain.identity.patients import LetterPreference
+    from domain.records.model import Document, DocumentKind, TestResult
+    from domain.records.reading import LetterList, ResultsPage
+    from domain.records.visits import Visit
 
 
 class RecordServices(Protocol):
@@ -40,14 +43,10 @@ class RecordServices(Protocol):
 
     def open_letter(self, document_id: int) -> Document: ...
 
-    def letters(self, kind: DocumentKind | None = None, trust: TrustCode | None = None) -> list[Document]: ...
-
     def letter_list(self, kind: DocumentKind | None = None, trust: TrustCode | None = None,
                     limit: int = LETTERS_PAGE) -> LetterList:
         """The newest letters, and how many there are."""
         ...
-
-    def results(self) -> list[ResultGroup]: ...
 
     def results_page(self, before: tuple[datetime, int] | None = None) -> ResultsPage:
         """A page of results, newest first; `before` is the last page's `earlier`."""

@@ -11,7 +11,6 @@ from textual.widgets import Input
 
 from datetime import date
 
-from domain.formatting import nhs_date
 from domain.identity.my_details import MyDetails
 from domain.identity.session import StaffSession
 from domain.text import clean_line

@@ -17,7 +17,7 @@ from domain.identity.session import StaffSession
 from screens.common.patient_page import PatientContext
 from screens.common.reason import ReasonScreen
 from screens.desk.services import DeskServices
-from screens.common.text import Plain, PlainButton, option
+from screens.common.text import Plain, option
 from screens.common.widgets import ErrorSummary, Field, StaffBanner
 
 

@@ -12,9 +12,7 @@ from domain.identifiers import EmailAddress, NhsNumber, Postcode
 from domain.appointments.changes import AppointmentPage, Cancelled, Rescheduled
 from domain.identity.my_details import MyDetails, RecordLook
 from domain.identity.patients import LetterPreference
-from domain.hospital import TrustCode
-from domain.records.reading import ResultGroup
-from domain.records.model import Document, DocumentKind, TestResult
+from domain.records.model import Document, TestResult
 from domain.identity.registration import Registered
 from domain.identity.session import PatientSession
 from screens.common.services import RecordServices
@@ -80,11 +78,6 @@ class PortalServices(Protocol):
     def cancel(self, session: PatientSession, appointment_id: int, reason: str | None) -> Cancelled: ...
 
     def open_letter(self, session: PatientSession, document_id: int) -> Document: ...
-
-    def letters(self, session: PatientSession, kind: DocumentKind | None = None,
-                trust: TrustCode | None = None) -> list[Document]: ...
-
-    def results(self, session: PatientSession) -> list[ResultGroup]: ...
 
     def visits(self, session: PatientSession) -> list[Visit]: ...
 
