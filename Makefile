@@ -40,7 +40,7 @@ test: install tmux lint
 	$(BIN)/python -m pytest -n 2 --dist worksteal --durations=20
 
 bench: install tmux
-	$(BIN)/python bench/run.py; s1=$$?; $(BIN)/python bench/sms.py; s2=$$?; $(BIN)/python bench/appointments.py; s3=$$?; $(BIN)/python bench/fhir_import.py; s4=$$?; $(BIN)/python bench/sign_in.py; s5=$$?; exit $$(( s1 || s2 || s3 || s4 || s5 ))
+	$(BIN)/python bench/run.py; s1=$$?; $(BIN)/python bench/sms.py; s2=$$?; $(BIN)/python bench/appointments.py; s3=$$?; $(BIN)/python bench/fhir_import.py; s4=$$?; $(BIN)/python bench/sign_in.py; s5=$$?; $(BIN)/python bench/hl7_listener.py; s6=$$?; exit $$(( s1 || s2 || s3 || s4 || s5 || s6 ))
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .bench

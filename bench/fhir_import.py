@@ -12,23 +12,21 @@ import os
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, insert, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.scratch import postgres_database  # noqa: E402
 from data import schema  # noqa: E402
-from data.demo import hospital  # noqa: E402
+from data.demo.builder import REFERENCE  # noqa: E402
+from data.reference import apply, read  # noqa: E402
 from data.engine import make_engine  # noqa: E402
 from data.records.fhir_import import import_fhir  # noqa: E402
 from data.records.fhir_map import KEPT, validate  # noqa: E402
 from data.records.fhir_read import Entry, entries, expand  # noqa: E402
-from data.models import TrustRow  # noqa: E402
 from domain.hospital import TrustCode  # noqa: E402
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "fhir"
@@ -56,7 +54,7 @@ def run(name: str, url: str, paths: list[str], count: int, parse: float) -> None
     engine = make_engine(url)
     schema.upgrade(engine)
     with Session(engine) as session:
-        session.execute(insert(TrustRow), hospital.TRUSTS)
+        apply(session, read(REFERENCE))  # the demo trusts, as `reference load` would
         session.commit()
     now = lambda: datetime(2026, 11, 24, tzinfo=UTC)  # noqa: E731
     for label in ("first import", "same files again"):
@@ -85,17 +83,8 @@ def main() -> int:
     if not admin_url:
         print("    PostgreSQL skipped: set PORTAL_TEST_POSTGRES_URL to measure it too")
         return 0
-    name = f"portal_bench_import_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        run("PostgreSQL", make_url(admin_url).set(database=name).render_as_string(hide_password=False), paths, count,
-            parse)
-    finally:
-        with admin.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with postgres_database(admin_url, "portal_bench_import") as url:
+        run("PostgreSQL", url, paths, count, parse)
     return 0
 
 

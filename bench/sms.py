@@ -9,16 +9,15 @@ import os
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, insert, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.scratch import postgres_database  # noqa: E402
 from data import schema  # noqa: E402
 from data.engine import make_engine  # noqa: E402
 from data.models import AppointmentRow, ClinicRow, PatientRow, SiteRow, TrustRow  # noqa: E402
@@ -91,15 +90,8 @@ def main() -> int:
         measure("SQLite", f"sqlite:///{folder}/bench.db")
     admin_url = os.environ.get("PORTAL_TEST_POSTGRES_URL")
     if admin_url:
-        name = f"portal_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as c:
-            c.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            measure("PostgreSQL", make_url(admin_url).set(database=name).render_as_string(hide_password=False))
-        finally:
-            with admin.connect() as c:
-                c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        with postgres_database(admin_url, "portal_bench") as url:
+            measure("PostgreSQL", url)
     else:
         print("  PostgreSQL skipped: set PORTAL_TEST_POSTGRES_URL to measure it too")
     return 0

@@ -33,6 +33,7 @@ from domain.identity.patients import LetterPreference
 from domain.records.model import DocumentKind, PostStatus, ResultFlag
 from domain.identity.session import StaffRole
 from domain.records.visits import VisitKind
+from domain.reference import LocationKind
 
 # Named constraints, so that migrations can find them again on every database.
 NAMING = {
@@ -77,11 +78,16 @@ class SiteRow(Base):
 
 class LocationRow(Base):
     __tablename__ = "location"
-    __table_args__ = (UniqueConstraint("site_id", "name"),)
+    __table_args__ = (UniqueConstraint("site_id", "name"), one_of("kind", LocationKind, "kind"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("site.id"))
     name: Mapped[str] = mapped_column(String(120))
+    # The code the trust's reference data and the PAS use for it (PV1-3, AIL-3), and what it is: the feed
+    # invites after an Emergency Department attendance, never after an Urgent Treatment Centre's.
+    code: Mapped[str | None] = mapped_column(String(24), unique=True)
+    kind: Mapped[str] = mapped_column(String(12), default=LocationKind.CLINIC.value,
+                                      server_default=LocationKind.CLINIC.value)
 
 
 class ClinicRow(Base):
@@ -97,6 +103,9 @@ class ClinicRow(Base):
     # Booked at the Appointments desk (outpatient clinics); radiology, pre-op, day surgery and fast-track
     # diagnostics are booked by their own teams.
     outpatient: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+    # Gone from the trust's reference data: kept (appointments point at it), never offered for booking again.
+    retired: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("location.id"))
 
 
 class ClinicianRow(Base):
@@ -109,6 +118,28 @@ class ClinicianRow(Base):
     family_name: Mapped[str] = mapped_column(String(80))
     role: Mapped[str] = mapped_column(String(80))
     trust_code: Mapped[str] = mapped_column(ForeignKey("trust.code"))
+    retired: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+
+
+class ClinicSessionRow(Base):
+    """A clinician's weekly session in a clinic (reference data): the template free times are made from."""
+
+    __tablename__ = "clinic_session"
+    __table_args__ = (
+        UniqueConstraint("clinician_id", "weekday", "starts"),
+        CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_of_week"),
+        CheckConstraint("slot_minutes > 0", name="slot_minutes_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id"))
+    clinician_id: Mapped[int] = mapped_column(ForeignKey("clinician.id"))
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id"))
+    weekday: Mapped[int] = mapped_column(Integer)
+    starts: Mapped[str] = mapped_column(String(5))
+    """'09:00', London time."""
+    ends: Mapped[str] = mapped_column(String(5))
+    slot_minutes: Mapped[int] = mapped_column(Integer)
 
 
 class SlotRow(Base):

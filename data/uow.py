@@ -47,21 +47,7 @@ class SqlUnitOfWork:
 
     def __enter__(self) -> SqlUnitOfWork:
         self._session = self._session_factory()
-        self.patients = SqlPatientRepository(self._session)
-        self.accounts = SqlAccountRepository(self._session)
-        self.invitations = SqlInvitationRepository(self._session)
-        self.codes = SqlCodeRepository(self._session)
-        self.challenges = SqlChallengeRepository(self._session)
-        self.trusts = SqlTrustRepository(self._session)
-        self.outbox = SqlOutbox(self._session)
-        self.appointments = SqlAppointmentRepository(self._session)
-        self.referrals = SqlReferralRepository(self._session)
-        self.documents = SqlDocumentRepository(self._session)
-        self.results = SqlResultRepository(self._session)
-        self.visits = SqlVisitRepository(self._session)
-        self.audit = SqlAuditLog(self._session, self._terminal)
-        self.limits = SqlLimitStore(self._session, self._rules, self._terminal, self._limits_key)
-        self.staff = SqlStaffRepository(self._session)
+        _repositories(self, self._session, self._rules, self._terminal, self._limits_key)
         return self
 
     def __exit__(
@@ -100,6 +86,40 @@ class SqlUnitOfWork:
 
     def rollback(self) -> None:
         self.session.rollback()
+
+
+class BoundUnitOfWork:
+    """The repositories over a transaction someone else opened and will commit — the HL7 feed's, which stores
+    the message and its change together: entering and leaving do nothing, and `commit` only flushes."""
+
+    def __init__(self, session: Session, terminal: str = "hl7 feed") -> None:
+        self.session = session
+        _repositories(self, session, LimitRules(), terminal, "")
+
+    def __enter__(self) -> BoundUnitOfWork:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def commit(self) -> None:
+        self.session.flush()
+
+    def rollback(self) -> None:
+        raise RuntimeError("the feed's transaction is rolled back by its owner")  # pragma: no cover
+
+
+def _repositories(uow: object, session: Session, rules: LimitRules, terminal: str, limits_key: str) -> None:
+    for name, repository in (
+            ("patients", SqlPatientRepository(session)), ("accounts", SqlAccountRepository(session)),
+            ("invitations", SqlInvitationRepository(session)), ("codes", SqlCodeRepository(session)),
+            ("challenges", SqlChallengeRepository(session)), ("trusts", SqlTrustRepository(session)),
+            ("outbox", SqlOutbox(session)), ("appointments", SqlAppointmentRepository(session)),
+            ("referrals", SqlReferralRepository(session)), ("documents", SqlDocumentRepository(session)),
+            ("results", SqlResultRepository(session)), ("visits", SqlVisitRepository(session)),
+            ("audit", SqlAuditLog(session, terminal)),
+            ("limits", SqlLimitStore(session, rules, terminal, limits_key)), ("staff", SqlStaffRepository(session))):
+        setattr(uow, name, repository)
 
 
 def is_busy(error: BaseException) -> bool:

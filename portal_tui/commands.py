@@ -45,6 +45,10 @@ cli.add_typer(reopen_cli, name="reopen")
 cli.add_typer(staff_cli, name="staff")
 hl7_cli = typer.Typer(no_args_is_help=True, help="The hospital's HL7 v2 feed: listen over MLLP, ingest files, list.")
 cli.add_typer(hl7_cli, name="hl7")
+reference_cli = typer.Typer(no_args_is_help=True, help="The hospital's own reference data: trusts, sites, clinics.")
+cli.add_typer(reference_cli, name="reference")
+slots_cli = typer.Typer(no_args_is_help=True, help="Free times, made from the clinicians' session templates.")
+cli.add_typer(slots_cli, name="slots")
 
 ConfigOption = typer.Option(None, "--config", help="A settings file (TOML); else PORTAL_CONFIG.", show_default=False)
 
@@ -104,17 +108,72 @@ def demo_load(
     echo(report)
 
 
+@reference_cli.command("load")
+def reference_load(
+    ctx: typer.Context,
+    path: str = typer.Argument(..., metavar="FILE", help="A TOML file of trusts, sites, locations, clinics and "
+                                                          "clinicians (README: Reference data)."),
+) -> None:
+    """Create or update everything the file names; what it no longer names is retired. A second run changes
+    nothing; a file with a mistake changes nothing and says where the mistake is."""
+    from pathlib import Path
+
+    with one_line_errors():
+        from data.reference import apply, read
+        from domain.reference import ReferenceProblem
+        from portal_tui import bootstrap
+
+        settings = _settings(ctx)
+        try:
+            reference = read(Path(path))
+        except ReferenceProblem as problem:
+            raise SettingsError(str(problem)) from None
+        bootstrap.migrate(settings)
+        database = bootstrap.Database(settings)
+        with database.unit_of_work() as uow:
+            report = apply(uow.session, reference)
+            uow.commit()
+        database.engine.dispose()
+    echo(report)
+
+
+@slots_cli.command("generate")
+def slots_generate(
+    ctx: typer.Context,
+    weeks: int = typer.Option(12, min=1, max=104, help="How many weeks ahead, from tomorrow."),
+    start: str = typer.Option("", "--from", help="The first day (YYYY-MM-DD) instead of tomorrow."),
+) -> None:
+    """Free times from every clinician's sessions; a time already there is left as it is (safe to run daily)."""
+    from datetime import timedelta
+
+    with one_line_errors():
+        from data.reference import generate_slots
+        from domain.clock import LONDON, SystemClock
+        from portal_tui import bootstrap
+
+        settings = _settings(ctx)
+        first = _parse_day(start, "--from") if start else \
+            SystemClock().now().astimezone(LONDON).date() + timedelta(days=1)
+        database = bootstrap.Database(settings)
+        with database.unit_of_work() as uow:
+            added = generate_slots(uow.session, first, weeks * 7)
+            uow.commit()
+        database.engine.dispose()
+    echo(f"Made {added} free time{'s' if added != 1 else ''} from {first:%-d %B %Y} for {weeks} "
+         f"week{'s' if weeks != 1 else ''}." if added else "Every free time in those weeks is there already.")
+
+
 def _settings(ctx: typer.Context) -> Settings:
     settings = load_settings(config_file=ctx.find_root().obj)
     settings.check_database_path()
     return settings
 
 
-def _parse_day(text: str) -> date:
+def _parse_day(text: str, option: str = "--today") -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise SettingsError(f"--today must be a date like 2026-11-24 (got {text!r}).") from None
+        raise SettingsError(f"{option} must be a date like 2026-11-24 (got {text!r}).") from None
 
 
 @sms_cli.command("dispatch")

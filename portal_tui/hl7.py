@@ -36,12 +36,15 @@ async def _serve(engine, host: str, port: int, echo: Callable[[str], None],  # t
     from data.events.receive import messages, receive
 
     stopping = asyncio.Event()
-    handlers: set[asyncio.Task[None]] = set()
+    handlers: dict[asyncio.Task[None], bool] = {}
+    """Each connection's task, and whether it has a message in hand (True) or is waiting for one."""
     taken = 0
 
     async def handle(reader, writer) -> None:  # type: ignore[no-untyped-def]
         nonlocal taken
-        handlers.add(asyncio.current_task())  # type: ignore[arg-type]
+        task = asyncio.current_task()
+        assert task is not None
+        handlers[task] = False
         peer = writer.get_extra_info("peername")
         source = f"mllp {peer[0]}:{peer[1]}" if peer else "mllp"
         try:
@@ -53,6 +56,7 @@ async def _serve(engine, host: str, port: int, echo: Callable[[str], None],  # t
                 except hl7.mllp.InvalidBlockError as error:
                     echo(f"{source}: a frame that is not MLLP was dropped ({error})")
                     break
+                handlers[task] = True
                 for raw in list(messages(block)) or [""]:  # an empty frame is refused, with an AR
                     receipt = await asyncio.get_running_loop().run_in_executor(
                         None, functools.partial(receive, engine, raw, source, rules=rules))
@@ -61,9 +65,12 @@ async def _serve(engine, host: str, port: int, echo: Callable[[str], None],  # t
                          f"{receipt.reason}")
                     writer.writeblock(receipt.ack.encode())
                     await writer.drain()
+                handlers[task] = False
+        except asyncio.CancelledError:
+            pass  # stopping, and this connection had no message in hand
         finally:
             writer.close()
-            handlers.discard(asyncio.current_task())  # type: ignore[arg-type]
+            handlers.pop(task, None)
 
     server = await hl7.mllp.start_hl7_server(handle, host=host, port=port)
     loop = asyncio.get_running_loop()
@@ -75,7 +82,10 @@ async def _serve(engine, host: str, port: int, echo: Callable[[str], None],  # t
         ready(bound)
     await stopping.wait()
     server.close()
-    if handlers:  # each finishes the message in hand (its ACK sent), then ends
+    for task, busy in list(handlers.items()):
+        if not busy:
+            task.cancel()  # waiting for a message that has not come: nothing is lost by closing
+    if handlers:  # the others finish the message in hand (its ACK sent), then end
         await asyncio.wait(list(handlers), timeout=30)
     echo(f"Stopped after {taken} message{'s' if taken != 1 else ''}.")
     return taken

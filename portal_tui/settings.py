@@ -75,9 +75,9 @@ class Settings:
     """Results of these categories wait `results_delay_days` for the care team before the patient sees them."""
     results_delay_days: int = 7
     """How long those wait (unless a clinician releases them sooner); 0 for no wait."""
-    ed_locations: tuple[str, ...] = ("WGH-ED",)
+    ed_locations: tuple[str, ...] = ()
     """PV1-3 point-of-care codes of Emergency Departments: an attendance there brings the registration invitation."""
-    utc_locations: tuple[str, ...] = ("SACH-UTC", "HHGH-UTC")
+    utc_locations: tuple[str, ...] = ()
     """Urgent Treatment Centres: an attendance there brings none (the FAQ's words)."""
     portal_url: str = "https://patientportal.westhertshospitals.nhs.uk"
     """Where patients register online: the address in the registration invitation text."""
@@ -355,8 +355,8 @@ def _build(values: dict[str, Any], env: Mapping[str, str]) -> Settings:
         results_withheld_categories=_words(values.get("results_withheld_categories", ())),
         results_delayed_categories=_words(values.get("results_delayed_categories", ("imaging", "pathology"))),
         results_delay_days=_whole_number(values, "results_delay_days", 7, minimum=0),
-        ed_locations=tuple(w.upper() for w in _words(values.get("ed_locations", ("WGH-ED",)))),
-        utc_locations=tuple(w.upper() for w in _words(values.get("utc_locations", ("SACH-UTC", "HHGH-UTC")))),
+        ed_locations=tuple(w.upper() for w in _words(values.get("ed_locations", ()))),
+        utc_locations=tuple(w.upper() for w in _words(values.get("utc_locations", ()))),
         portal_url=str(values.get("portal_url") or "https://patientportal.westhertshospitals.nhs.uk")[:120],
         terminal_id=str(values.get("terminal_id") or "")[:80],
         limits_key=values.get("limits_key") or None,

@@ -173,3 +173,22 @@ def test_staff_accounts_from_the_command_line(tmp_path: Path) -> None:
     no_key = subprocess.run([PORTAL, "staff", "list"], env={"PATH": os.environ["PATH"],
                             "PORTAL_DATABASE_URL": env["PORTAL_DATABASE_URL"]}, capture_output=True, text=True)
     assert_one_line(no_key, "No staff_secret_key is set")
+
+
+def test_a_trust_starts_from_an_empty_database_with_its_reference_data(tmp_path: Path) -> None:
+    """README "Reference data": `reference load` into an empty database, then `slots generate`; both safe to
+    run again, and a file with a mistake is one line naming where it is, with nothing written."""
+    from data.demo.builder import REFERENCE
+
+    env = {"PORTAL_DATABASE_URL": f"sqlite:///{tmp_path}/p.db"}
+    loaded = run("reference", "load", str(REFERENCE), env=env)
+    assert loaded.returncode == 0 and "Reference data loaded" in loaded.stdout and "12 added" in loaded.stdout, \
+        loaded.stderr
+    assert "nothing changed" in run("reference", "load", str(REFERENCE), env=env).stdout
+    made = run("slots", "generate", "--weeks", "2", "--from", "2026-12-07", env=env)
+    assert made.returncode == 0 and made.stdout.startswith("Made ") and "7 December 2026 for 2 weeks" in made.stdout
+    assert "there already" in run("slots", "generate", "--weeks", "2", "--from", "2026-12-07", env=env).stdout
+    broken = tmp_path / "trust.toml"
+    broken.write_text(REFERENCE.read_text().replace('slot_minutes = 20', 'slot_minutes = "twenty"', 1))
+    assert_one_line(run("reference", "load", str(broken), env=env), "clinic CARD › clinician C1001 › session 1: "
+                    "slot_minutes must be a whole number")

@@ -80,3 +80,78 @@ def test_ingest_reports_in_json_and_by_its_exit_code(tmp_path: Path) -> None:
     assert_one_line(run("hl7", "retry", "999", env=env), "There is no refused message 999")
     again = run("hl7", "retry", "3", env=env)  # the reused id: still refused, so exit 1
     assert again.returncode == 1 and "control id reused" in again.stdout
+
+
+def _frame(text: str) -> bytes:
+    return b"\x0b" + text.encode() + b"\x1c\r"
+
+
+def _ack_of(sock) -> str:  # type: ignore[no-untyped-def]
+    data = b""
+    while not data.endswith(b"\x1c\r"):
+        chunk = sock.recv(4096)
+        if not chunk:
+            raise ConnectionError("closed")
+        data += chunk
+    return data.decode()
+
+
+def test_a_listener_killed_at_any_moment_loses_nothing_and_does_nothing_twice(database_url: str) -> None:
+    """SIGKILL mid-stream, five times, at a random moment after a message is sent: the sender resends what it
+    has no ACK for (as a PAS does), to a restarted listener. Every message is then acted on exactly once —
+    each A28 made one patient — and every ACK received was for a message that is in the database."""
+    import random
+    import socket
+
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import Session
+
+    from data.demo.builder import REFERENCE
+    from data.engine import make_engine
+    from data.models import Hl7MessageRow, PatientRow
+
+    env = {"PORTAL_DATABASE_URL": database_url}
+    assert run("reference", "load", str(REFERENCE), env=env).returncode == 0
+    total, kills = 40, set(random.Random(7).sample(range(3, 38), 5))
+    texts = [(f"MSH|^~\\&|PAS|RWG|PORTAL|RWG|20261124101500||ADT^A28|K{n:04d}|P|2.4\r"
+              f"PID|1||RWG6{n:06d}^^^RWG^MR||KILLTEST^K{n}||19700101\r") for n in range(total)]
+    acknowledged: set[str] = set()
+    process, port = _listener(env)
+    try:
+        n = 0
+        sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        while n < total:
+            try:
+                sock.sendall(_frame(texts[n]))
+                if n in kills:
+                    kills.discard(n)
+                    import time
+
+                    time.sleep(random.random() * 0.02)  # anywhere from before the commit to after the ACK
+                    process.kill()
+                    process.wait(timeout=10)
+                    raise ConnectionError("killed")
+                ack = _ack_of(sock)
+                assert f"MSA|AA|K{n:04d}" in ack, ack
+                acknowledged.add(f"K{n:04d}")
+                n += 1
+            except (ConnectionError, OSError):
+                sock.close()
+                process, port = _listener(env)
+                sock = socket.create_connection(("127.0.0.1", port), timeout=10)  # and resend message n
+        sock.close()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=30)
+    engine = make_engine(database_url)
+    try:
+        with Session(engine) as session:
+            accepted = session.execute(select(Hl7MessageRow.control_id, func.count()).where(
+                Hl7MessageRow.outcome == "accepted").group_by(Hl7MessageRow.control_id)).all()
+            assert sorted(accepted) == [(f"K{n:04d}", 1) for n in range(total)]
+            assert acknowledged == {f"K{n:04d}" for n in range(total)}
+            made = session.scalar(select(func.count()).select_from(PatientRow).where(
+                PatientRow.family_name == "KILLTEST"))
+            assert made == total
+    finally:
+        engine.dispose()

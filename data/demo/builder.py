@@ -7,7 +7,8 @@ import unicodedata
 from datetime import date, datetime, time, timedelta
 
 import nhs_number
-from sqlalchemy import insert, select
+from pathlib import Path
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.demo import hospital
@@ -23,7 +24,6 @@ from data.models import (
     SiteRow,
     SlotRow,
     TestResultRow,
-    TrustRow,
 )
 from domain.records import letters
 from domain.appointments.model import AppointmentKind, AppointmentStatus, CancelledBy, ReferralStatus
@@ -31,6 +31,10 @@ from domain.identifiers import NhsNumber
 from domain.identity.patients import LetterPreference
 from domain.ports import PasswordHasher
 from domain.records.model import DocumentKind, ReferenceRange, ResultFlag
+
+
+REFERENCE = Path(__file__).with_name("reference.toml")
+"""The demo trust's reference data, in the format a trust writes for `portal-tui reference load`."""
 
 
 def synthetic_nhs_numbers():
@@ -65,48 +69,28 @@ class DemoBuilder:
     # --- the places ---------------------------------------------------------------------------------
 
     def build_hospital(self) -> None:
-        s = self.session
-        s.execute(insert(TrustRow), hospital.TRUSTS)
-        self.trust_names = {t["code"]: (t["name"], t["appointments_phone"]) for t in hospital.TRUSTS}
-        site_ids: dict[str, int] = {}
-        for code, trust, name, address, postcode in hospital.SITES:
-            row = SiteRow(code=code, trust_code=trust, name=name, address=address, postcode=postcode)
-            s.add(row)
-            s.flush()
-            site_ids[code] = row.id
-            for location in hospital.LOCATIONS[code]:
-                s.add(LocationRow(site_id=row.id, name=location))
-        s.flush()
-        self.sites = {row.id: row for row in s.scalars(select(SiteRow))}
-        self.locations = {(row.site_id, row.name): row for row in s.scalars(select(LocationRow))}
-        self.clinics: dict[str, ClinicRow] = {}
-        self.clinicians: dict[str, list[ClinicianRow]] = {}
-        for index, clinic in enumerate(hospital.CLINICS):
-            self._build_clinic(clinic, site_ids[clinic.site], index)
+        """The demo trust's reference data through `reference load`'s own path, and its free times."""
+        from data.reference import apply, generate_slots, read
 
-    def _build_clinic(self, clinic: hospital.DemoClinic, site_id: int, clinic_index: int) -> None:
-        row = ClinicRow(code=clinic.code, name=clinic.name, specialty=clinic.specialty, trust_code=clinic.trust,
-                        site_id=site_id, name_safe_in_sms=clinic.safe_in_sms,
-                        outpatient=clinic.code not in hospital.BOOKED_ELSEWHERE)
-        self.session.add(row)
-        self.clinics[clinic.code] = row
-        self.clinicians[clinic.code] = []
-        for offset, (code, title, given, family, role) in enumerate(clinic.clinicians):
-            person = ClinicianRow(code=code, title=title, given_name=given, family_name=family, role=role,
-                                  trust_code=clinic.trust)
-            self.session.add(person)
-            self.clinicians[clinic.code].append(person)
-        self.session.flush()
-        location = self.locations[(site_id, clinic.location)]
-        first_day = self.today + timedelta(days=1)
-        for offset, person in enumerate(self.clinicians[clinic.code]):
-            starts = hospital.slot_starts(clinic_index * 2 + offset, clinic.slot_minutes, first_day)
-            rows = [dict(clinic_id=row.id, clinician_id=person.id, location_id=location.id, starts_at=start,
-                         duration_minutes=clinic.slot_minutes) for start in starts]
-            self.session.execute(insert(SlotRow), rows)
-            ids = self.session.execute(
-                select(SlotRow.starts_at, SlotRow.id).where(SlotRow.clinician_id == person.id).order_by(SlotRow.starts_at)
-            ).all()
+        s = self.session
+        reference = read(REFERENCE)
+        apply(s, reference)
+        generate_slots(s, self.today + timedelta(days=1), hospital.HORIZON_DAYS)
+        s.flush()
+        self.trust_names = {t.code.value: (t.name, t.appointments_phone) for t in reference.trusts}
+        self.sites = {row.id: row for row in s.scalars(select(SiteRow))}
+        self.locations = {row.id: row for row in s.scalars(select(LocationRow))}
+        self.clinics: dict[str, ClinicRow] = {row.code: row for row in s.scalars(select(ClinicRow))}
+        by_code = {row.code: row for row in s.scalars(select(ClinicianRow))}
+        self.clinicians: dict[str, list[ClinicianRow]] = {}
+        self.slot_minutes: dict[str, int] = {}
+        for trust in reference.trusts:
+            for clinic in trust.clinics:
+                self.clinicians[clinic.code] = [by_code[p.code] for p in clinic.clinicians]
+                self.slot_minutes[clinic.code] = clinic.clinicians[0].sessions[0].slot_minutes
+        for person in by_code.values():
+            ids = s.execute(select(SlotRow.starts_at, SlotRow.id).where(SlotRow.clinician_id == person.id)
+                            .order_by(SlotRow.starts_at)).all()
             self._free[person.id] = [(start, slot_id) for start, slot_id in ids]
 
     # --- people -------------------------------------------------------------------------------------
@@ -158,7 +142,7 @@ class DemoBuilder:
             starts, slot_id, minutes = hospital.london(self.today + timedelta(days=days_ahead), time(7, 30)), None, 480
         else:
             starts, slot_id = self._take_slot(person.id, self.today + timedelta(days=days_ahead))
-            minutes = self._clinic(clinic).slot_minutes
+            minutes = self.slot_minutes[clinic]
         row = self._appointment(patient, clinic, person, kind, status, starts, minutes, slot_id, referral,
                                 transport=transport, interpreter=interpreter, times_rescheduled=times_rescheduled,
                                 rescheduled_from=rescheduled_from)
@@ -175,7 +159,7 @@ class DemoBuilder:
         while day.weekday() >= 5:
             day -= timedelta(days=1)
         starts = hospital.london(day, time(10, 20) if not kind.is_admission else time(7, 30))
-        minutes = 480 if kind.is_admission else self._clinic(clinic).slot_minutes
+        minutes = 480 if kind.is_admission else self.slot_minutes[clinic]
         row = self._appointment(patient, clinic, person, kind, status, starts, minutes, None, referral)
         if cancelled_by:
             row.cancelled_by = cancelled_by.value
@@ -204,8 +188,7 @@ class DemoBuilder:
                      status: AppointmentStatus, starts: datetime, minutes: int, slot_id: int | None,
                      referral: ReferralRow | None, **extra: object) -> AppointmentRow:
         row_clinic = self.clinics[clinic]
-        demo = self._clinic(clinic)
-        location = self.locations[(row_clinic.site_id, demo.location)]
+        location = self.locations[row_clinic.location_id]
         prefix = "WH" if row_clinic.trust_code == "RWG" else "RF"
         rescheduled_from = extra.pop("rescheduled_from", None)
         row = AppointmentRow(
@@ -227,9 +210,6 @@ class DemoBuilder:
         if index >= len(free):
             index = len(free) - 1
         return free.pop(index)
-
-    def _clinic(self, code: str) -> hospital.DemoClinic:
-        return next(clinic for clinic in hospital.CLINICS if clinic.code == code)
 
     def _next(self, counter: str) -> int:
         self._serials[counter] = self._serials.get(counter, 0) + 1

@@ -19,9 +19,11 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from data.events.adt import apply_person
+from data.events.adt import apply_person, merge
+from data.events.siu import apply_booking
 from data.models import Hl7MessageRow
 from domain.events.attendance import FeedRules
+from domain.events.bookings import BOOKING_EVENTS
 from domain.events.feed import Header, Outcome, handling, repeat
 from domain.text import clean_line
 
@@ -107,12 +109,14 @@ def receive(engine: Engine, raw: str, source: str, now: Callable[[], datetime] =
                 if outcome is Outcome.ACCEPTED:
                     try:
                         with session.begin_nested():  # the change and the message commit together, or neither
-                            outcome, reason, invited = apply_person(
-                                session, raw, header.message_type, _trust(header.sender),
-                                allow_drama=allow_drama or (rules.allow_drama if rules else False), rules=rules,
-                                now=now())
+                            outcome, reason, invited = _act(session, raw, header, rules, now(),
+                                                            allow_drama or (rules.allow_drama if rules else False))
+                            if outcome is Outcome.REFUSED:
+                                raise _Undo()
+                    except _Undo:
+                        invited = False  # whatever was written before the refusal is rolled back with it
                     except IntegrityError as error:
-                        outcome = Outcome.REFUSED
+                        outcome, invited = Outcome.REFUSED, False
                         reason = f"the database refused the change: {str(error.orig).splitlines()[0][:150]}"
             row = Hl7MessageRow(sender=header.sender, control_id=header.control_id, message_type=header.message_type,
                                 content_hash=content_hash, raw=raw, source=source[:300], received_at=now(),
@@ -125,6 +129,22 @@ def receive(engine: Engine, raw: str, source: str, now: Callable[[], datetime] =
             stored = row.id
         return Receipt(outcome, header.control_id, reason, _ack(message, outcome, reason), stored, invited)
     raise RuntimeError("the same control id was taken twice at once")  # pragma: no cover - the index forbids
+
+
+class _Undo(Exception):
+    """A refusal after some of the change was written: the savepoint goes, the message is still stored."""
+
+
+def _act(session: Session, raw: str, header: Header, rules: FeedRules | None, now: datetime,
+         allow_drama: bool) -> tuple[Outcome, str, bool]:
+    """What the message does: a booking (SIU), a merge (A40), or a person and their attendance (ADT)."""
+    trust = _trust(header.sender)
+    if header.message_type in BOOKING_EVENTS:
+        return apply_booking(session, raw, header.message_type, trust, header.sender, rules, now,
+                             allow_drama=allow_drama)
+    if header.message_type == "ADT^A40":
+        return merge(session, raw, trust, now, header.sender, allow_drama=allow_drama)
+    return apply_person(session, raw, header.message_type, trust, allow_drama=allow_drama, rules=rules, now=now)
 
 
 def ingest(engine: Engine, paths: list[str], now: Callable[[], datetime] = lambda: datetime.now(UTC),

@@ -90,7 +90,7 @@ class TrustNotSetUp(Exception):
 
     def __init__(self, trust: TrustCode) -> None:
         super().__init__(f"The trust {trust.value} is not set up in this database, so nothing of its can be "
-                         f"imported. Load the hospital's reference data first (the demo: `portal-tui demo load`).")
+                         f"imported. Load the hospital's reference data first (`portal-tui reference load FILE`; the demo: `portal-tui demo load`).")
 
 
 def trust_is_set_up(engine: Engine, trust: TrustCode) -> bool:

@@ -14,23 +14,25 @@ class FeedRules:
     """The trust's reference data and settings the feed needs."""
 
     ed_locations: frozenset[str] = field(default_factory=frozenset)
-    """PV1-3 point-of-care codes that are Emergency Departments."""
+    """PV1-3 point-of-care codes that are Emergency Departments, beyond the reference data's (location kind ed)."""
     utc_locations: frozenset[str] = field(default_factory=frozenset)
-    """Those that are Urgent Treatment Centres (never an invitation)."""
+    """Those that are Urgent Treatment Centres (never an invitation), beyond the reference data's."""
     portal_url: str = "https://patientportal.westhertshospitals.nhs.uk"
     allow_drama: bool = False
 
 
 def invitation_reason(message_type: str, patient_class: str, location: str, admission_type: str,
-                      rules: FeedRules) -> tuple[bool, str]:
-    """(whether this event brings an invitation, why or why not, in words for the message's record)."""
+                      rules: FeedRules, kind: str | None = None) -> tuple[bool, str]:
+    """(whether this event brings an invitation, why or why not, in words for the message's record). `kind` is
+    what the trust's reference data says the location is ('ed', 'utc', …); the settings' lists add codes the
+    reference data does not hold, and a UTC in either is never an ED."""
     where = location.strip().upper()
     if message_type == "ADT^A04":
         if patient_class.strip().upper() != "E":
             return False, "a registration that is not an emergency attendance"
-        if where in rules.utc_locations:
+        if where and (kind == "utc" or where in rules.utc_locations):
             return False, f"an Urgent Treatment Centre attendance ({where}): no invitation"
-        if where in rules.ed_locations:
+        if where and (kind == "ed" or where in rules.ed_locations):
             return True, f"an Emergency Department attendance ({where})"
         return False, f"the message does not say {where or 'its location'} is an Emergency Department"
     if message_type == "ADT^A01":

@@ -26,9 +26,10 @@ class Outcome(StrEnum):
         return "AR" if self is Outcome.REFUSED else "AA"
 
 
-UNDERSTOOD: frozenset[str] = frozenset({"ADT^A28", "ADT^A31", "ADT^A08", "ADT^A04", "ADT^A01", "ADT^A03"})
-"""Message types (type^event) the portal acts on: so far a person added or updated. Bookings, attendances and
-merges come next; until then those are kept and ignored."""
+UNDERSTOOD: frozenset[str] = frozenset({"ADT^A28", "ADT^A31", "ADT^A08", "ADT^A04", "ADT^A01", "ADT^A03", "ADT^A40",
+                                        "SIU^S12", "SIU^S13", "SIU^S14", "SIU^S15", "SIU^S26"})
+"""Message types (type^event) the portal acts on: people added, updated and merged, attendances and stays, and
+the PAS's bookings. Anything else well formed is kept and ignored."""
 
 
 @dataclass(frozen=True, slots=True)

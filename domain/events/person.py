@@ -11,8 +11,9 @@ from domain.errors import InvalidValue
 from domain.identifiers import NhsNumber, Postcode, UkMobile
 from domain.text import clean_line
 
-ADD_EVENTS = frozenset({"ADT^A28", "ADT^A31", "ADT^A04", "ADT^A01"})
-"""Add (or update) a person: one the portal has not met is added. Any other (A08, A03) updates one it knows;
+ADD_EVENTS = frozenset({"ADT^A28", "ADT^A31", "ADT^A04", "ADT^A01", "SIU^S12"})
+"""Add (or update) a person: one the portal has not met is added (a PAS booking may be a new patient's first
+contact). Any other (A08, A03, A40, a change to a booking) updates one it knows;
 for one it does not, the message is refused, not guessed at."""
 
 

@@ -42,15 +42,24 @@ def reschedule_confirmation_sms(trust: Trust, starts_at: datetime, site: str, cl
             f"{site}. Questions? Call {trust.appointments_phone}.")
 
 
-def booking_confirmation_sms(trust: Trust, starts_at: datetime, site: str, clinic_name: str | None) -> str:
+def booking_confirmation_sms(trust: Trust, starts_at: datetime, site: str, clinic_name: str | None, *,
+                             letter_in_portal: bool = True) -> str:
+    """`letter_in_portal`: the desk writes the letter into the portal; a booking from the PAS has its letter sent
+    by the PAS."""
+    letter = "Your letter is in the patient portal." if letter_in_portal else "A letter follows."
     return (f"{trust.short_name}: we have booked you a hospital appointment{_clinic(clinic_name)} on "
-            f"{sms_when(starts_at)} at {site}. Your letter is in the patient portal. Call {trust.appointments_phone} "
-            "if you cannot come.")
+            f"{sms_when(starts_at)} at {site}. {letter} Call {trust.appointments_phone} if you cannot come.")
 
 
 def cancellation_confirmation_sms(trust: Trust, starts_at: datetime) -> str:
     return (f"{trust.short_name}: your hospital appointment on {sms_when(starts_at)} is cancelled. "
             f"See your GP if you need a new referral. Call {trust.appointments_phone} with questions.")
+
+
+def hospital_cancellation_sms(trust: Trust, starts_at: datetime) -> str:
+    """The hospital cancelled (the PAS says so): the patient stays under the clinic, and is told a new date comes."""
+    return (f"{trust.short_name}: we are sorry, we have had to cancel your hospital appointment on "
+            f"{sms_when(starts_at)}. We will contact you with a new date. Questions? Call {trust.appointments_phone}.")
 
 
 def registration_invitation_sms(trust: Trust, code: str, portal_url: str) -> str:
