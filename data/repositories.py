@@ -339,6 +339,10 @@ class SqlVisitRepository:
         rows = self._session.scalars(query if limit is None else query.limit(limit))
         return [convert.visit(row) for row in rows]
 
+    def count(self, patient_id: int) -> int:
+        return self._session.scalar(select(func.count()).select_from(VisitRow)
+                                    .where(VisitRow.patient_id == patient_id)) or 0
+
 
 class SqlAuditLog:
     """Append-only audit trail."""

@@ -22,7 +22,6 @@ from domain.ports import Clock
 from domain.records import reading
 from domain.records.model import Document, DocumentKind, TestResult
 from domain.records.reading import LETTERS_PAGE, LetterList, ResultsPage
-from domain.records.visits import Visit
 from domain.staff import accounts as staff
 from domain.staff import desk
 from domain.staff.desk import OpenRecord, PatientMatch
@@ -109,8 +108,8 @@ class DeskRecord:
     def appointments(self) -> list[AppointmentView]:
         return changes.appointment_list(self._uow(), self._s.clock, self._session, self.patient_id)
 
-    def visits(self) -> list[Visit]:
-        return reading.visits(self._uow(), self._s.clock, self._session, self.patient_id)
+    def visits(self, limit: int = reading.VISITS_SHOWN) -> reading.VisitList:
+        return reading.visits(self._uow(), self._s.clock, self._session, self.patient_id, limit)
 
     def appointment(self, appointment_id: int) -> AppointmentPage:
         return changes.appointment_page(self._uow(), self._s.clock, self._session, appointment_id, self._s.policy)

@@ -28,13 +28,12 @@ from domain.identity.my_details import MyDetails, RecordLook
 from domain.identity.patients import LetterPreference
 from domain.ports import Clock
 from domain.hospital import TrustCode
-from domain.records.reading import LETTERS_PAGE, LetterList, ResultsPage
+from domain.records.reading import LETTERS_PAGE, VISITS_SHOWN, LetterList, ResultsPage, VisitList
 from domain.records.model import Document, DocumentKind, TestResult
 from domain.identity.registration import Registered
 from domain.identity.session import PatientSession
 from domain.typed import HospitalNumber
 from domain.identity.verification import CodeSent
-from domain.records.visits import Visit
 from portal_tui.settings import Settings
 from screens.kiosk.services import Ticket
 
@@ -146,8 +145,8 @@ class PortalServices:
         return my_records.results_page(self._uow(read_only=True), self.clock, session, policy=self.release,
                                        before=before)
 
-    def visits(self, session: PatientSession) -> list[Visit]:
-        return my_records.visits(self._uow(read_only=True), self.clock, session)
+    def visits(self, session: PatientSession, limit: int = VISITS_SHOWN) -> VisitList:
+        return my_records.visits(self._uow(read_only=True), self.clock, session, limit=limit)
 
     def result_history(self, session: PatientSession, result_id: int) -> list[TestResult]:
         return my_records.history(self._uow(read_only=True), self.clock, session, result_id, policy=self.release)
@@ -225,8 +224,8 @@ class PatientRecord:
     def appointments(self) -> list[AppointmentView]:
         return self._services.appointments(self._session)
 
-    def visits(self) -> list[Visit]:
-        return self._services.visits(self._session)
+    def visits(self, limit: int = VISITS_SHOWN) -> VisitList:
+        return self._services.visits(self._session, limit)
 
     def appointment(self, appointment_id: int) -> AppointmentPage:
         return self._services.appointment(self._session, appointment_id)

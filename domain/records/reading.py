@@ -128,17 +128,25 @@ def _group_key(result: TestResult) -> tuple[date, str, TrustCode]:
 
 
 VISITS_SHOWN = 100
-"""The most visits the appointments page lists (the newest): years of a long illness stay readable."""
+"""How many visits the appointments page lists at first (the newest); 'Show earlier visits' adds as many more."""
+
+
+@dataclass(frozen=True, slots=True)
+class VisitList:
+    """The newest visits, and how many there are in all."""
+
+    visits: list[Visit]
+    total: int
 
 
 def visits(uow: UnitOfWork, clock: Clock, actor: Actor, patient_id: int | None = None,
-           limit: int = VISITS_SHOWN) -> list[Visit]:
+           limit: int = VISITS_SHOWN) -> VisitList:
     """Visits, stays and emergency attendances the trusts' systems recorded, newest first (the newest
-    `limit`)."""
+    `limit`), and their count."""
     target = target_patient(actor, patient_id)
     with uow:
         require_access(uow, clock, actor, target, "list_visits")
-        return uow.visits.for_patient(target, limit)
+        return VisitList(uow.visits.for_patient(target, limit), uow.visits.count(target))
 
 
 def history(uow: UnitOfWork, clock: Clock, actor: Actor, result_id: int, patient_id: int | None = None,

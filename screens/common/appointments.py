@@ -3,7 +3,6 @@ and the letters that belong to it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 
 from textual import on
@@ -18,8 +17,7 @@ from domain.formatting import nhs_date, nhs_datetime
 from domain.appointments.changes import AppointmentPage
 from domain.clock import LONDON
 from domain.records.model import Document, PostStatus
-from domain.records.reading import VISITS_SHOWN
-from domain.records.visits import Visit
+from domain.records.reading import VISITS_SHOWN, VisitList
 from screens.common.patient_page import PatientContext, PatientPage, answer_row, banner
 from screens.common.text import Plain, PlainButton, PlainTable, markdown, option, plain_text
 from screens.common.widgets import ErrorSummary
@@ -46,12 +44,14 @@ class AppointmentsScreen(PatientPage):
         return self.ctx.words(self.TITLE_TEXT, f"Appointments of {self.ctx.details.full_name}")
 
     def __init__(self, ctx: PatientContext, views: list[AppointmentView], now: datetime,
-                 visits: Sequence[Visit] = ()) -> None:
+                 visits: VisitList | None = None) -> None:
         super().__init__(ctx)
         self.views = views
-        self.visits = list(visits)
-        """Visits the trusts' own systems recorded (imported): shown, below, only when there are some."""
         """Every appointment and admission of the patient, soonest first."""
+        self.visits = list(visits.visits) if visits else []
+        """Visits the trusts' own systems recorded (imported), the newest first: shown, below, when there are
+        some; 'Show earlier visits' reads more."""
+        self.visit_total = visits.total if visits else 0
         self.now = now
         """When the list was read."""
 
@@ -73,12 +73,13 @@ class AppointmentsScreen(PatientPage):
         else:
             yield Plain("Nothing yet.", classes="lede")
         if self.visits:
-            many = len(self.visits) >= VISITS_SHOWN
-            yield Plain(f"Hospital visits on record ({'the newest ' if many else ''}{len(self.visits)})",
-                        classes="section-title")
+            shown = "" if len(self.visits) >= self.visit_total else f", the newest {len(self.visits)} shown"
+            yield Plain(f"Hospital visits on record ({self.visit_total}{shown})", classes="section-title")
             yield Plain("Outpatient visits, hospital stays and emergency department visits, as each hospital's "
                          "own system recorded them. Use the arrow keys to read them all.", classes="lede")
             yield PlainTable(id="visits", cursor_type="row", zebra_stripes=False, classes="visit-table")
+            if len(self.visits) < self.visit_total:
+                yield PlainButton("Show earlier visits", id="earlier-visits")
         yield PlainButton("Back", id="back")
 
     def _separated(self, views: list[AppointmentView]) -> list[Option | None]:
@@ -109,6 +110,16 @@ class AppointmentsScreen(PatientPage):
     @on(PlainButton.Pressed, "#back")
     def back_pressed(self) -> None:
         self.dismiss()
+
+    @on(PlainButton.Pressed, "#earlier-visits")
+    def show_earlier_visits(self) -> None:
+        self.call(lambda: self.record.visits(len(self.visits) + VISITS_SHOWN), self._more_visits)
+
+    async def _more_visits(self, found: VisitList) -> None:
+        self.visits, self.visit_total = list(found.visits), found.total
+        await self.recompose()
+        self.on_mount()
+        self.query_one("#visits", PlainTable).focus()
 
     @on(OptionList.OptionSelected)
     def open_appointment(self, event: OptionList.OptionSelected) -> None:

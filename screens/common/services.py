@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
-from domain.records.reading import LETTERS_PAGE
+from domain.records.reading import LETTERS_PAGE, VISITS_SHOWN
 
 if TYPE_CHECKING:  # names for the annotations only: nothing more is loaded before the kiosk's first paint
     from domain.appointments.booking import Booked, BookingKind, ClinicChoice
@@ -16,8 +16,7 @@ if TYPE_CHECKING:  # names for the annotations only: nothing more is loaded befo
     from domain.identity.my_details import MyDetails, RecordLook
     from domain.identity.patients import LetterPreference
     from domain.records.model import Document, DocumentKind, TestResult
-    from domain.records.reading import LetterList, ResultsPage
-    from domain.records.visits import Visit
+    from domain.records.reading import LetterList, ResultsPage, VisitList
 
 
 class RecordServices(Protocol):
@@ -29,7 +28,7 @@ class RecordServices(Protocol):
 
     def appointments(self) -> list[AppointmentView]: ...
 
-    def visits(self) -> list[Visit]: ...
+    def visits(self, limit: int = VISITS_SHOWN) -> VisitList: ...
 
     def appointment(self, appointment_id: int) -> AppointmentPage: ...
 

@@ -17,7 +17,7 @@ from domain.identity.registration import Registered
 from domain.identity.session import PatientSession
 from screens.common.services import RecordServices
 from domain.typed import HospitalNumber
-from domain.records.visits import Visit
+from domain.records.reading import VISITS_SHOWN, VisitList
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +79,7 @@ class PortalServices(Protocol):
 
     def open_letter(self, session: PatientSession, document_id: int) -> Document: ...
 
-    def visits(self, session: PatientSession) -> list[Visit]: ...
+    def visits(self, session: PatientSession, limit: int = VISITS_SHOWN) -> VisitList: ...
 
     def result_history(self, session: PatientSession, result_id: int) -> list[TestResult]: ...
 

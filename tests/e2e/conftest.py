@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,25 +15,42 @@ from tests.e2e.tmux import Terminal
 PORTAL = str(Path(sys.executable).with_name("portal-tui"))
 
 
+def _copy_database(template: Path, target: Path) -> None:
+    """A SQLite database and its write-ahead log, if one is left, copied as they are."""
+    for suffix in ("", "-wal"):
+        source = template.with_name(template.name + suffix)
+        if source.exists():
+            shutil.copy(source, target.with_name(target.name + suffix))
+
+
 @pytest.fixture(scope="session")
-def demo_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    folder = tmp_path_factory.mktemp("e2e")
-    env = {"PORTAL_DATABASE_URL": f"sqlite:///{folder / 'portal.db'}", "PORTAL_KIOSK_PIN": "2468",
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """The demo hospital built once per test process by the real commands (`db upgrade`, `demo load`)."""
+    folder = tmp_path_factory.mktemp("e2e-template")
+    env = {"PORTAL_DATABASE_URL": f"sqlite:///{folder / 'template.db'}", "PORTAL_KIOSK_PIN": "2468",
            "PORTAL_DEMO": "true", "PORTAL_ALLOW_DRAMA_NUMBERS": "true", "HOME": str(folder),
            "TERM": "xterm-256color", "PATH": "/usr/bin:/bin"}
     for command in (["db", "upgrade"], ["demo", "load"]):
         subprocess.run([PORTAL, *command], env=env, check=True, capture_output=True, timeout=120)
-    return env
+    return folder / "template.db", env
+
+
+@pytest.fixture(scope="session")
+def demo_env(demo_template: tuple[Path, dict[str, str]], tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """A demo hospital the session's tests share (those that only read, or change what no other test reads)."""
+    template, env = demo_template
+    folder = tmp_path_factory.mktemp("e2e")
+    _copy_database(template, folder / "portal.db")
+    return {**env, "PORTAL_DATABASE_URL": f"sqlite:///{folder / 'portal.db'}", "HOME": str(folder)}
 
 
 @pytest.fixture
-def fresh_demo(demo_env: dict[str, str], tmp_path: Path) -> dict[str, str]:
+def fresh_demo(demo_template: tuple[Path, dict[str, str]], tmp_path: Path) -> dict[str, str]:
     """A demo hospital of one test's own, for a test that changes what others read (or signs staff in: a
     code is good once)."""
-    env = {**demo_env, "PORTAL_DATABASE_URL": f"sqlite:///{tmp_path / 'portal.db'}", "HOME": str(tmp_path)}
-    for command in (["db", "upgrade"], ["demo", "load"]):
-        subprocess.run([PORTAL, *command], env=env, check=True, capture_output=True, timeout=120)
-    return env
+    template, env = demo_template
+    _copy_database(template, tmp_path / "portal.db")
+    return {**env, "PORTAL_DATABASE_URL": f"sqlite:///{tmp_path / 'portal.db'}", "HOME": str(tmp_path)}
 
 
 @pytest.fixture

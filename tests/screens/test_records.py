@@ -187,3 +187,32 @@ async def test_many_letters_show_the_newest_first_and_more_on_asking(kiosk_on, d
         assert len(app.screen.documents) == 2 * LETTERS_PAGE
         await press(pilot, "#earlier-letters")
         assert len(app.screen.documents) == total and not app.screen.query_one("#earlier-letters").display
+
+
+async def test_visits_load_a_page_at_a_time_with_their_count(kiosk_on, demo_db) -> None:  # type: ignore[no-untyped-def]
+    """A long illness: 150 visits on record. The page lists the newest 100 and says how many there are; "Show
+    earlier visits" adds the rest, and goes once everything shows."""
+    import sqlite3
+    from datetime import timedelta
+
+    from screens.common.appointments import AppointmentsScreen
+    from domain.records.reading import VISITS_SHOWN
+    from tests.conftest import FIXED_NOW
+
+    with sqlite3.connect(demo_db) as connection:
+        (patient_id,) = connection.execute("SELECT id FROM patient WHERE given_name = 'Trevor'").fetchone()
+        connection.executemany(
+            "INSERT INTO visit (patient_id, trust_code, kind, status, started_at, title) "
+            "VALUES (?, 'RAL', 'outpatient', 'finished', ?, ?)",
+            [(patient_id, (FIXED_NOW - timedelta(days=7 * n)).strftime("%Y-%m-%d %H:%M:%S.000000"), f"Renal review {n}")
+             for n in range(1, 151)])
+    app = kiosk_on()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in_as(pilot, demo_db, "trevor.baptiste@example.com")
+        await press(pilot, "#appointments")
+        assert isinstance(app.screen, AppointmentsScreen)
+        assert len(app.screen.visits) == VISITS_SHOWN and app.screen.visit_total == 150
+        assert f"Hospital visits on record (150, the newest {VISITS_SHOWN} shown)" in screen_text(app)
+        await press(pilot, "#earlier-visits")
+        assert len(app.screen.visits) == 150 and not app.screen.query("#earlier-visits")
+        assert "Hospital visits on record (150)" in screen_text(app)
