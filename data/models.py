@@ -34,6 +34,7 @@ from domain.records.model import DocumentKind, PostStatus, ResultFlag
 from domain.identity.session import StaffRole
 from domain.records.visits import VisitKind
 from domain.reference import LocationKind
+from domain.support.reports import ReportStatus
 
 # Named constraints, so that migrations can find them again on every database.
 NAMING = {
@@ -537,3 +538,38 @@ class ChallengeRow(Base):
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
     verified_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class ProblemReportRow(Base):
+    """A technical problem someone reported (domain/support/reports.py): what they wrote, what the program
+    captured (never patient data), where a reply goes, and where it stands."""
+
+    __tablename__ = "problem_report"
+    __table_args__ = (one_of("status", ReportStatus, "status"), Index("ix_problem_report_status", "status", "id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(12), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    tried: Mapped[str] = mapped_column(Text)
+    happened: Mapped[str] = mapped_column(Text)
+    screen: Mapped[str] = mapped_column(String(80))
+    terminal_size: Mapped[str] = mapped_column(String(20))
+    version: Mapped[str] = mapped_column(String(40))
+    place: Mapped[str] = mapped_column(String(10))
+    error_reference: Mapped[str | None] = mapped_column(String(20))
+    terminal: Mapped[str] = mapped_column(String(80))
+    reply_to: Mapped[str | None] = mapped_column(String(16))
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patient.id"), index=True)
+    status: Mapped[str] = mapped_column(String(10))
+    reply_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class ProblemReplyRow(Base):
+    __tablename__ = "problem_reply"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("problem_report.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    staff_username: Mapped[str] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text)

@@ -30,6 +30,7 @@ from data.identity.accounts import (
 )
 from data.limits import SqlLimitStore
 from data.staff.accounts import SqlStaffRepository
+from data.support.reports import SqlSupportRepository
 from domain.errors import Conflict, SystemBusy
 from domain.limits import LimitRules
 
@@ -118,7 +119,8 @@ def _repositories(uow: object, session: Session, rules: LimitRules, terminal: st
             ("referrals", SqlReferralRepository(session)), ("documents", SqlDocumentRepository(session)),
             ("results", SqlResultRepository(session)), ("visits", SqlVisitRepository(session)),
             ("audit", SqlAuditLog(session, terminal)),
-            ("limits", SqlLimitStore(session, rules, terminal, limits_key)), ("staff", SqlStaffRepository(session))):
+            ("limits", SqlLimitStore(session, rules, terminal, limits_key)), ("staff", SqlStaffRepository(session)),
+            ("support", SqlSupportRepository(session))):
         setattr(uow, name, repository)
 
 

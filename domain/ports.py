@@ -20,6 +20,7 @@ from domain.records.model import Document, DocumentKind, TestResult
 
 if TYPE_CHECKING:
     from domain.staff.accounts import StaffMember
+    from domain.support.reports import ProblemReport, Reply, ReportStatus
 
 
 class Clock(Protocol):
@@ -286,6 +287,28 @@ class AuditLog(Protocol):
         ...
 
 
+class SupportRepository(Protocol):
+    """Problem reports and their replies (domain/support/reports.py)."""
+
+    def add(self, report: ProblemReport) -> None: ...
+
+    def get(self, reference: str) -> ProblemReport | None: ...
+
+    def lock(self, reference: str) -> ProblemReport | None:
+        """Hold the report until commit: two staff replying take turns."""
+        ...
+
+    def list(self, status: ReportStatus | None) -> list[ProblemReport]: ...
+
+    def add_reply(self, report_id: int, reply: Reply) -> None: ...
+
+    def set_status(self, report_id: int, status: ReportStatus, at: datetime, seen: bool | None) -> None:
+        """`seen`: True marks the reply read, False unread (a new reply), None leaves it."""
+        ...
+
+    def unread_for_patient(self, patient_id: int) -> ProblemReport | None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction per use case: `with uow: ...; uow.commit()`; leaving without commit rolls back."""
 
@@ -304,6 +327,7 @@ class UnitOfWork(Protocol):
     audit: AuditLog
     limits: LimitStore
     staff: StaffRepository
+    support: SupportRepository
 
     def __enter__(self) -> UnitOfWork: ...
 

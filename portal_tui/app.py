@@ -38,6 +38,7 @@ class KioskApp(PortalApp, inherit_bindings=False):
     ALLOW_SELECT = False
     BINDINGS = [
         *ORDERED_KEYS,
+        Binding("f1", "help", "Help", key_display="F1"),
         Binding("f2", "toggle_contrast", "High contrast", key_display="F2"),
         Binding("f4", "reveal_nhs_number", "NHS number", key_display="F4", show=False),
         Binding("f12", "staff_exit", "Staff", show=False, priority=True),
@@ -62,6 +63,14 @@ class KioskApp(PortalApp, inherit_bindings=False):
         """Monotonic time the session began, for the 15-minute limit."""
         self._services: PortalServices | None = None
         self.theme = settings.theme
+
+    @property
+    def help_services(self):  # type: ignore[no-untyped-def]
+        return self.services.support
+
+    @property
+    def help_session(self):  # type: ignore[no-untyped-def]
+        return self.patient_session
 
     def get_default_screen(self) -> WelcomeScreen:
         return WelcomeScreen(self.settings.trust_name, PARTNER_TRUST_NAME)

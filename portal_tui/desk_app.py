@@ -31,7 +31,9 @@ class DeskApp(PortalApp):
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", key_display="Ctrl+Q", priority=True),
                 Binding("ctrl+l", "cover", "Lock", key_display="Ctrl+L", priority=True),
+                Binding("f1", "help", "Help", key_display="F1"),
                 Binding("f2", "toggle_contrast", "High contrast", key_display="F2")]
+    place = "desk"
 
     def __init__(self, settings: Settings, clock: Clock) -> None:
         super().__init__(settings.log_file, "desk")
@@ -94,6 +96,10 @@ class DeskApp(PortalApp):
 
             self._services = DeskServices(self.settings, self.clock)
         return self._services
+
+    @property
+    def help_services(self):  # type: ignore[no-untyped-def]
+        return self.services.support
 
     def get_default_screen(self):  # type: ignore[no-untyped-def]
         from screens.desk.sign_in import StaffSignInScreen

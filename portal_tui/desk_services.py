@@ -40,6 +40,7 @@ class DeskServices:
         self._lock = threading.Lock()
         self._database: Database | None = None
         self._parts: dict[str, Any] = {}
+        self._support: Any = None
         self.policy = OnlinePolicy(cutoff=timedelta(hours=settings.change_cutoff_hours),
                                    reschedule_limit=settings.reschedule_limit,
                                    horizon=timedelta(weeks=settings.booking_horizon_weeks))
@@ -68,13 +69,23 @@ class DeskServices:
         """One patient's record, for the pages the member of staff opens while acting for them."""
         return DeskRecord(self, session, patient_id)
 
-    def _uow(self):  # type: ignore[no-untyped-def]
+    def _uow(self, *, read_only: bool = False):  # type: ignore[no-untyped-def]
         with self._lock:
             if self._database is None:
                 from portal_tui.bootstrap import Database
 
                 self._database = Database(self.settings, interactive=True)
-        return self._database.unit_of_work()
+        return self._database.unit_of_work(read_only=read_only)
+
+    @property
+    def support(self):  # type: ignore[no-untyped-def]
+        """The help centre and the support inbox."""
+        with self._lock:
+            if self._support is None:
+                from portal_tui.support import SupportServices
+
+                self._support = SupportServices(self.settings, self.clock, self._uow, "desk")
+        return self._support
 
     def _staff_parts(self):  # type: ignore[no-untyped-def]
         with self._lock:

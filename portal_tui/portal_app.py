@@ -105,6 +105,57 @@ class PortalApp(App[None]):
                     "reception desk.", title="Sorry", severity="error", timeout=20)
         return fault
 
+    # --- help ---------------------------------------------------------------------------------------------
+
+    place = "kiosk"
+    """Where the program runs, as a problem report says it."""
+
+    @property
+    def help_services(self):  # type: ignore[no-untyped-def]
+        """The help centre's use cases (the kiosk's and the desk's services give them)."""
+        raise NotImplementedError
+
+    @property
+    def help_session(self):  # type: ignore[no-untyped-def]
+        """The signed-in patient, if any: help keeps their session."""
+        return None
+
+    def captured(self, error_reference: str | None = None):  # type: ignore[no-untyped-def]
+        """What a problem report captures: the program's own names, never what the page shows."""
+        from domain.support.reports import Captured
+        from portal_tui import __version__
+
+        screens = [s for s in self.screen_stack if type(s).__module__ != "screens.common.help"]
+        page = type(screens[-1]).__name__ if screens else "start-up"
+        return Captured(page, f"{self.size.width}x{self.size.height}", __version__, self.place, error_reference)
+
+    def open_help_centre(self) -> None:
+        """A Help button: the help centre's own first page."""
+        from screens.common.help import HelpCentreScreen
+
+        self.push_screen(HelpCentreScreen(self.help_services, self.help_session, self.captured()))
+
+    def action_help(self) -> None:
+        """F1: the help centre, opened at the article about this page when there is one."""
+        from domain.help.articles import for_page
+        from screens.common.help import PAGE_TOPICS, ArticleScreen, HelpCentreScreen, HelpPage
+
+        if isinstance(self.screen, HelpPage) or type(self.screen).__name__ in ("TooSmallScreen", "StaffPinScreen",
+                                                                              "IdleWarningScreen", "DeskCoverScreen"):
+            return
+        topic = PAGE_TOPICS.get(type(self.screen).__name__, "")
+        services, session, captured = self.help_services, self.help_session, self.captured()
+        self.push_screen(HelpCentreScreen(services, session, captured))
+        article = for_page(services.articles(), topic) if topic else None
+        if article is not None:
+            self.push_screen(ArticleScreen(services, session, captured, article))
+
+    def action_report_problem(self, error_reference: str | None = None) -> None:
+        """From an error message: the report form, with the error's reference."""
+        from screens.common.help import ReportProblemScreen
+
+        self.push_screen(ReportProblemScreen(self.help_services, self.help_session, self.captured(error_reference)))
+
     # --- what reaches the screen --------------------------------------------------------------------------
 
     def notify(self, message: str, *, title: str = "", severity: str = "information",  # type: ignore[override]

@@ -52,6 +52,7 @@ class PortalServices:
         self._database: Database | None = None
         self._hasher: Any = None
         self._dummy_hash = ""
+        self._support: Any = None
         self.policy = OnlinePolicy(cutoff=timedelta(hours=settings.change_cutoff_hours),
                                    reschedule_limit=settings.reschedule_limit,
                                    horizon=timedelta(weeks=settings.booking_horizon_weeks))
@@ -191,6 +192,16 @@ class PortalServices:
     def _texted(self, sms: SmsMessage | None) -> None:
         if sms is not None and self.on_sms is not None:
             self.on_sms(sms)
+
+    @property
+    def support(self):  # type: ignore[no-untyped-def]
+        """The help centre and problem reports."""
+        with self._lock:
+            if self._support is None:
+                from portal_tui.support import SupportServices
+
+                self._support = SupportServices(self.settings, self.clock, self._uow, "kiosk")
+        return self._support
 
     def _uow(self, *, read_only: bool = False):  # type: ignore[no-untyped-def]
         with self._lock:

@@ -67,8 +67,9 @@ def registration_invitation_sms(trust: Trust, code: str, portal_url: str) -> str
             f"with code {code}.")
 
 
-def problem_reply_sms(trust: Trust, portal_url: str) -> str:
-    return f"{trust.short_name}: we have replied to the problem you reported. Sign in to read it: {portal_url}"
+def problem_reply_sms(reference: str, body: str) -> str:
+    """A staff member's reply to a problem report, named by its reference (the desk writes no clinical details)."""
+    return f"Reply to your problem report {reference}: {body}"
 
 
 _CODE = re.compile(r"\b\d{6}\b")

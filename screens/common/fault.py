@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 
@@ -28,3 +29,9 @@ class FaultScreen(SessionEndedScreen):
             yield Plain(f"Reference: {self.reference}", classes="lede", id="fault-reference")
             yield Plain(self.help_line, classes="lede")
             yield PlainButton("Back to the start", id="done", variant="primary")
+            yield PlainButton("Report this problem", id="report-problem")
+
+    @on(PlainButton.Pressed, "#report-problem")
+    def report_problem(self) -> None:
+        """The report form over this page, with the fault's reference already in what is sent."""
+        self.app.action_report_problem(self.reference)  # type: ignore[attr-defined]

@@ -31,7 +31,8 @@ def _match_option(match: PatientMatch) -> object:
 class FindPatientScreen(Screen[None]):
     """The desk's home: search, pick, say why, open."""
 
-    BINDINGS = [Binding("escape", "clear", "Clear", key_display="Esc")]
+    BINDINGS = [Binding("escape", "clear", "Clear", key_display="Esc"),
+                Binding("f6", "support_inbox", "Support inbox", key_display="F6")]
     AUTO_FOCUS = "#query-input"
 
     def __init__(self, services: DeskServices, session: StaffSession) -> None:
@@ -68,6 +69,11 @@ class FindPatientScreen(Screen[None]):
                                           "The patient can see who looked at their record and why.",
                                           [reason.value for reason in OpenReason], "Open the record"),
                              lambda reason: self._open(patient_id, reason))
+
+    def action_support_inbox(self) -> None:
+        from screens.desk.support import SupportInboxScreen
+
+        self.app.push_screen(SupportInboxScreen(self.services.support, self.session))
 
     def action_clear(self) -> None:
         box = self.query_one("#query-input", Input)

@@ -8,6 +8,7 @@ from typing import Protocol
 from domain.staff.desk import OpenRecord, PatientMatch
 from domain.identity.session import StaffSession
 from screens.common.services import DeskRecordServices
+from screens.desk.support import SupportInbox
 
 
 class DeskServices(Protocol):
@@ -30,3 +31,8 @@ class DeskServices(Protocol):
         ...
 
     def today(self) -> date: ...
+
+    @property
+    def support(self) -> SupportInbox:
+        """The support inbox (problem reports)."""
+        ...

@@ -15,7 +15,9 @@ from domain.identity.patients import LetterPreference
 from domain.records.model import Document, TestResult
 from domain.identity.registration import Registered
 from domain.identity.session import PatientSession
+from screens.common.help import HelpServices
 from screens.common.services import RecordServices
+from domain.support.reports import ProblemReport
 from domain.typed import HospitalNumber
 from domain.records.reading import VISITS_SHOWN, VisitList
 
@@ -28,8 +30,21 @@ class Ticket:
     masked_mobile: str
 
 
+class KioskSupport(HelpServices, Protocol):
+    """The help centre, and a signed-in patient's replies."""
+
+    def unread_reply(self, session: PatientSession) -> ProblemReport | None: ...
+
+    def mark_seen(self, session: PatientSession, reference: str) -> None: ...
+
+
 class PortalServices(Protocol):
     """Use cases, bound to the database and clock. Every method may block: call it from a thread worker."""
+
+    @property
+    def support(self) -> KioskSupport:
+        """The help centre and problem reports."""
+        ...
 
     def now(self) -> datetime:
         """The current instant (UTC), from the portal's clock."""

@@ -51,13 +51,21 @@ class WelcomeScreen(Screen[None]):
                 with Horizontal(classes="route"):
                     yield PlainButton(label, id=route, classes="route-button")
                     yield Plain(hint, classes="route-hint")
-        yield Plain("Need help? Please ask at the reception desk.", classes="help-line")
+        with Horizontal(classes="help-line"):
+            yield Plain("Need help? Press F1 for the help centre, or ask at the reception desk.",
+                        classes="help-text")
+            yield PlainButton("Help", id="help", classes="help-button")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#sign-in", PlainButton).focus()
 
-    @on(PlainButton.Pressed)
+    @on(PlainButton.Pressed, "#help")
+    def open_help(self, event: PlainButton.Pressed) -> None:
+        event.stop()
+        self.app.open_help_centre()  # type: ignore[attr-defined]
+
+    @on(PlainButton.Pressed, ".route-button")
     def choose(self, event: PlainButton.Pressed) -> None:
         if event.button.id:
             self.post_message(self.Chosen(event.button.id))

@@ -11,7 +11,7 @@ from domain.messaging.wording import (
     SMS_FRAGMENT,
     cancellation_confirmation_sms,
     one_time_code_sms,
-    problem_reply_sms,
+    hospital_cancellation_sms,
     registration_invitation_sms,
     reminder_sms,
     reschedule_confirmation_sms,
@@ -37,7 +37,7 @@ def test_short_dates() -> None:
     reschedule_confirmation_sms(TRUST, WHEN, SITE, None),
     cancellation_confirmation_sms(TRUST, WHEN),
     registration_invitation_sms(TRUST, "K7QX-M2PD", URL),
-    problem_reply_sms(TRUST, URL),
+    hospital_cancellation_sms(TRUST, WHEN),
 ])
 def test_one_fragment(text: str) -> None:
     assert len(text) <= SMS_FRAGMENT, (len(text), text)

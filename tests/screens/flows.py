@@ -98,9 +98,22 @@ async def press_continue(pilot: Pilot) -> None:
     await settle(pilot)
 
 
+def _rendered(widget: Static) -> str:
+    """A widget's words; a Rich renderable (a letter or article in Markdown) as a reader would see it."""
+    from rich.console import Console
+    from textual.visual import RichVisual
+
+    visual = widget.render()
+    if isinstance(visual, RichVisual):
+        console = Console(width=100, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
+        console.print(visual._renderable)
+        return console.export_text()
+    return str(visual)
+
+
 def screen_text(app: KioskApp) -> str:
     """Everything written on the current screen."""
-    parts = [str(widget.render()) for widget in app.screen.query(Static)]
+    parts = [_rendered(widget) for widget in app.screen.query(Static)]
     parts += [widget.value for widget in app.screen.query(Input)]
     parts += [str(button.label) for button in app.screen.query("Button")]
     return "\n".join(parts)

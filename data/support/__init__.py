@@ -1,0 +1,1 @@
+"""Problem reports and their replies in the database."""

@@ -1,0 +1,344 @@
+"""The help centre, at the kiosk and the desk, signed in or not: articles, search as a person types, "Report a
+technical problem" with what was captured shown before it is sent, and (at the kiosk) a reply read by its
+reference. Articles are our own Markdown; what people and staff write is shown through the one safe path."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, RadioButton, RadioSet
+
+from domain.errors import DomainError
+from domain.formatting import nhs_datetime
+from domain.help.articles import TOPICS, Article, with_contacts
+from domain.hospital import Trust
+from domain.identity.session import PatientSession
+from domain.support.reports import HAPPENED_LIMIT, TRIED_LIMIT, Captured, ProblemReport, ReplyBy, Submitted
+from screens.common.text import Plain, PlainButton, markdown, option
+from screens.common.widgets import ErrorSummary, Field
+
+
+PAGE_TOPICS = {
+    "WelcomeScreen": "welcome", "SignInScreen": "sign-in", "RegisterWithCodeScreen": "register",
+    "RegisterWithDetailsScreen": "register", "SignInCodeScreen": "verify-code", "VerifyMobileScreen": "verify-code",
+    "HomeScreen": "home", "AppointmentsScreen": "appointments", "AppointmentScreen": "appointment",
+    "RescheduleDayScreen": "reschedule", "RescheduleTimeScreen": "reschedule", "CheckChangeScreen": "reschedule",
+    "CancelWarningScreen": "cancel", "CancelConfirmScreen": "cancel", "LettersScreen": "letters",
+    "LetterScreen": "letters", "ResultsScreen": "results", "TrendScreen": "results", "MyDetailsScreen": "my-details",
+    "RecordLooksScreen": "record-looks", "PatientRecordScreen": "home",
+}
+"""The page each screen is (by its class's name): the help key on it opens the article that names the page."""
+
+
+class HelpServices(Protocol):
+    """What the help centre needs from the composition root."""
+
+    place: str
+    """'kiosk' or 'desk'."""
+
+    def articles(self) -> Sequence[Article]: ...
+
+    def find(self, query: str) -> list[Article]: ...
+
+    def trusts(self) -> list[Trust]: ...
+
+    def submit(self, *, tried: str, happened: str, reply_by: ReplyBy, typed_mobile: str, captured: Captured,
+               session: PatientSession | None) -> Submitted: ...
+
+    def replies_for(self, reference: str) -> ProblemReport: ...
+
+
+class HelpPage(Screen[Any]):
+    """A help page: title, problem box, content, Esc for back."""
+
+    BINDINGS = [Binding("escape", "back", "Back", key_display="Esc")]
+    HELP_TOPIC = "help"
+    TITLE_TEXT = ""
+
+    def __init__(self, services: HelpServices, session: PatientSession | None, captured: Captured) -> None:
+        super().__init__()
+        self.services = services
+        self.session = session
+        """Who is signed in (their session is kept; the kiosk's idle rules still apply)."""
+        self.captured = captured
+        """Where help was asked for: the page behind it, the size, the version, the place."""
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="page"):
+            yield Plain(self.title_text(), classes="page-title")
+            yield ErrorSummary(id="summary")
+            yield from self.compose_body()
+        yield Footer()
+
+    def title_text(self) -> str:
+        return self.TITLE_TEXT
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def show_problem(self, message: str) -> None:
+        if self.is_attached and self in self.app.screen_stack:
+            self.query_one(ErrorSummary).show(message)
+            self.query_one(".page").scroll_home(animate=False)
+            for button in self.query(PlainButton):
+                button.disabled = False
+
+
+class HelpCentreScreen(HelpPage):
+    """Every article by topic; typing searches them, forgiving of spelling."""
+
+    TITLE_TEXT = "Help centre"
+    AUTO_FOCUS = "#help-search-input"
+
+    def compose_body(self) -> ComposeResult:
+        yield Plain("Type what you need help with, or choose an article.", classes="lede")
+        yield Field("Search help", hint="For example: change my appointment", id="help-search", max_length=80)
+        yield Plain("", id="help-count", classes="lede")
+        yield OptionList(*self._options(self._all()), id="articles", classes="help-list")
+        with Horizontal(classes="page-buttons"):
+            yield PlainButton("Report a technical problem", id="report")
+            if self.services.place == "kiosk" and self.session is None:
+                yield PlainButton("Read a reply to a problem report", id="read-reply")
+            yield PlainButton("Back", id="back")
+
+    def on_mount(self) -> None:
+        self.query_one("#help-count", Plain).update(f"{len(self.services.articles())} articles")
+
+    def _all(self) -> list[Article]:
+        articles = list(self.services.articles())
+        return sorted(articles, key=lambda a: (TOPICS.index(a.topic), a.title))
+
+    def _options(self, articles: Sequence[Article]) -> list[Any]:
+        return [option((a.title, "bold"), f"  ({a.topic})", id=f"article-{a.slug}") for a in articles]
+
+    @on(Input.Changed, "#help-search-input")
+    def search(self, event: Input.Changed) -> None:
+        query = event.value.strip()
+        found = self.services.find(query) if query else self._all()
+        listing = self.query_one("#articles", OptionList)
+        listing.clear_options()
+        listing.add_options(self._options(found))
+        count = self.query_one("#help-count", Plain)
+        if found:
+            count.update(f"{len(found)} {'article matches' if len(found) == 1 else 'articles match'}, best first."
+                         if query else f"{len(found)} articles")
+            listing.highlighted = 0
+        else:
+            trusts = self.services.trusts()
+            contacts = "; ".join(f"{t.short_name} {t.appointments_phone}" for t in trusts)
+            count.update(f"No articles match — here is how to contact us: call the Appointments team ({contacts}), "
+                         "or report a technical problem below.")
+
+    @on(Input.Submitted, "#help-search-input")
+    def to_results(self) -> None:
+        self.query_one("#articles", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#articles")
+    def open_article(self, event: OptionList.OptionSelected) -> None:
+        slug = (event.option.id or "").removeprefix("article-")
+        article = next(a for a in self.services.articles() if a.slug == slug)
+        self.app.push_screen(ArticleScreen(self.services, self.session, self.captured, article))
+
+    @on(PlainButton.Pressed, "#report")
+    def report(self) -> None:
+        self.app.push_screen(ReportProblemScreen(self.services, self.session, self.captured))
+
+    @on(PlainButton.Pressed, "#read-reply")
+    def read_reply(self) -> None:
+        self.app.push_screen(ReplyLookupScreen(self.services, self.session, self.captured))
+
+    @on(PlainButton.Pressed, "#back")
+    def back_pressed(self) -> None:
+        self.dismiss()
+
+
+class ArticleScreen(HelpPage):
+    def __init__(self, services: HelpServices, session: PatientSession | None, captured: Captured,
+                 article: Article) -> None:
+        super().__init__(services, session, captured)
+        self.article = article
+
+    def title_text(self) -> str:
+        return self.article.title
+
+    def compose_body(self) -> ComposeResult:
+        yield Plain(markdown(with_contacts(self.article, self.services.trusts())), id="article-body")
+        with Horizontal(classes="page-buttons"):
+            yield PlainButton("Back", id="back", variant="primary")
+            yield PlainButton("Report a technical problem", id="report")
+
+    def on_mount(self) -> None:
+        self.query_one("#back", PlainButton).focus()
+
+    @on(PlainButton.Pressed, "#back")
+    def back_pressed(self) -> None:
+        self.dismiss()
+
+    @on(PlainButton.Pressed, "#report")
+    def report(self) -> None:
+        self.app.push_screen(ReportProblemScreen(self.services, self.session, self.captured))
+
+
+class ReportProblemScreen(HelpPage):
+    """Two questions, how to reply, and what the program captured — shown before anything is sent."""
+
+    TITLE_TEXT = "Report a technical problem"
+    AUTO_FOCUS = "#tried-input"
+
+    def compose_body(self) -> ComposeResult:
+        yield Plain("Tell us what went wrong with the portal. Do not write anything about your health: we read "
+                    "this to mend the portal, not to look after you.", classes="lede")
+        yield Field("What were you trying to do?", hint=f"At most {TRIED_LIMIT} characters.", id="tried",
+                    max_length=TRIED_LIMIT)
+        yield Field("What happened?", hint=f"At most {HAPPENED_LIMIT} characters. Pasted text and emoji are fine.",
+                    id="happened", max_length=HAPPENED_LIMIT)
+        yield Plain("How should we reply?", classes="field-label")
+        with RadioSet(id="reply-by"):
+            if self.session is not None:
+                yield RadioButton("By text to the mobile on my record", id="record_mobile", value=True)
+            yield RadioButton("By text to this mobile:", id="typed_mobile", value=self.session is None)
+            yield RadioButton("No reply needed", id="none")
+        yield Field("Mobile number for the reply", hint="A UK mobile, for example 07700 900123.", id="mobile",
+                    max_length=20)
+        yield Plain("We also send, to help us find the problem (nothing about you or your records):",
+                    classes="field-label")
+        for label, value in self.captured.lines():
+            yield Plain((f"{label}: ", "bold"), value, classes="captured")
+        with Horizontal(classes="page-buttons"):
+            yield PlainButton("Send the report", id="send", variant="primary")
+            yield PlainButton("Back", id="back")
+
+    @on(PlainButton.Pressed, "#back")
+    def back_pressed(self) -> None:
+        self.dismiss()
+
+    @on(PlainButton.Pressed, "#send")
+    def send(self) -> None:
+        self.query_one(ErrorSummary).hide()
+        for field in self.query(Field):
+            field.clear_error()
+        pressed = self.query_one(RadioSet).pressed_button
+        reply_by = ReplyBy(pressed.id) if pressed is not None and pressed.id else ReplyBy.NONE
+        values = dict(tried=self.query_one("#tried", Field).value, happened=self.query_one("#happened", Field).value,
+                      reply_by=reply_by, typed_mobile=self.query_one("#mobile", Field).value)
+        self.query_one("#send", PlainButton).disabled = True
+        self._send(values)
+
+    @work(thread=True, exclusive=True)
+    def _send(self, values: dict[str, Any]) -> None:
+        try:
+            sent = self.services.submit(captured=self.captured, session=self.session, **values)
+        except DomainError as error:
+            self.app.call_from_thread(self._refused, error)
+            return
+        self.app.call_from_thread(self._sent, sent)
+
+    def _refused(self, error: DomainError) -> None:
+        message = str(error)
+        target = {"Say what you were trying to do.": "tried", "Say what happened.": "happened"}.get(message)
+        if target is None and "mobile" in message.lower() and "record" not in message.lower():
+            target = "mobile"
+        if target is not None and self.is_attached:
+            self.query_one(f"#{target}", Field).show_error(message)
+            self.query_one("#send", PlainButton).disabled = False
+            return
+        self.show_problem(message)
+
+    def _sent(self, sent: Submitted) -> None:
+        if self.is_attached and self in self.app.screen_stack:
+            self.app.switch_screen(ReportSentScreen(self.services, self.session, self.captured, sent))
+
+
+class ReportSentScreen(HelpPage):
+    TITLE_TEXT = "Thank you: your report is sent"
+
+    def __init__(self, services: HelpServices, session: PatientSession | None, captured: Captured,
+                 sent: Submitted) -> None:
+        super().__init__(services, session, captured)
+        self.sent = sent
+
+    def compose_body(self) -> ComposeResult:
+        yield Plain(("Your reference is ", ""), (self.sent.reference, "bold"), id="report-reference",
+                    classes="lede")
+        how = (f"We will reply by text to the mobile ending {self.sent.reply_to[-3:]}." if self.sent.reply_to
+               else "You asked for no reply.")
+        yield Plain(f"{how} You can also read our reply at a kiosk: choose Help, then \"Read a reply to a "
+                    "problem report\", and type your reference.", classes="lede")
+        yield PlainButton("Done", id="done", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#done", PlainButton).focus()
+
+    @on(PlainButton.Pressed, "#done")
+    def done(self) -> None:
+        self.dismiss()
+
+
+class ReplyLookupScreen(HelpPage):
+    TITLE_TEXT = "Read a reply to a problem report"
+    AUTO_FOCUS = "#reference-input"
+
+    def compose_body(self) -> ComposeResult:
+        yield Field("Your reference", hint="It starts with PR-, for example PR-7K3M9Q.", id="reference",
+                    max_length=12)
+        with Horizontal(classes="page-buttons"):
+            yield PlainButton("Show the reply", id="show", variant="primary")
+            yield PlainButton("Back", id="back")
+
+    @on(PlainButton.Pressed, "#back")
+    def back_pressed(self) -> None:
+        self.dismiss()
+
+    @on(PlainButton.Pressed, "#show")
+    @on(Input.Submitted, "#reference-input")
+    def show(self) -> None:
+        self.query_one(ErrorSummary).hide()
+        self._look(self.query_one("#reference", Field).value)
+
+    @work(thread=True, exclusive=True)
+    def _look(self, reference: str) -> None:
+        try:
+            report = self.services.replies_for(reference)
+        except DomainError as error:
+            self.app.call_from_thread(self.show_problem, str(error))
+            return
+        self.app.call_from_thread(self.app.push_screen, ReplyScreen(self.services, self.session, self.captured,
+                                                                    report))
+
+
+class ReplyScreen(HelpPage):
+    """What staff replied, oldest first; the report's own words above, as the person wrote them."""
+
+    def __init__(self, services: HelpServices, session: PatientSession | None, captured: Captured,
+                 report: ProblemReport) -> None:
+        super().__init__(services, session, captured)
+        self.report = report
+
+    def title_text(self) -> str:
+        return f"Problem report {self.report.reference}"
+
+    def compose_body(self) -> ComposeResult:
+        yield Plain(("You told us: ", "bold"), self.report.happened, classes="lede")
+        if not self.report.replies:
+            yield Plain("We have not replied yet. We will text you when we do, if you asked us to.",
+                        classes="lede", id="no-reply")
+        for reply in self.report.replies:
+            yield Plain((f"Our reply, {nhs_datetime(reply.at)}:", "bold"), classes="field-label")
+            yield Plain(reply.body, classes="lede reply-body")
+        yield PlainButton("Done", id="done", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#done", PlainButton).focus()
+
+    @on(PlainButton.Pressed, "#done")
+    def done(self) -> None:
+        self.dismiss()
