@@ -47,6 +47,8 @@ hl7_cli = typer.Typer(no_args_is_help=True, help="The hospital's HL7 v2 feed: li
 cli.add_typer(hl7_cli, name="hl7")
 reference_cli = typer.Typer(no_args_is_help=True, help="The hospital's own reference data: trusts, sites, clinics.")
 cli.add_typer(reference_cli, name="reference")
+support_cli = typer.Typer(no_args_is_help=True, help="Problem reports from the help centre: list and read them.")
+cli.add_typer(support_cli, name="support")
 slots_cli = typer.Typer(no_args_is_help=True, help="Free times, made from the clinicians' session templates.")
 cli.add_typer(slots_cli, name="slots")
 
@@ -161,6 +163,54 @@ def slots_generate(
         database.engine.dispose()
     echo(f"Made {added} free time{'s' if added != 1 else ''} from {first:%-d %B %Y} for {weeks} "
          f"week{'s' if weeks != 1 else ''}." if added else "Every free time in those weeks is there already.")
+
+
+@support_cli.command("list")
+def support_list(
+    ctx: typer.Context,
+    status: str = typer.Option("", help="new, waiting, answered or closed; all of them if not given."),
+) -> None:
+    """Problem reports, oldest first, with where each stands (reply at the desk: F6, Support inbox)."""
+    with one_line_errors():
+        from data.support.reports import SqlSupportRepository
+        from domain.support.reports import ReportStatus
+        from portal_tui import bootstrap
+
+        if status and status not in {s.value for s in ReportStatus}:
+            raise SettingsError(f"--status must be new, waiting, answered or closed (got {status!r}).")
+        database = bootstrap.Database(_settings(ctx))
+        with database.unit_of_work(read_only=True) as uow:
+            found = SqlSupportRepository(uow.session).list(ReportStatus(status) if status else None)
+        database.engine.dispose()
+    for r in found:
+        echo(f"{r.reference}  {r.created_at:%Y-%m-%d %H:%M}  {r.status.value:9} {r.captured.place:6} "
+             f"{r.captured.screen:24} {' '.join(r.happened.split())[:60]}")
+    if not found:
+        echo("No problem reports.")
+
+
+@support_cli.command("show")
+def support_show(ctx: typer.Context, reference: str = typer.Argument(..., help="The report's reference (PR-…).")) -> None:
+    """One report in full: what the person wrote, what was captured, and every reply."""
+    with one_line_errors():
+        from data.support.reports import SqlSupportRepository
+        from portal_tui import bootstrap
+
+        database = bootstrap.Database(_settings(ctx))
+        with database.unit_of_work(read_only=True) as uow:
+            report = SqlSupportRepository(uow.session).get(reference.strip().upper())
+        database.engine.dispose()
+        if report is None:
+            raise SettingsError(f"There is no problem report {reference} (see `portal-tui support list`).")
+    echo(f"{report.reference} ({report.status.value}), received {report.created_at:%Y-%m-%d %H:%M} at "
+         f"{report.terminal}")
+    echo(f"Trying to: {report.tried}")
+    echo(f"What happened: {report.happened}")
+    for label, value in report.captured.lines():
+        echo(f"{label}: {value}")
+    echo(f"Reply: by text to {report.masked_mobile}" if report.masked_mobile else "Reply: none asked for")
+    for reply in report.replies:
+        echo(f"Reply by {reply.by}, {reply.at:%Y-%m-%d %H:%M}: {reply.body}")
 
 
 def _settings(ctx: typer.Context) -> Settings:

@@ -192,3 +192,29 @@ def test_a_trust_starts_from_an_empty_database_with_its_reference_data(tmp_path:
     broken.write_text(REFERENCE.read_text().replace('slot_minutes = 20', 'slot_minutes = "twenty"', 1))
     assert_one_line(run("reference", "load", str(broken), env=env), "clinic CARD › clinician C1001 › session 1: "
                     "slot_minutes must be a whole number")
+
+
+def test_support_commands_list_and_show_reports_as_written(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from data.engine import make_engine
+    from data.uow import SqlUnitOfWork, session_factory
+    from domain.clock import FixedClock
+    from domain.support import reports
+
+    env = {"PORTAL_DATABASE_URL": f"sqlite:///{tmp_path}/p.db"}
+    assert run("db", "upgrade", env=env).returncode == 0
+    assert_one_line(run("support", "list", "--status", "lost", env=env), "--status must be new")
+    assert "No problem reports." in run("support", "list", env=env).stdout
+    engine = make_engine(env["PORTAL_DATABASE_URL"])
+    sent = reports.submit(SqlUnitOfWork(session_factory(engine)), FixedClock(datetime(2026, 11, 24, 9, tzinfo=UTC)),
+                          tried="book", happened="it froze \x1b[2J here", reply_by=reports.ReplyBy.NONE,
+                          typed_mobile="", captured=reports.Captured("WelcomeScreen", "80x24", "0.1.0", "kiosk"),
+                          session=None, terminal="kiosk-1")
+    engine.dispose()
+    listed = run("support", "list", env=env)
+    assert sent.reference in listed.stdout and "new" in listed.stdout and "\x1b" not in listed.stdout
+    shown = run("support", "show", sent.reference, env=env)
+    assert shown.returncode == 0 and "What happened: it froze [2J here" in shown.stdout
+    assert "Reply: none asked for" in shown.stdout
+    assert_one_line(run("support", "show", "PR-NOSUCH", env=env), "There is no problem report PR-NOSUCH")

@@ -135,6 +135,8 @@ class SupportInboxScreen(_SupportPage):
 class SupportReportScreen(_SupportPage):
     """One report: what the person wrote (as written), what was captured, the replies, and the reply box."""
 
+    AUTO_FOCUS = "#reply-input"
+
     def __init__(self, support: SupportInbox, session: StaffSession, report: ProblemReport) -> None:
         super().__init__(support, session)
         self.report = report

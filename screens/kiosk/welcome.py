@@ -52,9 +52,8 @@ class WelcomeScreen(Screen[None]):
                     yield PlainButton(label, id=route, classes="route-button")
                     yield Plain(hint, classes="route-hint")
         with Horizontal(classes="help-line"):
-            yield Plain("Need help? Press F1 for the help centre, or ask at the reception desk.",
-                        classes="help-text")
-            yield PlainButton("Help", id="help", classes="help-button")
+            yield Plain("Need help? Press F1, or ask at the reception desk.", classes="help-text")
+            yield PlainButton("Help centre", id="help", classes="help-button", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:

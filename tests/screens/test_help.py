@@ -156,3 +156,39 @@ async def test_staff_reply_reaches_the_outbox_the_reference_and_home(kiosk_on, d
         await press(pilot, "#show")
         await settle(pilot)
         assert isinstance(app.screen, ReplyScreen) and "We have mended the letters list" in screen_text(app)
+
+
+async def test_what_a_report_captures_holds_nothing_of_the_patient_on_any_page(kiosk_on, demo_db: Path) -> None:
+    """On every page a signed-in patient can open, what a report would capture is the program's own names: no
+    name, number, postcode, date of birth or mobile of theirs."""
+    with sqlite3.connect(demo_db) as db:
+        facts = db.execute("SELECT given_name, family_name, nhs_number, hospital_number, postcode, date_of_birth, "
+                           "mobile, email FROM patient WHERE given_name = 'Margaret' AND family_name = 'Thompson'"
+                           ).fetchone()
+    secrets = [str(f) for f in facts if f] + [facts[2][-4:], facts[5].replace("-", "")]
+    app = kiosk_on()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in_as(pilot, demo_db, "margaret.thompson@example.com")
+        seen = []
+        for button in ("#appointments", "#letters", "#results", "#my-details"):
+            await press(pilot, button)
+            await settle(pilot)
+            seen.append(app.captured("E-TEST01"))
+            if button == "#appointments":
+                app.screen.query_one("OptionList").focus()
+                await pilot.press("enter")
+                await settle(pilot)
+                seen.append(app.captured())
+                await pilot.press("escape")
+                await pilot.pause()
+            await pilot.press("escape")
+            await pilot.pause()
+        app.action_help()
+        await pilot.pause()
+        seen.append(app.captured())
+    pages = {c.screen for c in seen}
+    assert {"AppointmentsScreen", "AppointmentScreen", "LettersScreen", "ResultsScreen", "MyDetailsScreen",
+            "HomeScreen"} <= pages, pages
+    for captured in seen:
+        text = " ".join(value for _, value in captured.lines()).lower()
+        assert not [s for s in secrets if s.lower() in text], (captured, secrets)
