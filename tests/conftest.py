@@ -71,9 +71,81 @@ def migrated_engine(url: str):
     return engine
 
 
+@pytest.fixture(scope="session")
+def database_templates(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Per test process, built once: a migrated database and one with the demo hospital too, on each kind of
+    database. A test's database is a copy (a file copy; PostgreSQL's CREATE DATABASE … TEMPLATE): migrating and
+    loading the demo for every test cost more than a minute of the suite."""
+    import shutil
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.orm import Session
+
+    made: dict[tuple[str, bool], str] = {}
+    postgres: list[str] = []
+
+    def build(url: str, demo: bool) -> None:
+        engine = migrated_engine(url)
+        if demo:
+            from data.demo import load_demo
+            from data.identity.passwords import Argon2Hasher
+
+            with Session(engine) as session:
+                load_demo(session, FIXED_DAY, Argon2Hasher(fast=True))
+                session.commit()
+        engine.dispose()
+
+    def template(kind: str, demo: bool) -> str:
+        if (kind, demo) not in made:
+            if kind == "sqlite":
+                path = tmp_path_factory.mktemp("templates") / f"{'demo' if demo else 'empty'}.db"
+                build(f"sqlite:///{path}", demo)
+                made[(kind, demo)] = str(path)
+            else:
+                admin_url = _postgres_admin_url()
+                assert admin_url is not None
+                name = f"portal_template_{uuid.uuid4().hex[:10]}"
+                admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+                with admin.connect() as connection:
+                    connection.execute(text(f'CREATE DATABASE "{name}"'))
+                admin.dispose()
+                postgres.append(name)
+                build(make_url(admin_url).set(database=name).render_as_string(hide_password=False), demo)
+                made[(kind, demo)] = name
+        return made[(kind, demo)]
+
+    def copy(url: str, demo: bool) -> None:
+        if url.startswith("sqlite"):
+            target = Path(url.removeprefix("sqlite:///"))
+            source = Path(template("sqlite", demo))
+            for suffix in ("", "-wal"):
+                if source.with_name(source.name + suffix).exists():
+                    shutil.copy(source.with_name(source.name + suffix), target.with_name(target.name + suffix))
+            return
+        name = make_url(url).database
+        admin = create_engine(_postgres_admin_url() or "", isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template("postgres", demo)}"'))
+        admin.dispose()
+
+    yield copy
+    if postgres:
+        admin = create_engine(_postgres_admin_url() or "", isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            for name in postgres:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture
-def engine(database_url: str):
-    """A migrated engine on the database under test."""
-    engine = migrated_engine(database_url)
+def engine(database_url: str, database_templates, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """A migrated engine on the database under test — with the demo hospital in it already when the test asks
+    for `demo_engine` (whose load then finds it there)."""
+    from data.engine import make_engine
+
+    database_templates(database_url, "demo_engine" in request.fixturenames)
+    engine = make_engine(database_url)
     yield engine
     engine.dispose()

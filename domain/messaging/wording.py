@@ -58,8 +58,8 @@ def cancellation_confirmation_sms(trust: Trust, starts_at: datetime) -> str:
 
 def hospital_cancellation_sms(trust: Trust, starts_at: datetime) -> str:
     """The hospital cancelled (the PAS says so): the patient stays under the clinic, and is told a new date comes."""
-    return (f"{trust.short_name}: we are sorry, we have had to cancel your hospital appointment on "
-            f"{sms_when(starts_at)}. We will contact you with a new date. Questions? Call {trust.appointments_phone}.")
+    return (f"{trust.short_name}: sorry, we have cancelled your hospital appointment on {sms_when(starts_at)}. "
+            f"We will contact you with a new date. Questions? Call {trust.appointments_phone}.")
 
 
 def registration_invitation_sms(trust: Trust, code: str, portal_url: str) -> str:

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, RadioButton, RadioSet
 
 from domain.errors import DomainError
-from domain.formatting import nhs_datetime
+from domain.formatting import nhs_date, nhs_datetime
 from domain.help.articles import TOPICS, Article, with_contacts
 from domain.hospital import Trust
 from domain.identity.session import PatientSession
@@ -118,7 +118,10 @@ class HelpCentreScreen(HelpPage):
         return sorted(articles, key=lambda a: (TOPICS.index(a.topic), a.title))
 
     def _options(self, articles: Sequence[Article]) -> list[Any]:
-        return [option((a.title, "bold"), f"  ({a.topic})", id=f"article-{a.slug}") for a in articles]
+        # Staff see when each article last changed; a patient needs only its title and topic.
+        changed = self.services.place == "desk"
+        return [option((a.title, "bold"), f"  ({a.topic}" + (f", updated {nhs_date(a.updated)})" if changed else ")"),
+                       id=f"article-{a.slug}") for a in articles]
 
     @on(Input.Changed, "#help-search-input")
     def search(self, event: Input.Changed) -> None:
@@ -172,6 +175,7 @@ class ArticleScreen(HelpPage):
 
     def compose_body(self) -> ComposeResult:
         yield Plain(markdown(with_contacts(self.article, self.services.trusts())), id="article-body")
+        yield Plain(f"Updated {nhs_date(self.article.updated)}", classes="captured")
         with Horizontal(classes="page-buttons"):
             yield PlainButton("Back", id="back", variant="primary")
             yield PlainButton("Report a technical problem", id="report")

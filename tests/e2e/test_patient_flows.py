@@ -98,7 +98,7 @@ def test_sign_in_switch_letters_and_back_then_sign_out(kiosk: Terminal) -> None:
         kiosk.wait_for(f"Change to {then} letters")
     kiosk.press("Escape")
     kiosk.wait_for("What would you like to do?")
-    kiosk.press("Tab", "Enter")  # Sign out
+    kiosk.press("Tab", "Tab", "Enter")  # past Help centre to Sign out
     screen = kiosk.wait_for("Your session has ended")
     assert "You have signed out." in screen
     assert not [word for word in PRIVATE if word in screen]

@@ -192,3 +192,27 @@ async def test_what_a_report_captures_holds_nothing_of_the_patient_on_any_page(k
     for captured in seen:
         text = " ".join(value for _, value in captured.lines()).lower()
         assert not [s for s in secrets if s.lower() in text], (captured, secrets)
+
+
+async def test_left_idle_in_help_the_kiosk_still_forgets_everything(kiosk_on, demo_db: Path) -> None:
+    app = kiosk_on()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in_as(pilot, demo_db, "margaret.thompson@example.com")
+        await press(pilot, "#help")
+        await press(pilot, "#report")
+        await fill(pilot, tried="something private")
+        app.clock.advance(app.settings.kiosk_idle_seconds + 1)  # type: ignore[attr-defined]
+        app.check_inactivity()
+        await pilot.pause()
+        assert app.patient_session is None and len(app.screen_stack) == 2  # welcome, "Your session has ended"
+        assert "something private" not in screen_text(app)
+
+
+async def test_staff_see_when_each_article_changed(demo_db: Path) -> None:
+    desk = desk_on(demo_db)
+    async with desk.run_test(size=(100, 34)) as pilot:
+        await pilot.press("f1")  # on staff sign-in: no article is about it, so the help centre itself
+        await pilot.pause()
+        assert isinstance(desk.screen, HelpCentreScreen)
+        first = desk.screen.query_one("#articles").get_option_at_index(0)
+        assert "updated Tuesday 1 December 2026" in str(first.prompt)
