@@ -112,9 +112,6 @@ class TrustRef:
 class Reference:
     trusts: tuple[TrustRef, ...]
 
-    def locations_of_kind(self, kind: LocationKind) -> frozenset[str]:
-        return frozenset(loc.code for t in self.trusts for s in t.sites for loc in s.locations if loc.kind is kind)
-
 
 def parse(document: Mapping[str, Any]) -> Reference:
     """The reference data, or ReferenceProblem naming the first thing wrong and where."""
