@@ -55,7 +55,7 @@ def summary(name: str, values: list[float], unit: str, scale: float = 1.0) -> st
 
 def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
-        env = {"PORTAL_DATABASE_URL": f"sqlite:///{folder}/bench.db", "PORTAL_KIOSK_PIN": "2468",
+        env = {"PORTAL_DATABASE_URL": f"sqlite:///{folder}/bench.db", "PORTAL_KIOSK_PIN": "2468", "PORTAL_DEMO": "true",
                "HOME": folder, "TERM": "xterm-256color", "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
         subprocess.run([str(BIN / "portal-tui"), "db", "upgrade"], env=env, check=True, capture_output=True)
         tmux("new-session", "-d", "-s", "bench", "-x", "100", "-y", "30")
