@@ -65,10 +65,6 @@ class KioskApp(PortalApp, inherit_bindings=False):
         self.theme = settings.theme
 
     @property
-    def help_services(self):  # type: ignore[no-untyped-def]
-        return self.services.support
-
-    @property
     def help_session(self):  # type: ignore[no-untyped-def]
         return self.patient_session
 

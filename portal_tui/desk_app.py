@@ -97,10 +97,6 @@ class DeskApp(PortalApp):
             self._services = DeskServices(self.settings, self.clock)
         return self._services
 
-    @property
-    def help_services(self):  # type: ignore[no-untyped-def]
-        return self.services.support
-
     def get_default_screen(self):  # type: ignore[no-untyped-def]
         from screens.desk.sign_in import StaffSignInScreen
 

@@ -112,8 +112,8 @@ class PortalApp(App[None]):
 
     @property
     def help_services(self):  # type: ignore[no-untyped-def]
-        """The help centre's use cases (the kiosk's and the desk's services give them)."""
-        raise NotImplementedError
+        """The help centre's use cases: both the kiosk's and the desk's services carry them as `support`."""
+        return self.services.support  # type: ignore[attr-defined]
 
     @property
     def help_session(self):  # type: ignore[no-untyped-def]

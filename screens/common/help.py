@@ -85,6 +85,11 @@ class HelpPage(Screen[Any]):
     def action_back(self) -> None:
         self.dismiss()
 
+    @on(PlainButton.Pressed, "#back, #done")
+    def leave(self) -> None:
+        """Every help page's Back (and Done) button, as Esc."""
+        self.dismiss()
+
     def show_problem(self, message: str) -> None:
         if self.is_attached and self in self.app.screen_stack:
             self.query_one(ErrorSummary).show(message)
@@ -159,12 +164,10 @@ class HelpCentreScreen(HelpPage):
     def read_reply(self) -> None:
         self.app.push_screen(ReplyLookupScreen(self.services, self.session, self.captured))
 
-    @on(PlainButton.Pressed, "#back")
-    def back_pressed(self) -> None:
-        self.dismiss()
-
 
 class ArticleScreen(HelpPage):
+    AUTO_FOCUS = "#back"
+
     def __init__(self, services: HelpServices, session: PatientSession | None, captured: Captured,
                  article: Article) -> None:
         super().__init__(services, session, captured)
@@ -179,13 +182,6 @@ class ArticleScreen(HelpPage):
         with Horizontal(classes="page-buttons"):
             yield PlainButton("Back", id="back", variant="primary")
             yield PlainButton("Report a technical problem", id="report")
-
-    def on_mount(self) -> None:
-        self.query_one("#back", PlainButton).focus()
-
-    @on(PlainButton.Pressed, "#back")
-    def back_pressed(self) -> None:
-        self.dismiss()
 
     @on(PlainButton.Pressed, "#report")
     def report(self) -> None:
@@ -211,7 +207,8 @@ class ReportProblemScreen(HelpPage):
                 yield RadioButton("By text to the mobile on my record", id="record_mobile", value=True)
             yield RadioButton("By text to this mobile:", id="typed_mobile", value=self.session is None)
             yield RadioButton("No reply needed", id="none")
-        yield Field("Mobile number for the reply", hint="A UK mobile, for example 07700 900123.", id="mobile",
+        yield Field("Mobile number for the reply", hint="Only if you chose a text to this mobile. A UK mobile, for "
+                    "example 07700 900123.", id="mobile",
                     max_length=20)
         yield Plain("We also send, to help us find the problem (nothing about you or your records):",
                     classes="field-label")
@@ -220,10 +217,6 @@ class ReportProblemScreen(HelpPage):
         with Horizontal(classes="page-buttons"):
             yield PlainButton("Send the report", id="send", variant="primary")
             yield PlainButton("Back", id="back")
-
-    @on(PlainButton.Pressed, "#back")
-    def back_pressed(self) -> None:
-        self.dismiss()
 
     @on(PlainButton.Pressed, "#send")
     def send(self) -> None:
@@ -264,6 +257,7 @@ class ReportProblemScreen(HelpPage):
 
 class ReportSentScreen(HelpPage):
     TITLE_TEXT = "Thank you: your report is sent"
+    AUTO_FOCUS = "#done"
 
     def __init__(self, services: HelpServices, session: PatientSession | None, captured: Captured,
                  sent: Submitted) -> None:
@@ -279,12 +273,6 @@ class ReportSentScreen(HelpPage):
                     "problem report\", and type your reference.", classes="lede")
         yield PlainButton("Done", id="done", variant="primary")
 
-    def on_mount(self) -> None:
-        self.query_one("#done", PlainButton).focus()
-
-    @on(PlainButton.Pressed, "#done")
-    def done(self) -> None:
-        self.dismiss()
 
 
 class ReplyLookupScreen(HelpPage):
@@ -297,10 +285,6 @@ class ReplyLookupScreen(HelpPage):
         with Horizontal(classes="page-buttons"):
             yield PlainButton("Show the reply", id="show", variant="primary")
             yield PlainButton("Back", id="back")
-
-    @on(PlainButton.Pressed, "#back")
-    def back_pressed(self) -> None:
-        self.dismiss()
 
     @on(PlainButton.Pressed, "#show")
     @on(Input.Submitted, "#reference-input")
@@ -322,6 +306,8 @@ class ReplyLookupScreen(HelpPage):
 class ReplyScreen(HelpPage):
     """What staff replied, oldest first; the report's own words above, as the person wrote them."""
 
+    AUTO_FOCUS = "#done"
+
     def __init__(self, services: HelpServices, session: PatientSession | None, captured: Captured,
                  report: ProblemReport) -> None:
         super().__init__(services, session, captured)
@@ -340,9 +326,3 @@ class ReplyScreen(HelpPage):
             yield Plain(reply.body, classes="lede reply-body")
         yield PlainButton("Done", id="done", variant="primary")
 
-    def on_mount(self) -> None:
-        self.query_one("#done", PlainButton).focus()
-
-    @on(PlainButton.Pressed, "#done")
-    def done(self) -> None:
-        self.dismiss()
