@@ -1,7 +1,8 @@
 """`make bench`, part 4: `import fhir` on the shared FHIR samples, in resources per second.
 
-Each run imports every file of ../shared/data/fhir into a fresh database (SQLite always; PostgreSQL too when
-PORTAL_TEST_POSTGRES_URL is set), then imports them again (everything unchanged). Floors measured in the same
+Each round imports every file of ../shared/data/fhir into a fresh database (SQLite always; PostgreSQL too when
+PORTAL_TEST_POSTGRES_URL is set), then imports them again (everything unchanged); the best of ROUNDS is kept,
+as for the floors. The goal: a first import into SQLite at no less than half the validation floor's rate. Floors measured in the same
 run: reading the same files and parsing their JSON (what any importer must do), and validating every kept
 resource with fhir.resources (what this one chooses to do) — so the figure says how much of an import is the
 database's."""
@@ -50,21 +51,42 @@ def floors(paths: list[str]) -> tuple[int, float, float]:
     return count, min(read), min(checked)
 
 
-def run(name: str, url: str, paths: list[str], count: int, parse: float) -> None:
+GOAL = 0.5
+"""An import runs at no less than half the rate of validation alone (issue 13)."""
+
+
+def import_twice(url: str, paths: list[str]) -> tuple[float, float]:
+    """Seconds for a first import into a new database, and for the same files again."""
     engine = make_engine(url)
     schema.upgrade(engine)
     with Session(engine) as session:
         apply(session, read(REFERENCE))  # the demo trusts, as `reference load` would
         session.commit()
     now = lambda: datetime(2026, 11, 24, tzinfo=UTC)  # noqa: E731
-    for label in ("first import", "same files again"):
+    times = []
+    for _ in range(2):
         started = time.perf_counter()
         report = import_fhir(engine, paths, TrustCode.ROYAL_FREE, now=now)
-        seconds = time.perf_counter() - started
+        times.append(time.perf_counter() - started)
         assert not report.errors, report.errors[:3]
-        print(f"    {name:<10} {label:<17} {count / seconds:7.0f} resources/s  ({seconds:5.2f} s; "
-              f"x{seconds / parse:4.1f} the JSON floor)")
     engine.dispose()
+    return times[0], times[1]
+
+
+def report(name: str, runs: list[tuple[float, float]], count: int, floor: float, judged: bool = True) -> bool:
+    """Best of the rounds, as the floors are; True when the first import meets the goal (or is not judged)."""
+    met = True
+    for label, seconds in (("first import", min(r[0] for r in runs)), ("same files again", min(r[1] for r in runs))):
+        ratio = floor / seconds
+        verdict = ""
+        if label == "first import" and judged:
+            met = ratio >= GOAL
+            verdict = f"; goal x{GOAL}: {'met' if met else 'MISSED'}"
+        elif label == "first import":
+            verdict = "; for comparison"
+        print(f"    {name:<10} {label:<17} {count / seconds:7.0f} resources/s  ({seconds:5.2f} s; "
+              f"x{ratio:4.2f} the validation floor{verdict})")
+    return met
 
 
 def main() -> int:
@@ -78,14 +100,20 @@ def main() -> int:
           f"+ validate kept ones with fhir.resources {count / (parse + checked):6.0f} resources/s "
           f"({parse + checked:5.2f} s)")
     with tempfile.TemporaryDirectory() as folder:
-        run("SQLite", f"sqlite:///{folder}/import.db", paths, count, parse)
+        runs = [import_twice(f"sqlite:///{folder}/import{n}.db", paths) for n in range(ROUNDS)]
+    met = report("SQLite", runs, count, parse + checked)
     admin_url = os.environ.get("PORTAL_TEST_POSTGRES_URL")
     if not admin_url:
         print("    PostgreSQL skipped: set PORTAL_TEST_POSTGRES_URL to measure it too")
-        return 0
-    with postgres_database(admin_url, "portal_bench_import") as url:
-        run("PostgreSQL", url, paths, count, parse)
-    return 0
+        return 0 if met else 1
+    runs = []
+    for _ in range(ROUNDS):
+        with postgres_database(admin_url, "portal_bench_import") as url:
+            runs.append(import_twice(url, paths))
+    # The goal is the embedded default's (the figure issue 13 measured); a shared server pays a round trip
+    # per statement on top, shown beside it.
+    report("PostgreSQL", runs, count, parse + checked, judged=False)
+    return 0 if met else 1
 
 
 if __name__ == "__main__":

@@ -14,11 +14,14 @@ files again finds each one unchanged and writes nothing; a resource that changed
 from __future__ import annotations
 
 import base64
+import gc
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
@@ -113,26 +116,51 @@ def import_fhir(engine: Engine, paths: list[str], trust: TrustCode, *, now: Call
     set up in the database (its row names its Appointments team); `TrustNotSetUp` says when it is not."""
     if not trust_is_set_up(engine, trust):
         raise TrustNotSetUp(trust)
+    with _long_lived_objects_frozen():
+        return _import(engine, paths, trust, now, progress)
+
+
+@contextmanager
+def _long_lived_objects_frozen() -> Iterator[None]:
+    """The cyclic garbage collector leaves alone what existed before the import (the FHIR models' classes,
+    SQLAlchemy's, the program's): its full collections re-scanned all of them again and again while an import
+    made its millions of short-lived objects — a quarter of the import's time, measured. Undone afterwards;
+    left as it is if someone else froze it first."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _import(engine: Engine, paths: list[str], trust: TrustCode, now: Callable[[], datetime],
+            progress: Progress | None) -> ImportReport:
     report = ImportReport()
     files, problems = expand(paths)
     report.files = len(files)
     report.errors.extend(problems)
     writer = _Writer(engine, trust, now, report)
     panels = Panels()
+    kept = _Kept()
     # Pass 1: patients, and which report names each observation.
     for path in files:
         batch: list[tuple[Entry, Record]] = []
-        for item in entries(path):
+        for item in kept.entries(path):
             if isinstance(item, Problem):
                 continue  # reported in pass 2, once
             if item.resource_type not in ("Patient", "DiagnosticReport"):
                 continue
             try:
                 record = to_record(item, panels)
-            except (Skip, Unusable):
-                continue  # counted in pass 2
+            except (Skip, Unusable) as reason:
+                kept.decided[(item.file, item.where)] = reason  # counted in pass 2
+                continue
             if isinstance(record, ReportRecord):
                 panels.learn(record)
+                kept.decided[(item.file, item.where)] = record  # validated once: pass 2 writes it as it is
             else:
                 batch.append((item, record))
                 if len(batch) >= BATCH:
@@ -142,17 +170,20 @@ def import_fhir(engine: Engine, paths: list[str], trust: TrustCode, *, now: Call
     # Pass 2: everything else, and the count of everything.
     for path in files:
         batch = []
-        for item in entries(path):
+        for item in kept.replay(path):
             if progress is not None:
                 progress(1)
             if isinstance(item, Problem):
                 report.errors.append(item)
                 continue
+            decided = kept.decided.pop((item.file, item.where), None)
             if item.resource_type == "Patient":
-                writer.recount(item)
+                writer.recount(item, decided)
                 continue
             try:
-                record = to_record(item, panels)
+                if isinstance(decided, Exception):
+                    raise decided
+                record = decided if decided is not None else to_record(item, panels)
             except Skip as reason:
                 report.skipped[item.resource_type] += 1
                 report.reasons[str(reason)] += 1
@@ -168,6 +199,37 @@ def import_fhir(engine: Engine, paths: list[str], trust: TrustCode, *, now: Call
     return report
 
 
+class _Kept:
+    """What pass 1 learnt that pass 2 need not learn again: each report's record and why a patient or report
+    could not be kept (validated once, not twice) and, while they are small, the files' entries themselves (parsed once). A bulk export bigger than
+    `MEMORY_BUDGET` is read from disk again in pass 2, so an import's memory stays bounded."""
+
+    MEMORY_BUDGET = 64 * 1024 * 1024
+    """Bytes of source files whose parsed entries are kept between the passes."""
+
+    def __init__(self) -> None:
+        self.decided: dict[tuple[str, str], Record | Skip | Unusable] = {}
+        """(file, where) → what pass 1 made of that entry, for the entries pass 1 maps."""
+        self._files: dict[Path, list[Entry | Problem]] = {}
+        self._budget = self.MEMORY_BUDGET
+
+    def entries(self, path: Path) -> Iterable[Entry | Problem]:
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = self._budget + 1  # entries() reports the problem
+        if size > self._budget:
+            return entries(path)
+        self._budget -= size
+        found = list(entries(path))
+        self._files[path] = found
+        return found
+
+    def replay(self, path: Path) -> Iterable[Entry | Problem]:
+        found = self._files.pop(path, None)
+        return found if found is not None else entries(path)
+
+
 class _Writer:
     """Writes mapped records in savepoints, remembers what pass 1 did to patients, and keeps the counts."""
 
@@ -180,12 +242,17 @@ class _Writer:
         """'Patient/<source id>' → our patient id, as learnt in this run."""
         self.patient_outcomes: dict[str, str | Problem] = {}
         """What pass 1 did with each Patient entry ('imported', 'unchanged' or the problem), counted in pass 2."""
+        self.fresh_observations: set[str] = set()
+        """'Observation/<source id>' written by this run: mapped knowing every report of the files (pass 1), so
+        already under their report's name."""
 
-    def recount(self, item: Entry) -> None:
+    def recount(self, item: Entry, decided: Record | Skip | Unusable | None) -> None:
         """Count a Patient entry in pass 2 by what pass 1 did with it (or why it was not kept)."""
         outcome = self.patient_outcomes.get(f"{item.file}#{item.where}")
         if outcome is None:
             try:
+                if isinstance(decided, Exception):
+                    raise decided
                 to_record(item, Panels())
             except Skip as reason:
                 self.report.skipped["Patient"] += 1
@@ -226,30 +293,37 @@ class _Writer:
         rest: list[tuple[Entry, Record]] = []
         for entry, record in batch:
             source = record.source
-            if (isinstance(record, PatientRecord | ReportRecord) or (source.resource_type, source.source_id) in known
-                    or source.subject is None):
+            if (isinstance(record, PatientRecord) or (source.resource_type, source.source_id) in known
+                    or source.subject is None or (isinstance(record, ReportRecord) and not record.results)):
                 rest.append((entry, record))
                 continue
             try:
                 simple.append((entry, record, self._patient_id(session, source.subject)))
             except Unusable:
                 rest.append((entry, record))
+        simple, named_before = self._reports_naming_no_earlier_results(session, simple)
+        rest += named_before
         if len(simple) < 2:
             return rest + [(entry, record) for entry, record, _ in simple]
         try:
             with session.begin_nested():
-                # Core inserts of many rows at once (with RETURNING, in parameter order), one per table.
+                # Core inserts of many rows at once (with RETURNING, in parameter order), one per table; a
+                # report (the name its results are grouped under, given them when they were mapped) has no row.
                 by_model: dict[type, list[tuple[int, str, dict[str, object]]]] = {}
+                targets: dict[int, tuple[str, int | None]] = {}
                 for n, (_, record, patient_id) in enumerate(simple):
+                    if isinstance(record, ReportRecord):
+                        targets[n] = ("report", None)
+                        continue
                     table, model, values = _row_values(record, patient_id, self.trust)
                     by_model.setdefault(model, []).append((n, table, values))
-                targets: dict[int, tuple[str, int]] = {}
                 for model, items in by_model.items():
-                    ids = session.scalars(insert(model).returning(model.id, sort_by_parameter_order=True),
+                    core = model.__table__  # Core, not the ORM's bulk path: no per-row bookkeeping
+                    ids = session.scalars(insert(core).returning(core.c.id, sort_by_parameter_order=True),
                                           [values for _, _, values in items]).all()
                     targets |= {n: (table, target_id) for (n, table, _), target_id in zip(items, ids)}
                 now = self.now()
-                session.execute(insert(ExternalRecordRow), [
+                session.execute(insert(ExternalRecordRow.__table__), [
                     {"trust_code": self.trust.value, "resource_type": record.source.resource_type,
                      "source_id": record.source.source_id, "content_hash": record.source.content_hash,
                      "patient_id": patient_id, "target_table": targets[n][0], "target_id": targets[n][1],
@@ -263,6 +337,28 @@ class _Writer:
         for entry, record, _ in simple:
             self._outcome(entry, record, "imported")
         return rest
+
+    def _reports_naming_no_earlier_results(self, session: Session, simple: list[tuple[Entry, Record, int]]) -> tuple[
+            list[tuple[Entry, Record, int]], list[tuple[Entry, Record]]]:
+        """Split off the new reports that name results imported before this run (those results must take the
+        report's name, one by one); one query for the whole batch. What this run wrote has the name already."""
+        earlier = {key.removeprefix("Observation/") for _, record, _ in simple if isinstance(record, ReportRecord)
+                   for key in record.results if key not in self.fresh_observations}
+        found: set[str] = set()
+        for chunk in _chunks(sorted(earlier), 500):
+            found.update(session.scalars(select(ExternalRecordRow.source_id).where(
+                ExternalRecordRow.trust_code == self.trust.value, ExternalRecordRow.resource_type == "Observation",
+                ExternalRecordRow.source_id.in_(chunk))))
+        if not found:
+            return simple, []
+        keep, alone = [], []
+        for entry, record, patient_id in simple:
+            if isinstance(record, ReportRecord) and any(key.removeprefix("Observation/") in found
+                                                        for key in record.results):
+                alone.append((entry, record))
+            else:
+                keep.append((entry, record, patient_id))
+        return keep, alone
 
     def _known(self, session: Session, records: list[Record]) -> dict[tuple[str, str], ExternalRecordRow]:
         """What this batch's resources became in earlier imports: one query per type, not one per resource."""
@@ -312,6 +408,8 @@ class _Writer:
             self.report.errors.append(outcome)
         else:
             getattr(self.report, outcome)[record.source.resource_type] += 1
+            if outcome == "imported" and record.source.resource_type == "Observation":
+                self.fresh_observations.add(f"Observation/{record.source.source_id}")
 
     # --- storing one record ---------------------------------------------------------------------------------
 
@@ -419,8 +517,8 @@ class _Writer:
     def _report(self, session: Session, record: ReportRecord, patient_id: int,
                 known: ExternalRecordRow | None) -> tuple[str, int | None]:
         # A report is its panel: the name its Observations are grouped under. Those imported before it (an
-        # earlier run, another file) take the name now.
-        ids = [key.removeprefix("Observation/") for key in record.results]
+        # earlier run, another file) take the name now; those this run wrote have it already.
+        ids = [key.removeprefix("Observation/") for key in record.results if key not in self.fresh_observations]
         for chunk in _chunks(ids, 500):
             targets = session.scalars(select(ExternalRecordRow.target_id).where(
                 ExternalRecordRow.trust_code == self.trust.value, ExternalRecordRow.resource_type == "Observation",

@@ -166,7 +166,10 @@ class HelpCentreScreen(HelpPage):
 
 
 class ArticleScreen(HelpPage):
-    AUTO_FOCUS = "#back"
+    """An article opens at its title with the text focused, so arrows and Page Down read on (a focused Back
+    button at the foot would scroll a long article past its start); Tab reaches the buttons."""
+
+    AUTO_FOCUS = ".page"
 
     def __init__(self, services: HelpServices, session: PatientSession | None, captured: Captured,
                  article: Article) -> None:

@@ -219,6 +219,46 @@ def test_file_order_does_not_matter_and_reports_name_their_results(demo_engine, 
         [("Potassium", "5.9", "mmol/L", ResultFlag.HIGH)]
 
 
+def test_a_report_in_a_later_import_names_results_imported_before(demo_engine, tmp_path, clock) -> None:  # type: ignore[no-untyped-def]
+    first = [fx.write_ndjson(tmp_path / "Patient.ndjson", [fx.patient("p1")]),
+             fx.write_ndjson(tmp_path / "Observation.ndjson", [
+                 fx.observation(key, "p1", code=code, name=name, value=value, low=1, high=9)
+                 for key, code, name, value in (("k", "2823-3", "Potassium", 4.1), ("n", "2951-2", "Sodium", 5.0))])]
+    assert run(demo_engine, first).errors == []
+    later = fx.write_ndjson(tmp_path / "DiagnosticReport.ndjson", [{
+        "resourceType": "DiagnosticReport", "id": f"r{n}", "status": "final", "code": {"text": name},
+        "subject": {"reference": "Patient/p1"}, "effectiveDateTime": "2026-10-01T09:00:00+01:00",
+        "result": [{"reference": f"Observation/{key}"}]} for n, (key, name) in enumerate(
+            (("k", "Urea and electrolytes"), ("n", "Sodium check"), ("absent", "A report of nothing here")))])
+    report = run(demo_engine, [later])
+    assert report.errors == [] and report.imported == Counter({"DiagnosticReport": 3})
+    uow, actor = as_patient(demo_engine, our_patient(demo_engine, "p1"))
+    assert {(g.panel, r.test_name) for g in my_records.results(uow(), clock, actor) for r in g.results} == {
+        ("Urea and electrolytes", "Potassium"), ("Sodium check", "Sodium")}
+
+
+def test_files_past_the_memory_budget_are_read_again_and_import_the_same(demo_engine, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import gc
+
+    from data import schema
+    from data.demo.builder import REFERENCE
+    from data.engine import make_engine
+    from data.records import fhir_import
+    from data.reference import apply, read
+
+    kept = run(demo_engine, fx.samples())
+    other = make_engine(f"sqlite:///{tmp_path}/reread.db")
+    schema.upgrade(other)
+    with Session(other) as session:
+        apply(session, read(REFERENCE))
+        session.commit()
+    monkeypatch.setattr(fhir_import._Kept, "MEMORY_BUDGET", 0)  # nothing kept between the passes
+    reread = run(other, fx.samples())
+    other.dispose()
+    assert (reread.imported, reread.skipped, reread.errors) == (kept.imported, kept.skipped, kept.errors)
+    assert gc.get_freeze_count() == 0  # the collector is as it was
+
+
 def test_an_appointment_becomes_an_outpatient_visit_of_its_patient(demo_engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
     appointment = {"resourceType": "Appointment", "id": "a1", "status": "booked",
                    "serviceType": [{"text": "Cardiology clinic"}], "start": "2026-12-10T09:30:00+00:00",

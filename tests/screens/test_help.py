@@ -50,6 +50,8 @@ async def test_help_from_welcome_search_an_article_then_report_a_problem(kiosk_o
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ArticleScreen) and app.screen.article.slug == "changing-appointments"
+        page = app.screen.query_one(".page")
+        assert app.focused is page and page.scroll_y == 0  # it opens at its title, the text to read on
         await pilot.press("escape")
         await fill(pilot, **{"help-search": "qqqzzz"})
         await pilot.pause()
