@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 DEMO := PORTAL_CONFIG=config/demo.toml
 
-.PHONY: run test bench install db demo kiosk lint tmux clean
+.PHONY: run test bench install db demo kiosk lint tmux fonts clean
 
 run: install db demo kiosk
 
@@ -33,10 +33,14 @@ kiosk: install
 tmux:
 	@command -v tmux >/dev/null || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq tmux >/dev/null) || sudo apt-get install -y -qq tmux; }
 
+# The post room sets letters in DejaVu Sans (any name prints as written): install it if this machine lacks it.
+fonts:
+	@[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq fonts-dejavu-core >/dev/null) || sudo apt-get install -y -qq fonts-dejavu-core; }
+
 lint: install
 	$(BIN)/lint-imports
 
-test: install tmux lint
+test: install tmux fonts lint
 	$(BIN)/python -m pytest -n 2 --dist worksteal --durations=20
 
 bench: install tmux

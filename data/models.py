@@ -177,6 +177,8 @@ class PatientRow(Base):
     date_of_birth: Mapped[date] = mapped_column(Date)
     date_of_death: Mapped[date | None] = mapped_column(Date)
     postcode: Mapped[str] = mapped_column(String(8))
+    address_lines: Mapped[str | None] = mapped_column(String(400))
+    """The postal address above the postcode, one line per line of text (the post room prints it)."""
     mobile: Mapped[str | None] = mapped_column(String(16))
     email: Mapped[str | None] = mapped_column(String(254))
     letter_preference: Mapped[str] = mapped_column(String(10), default=LetterPreference.PAPER.value)
@@ -287,6 +289,7 @@ class DocumentRow(Base):
         CheckConstraint("size_bytes >= 0", name="size_not_negative"),
         Index("ix_document_patient_written", "patient_id", "written_at"),
         Index("ix_document_appointment", "appointment_id"),
+        Index("ix_document_post_status", "post_status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -300,8 +303,24 @@ class DocumentRow(Base):
     body_markdown: Mapped[str | None] = mapped_column(Text)
     appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointment.id"))
     read_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    # A paper copy: queued for the post room, then posted. None when the patient reads letters only here.
+    # A paper copy: queued for the post room, printed in a batch, then posted. None when the patient reads
+    # letters only here.
     post_status: Mapped[str | None] = mapped_column(String(10))
+    post_batch_id: Mapped[int | None] = mapped_column(ForeignKey("post_batch.id"))
+
+
+class PostBatchRow(Base):
+    """Letters printed together as one PDF: printed once, then marked posted."""
+
+    __tablename__ = "post_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    printed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    printed_by: Mapped[str] = mapped_column(String(40))
+    letters: Mapped[int] = mapped_column(Integer)
+    file_name: Mapped[str] = mapped_column(String(300))
+    posted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    posted_by: Mapped[str | None] = mapped_column(String(40))
 
 
 class TestResultRow(Base):

@@ -29,7 +29,9 @@ from data.identity.accounts import (
     SqlTrustRepository,
 )
 from data.limits import SqlLimitStore
+from data.records.post_room import SqlPostRoomRepository
 from data.staff.accounts import SqlStaffRepository
+from data.staff.supervision import SqlSupervisionRepository
 from data.support.reports import SqlSupportRepository
 from domain.errors import Conflict, SystemBusy
 from domain.limits import LimitRules
@@ -120,7 +122,8 @@ def _repositories(uow: object, session: Session, rules: LimitRules, terminal: st
             ("results", SqlResultRepository(session)), ("visits", SqlVisitRepository(session)),
             ("audit", SqlAuditLog(session, terminal)),
             ("limits", SqlLimitStore(session, rules, terminal, limits_key)), ("staff", SqlStaffRepository(session)),
-            ("support", SqlSupportRepository(session))):
+            ("support", SqlSupportRepository(session)), ("supervision", SqlSupervisionRepository(session)),
+            ("post_room", SqlPostRoomRepository(session))):
         setattr(uow, name, repository)
 
 

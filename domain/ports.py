@@ -20,6 +20,8 @@ from domain.records.model import Document, DocumentKind, TestResult
 
 if TYPE_CHECKING:
     from domain.staff.accounts import StaffMember
+    from domain.records.post import PostRoomRepository
+    from domain.staff.supervision import SupervisionRepository
     from domain.support.reports import ProblemReport, Reply, ReportStatus
 
 
@@ -328,6 +330,8 @@ class UnitOfWork(Protocol):
     limits: LimitStore
     staff: StaffRepository
     support: SupportRepository
+    supervision: SupervisionRepository
+    post_room: PostRoomRepository
 
     def __enter__(self) -> UnitOfWork: ...
 

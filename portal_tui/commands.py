@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import typer
 
+from domain.errors import DomainError
 from domain.text import CONTROL_CHARACTERS, visible
 from portal_tui.access import pin_cli, reopen_cli
 from portal_tui.cli import one_line_errors, run_desk, run_kiosk
@@ -51,6 +53,9 @@ support_cli = typer.Typer(no_args_is_help=True, help="Problem reports from the h
 cli.add_typer(support_cli, name="support")
 slots_cli = typer.Typer(no_args_is_help=True, help="Free times, made from the clinicians' session templates.")
 cli.add_typer(slots_cli, name="slots")
+letters_cli = typer.Typer(no_args_is_help=True, help="The post room: print the letters waiting for paper, mark "
+                          "a batch posted.")
+cli.add_typer(letters_cli, name="letters")
 
 ConfigOption = typer.Option(None, "--config", help="A settings file (TOML); else PORTAL_CONFIG.", show_default=False)
 
@@ -211,6 +216,67 @@ def support_show(ctx: typer.Context, reference: str = typer.Argument(..., help="
     echo(f"Reply: by text to {report.masked_mobile}" if report.masked_mobile else "Reply: none asked for")
     for reply in report.replies:
         echo(f"Reply by {reply.by}, {reply.at:%Y-%m-%d %H:%M}: {reply.body}")
+
+
+@letters_cli.command("print")
+def letters_print(
+    ctx: typer.Context,
+    out: str = typer.Option(..., "--out", help="The folder the batch's PDF is written to (owner-only)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of words."),
+) -> None:
+    """Every letter waiting for paper (with unopened appointment letters past paper_fallback_hours) into one
+    batch and one PDF; a letter already printed is never printed again."""
+    with one_line_errors():
+        from data.records.letters_pdf import PdfLetterPrinter
+        from domain.clock import SystemClock
+        from domain.records import post
+        from portal_tui import bootstrap
+        from portal_tui.supervision import save_private
+
+        settings = _settings(ctx)
+        database = bootstrap.Database(settings)
+        folder = Path(out)
+        try:
+            printed = post.print_batch(database.unit_of_work(), SystemClock(), None, PdfLetterPrinter(),
+                                       lambda name, content: str(save_private(folder, name, content)),
+                                       settings.paper_fallback_hours)
+            with database.unit_of_work(read_only=True) as uow:
+                held = [item for item in uow.post_room.waiting() if item.problem is not None]
+        except DomainError as error:
+            raise SettingsError(str(error)) from None
+        finally:
+            database.engine.dispose()
+    if as_json:
+        echo_json({"batch": printed[0].id if printed else None, "letters": len(printed[1]) if printed else 0,
+                   "file": printed[0].file_name if printed else None,
+                   "held": [{"document": i.document_id, "reason": i.problem} for i in held]})
+        return
+    if printed is None:
+        echo("Nothing new to print.")
+    else:
+        batch, items = printed
+        echo(f"Batch {batch.id}: {len(items)} letter{'s' if len(items) != 1 else ''} in {batch.file_name}. "
+             f"Once they are in the post: portal-tui letters posted {batch.id}")
+    for item in held:
+        echo(f"Not printed: letter {item.document_id} for {item.name}: {item.problem}")
+
+
+@letters_cli.command("posted")
+def letters_posted(ctx: typer.Context, batch: int = typer.Argument(..., help="The printed batch's number.")) -> None:
+    """Mark a printed batch posted."""
+    with one_line_errors():
+        from domain.clock import SystemClock
+        from domain.records import post
+        from portal_tui import bootstrap
+
+        database = bootstrap.Database(_settings(ctx))
+        try:
+            done = post.mark_posted(database.unit_of_work(), SystemClock(), None, batch)
+        except DomainError as error:
+            raise SettingsError(str(error)) from None
+        finally:
+            database.engine.dispose()
+    echo(f"Batch {done.id} posted: {done.letters} letters.")
 
 
 def _settings(ctx: typer.Context) -> Settings:

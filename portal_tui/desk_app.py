@@ -103,17 +103,24 @@ class DeskApp(PortalApp):
         return StaffSignInScreen(self.services)  # type: ignore[arg-type]
 
     def on_staff_signed_in(self, event: StaffSignedIn) -> None:
+        """The Appointments team starts at Find a patient; a system administrator, who does not act for
+        patients, at the tools."""
         from screens.desk.find_patient import FindPatientScreen
+        from screens.desk.tools import ToolsScreen
 
         self.staff_session = event.session
         self.session_started = self.last_activity = self.clock.monotonic()
-        self.push_screen(FindPatientScreen(self.services, event.session))  # type: ignore[arg-type]
+        if event.session.role.acts_for_patients:
+            self.push_screen(FindPatientScreen(self.services, event.session))  # type: ignore[arg-type]
+        else:
+            self.push_screen(ToolsScreen(self.services.supervision, event.session, home=True))
 
     def recover(self, fault: Fault) -> None:
-        """After a fault: every patient's page goes; the member of staff stays signed in on Find a patient."""
+        """After a fault: every patient's page goes; the member of staff stays signed in on their home page."""
         from screens.desk.find_patient import FindPatientScreen
+        from screens.desk.tools import ToolsScreen
 
-        while len(self.screen_stack) > 1 and not isinstance(self.screen, FindPatientScreen):
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, FindPatientScreen | ToolsScreen):
             self.pop_screen()
         self.notify(f"Something went wrong (reference {fault.reference}). The patient's record was closed; "
                     "nothing already saved is lost.", title="Sorry", severity="error", timeout=30)

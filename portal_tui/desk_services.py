@@ -41,6 +41,7 @@ class DeskServices:
         self._database: Database | None = None
         self._parts: dict[str, Any] = {}
         self._support: Any = None
+        self._supervision: Any = None
         self.policy = OnlinePolicy(cutoff=timedelta(hours=settings.change_cutoff_hours),
                                    reschedule_limit=settings.reschedule_limit,
                                    horizon=timedelta(weeks=settings.booking_horizon_weeks))
@@ -86,6 +87,16 @@ class DeskServices:
 
                 self._support = SupportServices(self.settings, self.clock, self._uow, "desk")
         return self._support
+
+    @property
+    def supervision(self):  # type: ignore[no-untyped-def]
+        """The supervisor's tools: audit trail, texts, staff accounts."""
+        with self._lock:
+            if self._supervision is None:
+                from portal_tui.supervision import SupervisionServices
+
+                self._supervision = SupervisionServices(self.settings, self.clock, self._uow, self._staff_parts)
+        return self._supervision
 
     def _staff_parts(self):  # type: ignore[no-untyped-def]
         with self._lock:

@@ -60,6 +60,10 @@ class Settings:
     """How far ahead a patient may move an appointment to."""
     log_file: str = ""
     """Where faults are written in full, each under the reference shown on screen (owner-only)."""
+    export_folder: str = ""
+    """Where the desk writes what staff export (the audit trail as CSV, the post room's PDFs), owner-only."""
+    paper_fallback_hours: int = 48
+    """A paperless patient's appointment letter still unopened this long after it arrived goes by post too."""
     database_busy_seconds: int = 5
     """How long a screen waits for a busy database (another terminal's write, a backup) before saying so."""
     desk_idle_minutes: int = 15
@@ -348,6 +352,8 @@ def _build(values: dict[str, Any], env: Mapping[str, str]) -> Settings:
         change_cutoff_hours=_whole_number(values, "change_cutoff_hours", 48, minimum=0),
         booking_horizon_weeks=_whole_number(values, "booking_horizon_weeks", 12, minimum=1),
         log_file=str(values.get("log_file") or _default_data_file(env, "portal-tui.log")),
+        export_folder=str(values.get("export_folder") or _default_data_file(env, "exports")),
+        paper_fallback_hours=_whole_number(values, "paper_fallback_hours", 48, minimum=1),
         database_busy_seconds=_whole_number(values, "database_busy_seconds", 5, minimum=1),
         desk_idle_minutes=_whole_number(values, "desk_idle_minutes", 15, minimum=1),
         desk_session_hours=_whole_number(values, "desk_session_hours", 12, minimum=1),

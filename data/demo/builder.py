@@ -106,7 +106,8 @@ class DemoBuilder:
             nhs_number=number.digits if number else None,
             hospital_number=f"{trust}{(1 if trust == 'RWG' else 2) * 1_000_000 + serial:07d}",
             trust_code=trust, given_name=given, family_name=family, date_of_birth=born, date_of_death=died,
-            postcode=postcode, mobile=f"+447700900{serial if trust == 'RWG' else 500 + serial:03d}" if mobile else None,
+            postcode=postcode, address_lines=_demo_address(serial + (0 if trust == "RWG" else 500), postcode),
+            mobile=f"+447700900{serial if trust == 'RWG' else 500 + serial:03d}" if mobile else None,
             email=address if email else None, letter_preference=letters_by.value,
         )
         self.session.add(row)
@@ -290,3 +291,15 @@ class DemoBuilder:
             patient_id=patient.id, trust_code=trust, taken_at=self.now - timedelta(days=days_ago, hours=1),
             panel=panel, test_name=test, code=code, value_text=f"{value:g}" if number is not None else str(value),
             value_number=number, unit=unit, range_low=low, range_high=high, range_text=range_text, flag=flag.value))
+
+
+_STREETS = ("Vicarage Road", "St Albans Road", "Cassio Road", "Hempstead Road", "Marlowes", "Hatfield Road",
+            "Station Road", "Church Street", "Queens Avenue", "Langley Road", "Bushey Hall Road", "London Road")
+_TOWNS = {"WD": "Watford", "AL": "St Albans", "HP": "Hemel Hempstead", "SG": "Stevenage", "EN": "Barnet",
+          "NW": "London", "N": "London", "HA": "Harrow"}
+
+
+def _demo_address(serial: int, postcode: str) -> str:
+    """A made-up street address in the postcode's town, the same on every load."""
+    area = "".join(ch for ch in postcode.split(" ")[0] if ch.isalpha())
+    return f"{serial % 97 + 1} {_STREETS[serial % len(_STREETS)]}\n{_TOWNS.get(area, _TOWNS.get(area[:1], 'Watford'))}"

@@ -55,7 +55,7 @@ def read_pid(raw: str) -> PidFields:
         phones.append((number or unformatted, use, equipment))
     return PidFields(identifiers=tuple((i[0], i[3], i[4]) for i in identifiers), family_name=name[0],
                      given_name=name[1], birth=field(7), death=field(29), postcode=address[4], phones=tuple(phones),
-                     nhs_number_status=parts(field(32), 1)[0])
+                     nhs_number_status=parts(field(32), 1)[0], address=address[:4])
 
 
 MERGED_NUMBER = "urn:portal:merged-hospital-number"
@@ -104,6 +104,8 @@ def upsert_person(session: Session, raw: str, message_type: str, trust: str, *,
         row.postcode = ""
     if facts.mobile is not None:
         row.mobile = facts.mobile.e164
+    if facts.address_lines:  # an empty PID-11 says nothing; the last address the PAS gave stands
+        row.address_lines = "\n".join(facts.address_lines)[:400]
     session.flush()
     return row, f"patient {done} ({row.hospital_number})"
 

@@ -33,6 +33,8 @@ class PersonFacts:
     date_of_death: date | None
     postcode: str | None
     mobile: UkMobile | None
+    address_lines: tuple[str, ...] = ()
+    """PID-11's street, other designation, city and county, where given (the post room prints them)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +52,8 @@ class PidFields:
     """(number, use code, equipment type) of each PID-13 repetition."""
     nhs_number_status: str
     """PID-32, where the sender fills it: '01' is an NHS number present and verified."""
+    address: tuple[str, ...] = ()
+    """PID-11's first four components: street, other designation, city, county."""
 
 
 def person(fields: PidFields, *, allow_drama: bool = False) -> PersonFacts:
@@ -81,8 +85,9 @@ def person(fields: PidFields, *, allow_drama: bool = False) -> PersonFacts:
             postcode = Postcode.parse(fields.postcode).value
         except InvalidValue:
             postcode = None  # an address abroad, or a typing slip at the PAS: kept as it was
+    lines = tuple(line[:80] for line in (clean_line(part).strip() for part in fields.address) if line)
     return PersonFacts(nhs, hospital, given[:100], family[:100], born, _day(fields.death), postcode,
-                       _mobile(fields.phones, allow_drama))
+                       _mobile(fields.phones, allow_drama), lines)
 
 
 def _mobile(phones: tuple[tuple[str, str, str], ...], allow_drama: bool) -> UkMobile | None:

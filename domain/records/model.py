@@ -35,9 +35,10 @@ _DOCUMENT_LABELS = {
 
 
 class PostStatus(StrEnum):
-    """A paper copy of a letter: waiting for the post room, or posted."""
+    """A paper copy of a letter: waiting for the post room, printed in a batch, or posted."""
 
     QUEUED = "queued"
+    PRINTED = "printed"
     POSTED = "posted"
 
 

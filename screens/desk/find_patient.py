@@ -32,7 +32,8 @@ class FindPatientScreen(Screen[None]):
     """The desk's home: search, pick, say why, open."""
 
     BINDINGS = [Binding("escape", "clear", "Clear", key_display="Esc"),
-                Binding("f6", "support_inbox", "Support inbox", key_display="F6")]
+                Binding("f6", "support_inbox", "Support inbox", key_display="F6"),
+                Binding("f7", "tools", "Supervisor tools", key_display="F7")]
     AUTO_FOCUS = "#query-input"
 
     def __init__(self, services: DeskServices, session: StaffSession) -> None:
@@ -74,6 +75,11 @@ class FindPatientScreen(Screen[None]):
         from screens.desk.support import SupportInboxScreen
 
         self.app.push_screen(SupportInboxScreen(self.services.support, self.session))
+
+    def action_tools(self) -> None:
+        from screens.desk.tools import ToolsScreen
+
+        self.app.push_screen(ToolsScreen(self.services.supervision, self.session))
 
     def action_clear(self) -> None:
         box = self.query_one("#query-input", Input)

@@ -9,6 +9,7 @@ from domain.staff.desk import OpenRecord, PatientMatch
 from domain.identity.session import StaffSession
 from screens.common.services import DeskRecordServices
 from screens.desk.support import SupportInbox
+from screens.desk.tools import SupervisorTools
 
 
 class DeskServices(Protocol):
@@ -35,4 +36,9 @@ class DeskServices(Protocol):
     @property
     def support(self) -> SupportInbox:
         """The support inbox (problem reports)."""
+        ...
+
+    @property
+    def supervision(self) -> SupervisorTools:
+        """The supervisor's tools (each refuses, with the reason, a role it is not for)."""
         ...

@@ -9,7 +9,7 @@ from textual.message import Message
 from domain.errors import DomainError
 from domain.identity.session import StaffSession
 from screens.kiosk.flow import FormPage
-from screens.common.widgets import Field
+from screens.common.widgets import ErrorSummary, Field
 
 
 class StaffSignedIn(Message):
@@ -53,7 +53,21 @@ class StaffSignInScreen(FormPage):
         except DomainError as error:
             self.app.call_from_thread(self.refused, error)
             return
-        self.app.call_from_thread(self.post_message, StaffSignedIn(session))
+        self.app.call_from_thread(self._signed_in, session)
+
+    def _signed_in(self, session: StaffSession) -> None:
+        for name in ("password", "code"):  # nothing secret stays behind the desk's pages
+            self.field(name).input.value = ""
+        self.post_message(StaffSignedIn(session))
+
+    def on_screen_resume(self) -> None:
+        """Back here after a sign-out: nothing of the last person's sign-in is left on the page."""
+        for name in ("username", "password", "code"):
+            self.field(name).input.value = ""
+        self.query_one(ErrorSummary).hide()
+        self.busy(False)
+        self.query_one(".page").scroll_home(animate=False)
+        self.field("username").input.focus()
 
     def refused(self, error: DomainError) -> None:
         self.show_problem(str(error))

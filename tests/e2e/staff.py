@@ -8,7 +8,7 @@ from data.demo import DEMO_STAFF_PASSWORD, DEMO_TOTP_SECRET
 from tests.e2e.tmux import Terminal
 
 
-def desk_sign_in(desk: Terminal, username: str = "clerk.demo") -> str:
+def desk_sign_in(desk: Terminal, username: str = "clerk.demo", lands_on: str = "Find a patient") -> str:
     desk.wait_for("Staff sign in")
     desk.type(username)
     desk.press("Tab")
@@ -16,4 +16,4 @@ def desk_sign_in(desk: Terminal, username: str = "clerk.demo") -> str:
     desk.press("Tab")
     desk.type(pyotp.TOTP(DEMO_TOTP_SECRET).now())
     desk.press("Enter")
-    return desk.wait_for("Find a patient")
+    return desk.wait_for(lands_on)

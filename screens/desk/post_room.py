@@ -1,0 +1,109 @@
+"""The post room: letters waiting to be printed (and why one cannot be yet), print them as one PDF, and mark a
+printed batch posted once it has gone."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+
+from domain.errors import DomainError
+from domain.formatting import nhs_datetime
+from domain.records.post import Batch, PostItem, PostRoom
+from screens.common.text import Plain, PlainButton, PlainTable
+from screens.desk.tools import ToolPage, _clip
+
+
+class PostRoomScreen(ToolPage):
+    TITLE_TEXT = "Post room"
+    AUTO_FOCUS = "#waiting"
+
+    def compose_body(self) -> ComposeResult:
+        yield Plain("", id="post-count", classes="lede")
+        yield PlainTable(id="waiting", cursor_type="row", zebra_stripes=False)
+        with Horizontal(classes="page-buttons"):
+            yield PlainButton("Print the waiting letters", id="print", variant="primary")
+            yield PlainButton("Back", id="back")
+        yield Plain("Batches, newest first. Choose a printed one once its letters have gone, to mark it posted.",
+                    classes="lede")
+        yield PlainTable(id="batches", cursor_type="row", zebra_stripes=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#waiting", PlainTable).add_columns("Arrived", "Patient", "Letter", "Ready")
+        self.query_one("#batches", PlainTable).add_columns("Batch", "Printed", "By", "Letters", "Posted", "File")
+        self.load()
+
+    @work(thread=True, exclusive=True, group="post")
+    def load(self) -> None:
+        try:
+            room = self.tools.post_room(self.session)
+        except DomainError as error:
+            self.app.call_from_thread(self.problem, error)
+            return
+        self.app.call_from_thread(self._show, room)
+
+    def _show(self, room: PostRoom) -> None:
+        waiting = self.query_one("#waiting", PlainTable)
+        waiting.clear()
+        for item in room.waiting:
+            waiting.add_row(nhs_datetime(item.written_at), item.name, _clip(item.title, 40),
+                            "yes" if item.problem is None else item.problem, key=str(item.document_id))
+        ready = sum(item.problem is None for item in room.waiting)
+        blocked = len(room.waiting) - ready
+        words = f"{ready} {'letter' if ready == 1 else 'letters'} ready to print" if ready else "Nothing new to print"
+        if blocked:
+            words += f"; {blocked} cannot be printed until their address is added"
+        if room.fallback_queued:
+            words += f". {room.fallback_queued} unopened appointment letters were just added to go by post too"
+        self.query_one("#post-count", Plain).update(words + ".")
+        self.query_one("#print", PlainButton).disabled = not ready
+        batches = self.query_one("#batches", PlainTable)
+        batches.clear()
+        for b in room.batches:
+            batches.add_row(str(b.id), nhs_datetime(b.printed_at), b.printed_by, str(b.letters),
+                            nhs_datetime(b.posted_at) if b.posted_at else "not yet", _clip(b.file_name, 50),
+                            key=str(b.id))
+
+    @on(PlainButton.Pressed, "#print")
+    def print_letters(self) -> None:
+        self.query_one("#print", PlainButton).disabled = True
+        self._print()
+
+    @work(thread=True, exclusive=True, group="print")
+    def _print(self) -> None:
+        try:
+            printed = self.tools.print_letters(self.session)
+        except DomainError as error:
+            self.app.call_from_thread(self.problem, error)
+            return
+        self.app.call_from_thread(self._printed, printed)
+
+    def _printed(self, printed: tuple[Batch, list[PostItem]] | None) -> None:
+        if printed is None:
+            self.app.notify("Nothing new to print.", title="Post room")
+        else:
+            batch, items = printed
+            self.app.notify(f"Batch {batch.id}: {len(items)} letters in {batch.file_name}", title="Printed",
+                            timeout=20)
+        self.load()
+
+    @on(PlainTable.RowSelected, "#batches")
+    def chosen(self, event: PlainTable.RowSelected) -> None:
+        from screens.common.confirm import ConfirmScreen
+
+        batch_id = int(str(event.row_key.value))
+        self.app.push_screen(ConfirmScreen(f"Mark batch {batch_id} posted?", "Only once its letters are in the post.",
+                                           "Mark posted", "No, not yet"), lambda yes: self._confirmed(batch_id, yes))
+
+    def _confirmed(self, batch_id: int, yes: bool | None) -> None:
+        if yes:
+            self._post(batch_id)
+
+    @work(thread=True, exclusive=True, group="posted")
+    def _post(self, batch_id: int) -> None:
+        try:
+            self.tools.mark_posted(self.session, batch_id)
+        except DomainError as error:
+            self.app.call_from_thread(self.problem, error)
+            return
+        self.app.call_from_thread(self.load)
