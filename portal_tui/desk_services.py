@@ -24,6 +24,8 @@ from domain.records.model import Document, DocumentKind, TestResult
 from domain.records.reading import LETTERS_PAGE, LetterList, ResultsPage
 from domain.staff import accounts as staff
 from domain.staff import desk
+from domain.staff import supervision
+from domain.staff.supervision import TextView
 from domain.staff.desk import OpenRecord, PatientMatch
 from portal_tui.settings import Settings
 
@@ -185,4 +187,7 @@ class DeskRecord:
 
     def arrangements_done(self, appointment_id: int) -> None:
         booking.arrangements_done(self._uow(), self._s.clock, self._session, appointment_id)
+
+    def texts(self) -> list[TextView]:
+        return supervision.patient_texts(self._uow(), self._s.clock, self._session, self.patient_id)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
+from domain.staff.supervision import TextView
 from domain.records.reading import LETTERS_PAGE, VISITS_SHOWN
 
 if TYPE_CHECKING:  # names for the annotations only: nothing more is loaded before the kiosk's first paint
@@ -74,3 +75,7 @@ class DeskRecordServices(RecordServices, Protocol):
         ...
 
     def arrangements_done(self, appointment_id: int) -> None: ...
+
+    def texts(self) -> list[TextView]:
+        """The texts sent to the patient, newest first (codes blanked); the read is audited."""
+        ...

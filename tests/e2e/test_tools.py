@@ -29,6 +29,19 @@ def test_each_role_at_the_tools(fresh_demo: dict[str, str], tmp_path: Path) -> N
     desk = Terminal([PORTAL, "desk"], {**fresh_demo, "PORTAL_EXPORT_FOLDER": str(exports)}, width=80, height=24)
     try:
         desk_sign_in(desk, "clerk.demo")
+        desk.type("999 000 0018")
+        desk.press("Enter")
+        desk.wait_for("1 patient found")
+        desk.press("Enter")
+        desk.wait_for("Why are you opening the record of Margaret Thompson?")
+        desk.press("Enter")
+        desk.wait_for("Acting for Margaret Thompson")
+        desk.press("Tab", "Tab", "Tab", "Tab", "Tab", "Enter")  # past the record's parts and booking: Texts sent
+        desk.wait_for("Texts to this patient")
+        desk.press("Escape")
+        desk.wait_for("What would you like to do?")
+        desk.press("Escape")
+        desk.wait_for("Find a patient")
         desk.press("F7")
         desk.wait_for("Supervisor tools")
         desk.press("Enter")  # Audit trail, the first tool
@@ -70,5 +83,11 @@ def test_each_role_at_the_tools(fresh_demo: dict[str, str], tmp_path: Path) -> N
         assert "Find a patient" not in screen  # a system administrator does not act for patients
         desk.press("Tab", "Tab", "Enter")  # Post room: not for a system administrator
         desk.wait_for("The post room is for Appointments supervisors")
+        desk.press("Tab", "Enter")  # Staff accounts
+        desk.wait_for("3 accounts, 3 active")
+        desk.press("Escape")
+        desk.wait_for("Not for your role")
+        desk.press("BTab", "BTab", "Enter")  # back from Staff accounts to Texts
+        desk.wait_for("newest first")
     finally:
         desk.close()
