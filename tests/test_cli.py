@@ -218,3 +218,24 @@ def test_support_commands_list_and_show_reports_as_written(tmp_path: Path) -> No
     assert shown.returncode == 0 and "What happened: it froze [2J here" in shown.stdout
     assert "Reply: none asked for" in shown.stdout
     assert_one_line(run("support", "show", "PR-NOSUCH", env=env), "There is no problem report PR-NOSUCH")
+
+
+def test_letters_print_once_then_nothing_new_then_posted(tmp_path: Path) -> None:
+    import json
+
+    from pypdf import PdfReader
+
+    env = {"PORTAL_DATABASE_URL": f"sqlite:///{tmp_path}/p.db"}
+    assert run("db", "upgrade", env=env).returncode == 0
+    assert run("demo", "load", env=env).returncode == 0  # the demo for today: paperless patients with appointment letters unopened for days
+    out = tmp_path / "post"
+    first = run("letters", "print", "--out", str(out), "--json", env=env)
+    assert first.returncode == 0, first.stderr
+    printed = json.loads(first.stdout)
+    assert printed["letters"] > 0 and printed["held"] == []
+    assert len(PdfReader(printed["file"]).pages) >= printed["letters"]
+    again = run("letters", "print", "--out", str(out), env=env)
+    assert again.returncode == 0 and "Nothing new to print." in again.stdout
+    posted = run("letters", "posted", str(printed["batch"]), env=env)
+    assert posted.returncode == 0 and f"Batch {printed['batch']} posted" in posted.stdout
+    assert_one_line(run("letters", "posted", str(printed["batch"]), env=env), "is not a printed batch waiting")
