@@ -25,3 +25,9 @@ def nhs_date(day: date) -> str:
 def nhs_datetime(moment: datetime) -> str:
     """'Wednesday 6 August 2025, 9.30am'."""
     return f"{nhs_date(moment.astimezone(LONDON).date())}, {nhs_time(moment)}"
+
+
+def table_datetime(moment: datetime) -> str:
+    """'6 Aug 2025, 9.30am': the same moment, short enough for a column of a staff table."""
+    local = moment.astimezone(LONDON)
+    return f"{local.day} {local:%b %Y}, {nhs_time(moment)}"

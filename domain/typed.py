@@ -20,10 +20,8 @@ def parse_date_of_birth(text: str, today: date) -> date:
     raw = (text or "").strip().lower()
     if not raw:
         raise InvalidValue("Enter your date of birth, for example 15 3 1984.")
-    parts = [p for p in re.split(r"[\s/.,\-]+", raw) if p]
-    if len(parts) == 3 and len(parts[0]) == 4 and parts[0].isdigit():
-        parts = [parts[2], parts[1], parts[0]]  # ISO order, year first
-    if len(parts) != 3:
+    parts = _day_month_year(raw)
+    if parts is None:
         raise InvalidValue("Enter your date of birth as day, month and year, for example 15 3 1984.")
     day_text, month_text, year_text = parts
     month = _month(month_text)
@@ -40,6 +38,27 @@ def parse_date_of_birth(text: str, today: date) -> date:
     if born.year < 1900:
         raise InvalidValue("Check the year of your date of birth.")
     return born
+
+
+def parse_day(text: str, what: str) -> date:
+    """A day typed as a date of birth may be ('24/11/2026', '24 Nov 2026', '2026-11-24'), for filters: `what`
+    names the box in the message."""
+    parts = _day_month_year((text or "").strip().lower())
+    words = f"Enter the {what} date as day, month and year, for example 24 11 2026."
+    if parts is None or not (parts[0].isdigit() and parts[2].isdigit() and len(parts[2]) == 4):
+        raise InvalidValue(words)
+    try:
+        return date(int(parts[2]), _month(parts[1]), int(parts[0]))
+    except (ValueError, InvalidValue):
+        raise InvalidValue(words) from None
+
+
+def _day_month_year(raw: str) -> list[str] | None:
+    """The three parts in the UK order (day, month, year), whatever separates them; ISO order turned round."""
+    parts = [p for p in re.split(r"[\s/.,\-]+", raw) if p]
+    if len(parts) == 3 and len(parts[0]) == 4 and parts[0].isdigit():
+        parts = [parts[2], parts[1], parts[0]]  # ISO order, year first
+    return parts if len(parts) == 3 else None
 
 
 def _month(text: str) -> int:

@@ -52,7 +52,7 @@ class SupervisionServices:
 
     def audit_query(self, session: StaffSession, **typed: str) -> AuditQuery:
         supervision.require(session, Tool.AUDIT)
-        return supervision.parse_audit_query(self._uow(read_only=True), session, **typed)
+        return supervision.parse_audit_query(self._uow(read_only=True), **typed)
 
     def audit_page(self, session: StaffSession, query: AuditQuery) -> AuditPage:
         return supervision.audit_page(self._uow(), self.clock, session, query)
@@ -87,7 +87,7 @@ class SupervisionServices:
     # --- texts ------------------------------------------------------------------------------------------------
 
     def outbox(self, session: StaffSession, status: SmsStatus | None) -> Outbox:
-        return supervision.outbox(self._uow(read_only=True), self.clock, session, status)
+        return supervision.outbox(self._uow(read_only=True), session, status)
 
     def retry_text(self, session: StaffSession, message_id: str) -> TextView:
         return supervision.retry_text(self._uow(), self.clock, session, message_id)

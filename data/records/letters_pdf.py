@@ -14,6 +14,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 
+from domain.clock import LONDON
 from domain.errors import Refused
 from domain.formatting import nhs_date
 from domain.records.post import PostItem
@@ -66,7 +67,7 @@ class PdfLetterPrinter:
         # The date and the letter itself, below the window.
         pdf.set_xy(20, WINDOW_TOP_MM + WINDOW_HEIGHT_MM + 10)
         pdf.set_font("DejaVu", "", 10)
-        pdf.cell(0, 6, f"Printed {nhs_date(printed_on)} · letter of {nhs_date(item.written_at.date())}",
+        pdf.cell(0, 6, f"Printed {nhs_date(printed_on)} · letter of {nhs_date(item.written_at.astimezone(LONDON).date())}",
                  new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
         pdf.set_font("DejaVu", "B", 13)

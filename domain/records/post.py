@@ -16,6 +16,7 @@ from domain.audit import AuditEvent, Outcome
 from domain.clock import LONDON
 from domain.errors import Refused
 from domain.formatting import nhs_date
+from domain.hospital import TrustCode
 from domain.identity.session import StaffSession
 from domain.ports import Clock, UnitOfWork
 from domain.staff.supervision import Tool, require
@@ -150,7 +151,7 @@ def print_batch(uow: UnitOfWork, clock: Clock, session: StaffSession | None, pri
         ready = [item for item in uow.post_room.waiting() if item.problem is None]
         if not ready:
             return None
-        names = {code.value: uow.trusts.get(code).name for code in _trusts(ready)}
+        names = {code: uow.trusts.get(TrustCode(code)).name for code in {item.trust_code for item in ready}}
         pdf = printer.render(ready, names, now.astimezone(LONDON).date())
         file_name = save(f"letters-{now.strftime('%Y%m%dT%H%M%SZ')}.pdf", pdf)
         batch = uow.post_room.new_batch(now, by, [item.document_id for item in ready], file_name)
@@ -178,12 +179,6 @@ class SaveFile(Protocol):
     def __call__(self, name: str, content: bytes) -> str:
         """Write the file; its full name, for the record."""
         ...
-
-
-def _trusts(items: list[PostItem]):  # type: ignore[no-untyped-def]
-    from domain.hospital import TrustCode
-
-    return sorted({TrustCode(item.trust_code) for item in items})
 
 
 def _audit(now: datetime, session: StaffSession | None, action: str, detail: str) -> AuditEvent:

@@ -16,7 +16,7 @@ from domain.audit import AuditEvent, Outcome
 from domain.clock import LONDON
 from domain.errors import AccessDenied, InvalidValue, Refused
 from domain.formatting import nhs_date
-from domain.identifiers import NhsNumber
+from domain.identifiers import NhsNumber, UkMobile
 from domain.identity.session import StaffRole, StaffSession
 from domain.messaging.model import SmsMessage, SmsStatus, SmsTemplate
 from domain.messaging.wording import redacted
@@ -24,6 +24,7 @@ from domain.ports import Clock, PasswordHasher, UnitOfWork
 from domain.staff import accounts
 from domain.staff.accounts import Enrolment, SecondFactor, SecretBox, StaffMember
 from domain.text import clean_line
+from domain.typed import parse_day
 
 AUDIT_PAGE = 200
 """Entries the audit viewer shows at once, newest first; the count says how many match."""
@@ -157,7 +158,7 @@ class SupervisionRepository(Protocol):
         ...
 
 
-def parse_audit_query(uow: UnitOfWork, session: StaffSession, *, patient: str = "", staff: str = "",
+def parse_audit_query(uow: UnitOfWork, *, patient: str = "", staff: str = "",
                       action: str = "", since: str = "", until: str = "") -> AuditQuery:
     """What a supervisor typed, checked: a patient by NHS or hospital number, a username, part of an action's
     name, and dates (day month year)."""
@@ -174,14 +175,12 @@ def parse_audit_query(uow: UnitOfWork, session: StaffSession, *, patient: str = 
     first, last = _day(since, "From"), _day(until, "To")
     if first and last and first > last:
         raise InvalidValue("The From date is after the To date.")
-    return AuditQuery(patient_id, label, who, what.replace(" ", "_") if what else None, first, last,
-                      include_audit_looks=session.role is StaffRole.SYSTEM_ADMIN)
+    return AuditQuery(patient_id, label, who, what.replace(" ", "_") if what else None, first, last)
 
 
 def audit_page(uow: UnitOfWork, clock: Clock, session: StaffSession, query: AuditQuery) -> AuditPage:
     """The newest matching entries; the look is audited with its filter."""
-    require(session, Tool.AUDIT)
-    query = replace(query, include_audit_looks=session.role is StaffRole.SYSTEM_ADMIN)
+    query = _as_seen_by(session, query)
     with uow:
         events, total = uow.supervision.audit(query, AUDIT_PAGE)
         rows = _rows(uow, events)
@@ -210,8 +209,7 @@ CSV_COLUMNS = ("id", "at", "actor_kind", "actor", "role", "action", "outcome", "
 def audit_csv(uow: UnitOfWork, clock: Clock, session: StaffSession, query: AuditQuery) -> tuple[str, int]:
     """Every matching entry (not just the page) as CSV text, newest first, with the number of rows; the
     export is audited. A cell a spreadsheet would take for a formula starts with an apostrophe."""
-    require(session, Tool.AUDIT)
-    query = replace(query, include_audit_looks=session.role is StaffRole.SYSTEM_ADMIN)
+    query = _as_seen_by(session, query)
     with uow:
         events, total = uow.supervision.audit(query, None)
         rows = _rows(uow, events)
@@ -228,6 +226,12 @@ def audit_csv(uow: UnitOfWork, clock: Clock, session: StaffSession, query: Audit
                          "" if e.patient_id is None else e.patient_id, _cell(row.patient), _cell(e.terminal or ""),
                          _cell(e.detail)])
     return out.getvalue(), len(rows)
+
+
+def _as_seen_by(session: StaffSession, query: AuditQuery) -> AuditQuery:
+    """The query as this role may run it: the looks at the audit itself only for a system administrator."""
+    require(session, Tool.AUDIT)
+    return replace(query, include_audit_looks=session.role is StaffRole.SYSTEM_ADMIN)
 
 
 def _cell(text: str) -> str:
@@ -259,18 +263,7 @@ def _patient(uow: UnitOfWork, text: str) -> tuple[int, str]:
 
 
 def _day(text: str, which: str) -> date | None:
-    raw = (text or "").strip()
-    if not raw:
-        return None
-    parts = [p for p in re.split(r"[\s/.\-]+", raw) if p]
-    if len(parts) == 3 and len(parts[0]) == 4:
-        parts = [parts[2], parts[1], parts[0]]
-    try:
-        if len(parts) != 3 or len(parts[2]) != 4:
-            raise ValueError
-        return date(int(parts[2]), int(parts[1]), int(parts[0]))
-    except ValueError:
-        raise InvalidValue(f"Enter the {which} date as day, month and year, for example 24 11 2026.") from None
+    return parse_day(text, which) if (text or "").strip() else None
 
 
 # --- texts --------------------------------------------------------------------------------------------------
@@ -307,7 +300,7 @@ class Outbox:
     status: SmsStatus | None
 
 
-def outbox(uow: UnitOfWork, clock: Clock, session: StaffSession, status: SmsStatus | None) -> Outbox:
+def outbox(uow: UnitOfWork, session: StaffSession, status: SmsStatus | None) -> Outbox:
     require(session, Tool.TEXTS)
     with uow:
         texts = [_text_view(m) for m in uow.supervision.texts(status, None, TEXTS_PAGE)]
@@ -353,9 +346,7 @@ def patient_texts(uow: UnitOfWork, clock: Clock, session: StaffSession, patient_
 def _text_view(m: SmsMessage) -> TextView:
     body = redacted(m.body) if m.template in (SmsTemplate.ONE_TIME_CODE, SmsTemplate.REGISTRATION_INVITATION) \
         else m.body
-    masked = m.to_number[:-3].translate(str.maketrans("0123456789", "•" * 10)) + m.to_number[-3:] \
-        if len(m.to_number) > 3 else m.to_number
-    return TextView(m.id, m.template, m.status, masked, body, m.created_at, m.sent_at, m.attempts, m.last_error,
+    return TextView(m.id, m.template, m.status, UkMobile(m.to_number).masked, body, m.created_at, m.sent_at, m.attempts, m.last_error,
                     m.patient_id)
 
 

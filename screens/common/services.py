@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
-from domain.staff.supervision import TextView
 from domain.records.reading import LETTERS_PAGE, VISITS_SHOWN
 
 if TYPE_CHECKING:  # names for the annotations only: nothing more is loaded before the kiosk's first paint
@@ -18,6 +17,7 @@ if TYPE_CHECKING:  # names for the annotations only: nothing more is loaded befo
     from domain.identity.patients import LetterPreference
     from domain.records.model import Document, DocumentKind, TestResult
     from domain.records.reading import LetterList, ResultsPage, VisitList
+    from domain.staff.supervision import TextView
 
 
 class RecordServices(Protocol):

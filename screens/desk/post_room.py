@@ -3,15 +3,17 @@ printed batch posted once it has gone."""
 
 from __future__ import annotations
 
-from textual import on, work
+from pathlib import Path
+
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 
-from domain.errors import DomainError
-from domain.formatting import nhs_datetime
+from domain.formatting import table_datetime
 from domain.records.post import Batch, PostItem, PostRoom
 from screens.common.text import Plain, PlainButton, PlainTable
-from screens.desk.tools import ToolPage, _clip
+from screens.desk.page import clip
+from screens.desk.tools import ToolPage
 
 
 class PostRoomScreen(ToolPage):
@@ -33,20 +35,14 @@ class PostRoomScreen(ToolPage):
         self.query_one("#batches", PlainTable).add_columns("Batch", "Printed", "By", "Letters", "Posted", "File")
         self.load()
 
-    @work(thread=True, exclusive=True, group="post")
     def load(self) -> None:
-        try:
-            room = self.tools.post_room(self.session)
-        except DomainError as error:
-            self.app.call_from_thread(self.problem, error)
-            return
-        self.app.call_from_thread(self._show, room)
+        self.in_background(lambda: self.tools.post_room(self.session), self._show, "post")
 
     def _show(self, room: PostRoom) -> None:
         waiting = self.query_one("#waiting", PlainTable)
         waiting.clear()
         for item in room.waiting:
-            waiting.add_row(nhs_datetime(item.written_at), item.name, _clip(item.title, 40),
+            waiting.add_row(table_datetime(item.written_at), item.name, clip(item.title, 30),
                             "yes" if item.problem is None else item.problem, key=str(item.document_id))
         ready = sum(item.problem is None for item in room.waiting)
         blocked = len(room.waiting) - ready
@@ -60,23 +56,14 @@ class PostRoomScreen(ToolPage):
         batches = self.query_one("#batches", PlainTable)
         batches.clear()
         for b in room.batches:
-            batches.add_row(str(b.id), nhs_datetime(b.printed_at), b.printed_by, str(b.letters),
-                            nhs_datetime(b.posted_at) if b.posted_at else "not yet", _clip(b.file_name, 50),
+            batches.add_row(str(b.id), table_datetime(b.printed_at), b.printed_by, str(b.letters),
+                            table_datetime(b.posted_at) if b.posted_at else "not yet", clip(Path(b.file_name).name, 30),
                             key=str(b.id))
 
     @on(PlainButton.Pressed, "#print")
     def print_letters(self) -> None:
         self.query_one("#print", PlainButton).disabled = True
-        self._print()
-
-    @work(thread=True, exclusive=True, group="print")
-    def _print(self) -> None:
-        try:
-            printed = self.tools.print_letters(self.session)
-        except DomainError as error:
-            self.app.call_from_thread(self.problem, error)
-            return
-        self.app.call_from_thread(self._printed, printed)
+        self.in_background(lambda: self.tools.print_letters(self.session), self._printed, "print")
 
     def _printed(self, printed: tuple[Batch, list[PostItem]] | None) -> None:
         if printed is None:
@@ -97,13 +84,5 @@ class PostRoomScreen(ToolPage):
 
     def _confirmed(self, batch_id: int, yes: bool | None) -> None:
         if yes:
-            self._post(batch_id)
-
-    @work(thread=True, exclusive=True, group="posted")
-    def _post(self, batch_id: int) -> None:
-        try:
-            self.tools.mark_posted(self.session, batch_id)
-        except DomainError as error:
-            self.app.call_from_thread(self.problem, error)
-            return
-        self.app.call_from_thread(self.load)
+            self.in_background(lambda: self.tools.mark_posted(self.session, batch_id), lambda _: self.load(),
+                               "posted")

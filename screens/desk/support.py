@@ -3,21 +3,19 @@ shows at the kiosk), or mark it waiting or closed. Every reply and change is kep
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import Protocol
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Footer
+from textual.containers import Horizontal
 
-from domain.errors import DomainError
-from domain.formatting import nhs_datetime
+from domain.formatting import nhs_datetime, table_datetime
 from domain.identity.session import StaffSession
 from domain.support.reports import REPLY_LIMIT, ProblemReport, ReportStatus
 from screens.common.text import Plain, PlainButton, PlainTable
-from screens.common.widgets import ErrorSummary, Field, StaffBanner
+from screens.common.widgets import ErrorSummary, Field
+from screens.desk.page import DeskPage, clip
 
 
 class SupportInbox(Protocol):
@@ -30,27 +28,10 @@ class SupportInbox(Protocol):
     def set_status(self, staff: StaffSession, reference: str, status: ReportStatus) -> ProblemReport: ...
 
 
-def _clip(text: str, width: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[:width - 1] + "…"
-
-
-class _SupportPage(Screen[Any]):
-    BINDINGS = [Binding("escape", "back", "Back", key_display="Esc")]
-
+class _SupportPage(DeskPage):
     def __init__(self, support: SupportInbox, session: StaffSession) -> None:
-        super().__init__()
+        super().__init__(session)
         self.support = support
-        self.session = session
-
-    def action_back(self) -> None:
-        self.dismiss()
-
-    def _problem(self, error: DomainError) -> None:
-        if self.is_attached:
-            self.query_one(ErrorSummary).show(str(error))
-            for button in self.query(PlainButton):
-                button.disabled = False
 
 
 class SupportInboxScreen(_SupportPage):
@@ -61,19 +42,16 @@ class SupportInboxScreen(_SupportPage):
         self.status: ReportStatus | None = ReportStatus.NEW
         self.reports: list[ProblemReport] = []
 
-    def compose(self) -> ComposeResult:
-        yield StaffBanner(self.session)
-        with VerticalScroll(classes="page"):
-            yield Plain("Support inbox", classes="page-title")
-            yield ErrorSummary(id="summary")
-            with Horizontal(classes="page-buttons"):
-                for status in ReportStatus:
-                    yield PlainButton(status.label, id=f"show-{status.value}")
-                yield PlainButton("All", id="show-all")
-            yield Plain("", id="inbox-count", classes="lede")
-            yield PlainTable(id="reports", cursor_type="row", zebra_stripes=False)
-            yield PlainButton("Back", id="back")
-        yield Footer()
+    TITLE_TEXT = "Support inbox"
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(classes="page-buttons filter-buttons"):
+            for status in ReportStatus:
+                yield PlainButton(status.label, id=f"show-{status.value}", compact=True)
+            yield PlainButton("All", id="show-all", compact=True)
+        yield Plain("", id="inbox-count", classes="lede")
+        yield PlainTable(id="reports", cursor_type="row", zebra_stripes=False)
+        yield PlainButton("Back", id="back")
 
     def on_mount(self) -> None:
         self.query_one("#reports", PlainTable).add_columns("Reference", "Received", "Status", "Place",
@@ -84,32 +62,23 @@ class SupportInboxScreen(_SupportPage):
         if self.is_mounted:
             self.load()
 
-    @on(PlainButton.Pressed, ".page-buttons PlainButton")
+    @on(PlainButton.Pressed, ".filter-buttons PlainButton")
     def filter(self, event: PlainButton.Pressed) -> None:
         name = (event.button.id or "").removeprefix("show-")
         self.status = None if name == "all" else ReportStatus(name)
         self.load()
 
-    @on(PlainButton.Pressed, "#back")
-    def back_pressed(self) -> None:
-        self.dismiss()
-
-    @work(thread=True, exclusive=True, group="inbox")
     def load(self) -> None:
-        try:
-            found = self.support.inbox(self.session, self.status)
-        except DomainError as error:
-            self.app.call_from_thread(self._problem, error)
-            return
-        self.app.call_from_thread(self._show, found)
+        status = self.status
+        self.in_background(lambda: self.support.inbox(self.session, status), self._show, "inbox")
 
     def _show(self, found: list[ProblemReport]) -> None:
         self.reports = found
         table = self.query_one("#reports", PlainTable)
         table.clear()
         for r in found:
-            table.add_row(r.reference, nhs_datetime(r.created_at), r.status.label, r.captured.place,
-                          _clip(r.happened, 40), key=r.reference)
+            table.add_row(r.reference, table_datetime(r.created_at), r.status.label, r.captured.place,
+                          clip(r.happened, 40), key=r.reference)
         which = self.status.label.lower() if self.status else "in all"
         self.query_one("#inbox-count", Plain).update(
             f"{len(found)} {'report' if len(found) == 1 else 'reports'} {which}, oldest first. Choose one to open it."
@@ -120,16 +89,9 @@ class SupportInboxScreen(_SupportPage):
     @on(PlainTable.RowSelected, "#reports")
     def open_report(self, event: PlainTable.RowSelected) -> None:
         reference = str(event.row_key.value)
-        self._open(reference)
-
-    @work(thread=True, exclusive=True, group="open")
-    def _open(self, reference: str) -> None:
-        try:
-            report = self.support.open_report(self.session, reference)
-        except DomainError as error:
-            self.app.call_from_thread(self._problem, error)
-            return
-        self.app.call_from_thread(self.app.push_screen, SupportReportScreen(self.support, self.session, report))
+        self.in_background(lambda: self.support.open_report(self.session, reference),
+                           lambda report: self.app.push_screen(SupportReportScreen(self.support, self.session, report)),
+                           "open")
 
 
 class SupportReportScreen(_SupportPage):
@@ -141,36 +103,30 @@ class SupportReportScreen(_SupportPage):
         super().__init__(support, session)
         self.report = report
 
-    def compose(self) -> ComposeResult:
-        r = self.report
-        yield StaffBanner(self.session)
-        with VerticalScroll(classes="page"):
-            yield Plain(f"Problem report {r.reference}", classes="page-title")
-            yield ErrorSummary(id="summary")
-            yield Plain(("Status: ", "bold"), r.status.label, "  ·  ", ("Received: ", "bold"),
-                        nhs_datetime(r.created_at), "  ·  ", ("Reply: ", "bold"),
-                        f"by text to {r.masked_mobile}" if r.masked_mobile else "no reply asked for",
-                        id="report-status")
-            yield Plain(("Trying to: ", "bold"), r.tried, classes="lede")
-            yield Plain(("What happened: ", "bold"), r.happened, classes="lede", id="report-happened")
-            for label, value in r.captured.lines():
-                yield Plain((f"{label}: ", "bold"), value, classes="captured")
-            yield Plain(("Terminal: ", "bold"), r.terminal, classes="captured")
-            for reply in r.replies:
-                yield Plain((f"Reply by {reply.by}, {nhs_datetime(reply.at)}: ", "bold"), reply.body,
-                            classes="lede reply-body")
-            yield Field("Your reply", hint=f"Plain words, at most {REPLY_LIMIT} characters. It goes by text: "
-                        "write no clinical details.", id="reply", max_length=REPLY_LIMIT)
-            with Horizontal(classes="page-buttons"):
-                yield PlainButton("Send reply", id="send-reply", variant="primary")
-                yield PlainButton("Mark waiting", id="mark-waiting")
-                yield PlainButton("Close", id="mark-closed")
-                yield PlainButton("Back", id="back")
-        yield Footer()
+    def title_text(self) -> str:
+        return f"Problem report {self.report.reference}"
 
-    @on(PlainButton.Pressed, "#back")
-    def back_pressed(self) -> None:
-        self.dismiss()
+    def compose_body(self) -> ComposeResult:
+        r = self.report
+        yield Plain(("Status: ", "bold"), r.status.label, "  ·  ", ("Received: ", "bold"),
+                    nhs_datetime(r.created_at), "  ·  ", ("Reply: ", "bold"),
+                    f"by text to {r.masked_mobile}" if r.masked_mobile else "no reply asked for",
+                    id="report-status")
+        yield Plain(("Trying to: ", "bold"), r.tried, classes="lede")
+        yield Plain(("What happened: ", "bold"), r.happened, classes="lede", id="report-happened")
+        for label, value in r.captured.lines():
+            yield Plain((f"{label}: ", "bold"), value, classes="captured")
+        yield Plain(("Terminal: ", "bold"), r.terminal, classes="captured")
+        for reply in r.replies:
+            yield Plain((f"Reply by {reply.by}, {nhs_datetime(reply.at)}: ", "bold"), reply.body,
+                        classes="lede reply-body")
+        yield Field("Your reply", hint=f"Plain words, at most {REPLY_LIMIT} characters. It goes by text: "
+                    "write no clinical details.", id="reply", max_length=REPLY_LIMIT)
+        with Horizontal(classes="page-buttons"):
+            yield PlainButton("Send reply", id="send-reply", variant="primary")
+            yield PlainButton("Mark waiting", id="mark-waiting")
+            yield PlainButton("Close", id="mark-closed")
+            yield PlainButton("Back", id="back")
 
     @on(PlainButton.Pressed, "#send-reply")
     def send_reply(self) -> None:
@@ -190,15 +146,12 @@ class SupportReportScreen(_SupportPage):
         self._act(lambda: self.support.set_status(self.session, self.report.reference, ReportStatus.CLOSED),
                   "Closed.")
 
-    @work(thread=True, exclusive=True, group="act")
-    def _act(self, change: Any, said: str) -> None:
-        try:
+    def _act(self, change: Callable[[], object], said: str) -> None:
+        def changed() -> ProblemReport:
             change()
-            report = self.support.open_report(self.session, self.report.reference)
-        except DomainError as error:
-            self.app.call_from_thread(self._problem, error)
-            return
-        self.app.call_from_thread(self._changed, report, said)
+            return self.support.open_report(self.session, self.report.reference)
+
+        self.in_background(changed, lambda report: self._changed(report, said), "act")
 
     async def _changed(self, report: ProblemReport, said: str) -> None:
         self.report = report

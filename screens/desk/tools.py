@@ -5,24 +5,23 @@ told why, in words, and nothing of it loads."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Footer, Input, RadioButton, RadioSet
+from textual.containers import Horizontal
+from textual.widgets import Input, RadioButton, RadioSet
 
 from domain.errors import DomainError
-from domain.formatting import nhs_datetime
+from domain.formatting import nhs_datetime, table_datetime
 from domain.identity.session import StaffRole, StaffSession
 from domain.messaging.model import SmsStatus
 from domain.records.post import Batch, PostItem, PostRoom
 from domain.staff.accounts import Enrolment, StaffMember
 from domain.staff.supervision import AUDIT_PAGE, AuditPage, AuditQuery, AuditRow, Outbox, TextView, Tool
 from screens.common.text import Plain, PlainButton, PlainTable
-from screens.common.widgets import ErrorSummary, Field, StaffBanner
+from screens.common.widgets import ErrorSummary, Field
+from screens.desk.page import DeskPage, clip
 
 
 class SupervisorTools(Protocol):
@@ -60,49 +59,12 @@ class SupervisorTools(Protocol):
     def disable_staff(self, session: StaffSession, username: str) -> None: ...
 
 
-def _clip(text: str, width: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[:width - 1] + "…"
-
-
-class ToolPage(Screen[Any]):
-    """A tools page: the staff banner, a title, a problem box, Esc for back."""
-
-    BINDINGS = [Binding("escape", "back", "Back", key_display="Esc")]
-    TITLE_TEXT = ""
+class ToolPage(DeskPage):
+    """A tool's page: the desk page, with the tools behind it."""
 
     def __init__(self, tools: SupervisorTools, session: StaffSession) -> None:
-        super().__init__()
+        super().__init__(session)
         self.tools = tools
-        self.session = session
-
-    def compose(self) -> ComposeResult:
-        yield StaffBanner(self.session)
-        with VerticalScroll(classes="page"):
-            yield Plain(self.title_text(), classes="page-title")
-            yield ErrorSummary(id="summary")
-            yield from self.compose_body()
-        yield Footer()
-
-    def title_text(self) -> str:
-        return self.TITLE_TEXT
-
-    def compose_body(self) -> ComposeResult:
-        yield from ()
-
-    def action_back(self) -> None:
-        self.dismiss()
-
-    @on(PlainButton.Pressed, "#back")
-    def back_pressed(self) -> None:
-        self.dismiss()
-
-    def problem(self, error: DomainError | str) -> None:
-        if self.is_attached:
-            self.query_one(ErrorSummary).show(str(error))
-            self.query_one(".page").scroll_home(animate=False)
-            for button in self.query(PlainButton):
-                button.disabled = False
 
 
 class ToolsScreen(ToolPage):
@@ -194,33 +156,20 @@ class AuditScreen(ToolPage):
     @on(Input.Submitted)
     def search(self) -> None:
         self.query_one(ErrorSummary).hide()
-        self._search(self._typed())
+        typed = self._typed()
+        self.in_background(lambda: self.tools.audit_page(self.session, self.tools.audit_query(self.session, **typed)),
+                           self._show, "audit")
 
     @on(PlainButton.Pressed, "#export")
     def export(self) -> None:
         self.query_one(ErrorSummary).hide()
         self.query_one("#export", PlainButton).disabled = True
-        self._export(self._typed())
+        typed = self._typed()
+        self.in_background(lambda: self.tools.export_audit(self.session, self.tools.audit_query(self.session, **typed)),
+                           self._exported, "export")
 
-    @work(thread=True, exclusive=True, group="audit")
-    def _search(self, typed: dict[str, str]) -> None:
-        try:
-            page = self.tools.audit_page(self.session, self.tools.audit_query(self.session, **typed))
-        except DomainError as error:
-            self.app.call_from_thread(self.problem, error)
-            return
-        self.app.call_from_thread(self._show, page)
-
-    @work(thread=True, exclusive=True, group="export")
-    def _export(self, typed: dict[str, str]) -> None:
-        try:
-            path, rows = self.tools.export_audit(self.session, self.tools.audit_query(self.session, **typed))
-        except DomainError as error:
-            self.app.call_from_thread(self.problem, error)
-            return
-        self.app.call_from_thread(self._exported, path, rows)
-
-    def _exported(self, path: Path, rows: int) -> None:
+    def _exported(self, exported: tuple[Path, int]) -> None:
+        path, rows = exported
         self.query_one("#export", PlainButton).disabled = False
         self.query_one("#audit-count", Plain).update(f"Exported {rows} {'entry' if rows == 1 else 'entries'} to "
                                                      f"{path}")
@@ -232,8 +181,8 @@ class AuditScreen(ToolPage):
         table.clear()
         for row in page.rows:
             e = row.event
-            table.add_row(nhs_datetime(e.at), e.actor_id, e.action, e.outcome.value, _clip(row.patient, 30),
-                          _clip(e.detail, 40), key=str(e.id))
+            table.add_row(table_datetime(e.at), e.actor_id, e.action, e.outcome.value, clip(row.patient, 30),
+                          clip(e.detail, 40), key=str(e.id))
         shown = len(page.rows)
         more = f" (the newest {AUDIT_PAGE} shown; narrow the filter or export them all)" if page.total > shown else ""
         self.query_one("#audit-count", Plain).update(
@@ -244,16 +193,9 @@ class AuditScreen(ToolPage):
 
     @on(PlainTable.RowSelected, "#entries")
     def open_entry(self, event: PlainTable.RowSelected) -> None:
-        self._open(int(str(event.row_key.value)))
-
-    @work(thread=True, exclusive=True, group="open")
-    def _open(self, entry_id: int) -> None:
-        try:
-            row = self.tools.audit_entry(self.session, entry_id)
-        except DomainError as error:
-            self.app.call_from_thread(self.problem, error)
-            return
-        self.app.call_from_thread(self.app.push_screen, AuditEntryScreen(self.tools, self.session, row))
+        entry_id = int(str(event.row_key.value))
+        self.in_background(lambda: self.tools.audit_entry(self.session, entry_id),
+                           lambda row: self.app.push_screen(AuditEntryScreen(self.tools, self.session, row)), "open")
 
 
 class AuditEntryScreen(ToolPage):
@@ -289,13 +231,13 @@ class TextsScreen(ToolPage):
         self.outbox: Outbox | None = None
 
     def compose_body(self) -> ComposeResult:
-        with Horizontal(classes="page-buttons"):
+        with Horizontal(classes="page-buttons filter-buttons"):
             for status in (SmsStatus.FAILED, SmsStatus.QUEUED, SmsStatus.SENT, SmsStatus.WITHDRAWN):
-                yield PlainButton(status.value.capitalize(), id=f"show-{status.value}")
-            yield PlainButton("All", id="show-all")
-            yield PlainButton("Back", id="back")
+                yield PlainButton(status.value.capitalize(), id=f"show-{status.value}", compact=True)
+            yield PlainButton("All", id="show-all", compact=True)
         yield Plain("", id="texts-count", classes="lede")
         yield PlainTable(id="texts", cursor_type="row", zebra_stripes=False)
+        yield PlainButton("Back", id="back")
 
     def on_mount(self) -> None:
         self.query_one("#texts", PlainTable).add_columns("Created", "Status", "Kind", "To", "Tries", "Why not sent")
@@ -305,35 +247,28 @@ class TextsScreen(ToolPage):
         if self.is_mounted:
             self.load()
 
-    @on(PlainButton.Pressed, ".page-buttons PlainButton")
+    @on(PlainButton.Pressed, ".filter-buttons PlainButton")
     def filter(self, event: PlainButton.Pressed) -> None:
         name = (event.button.id or "").removeprefix("show-")
-        if name == "back":
-            return
         self.status = None if name == "all" else SmsStatus(name)
         self.load()
 
-    @work(thread=True, exclusive=True, group="texts")
     def load(self) -> None:
-        try:
-            found = self.tools.outbox(self.session, self.status)
-        except DomainError as error:
-            self.app.call_from_thread(self.problem, error)
-            return
-        self.app.call_from_thread(self._show, found)
+        status = self.status
+        self.in_background(lambda: self.tools.outbox(self.session, status), self._show, "texts")
 
     def _show(self, outbox: Outbox) -> None:
         self.outbox = outbox
         table = self.query_one("#texts", PlainTable)
         table.clear()
         for t in outbox.texts:
-            table.add_row(nhs_datetime(t.created_at), t.status.value, t.kind, t.masked_to, str(t.attempts),
-                          _clip(t.last_error or "", 40), key=t.id)
+            table.add_row(table_datetime(t.created_at), t.status.value, t.kind, t.masked_to, str(t.attempts),
+                          clip(t.last_error or "", 40), key=t.id)
         counts = " · ".join(f"{outbox.counts.get(s, 0)} {s.value}" for s in SmsStatus)
         which = outbox.status.value if outbox.status else "in all"
         self.query_one("#texts-count", Plain).update(
-            f"{len(outbox.texts)} {'text' if len(outbox.texts) == 1 else 'texts'} {which}, newest first ({counts})."
-            + (" Choose one to see it." if outbox.texts else ""))
+            f"{len(outbox.texts)} {'text' if len(outbox.texts) == 1 else 'texts'} {which}, newest first ({counts}). "
+            "Choose one to see it." if outbox.texts else f"No texts {which} ({counts}).")
         if outbox.texts:
             table.focus()
 
@@ -372,16 +307,7 @@ class TextScreen(ToolPage):
     def retry(self) -> None:
         self.query_one(ErrorSummary).hide()
         self.query_one("#retry", PlainButton).disabled = True
-        self._retry()
-
-    @work(thread=True, exclusive=True, group="retry")
-    def _retry(self) -> None:
-        try:
-            text = self.tools.retry_text(self.session, self.text.id)
-        except DomainError as error:
-            self.app.call_from_thread(self.problem, error)
-            return
-        self.app.call_from_thread(self._retried, text)
+        self.in_background(lambda: self.tools.retry_text(self.session, self.text.id), self._retried, "retry")
 
     async def _retried(self, text: TextView) -> None:
         self.text = text
@@ -419,14 +345,8 @@ class StaffScreen(ToolPage):
         if self.is_mounted:
             self.load()
 
-    @work(thread=True, exclusive=True, group="staff")
     def load(self) -> None:
-        try:
-            members = self.tools.staff_members(self.session)
-        except DomainError as error:
-            self.app.call_from_thread(self.problem, error)
-            return
-        self.app.call_from_thread(self._show, members)
+        self.in_background(lambda: self.tools.staff_members(self.session), self._show, "staff")
 
     def _show(self, members: list[StaffMember]) -> None:
         self.members = members
@@ -476,16 +396,7 @@ class AddStaffScreen(ToolPage):
                  self.query_one("#password", Field).value)
         self.query_one("#password-input").value = ""  # type: ignore[attr-defined]
         self.query_one("#confirm-add", PlainButton).disabled = True
-        self._add(*typed)
-
-    @work(thread=True, exclusive=True, group="add")
-    def _add(self, username: str, name: str, role: StaffRole, password: str) -> None:
-        try:
-            enrolment = self.tools.add_staff(self.session, username, name, role, password)
-        except DomainError as error:
-            self.app.call_from_thread(self.problem, error)
-            return
-        self.app.call_from_thread(self._enrolled, enrolment)
+        self.in_background(lambda: self.tools.add_staff(self.session, *typed), self._enrolled, "add")
 
     def _enrolled(self, enrolment: Enrolment) -> None:
         self.dismiss()
@@ -523,16 +434,8 @@ class StaffMemberScreen(ToolPage):
         password = self.query_one("#password", Field).value
         self.query_one("#password-input").value = ""  # type: ignore[attr-defined]
         self.query_one("#reset", PlainButton).disabled = True
-        self._reset(password)
-
-    @work(thread=True, exclusive=True, group="reset")
-    def _reset(self, password: str) -> None:
-        try:
-            enrolment = self.tools.reset_staff(self.session, self.member.username, password)
-        except DomainError as error:
-            self.app.call_from_thread(self.problem, error)
-            return
-        self.app.call_from_thread(self._enrolled, enrolment)
+        self.in_background(lambda: self.tools.reset_staff(self.session, self.member.username, password),
+                           self._enrolled, "reset")
 
     def _enrolled(self, enrolment: Enrolment) -> None:
         self.dismiss()
@@ -549,18 +452,10 @@ class StaffMemberScreen(ToolPage):
 
     def _confirmed(self, yes: bool | None) -> None:
         if yes:
-            self._disable()
+            self.in_background(lambda: self.tools.disable_staff(self.session, self.member.username),
+                               self._disabled, "disable")
 
-    @work(thread=True, exclusive=True, group="disable")
-    def _disable(self) -> None:
-        try:
-            self.tools.disable_staff(self.session, self.member.username)
-        except DomainError as error:
-            self.app.call_from_thread(self.problem, error)
-            return
-        self.app.call_from_thread(self._disabled)
-
-    def _disabled(self) -> None:
+    def _disabled(self, _: None) -> None:
         self.app.notify(f"{self.member.username} can no longer sign in.", title="Disabled")
         self.dismiss()
 
