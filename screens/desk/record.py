@@ -10,15 +10,15 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer
 
 from domain.appointments.model import AppointmentStatus, AppointmentView
 from domain.formatting import nhs_datetime
 from domain.identity.patients import LetterPreference
 from domain.staff.desk import OpenRecord
+from domain.messaging.model import SmsStatus
 from domain.staff.supervision import TextView
-from screens.common.patient_page import PatientContext, banner
+from screens.common.patient_page import PatientContext, PatientPage, banner
 from screens.common.record_home import RecordHome
 from screens.common.text import Plain, PlainButton
 
@@ -103,36 +103,27 @@ class PatientRecordScreen(RecordHome):
         self.dismiss()
 
 
-class PatientTextsScreen(Screen[None]):
+class PatientTextsScreen(PatientPage):
     """Every text sent to the patient (or waiting, or failed), newest first, as they would have read it — a
     code blanked, the number masked."""
 
-    BINDINGS = [Binding("escape", "back", "Back", key_display="Esc")]
+    TITLE_TEXT = "Texts sent"
     AUTO_FOCUS = "#back"
 
     def __init__(self, ctx: PatientContext, texts: list[TextView]) -> None:
-        super().__init__()
-        self.ctx = ctx
+        super().__init__(ctx)
         self.texts = texts
 
-    def compose(self) -> ComposeResult:
-        yield banner(self.ctx)
-        with VerticalScroll(classes="page"):
-            yield Plain("Texts sent", classes="page-title")
-            yield Plain(f"Texts to this patient: {len(self.texts)}, newest first." if self.texts
-                        else "Texts to this patient: none yet.", classes="lede", id="texts-count")
-            for t in self.texts:
-                when = nhs_datetime(t.sent_at) if t.sent_at else f"created {nhs_datetime(t.created_at)}"
-                yield Plain((f"{t.kind} · {t.status.value} · {when} · to {t.masked_to}", "bold"),
-                            classes="section-title")
-                yield Plain(t.body, classes="lede text-body")
-                if t.last_error and t.status.value == "failed":
-                    yield Plain(f"Why not sent: {t.last_error}", classes="lede blocked")
-            yield PlainButton("Back", id="back", variant="primary")
-        yield Footer()
-
-    def action_back(self) -> None:
-        self.dismiss()
+    def compose_body(self) -> ComposeResult:
+        yield Plain(f"Texts to this patient: {len(self.texts)}, newest first." if self.texts
+                    else "Texts to this patient: none yet.", classes="lede", id="texts-count")
+        for t in self.texts:
+            when = nhs_datetime(t.sent_at) if t.sent_at else f"created {nhs_datetime(t.created_at)}"
+            yield Plain((f"{t.kind} · {t.status.value} · {when} · to {t.masked_to}", "bold"), classes="section-title")
+            yield Plain(t.body, classes="lede text-body")
+            if t.last_error and t.status is SmsStatus.FAILED:
+                yield Plain(f"Why not sent: {t.last_error}", classes="lede blocked")
+        yield PlainButton("Back", id="back", variant="primary")
 
     @on(PlainButton.Pressed, "#back")
     def back_pressed(self) -> None:
