@@ -184,9 +184,13 @@ def postgres_writer(engine):  # type: ignore[no-untyped-def]
     def write(table: str, columns: list[str], rows: Iterator[tuple]) -> None:
         raw = engine.raw_connection()
         try:
-            with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+            with raw.cursor() as cursor:
+                with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                if "id" in columns:  # COPY gave the ids: the table's sequence must start after them
+                    cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                   f"(SELECT coalesce(max(id), 1) FROM {table}))")
             raw.commit()
         finally:
             raw.close()
