@@ -56,6 +56,32 @@ class PortalApp(App[None]):
         """The faults since start (tests read this)."""
         return self.fault_log.faults
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded and await self._bound_in_order(event):
+            return
+        await super().on_event(event)
+
+    async def _bound_in_order(self, key: events.Key) -> bool:
+        """Run the binding a key stands for now, in the order the keys came, against the focus of this moment.
+
+        Textual resolves a widget's own bindings (Enter on a button or a radio set, Space on a checkbox) only
+        once the key has been through the widget's queue and bubbled back to the app; a Tab typed right behind
+        it has by then moved the focus (Tab runs at once: ORDERED_KEYS), and the Enter meant for the choice
+        pressed Continue instead. A key the focused widget takes as text (a letter in a field) still goes to
+        that widget, in order, as before; a key no binding wants goes on to the widget's own handlers."""
+        if self.screen.maximized is not None or not self.screen_stack:
+            return False
+        focused = self.focused
+        if focused is not None and focused.check_consume_key(key.key, key.character):
+            return False
+        return await self._check_bindings(key.key, priority=True) or await self._check_bindings(key.key)
+
+    def call_from_thread(self, callback, *args, **kwargs):  # type: ignore[no-untyped-def]
+        """A worker's answer: dropped, not a fault, when the program has stopped meanwhile (it has no page)."""
+        if self._loop is None or not self.is_running:
+            return None
+        return super().call_from_thread(callback, *args, **kwargs)
+
     def on_mount(self) -> None:
         if not self.is_headless and self.console.color_system in ("standard", "windows"):
             # In 16 colours the NHS blues round to cyan and white text on it cannot be read: use the

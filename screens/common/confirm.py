@@ -14,6 +14,7 @@ class ConfirmScreen(ModalScreen[bool]):
     """Dismisses True only for the confirming button."""
 
     BINDINGS = [Binding("escape", "cancel", "Back", show=False)]
+    AUTO_FOCUS = "#cancel"
 
     def __init__(self, title: str, body: str, confirm: str, cancel: str = "No, go back") -> None:
         super().__init__()
@@ -33,9 +34,6 @@ class ConfirmScreen(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield PlainButton(self.cancel_label, id="cancel")
                 yield PlainButton(self.confirm_label, id="confirm", variant="primary")
-
-    def on_mount(self) -> None:
-        self.query_one("#cancel", PlainButton).focus()
 
     @on(PlainButton.Pressed, "#confirm")
     def confirm(self) -> None:

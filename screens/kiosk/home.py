@@ -52,7 +52,8 @@ class HomeScreen(RecordHome):
         self.look_for_reply()
 
     def on_screen_resume(self) -> None:
-        if self.is_mounted:
+        # Also resumed for a moment while a session ends (every page above welcome is dropped): no look then.
+        if self.is_mounted and getattr(self.app, "patient_session", self.session) is not None:
             self.look_for_reply()
 
     @work(thread=True, exclusive=True, group="reply")

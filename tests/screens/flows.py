@@ -80,6 +80,15 @@ async def settle(pilot: Pilot) -> None:
         await pilot.pause()
 
 
+async def shown(pilot: Pilot, page: type, tries: int = 200) -> None:
+    """Wait until `page` is on top, with its focus given: a key pressed before a page is there is the last page's."""
+    for _ in range(tries):
+        if isinstance(pilot.app.screen, page) and pilot.app.screen.focused is not None:
+            return
+        await pilot.pause(0.01)
+    raise AssertionError(f"{page.__name__} never came; the app shows {type(pilot.app.screen).__name__}")
+
+
 async def fill(pilot: Pilot, **answers: str) -> None:
     """Type answers into fields by id (field ids use '-', keyword names use '_')."""
     for name, value in answers.items():

@@ -11,7 +11,7 @@ from screens.common.session_end import IdleWarningScreen, SessionEndedScreen
 from screens.kiosk.sign_in import SignInScreen
 from screens.kiosk.verify_code import SignInCodeScreen
 from screens.kiosk.welcome import WelcomeScreen
-from tests.screens.flows import all_text, fill, last_code, press_continue, screen_text, settle
+from tests.screens.flows import all_text, fill, last_code, press_continue, screen_text, settle, shown
 
 MARGARET = ("margaret.thompson@example.com", "kiosk-demo-2026")
 PRIVATE = ("Margaret", "Thompson", "999 000 0018", "0018", "margaret.thompson")
@@ -82,7 +82,7 @@ async def test_cancel_on_the_confirmation_changes_nothing(kiosk_on, demo_db) -> 
         await sign_in(pilot, demo_db)
         await pilot.click("#my-details")
         await pilot.click("#switch-letters")
-        await pilot.pause()
+        await shown(pilot, ConfirmScreen)
         await pilot.press("enter")  # the focused, safe button
         await settle(pilot)
         assert "Paperless" in screen_text(app)
