@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 DEMO := PORTAL_CONFIG=config/demo.toml
 
-.PHONY: run test bench install db demo kiosk lint tmux fonts clean
+.PHONY: run test bench install db demo kiosk lint tmux fonts sshd browser clean
 
 run: install db demo kiosk
 
@@ -37,14 +37,22 @@ tmux:
 fonts:
 	@[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq fonts-dejavu-core >/dev/null) || sudo apt-get install -y -qq fonts-dejavu-core; }
 
+# Staff reach the desk over SSH: the end-to-end test runs a private sshd (OpenSSH's server and client).
+sshd:
+	@{ [ -x /usr/sbin/sshd ] && command -v ssh >/dev/null; } || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq openssh-server openssh-client >/dev/null) || sudo apt-get install -y -qq openssh-server openssh-client; }
+
+# `portal-tui serve` is tested in a real headless browser: Debian's Chromium and its driver (never a download).
+browser:
+	@{ [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; } || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null) || sudo apt-get install -y -qq chromium chromium-driver; }
+
 lint: install
 	$(BIN)/lint-imports
 
-test: install tmux fonts lint
+test: install tmux fonts sshd browser lint
 	$(BIN)/python -m pytest -n 2 --dist worksteal --durations=20
 
 bench: install tmux
 	$(BIN)/python bench/run.py; s1=$$?; $(BIN)/python bench/sms.py; s2=$$?; $(BIN)/python bench/appointments.py; s3=$$?; $(BIN)/python bench/fhir_import.py; s4=$$?; $(BIN)/python bench/sign_in.py; s5=$$?; $(BIN)/python bench/hl7_listener.py; s6=$$?; exit $$(( s1 || s2 || s3 || s4 || s5 || s6 ))
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis .bench
+	rm -rf $(VENV) .pytest_cache .hypothesis .bench .artefacts

@@ -36,8 +36,8 @@ def run_desk(config_file: str | None) -> None:
     _open("desk", config_file)
 
 
-def _open(program: str, config_file: str | None) -> None:
-    from domain.clock import SystemClock
+def checked_settings(program: str, config_file: str | None):  # type: ignore[no-untyped-def]
+    """The settings a kiosk or desk needs, and a database it can open — else one line and exit 2."""
     from portal_tui.preflight import check_sqlite_schema, check_terminal_encoding
 
     with one_line_errors():
@@ -49,6 +49,13 @@ def _open(program: str, config_file: str | None) -> None:
             settings.require_staff_secret_key()
         settings.check_database_path()
         check_sqlite_schema(settings)
+    return settings
+
+
+def _open(program: str, config_file: str | None) -> None:
+    from domain.clock import SystemClock
+
+    settings = checked_settings(program, config_file)
     if program == "kiosk":
         from portal_tui.app import KioskApp as App
     else:

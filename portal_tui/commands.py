@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import Enum
 from pathlib import Path
 
 import typer
@@ -76,6 +77,28 @@ def kiosk(ctx: typer.Context) -> None:
 def desk(ctx: typer.Context) -> None:
     """Open the Appointments team's desk: staff sign in, find a patient, open their record (Ctrl+Q quits)."""
     run_desk(ctx.find_root().obj)
+
+
+class Program(str, Enum):
+    kiosk = "kiosk"
+    desk = "desk"
+
+
+@cli.command()
+def serve(ctx: typer.Context, program: Program = typer.Argument(..., help="kiosk or desk"),
+          host: str = typer.Option("127.0.0.1", help="The address to listen on (loopback unless a proxy is "
+                                                      "in front)."),
+          port: int = typer.Option(8000, min=1, max=65535),
+          public_url: str = typer.Option("", help="The address browsers use, when a TLS proxy serves it "
+                                                  "(https://portal.example.nhs.uk/desk).")) -> None:
+    """Serve the kiosk or the desk in a web page (textual-serve): each browser tab runs its own program."""
+    from portal_tui.cli import checked_settings
+
+    config_file = ctx.find_root().obj
+    checked_settings(program.value, config_file)  # a bad setting is one line now, not in every tab
+    from portal_tui.web import PortalServer
+
+    PortalServer(program.value, config_file, host, port, public_url or None).serve()
 
 
 @db_cli.command("upgrade")

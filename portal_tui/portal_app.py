@@ -23,6 +23,9 @@ FAULT_BURST, FAULT_WINDOW = 5, 60.0
 EXIT_FAULTED = 70
 """The exit status after faults it could not recover from (EX_SOFTWARE): a service manager restarts it."""
 
+EXIT_HUNG_UP = 129
+"""The exit status when the terminal went away (128 + SIGHUP, as a shell reports it)."""
+
 
 ORDERED_KEYS = [
     # Tab handled in the app's own queue, before the next key is read: keys that arrive in one burst
@@ -48,6 +51,7 @@ class PortalApp(App[None]):
         self.fault_log = FaultLog(log_file or None, program)
         """Every fault, in full, under the reference shown on screen."""
         self._fault_times: list[float] = []
+        self.animation_level = "none"  # nothing moves: calm at a kiosk, and over SSH only what changed is sent
         for theme in (*THEMES, ANSI_THEME):
             self.register_theme(theme)
 
@@ -89,6 +93,33 @@ class PortalApp(App[None]):
             self.theme = ANSI_THEME.name
         self.set_interval(1.0, self.check_size)
         self.call_after_refresh(self.check_size)
+        if not self.is_headless:
+            self._listen_for_hang_up()
+
+    def _listen_for_hang_up(self) -> None:
+        import asyncio
+        import signal
+
+        try:
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.hang_up)
+        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or no SIGHUP here
+            pass
+
+    def hang_up(self) -> None:
+        """The terminal went away (an SSH connection dropped, a window closed): stop as after Quit.
+
+        What a use case has committed stays; one still in hand commits whole or not at all (one transaction
+        each), so nothing is half-written. Nothing is left to show it on, so what Textual would still write
+        goes nowhere instead of failing on a dead terminal."""
+        import os
+
+        self.fault_log.note("the terminal hung up (SIGHUP): stopping")
+        if not self.is_headless:
+            nowhere = os.open(os.devnull, os.O_WRONLY)
+            for descriptor in (1, 2):
+                os.dup2(nowhere, descriptor)
+            os.close(nowhere)
+        self.exit(return_code=EXIT_HUNG_UP)
 
     def on_resize(self, event: events.Resize) -> None:
         self.call_after_refresh(self.check_size)

@@ -141,17 +141,24 @@ class Settings:
 
     @property
     def terminal(self) -> str:
-        """terminal_id, else 'host:tty' (or 'host:pid N' with no terminal): never a bare 'anonymous'."""
-        if self.terminal_id:
-            return self.terminal_id
+        """terminal_id, else 'host:tty' (or 'host:pid N' with no terminal): never a bare 'anonymous'. Over SSH
+        the client's address follows ('… ssh from 192.0.2.7'): sshd says it in SSH_CONNECTION."""
         import os
-        import socket
 
-        try:
-            tty = os.ttyname(0)
-        except OSError:
-            tty = f"pid {os.getpid()}"
-        return f"{socket.gethostname()}:{tty}"
+        where = self.terminal_id
+        if not where:
+            import socket
+
+            try:
+                tty = os.ttyname(0)
+            except OSError:
+                tty = f"pid {os.getpid()}"
+            where = f"{socket.gethostname()}:{tty}"
+        client = os.environ.get("SSH_CONNECTION", "").split()
+        if client:
+            address = client[0][:45]  # an IPv6 address at its longest
+            where = f"{where[:80 - len(address) - 10]} ssh from {address}"
+        return where[:80]
 
     @property
     def is_sqlite(self) -> bool:

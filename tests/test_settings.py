@@ -99,3 +99,14 @@ def test_outside_demo_the_staff_pin_is_only_a_hash() -> None:
     hashed = load_settings({"PORTAL_KIOSK_PIN": "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA",
                             "PORTAL_DATABASE_URL": "sqlite:////tmp/x.db"})
     assert hashed.require_kiosk_pin().startswith("$argon2id$")
+
+
+def test_over_ssh_the_terminal_names_the_client(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SSH_CONNECTION", "192.0.2.7 50522 10.0.0.1 22")
+    settings = load_settings({"PORTAL_TERMINAL_ID": "appointments-desk-3"})
+    assert settings.terminal == "appointments-desk-3 ssh from 192.0.2.7"
+    monkeypatch.setenv("SSH_CONNECTION", "2001:db8:85a3:0:0:8a2e:370:7334 50522 2001:db8::1 22")
+    long_named = load_settings({"PORTAL_TERMINAL_ID": "d" * 80})
+    assert len(long_named.terminal) <= 80 and long_named.terminal.endswith("ssh from 2001:db8:85a3:0:0:8a2e:370:7334")
+    monkeypatch.delenv("SSH_CONNECTION")
+    assert "ssh" not in load_settings({}).terminal

@@ -28,6 +28,10 @@ class FieldInput(Input):
             self.kept = kept
             self.limit = limit
 
+    def __init__(self, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(**kwargs)
+        self.cursor_blink = False  # a steady cursor: nothing blinks at a kiosk, nothing repaints over SSH for it
+
     def _on_paste(self, event: events.Paste) -> None:
         event.stop()
         lines = event.text.splitlines()

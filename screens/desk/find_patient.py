@@ -82,6 +82,11 @@ class FindPatientScreen(Screen[None]):
         self.app.push_screen(ToolsScreen(self.services.supervision, self.session))
 
     def action_clear(self) -> None:
+        """A fresh search for the next caller: the last one's words, matches and count all go."""
+        self.matches = []
+        self.query_one("#matches", OptionList).clear_options()
+        self.query_one("#found", Plain).update("")
+        self.query_one(ErrorSummary).hide()
         box = self.query_one("#query-input", Input)
         box.value = ""
         box.focus()

@@ -27,13 +27,9 @@ class StaffPinScreen(ModalScreen[bool]):
         with Vertical(id="pin-dialog"):
             yield Plain("Staff only", classes="page-title")
             yield Plain("Type the kiosk's staff PIN to close the portal on this kiosk.")
-            yield Input(
-                placeholder="Staff PIN",
-                password=True,
-                restrict=r"[0-9]*",
-                max_length=12,
-                id="pin",
-            )
+            pin = Input(placeholder="Staff PIN", password=True, restrict=r"[0-9]*", max_length=12, id="pin")
+            pin.cursor_blink = False
+            yield pin
             yield Plain("", id="pin-error", classes="error-message")
             with Horizontal(classes="dialog-buttons"):
                 yield PlainButton("Back", id="back")

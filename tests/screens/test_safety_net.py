@@ -85,6 +85,35 @@ async def test_keys_that_arrive_together_land_in_their_own_fields(make_kiosk) ->
         assert app.screen.query_one("#password-input").value == "secret words"
 
 
+async def test_a_choice_then_tab_then_enter_in_one_burst_chooses_then_continues(make_kiosk) -> None:  # type: ignore[no-untyped-def]
+    from screens.kiosk.account import LetterChoiceScreen
+    from screens.kiosk.check_answers import CheckAnswersScreen
+    from screens.kiosk.flow import RegistrationDraft
+
+    app = make_kiosk()
+    async with app.run_test() as pilot:
+        draft = RegistrationDraft(ticket="t", masked_mobile="07*** ***017", email="a@example.org", password="x" * 9)
+        await app.push_screen(LetterChoiceScreen(app.services, draft))
+        await pilot.pause()
+        for key in ("enter", "tab", "enter"):  # the radio set's Enter must not become Continue's
+            app.post_message(events.Key(key, None))
+        await settle(pilot)
+        assert isinstance(app.screen, CheckAnswersScreen)
+        assert draft.preference is not None and draft.preference.value == "paperless"
+
+
+async def test_a_hang_up_stops_the_program_and_says_so_in_the_log(make_kiosk, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from portal_tui.portal_app import EXIT_HUNG_UP
+
+    log = tmp_path / "kiosk.log"
+    app = make_kiosk(log_file=str(log))
+    async with app.run_test() as pilot:
+        app.hang_up()
+        await pilot.pause()
+    assert app.return_code == EXIT_HUNG_UP
+    assert "the terminal hung up" in log.read_text()
+
+
 async def test_a_long_paste_is_cut_to_the_box_and_says_so(make_kiosk) -> None:  # type: ignore[no-untyped-def]
     app = make_kiosk()
     async with app.run_test() as pilot:

@@ -1,0 +1,166 @@
+"""Staff over SSH, through a real sshd: a private OpenSSH server on a free loopback port, with its own host key,
+one authorized key and `ForceCommand portal-tui desk` (the README's set-up, less the group). The client is
+`ssh -tt` in tmux; the desk is signed in with password and code, a patient found and opened, and the audit row
+names the SSH client's address. A dropped connection ends the desk with nothing half-done."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import sqlite3
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import PORTAL
+from tests.e2e.net import free_port, wait_until_listening
+from tests.e2e.staff import desk_sign_in
+from tests.e2e.tmux import Terminal
+
+pytestmark = pytest.mark.e2e
+SSHD = "/usr/sbin/sshd"
+
+
+@dataclass
+class Server:
+    """A running private sshd and what a client needs to reach it."""
+
+    port: int
+    client_key: Path
+    database: Path
+    log_file: Path
+
+    def client(self, width: int = 80, height: int = 24) -> Terminal:
+        command = ["ssh", "-tt", "-p", str(self.port), "-i", str(self.client_key), "-o", "IdentitiesOnly=yes",
+                   "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
+                   "-o", "BatchMode=yes", f"{os.environ.get('USER') or _user()}@127.0.0.1"]
+        return Terminal(command, {"TERM": "xterm-256color", "PATH": "/usr/bin:/bin", "HOME": str(self.client_key.parent)},
+                        width=width, height=height)
+
+    def desks(self) -> list[int]:
+        """The desk processes this server started (found by their database in their environment)."""
+        found = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                environ = (entry / "environ").read_bytes()
+                cmdline = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if str(self.database).encode() in environ and b"desk" in cmdline and b"sshd" not in cmdline:
+                found.append(int(entry.name))
+        return found
+
+
+def _user() -> str:
+    import pwd
+
+    return pwd.getpwuid(os.getuid()).pw_name
+
+
+
+@pytest.fixture
+def sshd(fresh_demo: dict[str, str], tmp_path: Path) -> Iterator[Server]:
+    if not (os.access(SSHD, os.X_OK) and shutil.which("ssh") and shutil.which("ssh-keygen")):
+        pytest.skip("OpenSSH's server is not installed (make test installs openssh-server)")
+    if os.getuid() == 0:
+        Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)  # sshd's privilege-separation folder
+    folder = tmp_path / "sshd"
+    folder.mkdir()
+    for name in ("host_key", "client_key"):
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(folder / name)], check=True)
+    (folder / "authorized_keys").write_text((folder / "client_key.pub").read_text())
+    database = Path(fresh_demo["PORTAL_DATABASE_URL"].removeprefix("sqlite:///"))
+    log_file = tmp_path / "desk.log"
+    settings = {**fresh_demo, "PORTAL_LOG_FILE": str(log_file)}
+    settings.pop("TERM")  # the client's own terminal type comes through the session
+    forced = " ".join(["env", *(f"{k}={shlex.quote(v)}" for k, v in settings.items()), shlex.quote(PORTAL), "desk"])
+    port = free_port()
+    (folder / "sshd_config").write_text("\n".join([
+        f"Port {port}", "ListenAddress 127.0.0.1", f"HostKey {folder / 'host_key'}",
+        f"PidFile {folder / 'sshd.pid'}", f"AuthorizedKeysFile {folder / 'authorized_keys'}",
+        "PubkeyAuthentication yes", "PasswordAuthentication no", "KbdInteractiveAuthentication no",
+        "PermitRootLogin prohibit-password", "UsePAM no", "StrictModes no",
+        "AllowTcpForwarding no", "AllowAgentForwarding no", "X11Forwarding no", "PermitTunnel no",
+        "PermitUserEnvironment no", "ClientAliveInterval 5", f"ForceCommand {forced}", ""]))
+    server = subprocess.Popen([SSHD, "-D", "-e", "-f", str(folder / "sshd_config")],
+                              stdout=subprocess.DEVNULL, stderr=(folder / "sshd.log").open("w"))
+    wait_until_listening(port, server, folder / "sshd.log")
+    try:
+        yield Server(port, folder / "client_key", database, log_file)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _find_and_open(desk: Terminal) -> None:
+    desk.type("999 000 0395")
+    desk.press("Enter")
+    desk.wait_for("1 patient found")
+    desk.press("Enter")
+    desk.wait_for("Why are you opening the record of Jack Evans?")
+
+
+def _gone(desk: Terminal, text: str, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while text in desk.screen():
+        assert time.monotonic() < deadline, f"{text!r} stayed on screen"
+        time.sleep(0.05)
+
+
+def _opened(server: Server) -> list[tuple[str, str]]:
+    with sqlite3.connect(server.database) as connection:
+        return connection.execute("SELECT actor_id, terminal FROM audit_event WHERE action = 'staff_open'").fetchall()
+
+
+def test_the_desk_over_ssh_names_the_client_in_the_audit(sshd: Server) -> None:
+    desk = sshd.client()
+    try:
+        desk_sign_in(desk)
+        _find_and_open(desk)
+        desk.press("Enter")  # Open the record; the first reason is chosen
+        desk.wait_for("Acting for Jack Evans")
+        desk.press("Escape")
+        desk.wait_for("Find a patient")
+        desk.press("C-q")
+        desk.wait_for("Quit the desk?")
+        desk.press("Tab", "Enter")
+        assert desk.exit_status() == 0  # ssh's status is the desk's
+    finally:
+        desk.close()
+    [(actor, terminal)] = _opened(sshd)
+    assert actor == "clerk.demo"
+    assert terminal.endswith("ssh from 127.0.0.1"), terminal
+
+
+def test_a_dropped_connection_ends_the_desk_with_nothing_half_done(sshd: Server) -> None:
+    desk = sshd.client()
+    try:
+        desk_sign_in(desk)
+        _find_and_open(desk)
+        desk.press("Enter")
+        desk.wait_for("Acting for Jack Evans")
+        desk.press("Escape")
+        desk.wait_for("Find a patient")
+        desk.press("Escape")  # Clear: the last search's results go
+        _gone(desk, "1 patient found")
+        _find_and_open(desk)  # a second look, stopped at its reason: nothing is recorded for it yet
+        assert len(sshd.desks()) == 1
+        subprocess.run(["pkill", "-KILL", "-f", f"ssh -tt -p {sshd.port} "], check=True)  # the link goes
+        deadline = time.monotonic() + 15
+        while sshd.desks() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not sshd.desks(), "the desk outlived its connection"
+    finally:
+        desk.close()
+    assert len(_opened(sshd)) == 1  # the finished look kept, the half-begun one never written
+    log = sshd.log_file.read_text()
+    assert "hung up" in log and "Traceback" not in log and "fault" not in log.lower(), log
+    with sqlite3.connect(sshd.database) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
