@@ -11,16 +11,25 @@ A part is a string, or a (string, style) pair: the style is ours, the string is 
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from rich.markdown import Markdown as RichMarkdown
 from rich.text import Text
 from textual.content import Content
 from textual.widgets import Button, DataTable, Static
 from textual.widgets.option_list import Option
 
 from domain.text import visible
+
+if TYPE_CHECKING:  # Rich's Markdown (markdown-it, Pygments) loads with the first letter, not before the welcome page
+    from rich.markdown import Markdown as RichMarkdown
+
+
+def _is_markdown(value: object) -> bool:
+    """Rendered Markdown: only ever made by markdown() below, so there is none before its module is loaded."""
+    module = sys.modules.get("rich.markdown")
+    return module is not None and isinstance(value, module.Markdown)
 
 Part: TypeAlias = "str | tuple[str, str]"
 
@@ -50,14 +59,16 @@ def safe(value: object) -> Content | Text | RichMarkdown:
                     no_wrap=value.no_wrap, justify=value.justify, overflow=value.overflow)
     if isinstance(value, Content):
         return value if value.plain == visible(value.plain) else Content(visible(value.plain), list(value.spans))
-    if isinstance(value, RichMarkdown):
-        return value
+    if _is_markdown(value):
+        return value  # type: ignore[return-value]
     raise TypeError(f"cannot show {type(value).__name__} safely")
 
 
 def markdown(source: str) -> RichMarkdown:
     """A letter written in Markdown: its text as written, with no link that does anything."""
-    return RichMarkdown(visible(source), hyperlinks=False)
+    from rich.markdown import Markdown
+
+    return Markdown(visible(source), hyperlinks=False)
 
 
 def option(*parts: Part, id: str) -> Option:
@@ -121,6 +132,6 @@ def _safe_part(part: Part | Content) -> str | tuple[str, str] | Content:
 
 
 def _joined(parts: tuple[Any, ...]) -> Content | Text | RichMarkdown:
-    if len(parts) == 1 and isinstance(parts[0], (Text, RichMarkdown)):
+    if len(parts) == 1 and (isinstance(parts[0], Text) or _is_markdown(parts[0])):
         return safe(parts[0])
     return plain(*parts)

@@ -44,8 +44,9 @@ def test_a_discharge_summary(kiosk: Terminal) -> None:
     assert "NEW" in screen
     kiosk.press("Enter")
     screen = kiosk.wait_for("Discharge summary from West Hertfordshire")
-    kiosk.press("PageDown")  # the letter has the focus and scrolls
     kiosk.wait_for("Why you came into hospital")
+    kiosk.press("PageDown")  # the letter has the focus and scrolls (at once: nothing animates)
+    kiosk.wait_for("What we did")
     kiosk.press("End")
     kiosk.wait_for("NHS number: 999")
 
