@@ -49,8 +49,8 @@ lint: install
 	$(BIN)/lint-imports
 
 test: install tmux fonts sshd browser lint
-	$(BIN)/python -m pytest -n 2 --dist worksteal --durations=20
-	@if [ -n "$$PORTAL_TEST_POSTGRES_URL" ]; then SOAK_SECONDS=$${SOAK_SECONDS:-20} $(BIN)/python -m pytest -m soak -s -q; \
+	$(BIN)/python -m pytest -n 3 --dist worksteal --durations=20
+	@if [ -n "$$PORTAL_TEST_POSTGRES_URL" ]; then SOAK_SECONDS=$${SOAK_SECONDS:-15} SOAK_KIOSKS=$${SOAK_KIOSKS:-5} SOAK_DESKS=$${SOAK_DESKS:-3} $(BIN)/python -m pytest -m soak -s -q; \
 	else echo "soak test skipped: PORTAL_TEST_POSTGRES_URL is not set (it runs many terminals against PostgreSQL)"; fi
 
 bench: install tmux

@@ -9,7 +9,6 @@ from functools import cached_property
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from data import schema
 from data.engine import make_engine
 from data.identity.passwords import Argon2Hasher
 from data.uow import SqlUnitOfWork, session_factory
@@ -45,6 +44,8 @@ class Database:
 
 def migrate(settings: Settings) -> str:
     """Create or upgrade the schema; returns the revision it is now at."""
+    from data import schema  # Alembic: loaded by the commands that migrate, never by a kiosk or a desk
+
     engine = Database(settings).engine
     schema.upgrade(engine)
     revision = schema.current_revision(engine)
@@ -54,6 +55,8 @@ def migrate(settings: Settings) -> str:
 
 def revisions(settings: Settings) -> tuple[str | None, str]:
     """(the database's revision, the newest the code knows)."""
+    from data import schema
+
     engine = Database(settings).engine
     try:
         return schema.current_revision(engine), schema.head_revision()

@@ -12,7 +12,6 @@ from domain.identity.session import PatientSession, StaffSession
 from domain.ports import Clock
 from domain.support import reports
 from domain.support.reports import Captured, ProblemReport, ReplyBy, ReportStatus, Submitted
-from portal_tui import help as help_centre
 from portal_tui.settings import Settings
 
 
@@ -25,9 +24,13 @@ class SupportServices:
         self._trusts: list[Trust] | None = None
 
     def articles(self) -> Sequence[Article]:
+        from portal_tui import help as help_centre  # the fuzzy matcher loads with the help centre
+
         return help_centre.articles()
 
     def find(self, query: str) -> list[Article]:
+        from portal_tui import help as help_centre
+
         return help_centre.find(query)
 
     def trusts(self) -> list[Trust]:

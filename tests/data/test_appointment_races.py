@@ -51,15 +51,15 @@ def check_invariants(engine, total: Tally, limit: int) -> None:  # type: ignore[
 
 
 def test_threads_race_for_few_free_times(database_url, engine) -> None:  # type: ignore[no-untyped-def]
-    total = race(database_url, engine, workers=8, attempts=150, processes=False, limit=1000)
-    assert sum(total.outcomes.values()) == 1200
-    assert total.outcomes["rescheduled"] > 100 and total.outcomes["slot taken"] > 100, total.outcomes
+    total = race(database_url, engine, workers=8, attempts=80, processes=False, limit=1000)
+    assert sum(total.outcomes.values()) == 640
+    assert total.outcomes["rescheduled"] > 50 and total.outcomes["slot taken"] > 50, total.outcomes
 
 
 def test_processes_race_for_few_free_times(database_url, engine) -> None:  # type: ignore[no-untyped-def]
-    total = race(database_url, engine, workers=4, attempts=250, processes=True, limit=1000)
-    assert sum(total.outcomes.values()) == 1000
-    assert total.outcomes["rescheduled"] > 100 and total.outcomes["slot taken"] > 100, total.outcomes
+    total = race(database_url, engine, workers=4, attempts=130, processes=True, limit=1000)
+    assert sum(total.outcomes.values()) == 520
+    assert total.outcomes["rescheduled"] > 50 and total.outcomes["slot taken"] > 50, total.outcomes
 
 
 def test_one_appointment_moved_by_many_at_once_stops_at_its_limit(database_url, engine) -> None:  # type: ignore[no-untyped-def]
