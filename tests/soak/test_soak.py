@@ -4,8 +4,8 @@ outbox and the HL7 listener takes a stream of patient updates. Afterwards every 
 per slot, no appointment past its limit, one text and one audit row per change, one audit row per record opened,
 every text sent, every HL7 message acknowledged and stored once — and no process met a fault.
 
-Opt in with `-m soak` (make test runs it at SOAK_SECONDS=20 when PostgreSQL is there); run it longer by hand:
-`SOAK_SECONDS=600 SOAK_KIOSKS=14 SOAK_DESKS=6 .venv/bin/pytest -m soak -s`."""
+Opt in with `-m soak` (make test runs it for 15 s, 5 kiosks and 3 desks, when PostgreSQL is there); run it
+longer by hand: `SOAK_SECONDS=600 SOAK_KIOSKS=14 SOAK_DESKS=6 .venv/bin/pytest -m soak -s`."""
 
 from __future__ import annotations
 
