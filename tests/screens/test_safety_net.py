@@ -114,6 +114,24 @@ async def test_a_hang_up_stops_the_program_and_says_so_in_the_log(make_kiosk, tm
     assert "the terminal hung up" in log.read_text()
 
 
+async def test_nothing_moves_or_blinks(make_kiosk) -> None:  # type: ignore[no-untyped-def]
+    """Calm at a kiosk, and over SSH only what changed is sent: no animation, no blinking cursor."""
+    from textual.widgets import Input
+
+    from screens.kiosk.staff_pin import StaffPinScreen
+
+    app = make_kiosk()
+    async with app.run_test() as pilot:
+        assert app.animation_level == "none"
+        for page in (SignInScreen(app.services), StaffPinScreen(app.check_staff_pin)):
+            await app.push_screen(page)
+            await pilot.pause()
+            boxes = list(app.screen.query(Input))
+            assert boxes and not [box.id for box in boxes if box.cursor_blink]
+            app.pop_screen()
+            await pilot.pause()
+
+
 async def test_a_long_paste_is_cut_to_the_box_and_says_so(make_kiosk) -> None:  # type: ignore[no-untyped-def]
     app = make_kiosk()
     async with app.run_test() as pilot:
