@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 from enum import Enum
-from pathlib import Path
 
 import typer
 
@@ -250,19 +249,17 @@ def letters_print(
     """Every letter waiting for paper (with unopened appointment letters past paper_fallback_hours) into one
     batch and one PDF; a letter already printed is never printed again."""
     with one_line_errors():
-        from data.records.letters_pdf import PdfLetterPrinter
+        from dataclasses import replace
+
         from domain.clock import SystemClock
-        from domain.records import post
         from portal_tui import bootstrap
-        from portal_tui.supervision import save_private
+        from portal_tui.supervision import print_letters
 
         settings = _settings(ctx)
         database = bootstrap.Database(settings)
-        folder = Path(out)
         try:
-            printed = post.print_batch(database.unit_of_work(), SystemClock(), None, PdfLetterPrinter(),
-                                       lambda name, content: str(save_private(folder, name, content)),
-                                       settings.paper_fallback_hours)
+            printed = print_letters(database.unit_of_work(), SystemClock(), None,
+                                    replace(settings, export_folder=out))
             with database.unit_of_work(read_only=True) as uow:
                 held = [item for item in uow.post_room.waiting() if item.problem is not None]
         except DomainError as error:

@@ -73,7 +73,7 @@ class PortalApp(App[None]):
         it has by then moved the focus (Tab runs at once: ORDERED_KEYS), and the Enter meant for the choice
         pressed Continue instead. A key the focused widget takes as text (a letter in a field) still goes to
         that widget, in order, as before; a key no binding wants goes on to the widget's own handlers."""
-        if self.screen.maximized is not None or not self.screen_stack:
+        if not self.screen_stack or self.screen.maximized is not None:
             return False
         focused = self.focused
         if focused is not None and focused.check_consume_key(key.key, key.character):
@@ -102,8 +102,11 @@ class PortalApp(App[None]):
 
         try:
             asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.hang_up)
-        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or no SIGHUP here
-            pass
+        except (NotImplementedError, RuntimeError, ValueError) as error:
+            # A platform without SIGHUP, or a loop outside the main thread (an embedding host): the default
+            # action (the process ends) still holds; the log says the clean stop is not watched for.
+            self.fault_log.note(f"hang-ups not watched for ({type(error).__name__}): a dropped terminal ends "
+                                "the program without its log line")
 
     def hang_up(self) -> None:
         """The terminal went away (an SSH connection dropped, a window closed): stop as after Quit.

@@ -34,6 +34,18 @@ def save_private(folder: Path, name: str, content: bytes) -> Path:
     return path
 
 
+def print_letters(uow: Any, clock: Clock, session: StaffSession | None,
+                  settings: Settings) -> tuple[Batch, list[PostItem]] | None:
+    """Every letter waiting for paper into one batch and one owner-only PDF in the export folder (the desk's
+    post room, or `portal-tui letters print` with its own folder and no member of staff signed in)."""
+    from data.records.letters_pdf import PdfLetterPrinter
+
+    folder = Path(settings.export_folder)
+    return post.print_batch(uow, clock, session, PdfLetterPrinter(),
+                            lambda name, content: str(save_private(folder, name, content)),
+                            settings.paper_fallback_hours)
+
+
 class SupervisionServices:
     def __init__(self, settings: Settings, clock: Clock, uow: Callable[..., Any],
                  staff_parts: Callable[[], tuple[Any, Any, Any, Any]]) -> None:
@@ -74,12 +86,7 @@ class SupervisionServices:
         return post.post_room(self._uow(), self.clock, session, self.settings.paper_fallback_hours)
 
     def print_letters(self, session: StaffSession) -> tuple[Batch, list[PostItem]] | None:
-        from data.records.letters_pdf import PdfLetterPrinter
-
-        folder = Path(self.settings.export_folder)
-        return post.print_batch(self._uow(), self.clock, session, PdfLetterPrinter(),
-                                lambda name, content: str(save_private(folder, name, content)),
-                                self.settings.paper_fallback_hours)
+        return print_letters(self._uow(), self.clock, session, self.settings)
 
     def mark_posted(self, session: StaffSession, batch_id: int) -> Batch:
         return post.mark_posted(self._uow(), self.clock, session, batch_id)

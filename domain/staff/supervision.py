@@ -181,13 +181,19 @@ def parse_audit_query(uow: UnitOfWork, *, patient: str = "", staff: str = "",
 def audit_page(uow: UnitOfWork, clock: Clock, session: StaffSession, query: AuditQuery) -> AuditPage:
     """The newest matching entries; the look is audited with its filter."""
     query = _as_seen_by(session, query)
-    with uow:
-        events, total = uow.supervision.audit(query, AUDIT_PAGE)
-        rows = _rows(uow, events)
-        uow.audit.record(_audit(clock, session, "audit_searched", query.patient_id,
-                                f"{query.description}: {total} entries"))
-        uow.commit()
+    rows, total = _audited_entries(uow, clock, session, query, AUDIT_PAGE, "audit_searched")
     return AuditPage(rows, total, query)
+
+
+def _audited_entries(uow: UnitOfWork, clock: Clock, session: StaffSession, query: AuditQuery, limit: int | None,
+                     action: str) -> tuple[list[AuditRow], int]:
+    """The entries a filter finds (up to `limit`) and how many there are; the look itself is audited."""
+    with uow:
+        events, total = uow.supervision.audit(query, limit)
+        rows = _rows(uow, events)
+        uow.audit.record(_audit(clock, session, action, query.patient_id, f"{query.description}: {total} entries"))
+        uow.commit()
+    return rows, total
 
 
 def audit_entry(uow: UnitOfWork, clock: Clock, session: StaffSession, entry_id: int) -> AuditRow:
@@ -210,12 +216,7 @@ def audit_csv(uow: UnitOfWork, clock: Clock, session: StaffSession, query: Audit
     """Every matching entry (not just the page) as CSV text, newest first, with the number of rows; the
     export is audited. A cell a spreadsheet would take for a formula starts with an apostrophe."""
     query = _as_seen_by(session, query)
-    with uow:
-        events, total = uow.supervision.audit(query, None)
-        rows = _rows(uow, events)
-        uow.audit.record(_audit(clock, session, "audit_exported", query.patient_id,
-                                f"{query.description}: {total} entries"))
-        uow.commit()
+    rows, total = _audited_entries(uow, clock, session, query, None, "audit_exported")
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)

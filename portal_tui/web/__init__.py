@@ -1,7 +1,7 @@
 """The kiosk or the desk in a web page: textual-serve runs the same program for each browser tab (a process of its
 own, the same settings and database) and relays its screen over a websocket.
 
-The page is the portal's own (web/page.html): it loads nothing from outside the server (textual-serve's own
+The page is the portal's own (web/app_index.html, the name textual-serve looks for): it loads nothing from outside the server (textual-serve's own
 page asks Google for a font, which a hospital network and a kiosk's browser should never need)."""
 
 from __future__ import annotations
