@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 DEMO := PORTAL_CONFIG=config/demo.toml
 
-.PHONY: run test bench install db demo kiosk lint tmux fonts sshd browser clean
+.PHONY: run test bench install db demo kiosk lint tmux fonts sshd browser speech clean
 
 run: install db demo kiosk
 
@@ -45,10 +45,14 @@ sshd:
 browser:
 	@{ [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; } || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null) || sudo apt-get install -y -qq chromium chromium-driver; }
 
+# The kiosk speaks (issue 20): Debian's espeak-ng says it, sox checks in the tests that what it said is not silence.
+speech:
+	@{ command -v espeak-ng >/dev/null && command -v sox >/dev/null; } || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq espeak-ng sox >/dev/null) || sudo apt-get install -y -qq espeak-ng sox; }
+
 lint: install
 	$(BIN)/lint-imports
 
-test: install tmux fonts sshd browser lint
+test: install tmux fonts sshd browser speech lint
 	$(BIN)/python -m pytest -n 3 --dist worksteal --durations=20
 	@if [ -n "$$PORTAL_TEST_POSTGRES_URL" ]; then SOAK_SECONDS=$${SOAK_SECONDS:-15} SOAK_KIOSKS=$${SOAK_KIOSKS:-5} SOAK_DESKS=$${SOAK_DESKS:-3} $(BIN)/python -m pytest -m soak -s -q; \
 	else echo "soak test skipped: PORTAL_TEST_POSTGRES_URL is not set (it runs many terminals against PostgreSQL)"; fi

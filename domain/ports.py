@@ -17,6 +17,7 @@ from domain.messaging.model import SmsMessage
 from domain.identity.patients import LetterPreference, Patient, PatientAccount
 from domain.records.visits import Visit
 from domain.records.model import Document, DocumentKind, TestResult
+from domain.speech import Voice
 
 if TYPE_CHECKING:
     from domain.staff.accounts import StaffMember
@@ -355,3 +356,16 @@ class PasswordHasher(Protocol):
     def hash(self, password: str) -> str: ...
 
     def verify(self, password_hash: str, password: str) -> bool: ...
+
+
+class Speaker(Protocol):
+    """The kiosk's voice: the platform's speech stack (data/speech.py), or a record of what was said (tests)."""
+
+    def say(self, words: str, voice: Voice, *, interrupt: bool = True) -> None:
+        """Say these words in this voice, cutting off anything still being said (or, not `interrupt`, after
+        it). Never blocks the screen."""
+        ...
+
+    def stop(self) -> None:
+        """Say nothing more (the Stop key, the end of a session)."""
+        ...

@@ -15,6 +15,8 @@ from screens.kiosk.welcome import WelcomeScreen
 
 if TYPE_CHECKING:
     from domain.messaging.model import SmsMessage
+    from domain.ports import Speaker
+    from screens.common.speech import Narrator
     from domain.ports import Clock
     from domain.identity.session import PatientSession
     from portal_tui.services import PortalServices
@@ -40,11 +42,15 @@ class KioskApp(PortalApp, inherit_bindings=False):
         *ORDERED_KEYS,
         Binding("f1", "help", "Help", key_display="F1"),
         Binding("f2", "toggle_contrast", "High contrast", key_display="F2"),
+        Binding("f3", "speech_repeat", "Repeat", key_display="F3"),
         Binding("f4", "reveal_nhs_number", "NHS number", key_display="F4", show=False),
+        Binding("f5", "speech_stop", "Stop speech", key_display="F5"),
+        Binding("f7", "speech_quieter", "Quieter", key_display="F7", show=False),
+        Binding("f8", "speech_louder", "Louder", key_display="F8", show=False),
         Binding("f12", "staff_exit", "Staff", show=False, priority=True),
     ]
 
-    def __init__(self, settings: Settings, clock: Clock) -> None:
+    def __init__(self, settings: Settings, clock: Clock, speaker: Speaker | None = None) -> None:
         super().__init__(settings.log_file, "kiosk")
         self.settings = settings
         """Checked settings; the PIN was required before the app was built."""
@@ -63,6 +69,15 @@ class KioskApp(PortalApp, inherit_bindings=False):
         """Monotonic time the session began, for the 15-minute limit."""
         self._services: PortalServices | None = None
         self.theme = settings.theme
+        self.narrator: Narrator | None = None
+        """What the kiosk says aloud, when speech is on (a test may hand in its own speaker)."""
+        if settings.speech or speaker is not None:
+            from portal_tui.speech import speaker_for, voice_for
+            from screens.common import speech
+
+            self.narrator = speech.Narrator(speaker or speaker_for(settings, self.fault_log.note), voice_for(settings),
+                                     schedule=self.call_after_refresh)
+        self._page_pending = False
 
     @property
     def help_session(self):  # type: ignore[no-untyped-def]
@@ -74,11 +89,68 @@ class KioskApp(PortalApp, inherit_bindings=False):
     def on_mount(self) -> None:
         super().on_mount()
         self.set_interval(1.0, self.check_inactivity)
+        if self.narrator is not None:
+            self.screen_change_signal.subscribe(self, self._page_changed)
+            self._page_changed(self.screen)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, _ACTIVITY):
             self.last_activity = self.clock.monotonic()
         await super().on_event(event)
+        if self.narrator is not None and isinstance(event, events.Key):
+            self.call_after_refresh(self._said_after_key)
+
+    # --- speech -------------------------------------------------------------------------------------------
+
+    def _page_changed(self, screen: object) -> None:
+        """A new page (or one uncovered): said once it is drawn, with the focus it has then."""
+        if not self._page_pending:
+            self._page_pending = True
+            self.call_after_refresh(self._say_page)
+
+    def _say_page(self) -> None:
+        self._page_pending = False
+        if self.narrator is None or not self.screen_stack:
+            return
+        from screens.common.speech import SPEECH_KEYS_HINT
+
+        self.narrator.page(self.screen, SPEECH_KEYS_HINT if len(self.screen_stack) == 1 else "")
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if self.narrator is not None and not self._page_pending and event.widget is self.focused:
+            self.narrator.focus(event.widget)
+
+    def _said_after_key(self) -> None:
+        if self.narrator is not None and not self._page_pending and self.screen_stack:
+            self.narrator.changed(self.focused)
+
+    def notify(self, message: str, *, title: str = "", severity: str = "information",  # type: ignore[override]
+               timeout: float | None = None, markup: bool = True) -> None:
+        """A notification says what an action did: said as well as shown (a demo phone's texts are not said)."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+        if self.narrator is not None and title != "Demo phone":
+            self.narrator.outcome(title, message)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action.startswith("speech_"):
+            return self.narrator is not None  # the voice's keys, in the footer too, only when there is a voice
+        return super().check_action(action, parameters)
+
+    def action_speech_repeat(self) -> None:
+        if self.narrator is not None:
+            self.narrator.repeat()
+
+    def action_speech_stop(self) -> None:
+        if self.narrator is not None:
+            self.narrator.stop()
+
+    def action_speech_louder(self) -> None:
+        if self.narrator is not None:
+            self.narrator.louder()
+
+    def action_speech_quieter(self) -> None:
+        if self.narrator is not None:
+            self.narrator.quieter()
 
     @property
     def services(self) -> PortalServices:
@@ -117,6 +189,8 @@ class KioskApp(PortalApp, inherit_bindings=False):
         if self.patient_session is not None:
             self._audit_session_end(self.patient_session, reason or "session ended")
         self.patient_session = None
+        if self.narrator is not None:
+            self.narrator.reset()  # silence, and the trust's volume and rate for whoever comes next
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.clear_notifications()

@@ -45,6 +45,7 @@ def checked_settings(program: str, config_file: str | None):  # type: ignore[no-
         settings = load_settings(config_file=config_file)
         if program == "kiosk":
             settings.require_kiosk_pin()
+            settings.check_speech()
         else:
             settings.require_staff_secret_key()
         settings.check_database_path()

@@ -36,6 +36,21 @@ class Settings:
     before it gives 20 seconds to carry on)."""
     trust_name: str = DEFAULT_TRUST_NAME
     """The trust named on the welcome screen."""
+    speech: bool = False
+    """The kiosk reads itself aloud (a kiosk with headphones): each page, the focused control, every error."""
+    speech_command: str = "espeak-ng"
+    """The speech program (Debian's espeak-ng); empty to say nothing aloud and only keep speech_record."""
+    speech_volume: int = 100
+    """The trust's volume (espeak-ng's amplitude, 20 to 200): every session starts at it."""
+    speech_rate: int = 160
+    """Words a minute (80 to 450): every session starts at it."""
+    speech_language: str = "en-gb"
+    """The espeak-ng voice."""
+    speech_record: str = ""
+    """A file where everything said is also written, one JSON object a line (tests; a trust checking its kiosk).
+    It holds what the screen showed, the patient's name too: never on a kiosk in use."""
+    speech_wav_folder: str = ""
+    """Write each utterance to a WAV file in this folder instead of playing it (tests, a kiosk with no sound)."""
     sms_sender: str = "file"
     """'file' (demo and development: texts are appended to sms_file) or 'notify' (GOV.UK Notify)."""
     sms_file: str = ""
@@ -185,6 +200,20 @@ class Settings:
                 "settings file) to what it prints."
             )
         return self.kiosk_pin
+
+    def check_speech(self) -> None:
+        """With speech on: a speech program that can be run (or a record to keep), and a folder for WAV files."""
+        if not self.speech:
+            return
+        import shutil
+
+        if not self.speech_command and not self.speech_record:
+            raise SettingsError("Speech is on but says nothing: set speech_command (espeak-ng) or speech_record.")
+        if self.speech_command and shutil.which(self.speech_command) is None:
+            raise SettingsError(f"Speech is on but {self.speech_command!r} is not installed: install Debian's espeak-ng "
+                                "package (apt-get install espeak-ng), or set speech = false.")
+        if self.speech_wav_folder and not Path(self.speech_wav_folder).is_dir():
+            raise SettingsError(f"The speech_wav_folder {self.speech_wav_folder} is not a folder.")
 
     def require_staff_secret_key(self) -> str:
         """The key that seals staff TOTP secrets; demo mode has a fixed one (never for real staff)."""
@@ -347,6 +376,13 @@ def _build(values: dict[str, Any], env: Mapping[str, str]) -> Settings:
         theme=theme,
         kiosk_idle_seconds=_whole_number(values, "kiosk_idle_seconds", 120, minimum=30),
         trust_name=str(values.get("trust_name") or DEFAULT_TRUST_NAME),
+        speech=_boolean(values, "speech"),
+        speech_command=str(values.get("speech_command", "espeak-ng")).strip(),
+        speech_volume=_ranged(values, "speech_volume", 100, 20, 200),
+        speech_rate=_ranged(values, "speech_rate", 160, 80, 450),
+        speech_language=_voice_name(values.get("speech_language") or "en-gb"),
+        speech_record=str(values.get("speech_record") or ""),
+        speech_wav_folder=str(values.get("speech_wav_folder") or ""),
         sms_sender=_choice(values, "sms_sender", ("file", "notify"), "file"),
         sms_file=str(values.get("sms_file") or _default_data_file(env, "sms-sent.jsonl")),
         notify_api_key=values.get("notify_api_key") or None,
@@ -412,6 +448,23 @@ def _boolean(values: Mapping[str, Any], name: str) -> bool:
     if text in _TRUE | _FALSE:
         return text in _TRUE
     raise SettingsError(f"PORTAL_{name.upper()} must be true or false (got {value!r}).")
+
+
+def _ranged(values: Mapping[str, Any], name: str, default: int, minimum: int, maximum: int) -> int:
+    number = _whole_number(values, name, default, minimum=minimum)
+    if number > maximum:
+        raise SettingsError(f"PORTAL_{name.upper()} must be at most {maximum} (got {number}).")
+    return number
+
+
+def _voice_name(value: Any) -> str:
+    """An espeak-ng voice name (en-gb, pl, ro): letters, digits and hyphens, never an option."""
+    import re
+
+    name = str(value).strip()
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_+-]{0,30}", name):
+        raise SettingsError(f"PORTAL_SPEECH_LANGUAGE must be an espeak-ng voice such as en-gb (got {name!r}).")
+    return name
 
 
 def _whole_number(values: Mapping[str, Any], name: str, default: int, *, minimum: int) -> int:

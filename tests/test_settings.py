@@ -34,6 +34,9 @@ def test_a_file_then_the_environment(tmp_path: Path) -> None:
     ({"PORTAL_DEMO": "perhaps"}, "true or false"),
     ({"PORTAL_THEME": "purple"}, "Unknown theme"),
     ({"PORTAL_CONFIG": "/nonexistent/portal.toml"}, "does not exist"),
+    ({"PORTAL_SPEECH_VOLUME": "250"}, "at most 200"),
+    ({"PORTAL_SPEECH_RATE": "10"}, "at least 80"),
+    ({"PORTAL_SPEECH_LANGUAGE": "--quiet"}, "espeak-ng voice"),
 ])
 def test_bad_settings_say_what_is_wrong(env: dict[str, str], message: str) -> None:
     with pytest.raises(SettingsError, match=message) as caught:
@@ -110,3 +113,15 @@ def test_over_ssh_the_terminal_names_the_client(monkeypatch: pytest.MonkeyPatch)
     assert len(long_named.terminal) <= 80 and long_named.terminal.endswith("ssh from 2001:db8:85a3:0:0:8a2e:370:7334")
     monkeypatch.delenv("SSH_CONNECTION")
     assert "ssh" not in load_settings({}).terminal
+
+
+def test_speech_that_cannot_speak_says_so(tmp_path: Path) -> None:
+    on = {"PORTAL_SPEECH": "true", "HOME": str(tmp_path)}
+    with pytest.raises(SettingsError, match="not installed: install Debian's espeak-ng"):
+        load_settings({**on, "PORTAL_SPEECH_COMMAND": "no-such-espeak"}).check_speech()
+    with pytest.raises(SettingsError, match="says nothing"):
+        load_settings({**on, "PORTAL_SPEECH_COMMAND": ""}).check_speech()
+    with pytest.raises(SettingsError, match="is not a folder"):
+        load_settings({**on, "PORTAL_SPEECH_COMMAND": "", "PORTAL_SPEECH_RECORD": str(tmp_path / "r"),
+                       "PORTAL_SPEECH_WAV_FOLDER": str(tmp_path / "none")}).check_speech()
+    load_settings({"HOME": str(tmp_path)}).check_speech()  # off: nothing to check

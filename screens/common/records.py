@@ -248,6 +248,23 @@ class TrendChart(Plain):
         self.results = [r for r in results if r.value_number is not None]
         self.plot_width = width
 
+    def spoken_text(self) -> str:
+        """The chart in words, for speech (the table below it gives every figure)."""
+        points = self.results
+        if len(points) < 2:
+            return "There is only one result of this test so far, so there is no chart to draw."
+        values = [p.value_number for p in points]
+        reference = points[-1].reference_range
+        limits = [v for v in ((reference.low, reference.high) if reference else ()) if v is not None]
+        unit = points[-1].unit or ""
+        first = nhs_date(points[0].taken_at.astimezone(LONDON).date())
+        last = nhs_date(points[-1].taken_at.astimezone(LONDON).date())
+        words = (f"A chart of {len(points)} results from {first} to {last}, from {min(values):.4g} to "  # type: ignore[type-var]
+                 f"{max(values):.4g} {unit}. Each dot is a result ({unit}).")  # type: ignore[type-var]
+        if limits:
+            words += " A dotted line is a limit of the range: " + " and ".join(f"{v:.4g}" for v in limits) + "."
+        return words
+
     def render(self) -> Text:  # type: ignore[override]
         points = self.results
         if len(points) < 2:
@@ -272,9 +289,10 @@ class TrendChart(Plain):
         text = plain_text()
         unit = points[-1].unit or ""
         for number, line in enumerate(grid):
-            value = high - number * (high - low) / (rows - 1)
-            label = f"{value:>8.4g} │" if number in (0, rows - 1) or any(row_of(x) == number for x in limits) \
-                else f"{'':>8} │"
+            # A limit's row is labelled with the limit itself, the top and bottom rows with where they stand.
+            at_limit = [x for x in limits if row_of(x) == number]
+            value = at_limit[0] if at_limit else high - number * (high - low) / (rows - 1)
+            label = f"{value:>8.4g} │" if at_limit or number in (0, rows - 1) else f"{'':>8} │"
             text.append(label)
             text.append("".join(line) + "\n", style="bold")
         first = nhs_date(points[0].taken_at.astimezone(LONDON).date())

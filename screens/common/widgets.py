@@ -57,13 +57,17 @@ class Field(Vertical):
     Field.-invalid Input { border: tall $error; }
     """
 
-    def __init__(self, label: str, *, hint: str = "", id: str, password: bool = False,
+    def __init__(self, label: str, *, hint: str = "", id: str, password: bool = False, secret: bool = False,
                  restrict: str | None = None, max_length: int = 0) -> None:
         super().__init__(id=id)
         self.label = label
         """The question, in bold."""
         self.hint = hint
         """An example of a right answer."""
+        self.secret = password or secret
+        """A password or a code: shown as typed (a code) or as dots (a password), never spoken (domain/speech.py)."""
+        self.error = ""
+        """The message beside the field, if any."""
         self.input = FieldInput(password=password, restrict=restrict, max_length=max_length, id=f"{id}-input")
         """Where the answer is typed (no suggestions and no history: nothing typed outlives the screen)."""
 
@@ -80,16 +84,24 @@ class Field(Vertical):
         return self.input.value
 
     def show_error(self, message: str) -> None:
-        """Put the message beside the field, prefixed so it reads right without colour."""
-        self.query_one(".field-error", Plain).update(f"Error: {message}")
+        """Put the message beside the field, prefixed so it reads right without colour (and say it)."""
+        from screens.common.speech import say_problem
+
+        self.error = f"Error: {message}"
+        self.query_one(".field-error", Plain).update(self.error)
         self.add_class("-invalid")
+        say_problem(self, f"{self.label}. {self.error}")
 
     def on_field_input_paste_cut(self, event: FieldInput.PasteCut) -> None:
-        self.query_one(".field-error", Plain).update(
-            f"Only the first {event.limit} characters fit in this box: the rest of what you pasted was left out."
-            if event.kept else f"This box is full: it takes at most {event.limit} characters.")
+        from screens.common.speech import say_problem
+
+        self.error = (f"Only the first {event.limit} characters fit in this box: the rest of what you pasted was "
+                      "left out." if event.kept else f"This box is full: it takes at most {event.limit} characters.")
+        self.query_one(".field-error", Plain).update(self.error)
+        say_problem(self, self.error)
 
     def clear_error(self) -> None:
+        self.error = ""
         self.query_one(".field-error", Plain).update("")
         self.remove_class("-invalid")
 
@@ -103,8 +115,11 @@ class ErrorSummary(Plain):
     """
 
     def show(self, message: str) -> None:
+        from screens.common.speech import say_problem
+
         self.update(f"There is a problem\n{message}")
         self.add_class("-shown")
+        say_problem(self, f"There is a problem. {message}")
 
     def hide(self) -> None:
         self.update("")

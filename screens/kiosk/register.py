@@ -36,7 +36,8 @@ class RegisterWithCodeScreen(RegisterStart):
     LEDE = "Type the code from the text message we sent you, and your date of birth."
 
     def compose_fields(self) -> ComposeResult:
-        yield Field("Code from the text message", hint="For example, K7QX-M2PD", id="code", max_length=12)
+        yield Field("Code from the text message", hint="For example, K7QX-M2PD", id="code", secret=True,
+                    max_length=12)
         yield Field("Date of birth", hint="Day, month and year. For example, 15 3 1984", id="dob", max_length=24)
 
     def on_continue(self) -> None:

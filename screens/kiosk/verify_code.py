@@ -30,7 +30,7 @@ class CodePage(FormPage):
     def compose_fields(self) -> ComposeResult:
         yield Plain(f"We have sent a text message with a security code to {self.masked_mobile}, the mobile "
                      "number on your hospital record. The code lasts 10 minutes.", id="sent-note", classes="lede")
-        yield Field("Security code", hint="6 digits", id="code", restrict=r"[0-9]*", max_length=6)
+        yield Field("Security code", hint="6 digits", id="code", secret=True, restrict=r"[0-9]*", max_length=6)
         yield PlainButton("Send a new code", id="resend")
 
     def on_continue(self) -> None:
