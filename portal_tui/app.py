@@ -87,7 +87,7 @@ class KioskApp(PortalApp, inherit_bindings=False):
         return WelcomeScreen(self.settings.trust_name, PARTNER_TRUST_NAME)
 
     def on_mount(self) -> None:
-        super().on_mount()
+        # PortalApp's own on_mount runs as well: Textual calls each class's handler in turn.
         self.set_interval(1.0, self.check_inactivity)
         if self.narrator is not None:
             self.screen_change_signal.subscribe(self, self._page_changed)

@@ -51,7 +51,7 @@ class DeskApp(PortalApp):
         self.theme = settings.theme
 
     def on_mount(self) -> None:
-        super().on_mount()
+        # PortalApp's own on_mount runs as well: Textual calls each class's handler in turn.
         self.set_interval(1.0, self.check_desk_idle)
 
     async def on_event(self, event: events.Event) -> None:

@@ -9,6 +9,7 @@ from typing import ClassVar
 from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
 from domain.text import visible
 from portal_tui.faults import Fault, FaultLog
@@ -62,8 +63,53 @@ class PortalApp(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded and await self._bound_in_order(event):
+            self.call_after_refresh(self.place_cursor)
             return
         await super().on_event(event)
+        if isinstance(event, events.Key):
+            self.call_after_refresh(self.place_cursor)
+
+    # --- the terminal's cursor ----------------------------------------------------------------------------
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.call_after_refresh(self.place_cursor)
+
+    def _follow_layout(self, screen: Screen[object]) -> None:
+        """A page lays itself out after it takes its focus: the cursor is placed again after each layout."""
+        screen.screen_layout_refresh_signal.unsubscribe(self)
+        screen.screen_layout_refresh_signal.subscribe(self, lambda _: self.call_after_refresh(self.place_cursor))
+
+    def place_cursor(self) -> None:
+        """The terminal's own cursor on the focused control — the highlighted line of a list, the row of a
+        table — so that a braille display or a screen magnifier following it shows what has the focus. (A text
+        box has it where the next letter goes.) Hidden as Textual hides it; only its place moves."""
+        from rich.control import Control
+        from textual.geometry import Offset
+        from textual.widgets import DataTable, Input, OptionList
+
+        if not self.screen_stack or self.screen.focused is None:
+            return
+        focused = self.screen.focused
+        region = focused.content_region
+        if not region.height:
+            return
+        y = region.y
+        if isinstance(focused, Input):
+            region = region._replace(x=focused.cursor_screen_offset.x, width=1)
+        elif isinstance(focused, OptionList) and focused.highlighted is not None:
+            line = next((n for n, (index, _) in enumerate(focused._lines) if index == focused.highlighted), 0)
+            y += line - round(focused.scroll_y)
+        elif isinstance(focused, DataTable) and focused.row_count:
+            y += focused._get_row_region(focused.cursor_row).y - round(focused.scroll_y)
+        position = Offset(region.x, max(region.y, min(y, region.bottom - 1)))
+        if position == self.cursor_position:
+            return
+        self.cursor_position = position
+        if not self.is_headless and self._driver is not None and not self._driver.is_inline:
+            # Nothing else may change on screen to carry the move: send it now (where the next frame puts it too).
+            self._driver.write(Control.move_to(*position).segment.text)
+            self._driver.flush()
+            self._previous_cursor_position = position
 
     async def _bound_in_order(self, key: events.Key) -> bool:
         """Run the binding a key stands for now, in the order the keys came, against the focus of this moment.
@@ -93,6 +139,8 @@ class PortalApp(App[None]):
             self.theme = ANSI_THEME.name
         self.set_interval(1.0, self.check_size)
         self.call_after_refresh(self.check_size)
+        self.screen_change_signal.subscribe(self, self._follow_layout)
+        self._follow_layout(self.screen)
         if not self.is_headless:
             self._listen_for_hang_up()
 

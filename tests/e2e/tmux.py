@@ -93,3 +93,13 @@ class Terminal:
     def screen_with_colours(self) -> str:
         """The screen with its SGR colour codes, as the terminal shows it."""
         return self._tmux("capture-pane", "-e", "-p", "-t", "e2e")
+
+    def cursor(self) -> tuple[int, int]:
+        """Where the terminal's own cursor is (column, line), shown or hidden: what a braille display follows."""
+        x, y = self._tmux("display-message", "-p", "-t", "e2e", "#{cursor_x} #{cursor_y}").split()
+        return int(x), int(y)
+
+    def cursor_line(self) -> str:
+        """The screen's line the cursor is on, from the cursor's column."""
+        x, y = self.cursor()
+        return self.screen().splitlines()[y][x:] if y < len(self.screen().splitlines()) else ""

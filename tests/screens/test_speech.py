@@ -7,16 +7,13 @@ from __future__ import annotations
 import io
 import re
 
-import pytest
 from rich.console import Console
 from textual.screen import ModalScreen
 
 from domain.clock import FixedClock
 from domain.speech import Voice
-from domain.speech import spoken as spoken_words
 from portal_tui.app import KioskApp
 from screens.common.text import Plain
-from screens.common.widgets import Field
 from tests.conftest import FIXED_NOW
 from tests.screens.flows import fill, kiosk_settings, last_code, press_continue, settle, shown
 
@@ -71,60 +68,6 @@ def shown_on_screen(app: KioskApp) -> str:
         region = app.screen.children[0].region
         lines = [line[region.x:region.right] for line in lines[region.y:region.bottom]]
     return "\n".join(line.rstrip() for line in lines if line.strip())
-
-
-FLOW = ["register-start", "register-errors", "register-verify", "register-account", "register-letters",
-        "register-check", "registered", "sign-in", "sign-in-code", "home", "my-details", "confirm", "idle-warning",
-        "session-ended"]
-APPOINTMENTS = [("list", "sandeep.gill"), ("page", "margaret.thompson"), ("blocked-transport", "harold.finch"),
-                ("day", "margaret.thompson"), ("time", "margaret.thompson"), ("check", "margaret.thompson"),
-                ("changed", "margaret.thompson"), ("cancel-warning", "margaret.thompson"),
-                ("cancel-confirm", "margaret.thompson"), ("cancelled", "margaret.thompson"),
-                ("letter", "margaret.thompson")]
-RECORDS = [("letters", "rosa.fernandez"), ("results", "chidi.okonkwo"), ("trend", "eileen.doherty")]
-PAGES = ([("flow", t, "") for t in FLOW] + [("appointments", t, w) for t, w in APPOINTMENTS]
-         + [("records", t, w) for t, w in RECORDS] + [("help", "help-centre", ""), ("staff", "staff-pin", "")])
-
-
-def _walk(kind: str, target: str, who: str, db):  # type: ignore[no-untyped-def]
-    if kind == "flow":
-        from tests.screens.test_flow_snapshots import steps_to
-
-        return steps_to(target, db)
-    if kind == "appointments":
-        from tests.screens.test_appointment_snapshots import steps_to as appointment_steps
-
-        return appointment_steps(target, db, f"{who}@example.com")
-    if kind == "records":
-        from tests.screens.test_record_snapshots import steps_to as record_steps
-
-        return record_steps(target, db, f"{who}@example.com")
-
-    async def walk(pilot) -> None:  # type: ignore[no-untyped-def]
-        await pilot.pause()
-        await pilot.press("f1" if target == "help-centre" else "f12")
-        await settle(pilot)
-
-    return walk
-
-
-@pytest.mark.parametrize("kind, target, who", PAGES, ids=[p[1] for p in PAGES])
-async def test_every_page_says_what_it_shows(demo_db, kind: str, target: str, who: str) -> None:
-    app, spoken = speaking_kiosk(demo_db)
-    async with app.run_test(size=TALL) as pilot:
-        await _walk(kind, target, who, demo_db)(pilot)
-        await settle(pilot)
-        assert app.narrator is not None
-        said = app.narrator.page(app.screen)  # what the page said when it came (its focus may have moved since)
-        shown = shown_on_screen(app)
-        typed_secrets = set().union(*(_words(f.value) for f in app.screen.query(Field) if f.secret))
-        # A picture (the trend chart) is said as the words it gives for itself, not as its dots.
-        described = set().union(*(_words(w.spoken_text()) for w in app.screen.query(Plain) if hasattr(w, "spoken_text")))
-    unsaid = _words(spoken_words(shown)) - _words(said) - typed_secrets  # masked numbers compared as said
-    assert not unsaid, f"shown but never said on {target}: {sorted(unsaid)}\n--- said:\n{said}\n--- shown:\n{shown}"
-    invented = {w for w in _words(said) - _words(shown) - ROLE_WORDS - described if not w.isdigit()}
-    assert not invented, f"said but not shown on {target}: {sorted(invented)}\n--- said:\n{said}"
-    assert spoken.said, "nothing was said"
 
 
 async def test_a_page_is_said_when_it_comes_then_its_focused_control(demo_db) -> None:

@@ -1,0 +1,79 @@
+"""Every kiosk page, one walk each (issue 20): what it says aloud is what it shows, in order, then its focused
+control; Tab reaches every control and comes back round (no trap), Shift+Tab walks the same way back; and at
+every stop the terminal's cursor is on the control with the focus (braille displays and magnifiers follow it)."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Button, Checkbox, Input, OptionList, RadioSet, Select
+
+from domain.speech import spoken as spoken_words
+from screens.common.text import Plain, PlainTable
+from screens.common.widgets import Field
+from tests.screens.flows import settle
+from tests.screens.pages import PAGES, walk_to
+from tests.screens.test_speech import ROLE_WORDS, TALL, _words, shown_on_screen, speaking_kiosk
+
+CONTROLS = (Button, Input, OptionList, RadioSet, Select, Checkbox, PlainTable)
+
+
+def _shown(widget) -> bool:  # type: ignore[no-untyped-def]
+    return all(node.display and node.visible for node in widget.ancestors_with_self if hasattr(node, "display"))
+
+
+def _cursor_on(app, widget) -> bool:  # type: ignore[no-untyped-def]
+    app.place_cursor()  # what the app does after each key and each layout
+    return widget.region.contains_point(app.cursor_position)
+
+
+@pytest.mark.parametrize("kind, target, who", PAGES, ids=[p[1] for p in PAGES])
+async def test_every_page(demo_db, kind: str, target: str, who: str) -> None:
+    app, spoken = speaking_kiosk(demo_db)
+    async with app.run_test(size=TALL) as pilot:
+        await walk_to(kind, target, who, demo_db)(pilot)
+        await settle(pilot)
+        screen = app.screen
+        assert app.narrator is not None
+        said = app.narrator.page(screen)  # what the page said when it came (its focus may have moved since)
+        shown = shown_on_screen(app)
+        typed_secrets = set().union(*(_words(f.value) for f in screen.query(Field) if f.secret))
+        # A picture (the trend chart) is said as the words it gives for itself, not as its dots.
+        described = set().union(*(_words(w.spoken_text()) for w in screen.query(Plain) if hasattr(w, "spoken_text")))
+
+        # Tab: round every control and back to the start; Shift+Tab the same stops in reverse.
+        chain = list(screen.focus_chain)
+        start = screen.focused
+        controls = [w for w in screen.query("*") if isinstance(w, CONTROLS) and _shown(w) and not w.disabled
+                    and not isinstance(w.parent, (RadioSet, Select))]
+        forward, cursor_misses = [], []
+        if target == "idle-warning":  # any key there is the patient carrying on: the warning goes (WCAG 2.2.1)
+            await pilot.press("tab")
+            app.check_inactivity()  # the kiosk's own once-a-second look
+            await settle(pilot)
+            assert app.screen is not screen and app.patient_session is not None
+            return
+        for _ in range(len(chain)):
+            await pilot.press("tab")
+            await pilot.pause()
+            forward.append(screen.focused)
+            if screen.focused is not None and not _cursor_on(app, screen.focused):
+                cursor_misses.append(screen.focused)
+        backward = []
+        for _ in range(len(chain)):
+            await pilot.press("shift+tab")
+            await pilot.pause()
+            backward.append(screen.focused)
+        assert app.screen is screen, "a Tab left the page"
+
+    unsaid = _words(spoken_words(shown)) - _words(said) - typed_secrets  # masked numbers compared as said
+    assert not unsaid, f"shown but never said on {target}: {sorted(unsaid)}\n--- said:\n{said}\n--- shown:\n{shown}"
+    invented = {w for w in _words(said) - _words(shown) - ROLE_WORDS - described if not w.isdigit()}
+    assert not invented, f"said but not shown on {target}: {sorted(invented)}\n--- said:\n{said}"
+    assert spoken.said, "nothing was said"
+
+    assert chain, f"nothing on {target} takes the focus"
+    unreached = [w for w in controls if w not in forward]
+    assert not unreached, f"Tab never reaches {unreached} on {target}"
+    assert forward[-1] is start, f"Tab does not come back round on {target}: {forward}"
+    assert backward == list(reversed([start, *forward[:-1]])), f"Shift+Tab is not Tab backwards on {target}"
+    assert not cursor_misses, f"the cursor is not on {cursor_misses} on {target}"
