@@ -51,7 +51,7 @@ async def test_every_page(demo_db, kind: str, target: str, who: str) -> None:
             app.check_inactivity()  # the kiosk's own once-a-second look
             await settle(pilot)
             assert app.screen is not screen and app.patient_session is not None
-            return
+            chain = []
         for _ in range(len(chain)):
             await pilot.press("tab")
             await pilot.pause()
@@ -63,7 +63,7 @@ async def test_every_page(demo_db, kind: str, target: str, who: str) -> None:
             await pilot.press("shift+tab")
             await pilot.pause()
             backward.append(screen.focused)
-        assert app.screen is screen, "a Tab left the page"
+        assert not chain or app.screen is screen, "a Tab left the page"
 
     unsaid = _words(spoken_words(shown)) - _words(said) - typed_secrets  # masked numbers compared as said
     assert not unsaid, f"shown but never said on {target}: {sorted(unsaid)}\n--- said:\n{said}\n--- shown:\n{shown}"
@@ -71,6 +71,8 @@ async def test_every_page(demo_db, kind: str, target: str, who: str) -> None:
     assert not invented, f"said but not shown on {target}: {sorted(invented)}\n--- said:\n{said}"
     assert spoken.said, "nothing was said"
 
+    if target == "idle-warning":
+        return
     assert chain, f"nothing on {target} takes the focus"
     unreached = [w for w in controls if w not in forward]
     assert not unreached, f"Tab never reaches {unreached} on {target}"
