@@ -266,6 +266,12 @@ class KioskApp(PortalApp, inherit_bindings=False):
                                      "If it happens again, please ask at the reception desk and quote the reference."))
 
     def action_toggle_contrast(self) -> None:
+        from portal_tui.themes import ANSI_THEME
+
+        if self.theme == ANSI_THEME.name:  # 16 colours: the terminal's own black and white already
+            self.notify("This screen shows only 16 colours, so the portal already uses its own black and white.",
+                        title="High contrast")
+            return
         self.theme = "portal" if self.theme == "portal-high-contrast" else "portal-high-contrast"
 
     @work(exclusive=True, group="staff-exit")

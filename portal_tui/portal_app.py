@@ -55,6 +55,16 @@ class PortalApp(App[None]):
         self.animation_level = "none"  # nothing moves: calm at a kiosk, and over SSH only what changed is sent
         for theme in (*THEMES, ANSI_THEME):
             self.register_theme(theme)
+        from rich.theme import Theme as RichTheme
+
+        # A letter or an article (Rich's Markdown) in the text's own colours, its headings and links marked by
+        # weight and underline: Rich's magenta and cyan fell below 4.5:1 on a dark 16-colour terminal.
+        self.console.push_theme(RichTheme({
+            "markdown.code": "bold", "markdown.code_block": "none", "markdown.block_quote": "italic",
+            "markdown.list": "none", "markdown.item.number": "none", "markdown.h2": "bold underline",
+            "markdown.h3": "bold", "markdown.h4": "bold italic", "markdown.link": "underline",
+            "markdown.link_url": "underline", "markdown.table.border": "none", "markdown.table.header": "bold",
+            "markdown.kbd": "bold"}))
 
     @property
     def faults(self) -> list[Fault]:

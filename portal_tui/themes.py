@@ -54,36 +54,43 @@ THEMES = (PORTAL, HIGH_CONTRAST)
 
 ANSI_THEME = Theme(
     name="portal-ansi",
-    # For terminals of 16 colours (TERM=xterm and the like): the terminal's own colours, paired so that text
-    # is always black or white on them — never white on cyan, which the NHS blues round to there.
+    # For terminals of 16 colours (TERM=xterm and the like). Text is in the terminal's own default colours —
+    # whichever its user chose, light or dark, they read — and every coloured part is a pair of the
+    # terminal's colours that reads on its own (bright white on blue, black on white), never a colour on the
+    # terminal's default background, whose lightness no program can know. The NHS blues would round to cyan.
     ansi=True,
     primary="ansi_blue",
     secondary="ansi_blue",
-    accent="ansi_yellow",
-    warning="ansi_yellow",
-    error="ansi_red",
-    success="ansi_green",
-    # Black and white of the terminal's own, not its default colours: the contrast is then known (21:1).
-    foreground="ansi_bright_white",
-    background="ansi_black",
-    surface="ansi_black",
-    panel="ansi_black",
-    boost="ansi_black",
+    accent="ansi_default",
+    warning="ansi_default",
+    error="ansi_default",  # an error says "Error:" in words; its colour could not be known to read
+    success="ansi_default",
+    foreground="ansi_default",
+    background="ansi_default",
+    surface="ansi_default",
+    panel="ansi_default",
+    boost="ansi_default",
     dark=True,
     variables={
-        "text": "ansi_bright_white",
-        "ansi-background": "ansi_black",
-        "ansi-foreground": "ansi_bright_white",
+        "text": "ansi_default",
+        "ansi-background": "ansi_default",
+        "ansi-foreground": "ansi_default",
         "footer-background": "ansi_blue",
+        # Each key and its words on the footer's blue too, not on the terminal's own background.
+        "footer-item-background": "ansi_blue",
+        "footer-key-background": "ansi_blue",
+        "footer-description-background": "ansi_blue",
         "footer-foreground": "ansi_bright_white",
-        "footer-key-foreground": "ansi_bright_yellow",
+        "footer-key-foreground": "ansi_bright_white",
         "footer-description-foreground": "ansi_bright_white",
-        "text-muted": "ansi_white",
+        "text-muted": "ansi_default",
         "block-cursor-foreground": "ansi_black",
         "block-cursor-background": "ansi_white",
-        "input-cursor-background": "ansi_white",
-        "input-cursor-foreground": "ansi_black",
-        "border": "ansi_white",
-        "border-blurred": "ansi_white",
+        "block-cursor-blurred-foreground": "ansi_black",
+        "block-cursor-blurred-background": "ansi_white",
+        "input-cursor-background": "ansi_default",
+        "input-cursor-foreground": "ansi_default",
+        "border": "ansi_default",
+        "border-blurred": "ansi_default",
     },
 )

@@ -1,6 +1,9 @@
 """Every kiosk page, one walk each (issue 20): what it says aloud is what it shows, in order, then its focused
-control; Tab reaches every control and comes back round (no trap), Shift+Tab walks the same way back; and at
-every stop the terminal's cursor is on the control with the focus (braille displays and magnifiers follow it)."""
+control; Tab reaches every control and comes back round (no trap), Shift+Tab walks the same way back; at every
+stop the terminal's cursor is on the control with the focus (braille displays and magnifiers follow it); and
+contrast is measured on the frames: every text 4.5:1 on its background and the focus 3:1 against what the
+control showed before it, in each theme — default, high contrast, and the 16-colour one — in truecolor, 256 and
+16 colours."""
 
 from __future__ import annotations
 
@@ -10,10 +13,17 @@ from textual.widgets import Button, Checkbox, Input, OptionList, RadioSet, Selec
 from domain.speech import spoken as spoken_words
 from screens.common.text import Plain, PlainTable
 from screens.common.widgets import Field
+from rich.color import ColorSystem
+
+from tests.screens.contrast import CONTROL, TEXT, cells, focus_contrast, text_pairs
 from tests.screens.flows import settle
 from tests.screens.pages import PAGES, walk_to
 from tests.screens.test_speech import ROLE_WORDS, TALL, _words, shown_on_screen, speaking_kiosk
 
+TRUE, EIGHT, SIXTEEN = ColorSystem.TRUECOLOR, ColorSystem.EIGHT_BIT, ColorSystem.STANDARD
+THEMES = {"portal": (TRUE, EIGHT), "portal-high-contrast": (TRUE, EIGHT), "portal-ansi": (SIXTEEN,)}
+"""Each theme in the colours it can be shown in: a 16-colour terminal gets portal-ansi, its own black and white,
+and F2 there keeps it (high contrast is for the terminals that can show the NHS colours)."""
 CONTROLS = (Button, Input, OptionList, RadioSet, Select, Checkbox, PlainTable)
 
 
@@ -40,6 +50,15 @@ async def test_every_page(demo_db, kind: str, target: str, who: str) -> None:
         # A picture (the trend chart) is said as the words it gives for itself, not as its dots.
         described = set().union(*(_words(w.spoken_text()) for w in screen.query(Plain) if hasattr(w, "spoken_text")))
 
+        faint = []
+        for theme, systems in THEMES.items():
+            app.theme = theme
+            await pilot.pause()
+            faint += [(theme, system.name, p.text[:30], round(p.ratio, 2)) for system in systems
+                      for p in text_pairs(app, system) if p.ratio < TEXT]
+        app.theme = "portal"
+        await pilot.pause()
+
         # Tab: round every control and back to the start; Shift+Tab the same stops in reverse.
         chain = list(screen.focus_chain)
         start = screen.focused
@@ -52,16 +71,35 @@ async def test_every_page(demo_db, kind: str, target: str, who: str) -> None:
             await settle(pilot)
             assert app.screen is not screen and app.patient_session is not None
             chain = []
-        for _ in range(len(chain)):
-            await pilot.press("tab")
+        unseen = []
+
+        async def step(key: str, theme: str) -> None:
+            before, was = cells(app), screen.focused
+            await pilot.press(key)
             await pilot.pause()
+            focused = screen.focused
+            if focused is None:
+                return
+            if focused is was:  # the page's only control: its focus against no focus
+                screen.set_focus(None)
+                await pilot.pause()
+                before = cells(app)
+                screen.set_focus(focused)
+                await pilot.pause()
+            if not _cursor_on(app, focused):
+                cursor_misses.append(focused)
+            after = cells(app)
+            unseen.extend((theme, system.name, focused, round(shown, 2)) for system in THEMES[theme]
+                          if (shown := focus_contrast(before, after, focused.region, system)) < CONTROL)
+
+        for _ in range(len(chain)):
+            await step("tab", "portal")
             forward.append(screen.focused)
-            if screen.focused is not None and not _cursor_on(app, screen.focused):
-                cursor_misses.append(screen.focused)
+        app.theme = "portal-high-contrast"  # the way back measures the other theme's focus
+        await pilot.pause()
         backward = []
         for _ in range(len(chain)):
-            await pilot.press("shift+tab")
-            await pilot.pause()
+            await step("shift+tab", "portal-high-contrast")
             backward.append(screen.focused)
         assert not chain or app.screen is screen, "a Tab left the page"
 
@@ -70,6 +108,7 @@ async def test_every_page(demo_db, kind: str, target: str, who: str) -> None:
     invented = {w for w in _words(said) - _words(shown) - ROLE_WORDS - described if not w.isdigit()}
     assert not invented, f"said but not shown on {target}: {sorted(invented)}\n--- said:\n{said}"
     assert spoken.said, "nothing was said"
+    assert not faint, f"text below {TEXT}:1 on {target}: {faint}"
 
     if target == "idle-warning":
         return
@@ -79,3 +118,4 @@ async def test_every_page(demo_db, kind: str, target: str, who: str) -> None:
     assert forward[-1] is start, f"Tab does not come back round on {target}: {forward}"
     assert backward == list(reversed([start, *forward[:-1]])), f"Shift+Tab is not Tab backwards on {target}"
     assert not cursor_misses, f"the cursor is not on {cursor_misses} on {target}"
+    assert not unseen, f"the focus shows less than {CONTROL}:1 on {target}: {unseen}"
