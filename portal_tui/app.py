@@ -50,6 +50,9 @@ class KioskApp(PortalApp, inherit_bindings=False):
         Binding("f12", "staff_exit", "Staff", show=False, priority=True),
     ]
 
+    min_size = (48, 16)
+    """A kiosk with a large terminal font: every page still works, scrolling where it must."""
+
     def __init__(self, settings: Settings, clock: Clock, speaker: Speaker | None = None) -> None:
         super().__init__(settings.log_file, "kiosk")
         self.settings = settings

@@ -16,7 +16,7 @@ from portal_tui.faults import Fault, FaultLog
 from portal_tui.themes import ANSI_THEME, THEMES
 
 MIN_WIDTH, MIN_HEIGHT = 60, 20
-"""The smallest window every page is laid out for; below it the program asks for a bigger one."""
+"""The smallest window every desk page is laid out for; below it the program asks for a bigger one."""
 
 FAULT_BURST, FAULT_WINDOW = 5, 60.0
 """This many faults within this many seconds and the program stops (non-zero) rather than loop."""
@@ -43,6 +43,9 @@ class PortalApp(App[None]):
     """A Textual app that never shows a traceback and never leaves a dead terminal."""
 
     BINDINGS = ORDERED_KEYS
+
+    min_size: ClassVar[tuple[int, int]] = (MIN_WIDTH, MIN_HEIGHT)
+    """The smallest window this program's pages are laid out for."""
 
     strict_faults: ClassVar[bool] = False
     """Tests set this: a fault then fails the Pilot test that caused it instead of being recovered from."""
@@ -289,9 +292,11 @@ class PortalApp(App[None]):
         if not self.screen_stack:
             return
         self.set_class(self.size.width < 80, "-narrow")
-        small = self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT
+        self.set_class(self.size.width < 60, "-small")
+        width, height = self.min_size
+        small = self.size.width < width or self.size.height < height
         showing = isinstance(self.screen, TooSmallScreen)
         if small and not showing:
-            self.push_screen(TooSmallScreen(MIN_WIDTH, MIN_HEIGHT))
+            self.push_screen(TooSmallScreen(width, height))
         while not small and isinstance(self.screen, TooSmallScreen) and len(self.screen_stack) > 1:
             self.pop_screen()

@@ -97,11 +97,15 @@ def text_pairs(app, system: ColorSystem) -> list[Pair]:  # type: ignore[no-untyp
 Cell = tuple[str, "Color | None", "Color | None"]
 
 
-def cells(app) -> list[list[Cell]]:  # type: ignore[no-untyped-def]
-    """The frame as a grid of (character, colour, background), reverse video undone."""
+def cells(app, rows: range | None = None) -> list[list[Cell]]:  # type: ignore[no-untyped-def]
+    """The frame as a grid of (character, colour, background), reverse video undone; only `rows` filled in
+    (the others left empty), when given."""
     grid = []
-    for strip in app.screen._compositor.render_strips():
+    for y, strip in enumerate(app.screen._compositor.render_strips()):
         row: list[Cell] = []
+        if rows is not None and y not in rows:
+            grid.append(row)
+            continue
         for segment in strip:
             style = segment.style
             fg, bg = (style.color, style.bgcolor) if style else (None, None)

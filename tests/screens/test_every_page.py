@@ -3,7 +3,7 @@ control; Tab reaches every control and comes back round (no trap), Shift+Tab wal
 stop the terminal's cursor is on the control with the focus (braille displays and magnifiers follow it); and
 contrast is measured on the frames: every text 4.5:1 on its background and the focus 3:1 against what the
 control showed before it, in each theme — default, high contrast, and the 16-colour one — in truecolor, 256 and
-16 colours."""
+16 colours; and at 48×16 (a large terminal font) every stop scrolls into view as it takes the focus."""
 
 from __future__ import annotations
 
@@ -77,9 +77,13 @@ async def test_every_page(demo_db, kind: str, target: str, who: str) -> None:
             assert app.screen is not screen and app.patient_session is not None
             chain = []
         unseen = []
+        out_of_view: list[object] = []
 
         async def step(key: str, theme: str) -> None:
-            before, was = cells(app), screen.focused
+            was = screen.focused
+            ahead = chain[(chain.index(was) + (1 if key == "tab" else -1)) % len(chain)] if was in chain else None
+            rows = range(ahead.region.y, ahead.region.bottom) if ahead is not None else None
+            before = cells(app, rows)  # the rows of the control the key will focus (the chain says which)
             await pilot.press(key)
             await pilot.pause()
             focused = screen.focused
@@ -91,9 +95,11 @@ async def test_every_page(demo_db, kind: str, target: str, who: str) -> None:
                 before = cells(app)
                 screen.set_focus(focused)
                 await pilot.pause()
+            elif focused is not ahead:
+                before = []  # the page scrolled or changed: measured against nothing is measured as unseen
             if not _cursor_on(app, focused):
                 cursor_misses.append(focused)
-            after = cells(app)
+            after = cells(app, range(focused.region.y, focused.region.bottom))
             unseen.extend((theme, system.name, focused, round(shown, 2)) for system in THEMES[theme]
                           if (shown := focus_contrast(before, after, focused.region, system)) < CONTROL)
 
@@ -111,6 +117,15 @@ async def test_every_page(demo_db, kind: str, target: str, who: str) -> None:
             app.theme = "portal-ansi"
             await pilot.pause()
             measure_text("portal-ansi")
+            # A large terminal font (48×16): the same stops, each scrolled into view when it takes the focus.
+            await pilot.resize_terminal(48, 16)
+            await pilot.pause()
+            for _ in range(len(chain)):
+                await pilot.press("tab")
+                await pilot.pause()
+                focused = screen.focused
+                if focused is not None and not screen.region.overlaps(focused.region):
+                    out_of_view.append(focused)
         assert not chain or app.screen is screen, "a Tab left the page"
 
     unsaid = _words(spoken_words(shown)) - _words(said) - typed_secrets  # masked numbers compared as said
@@ -128,4 +143,5 @@ async def test_every_page(demo_db, kind: str, target: str, who: str) -> None:
     assert forward[-1] is start, f"Tab does not come back round on {target}: {forward}"
     assert backward == list(reversed([start, *forward[:-1]])), f"Shift+Tab is not Tab backwards on {target}"
     assert not cursor_misses, f"the cursor is not on {cursor_misses} on {target}"
+    assert not out_of_view, f"at 48×16 the focus went out of view on {target}: {out_of_view}"
     assert not unseen, f"the focus shows less than {CONTROL}:1 on {target}: {unseen}"

@@ -1,5 +1,6 @@
-"""The kiosk at the sizes it is laid out for — the smallest (60×20), a standard terminal (80×24) and a large
-screen (200×60) — and below the smallest. Review a changed snapshot as you would review code."""
+"""The kiosk at the sizes it is laid out for — a large terminal font on a kiosk screen (48×16), a small window
+(60×20), a standard terminal (80×24) and a large screen (200×60) — and below the smallest. Review a changed
+snapshot as you would review code."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import pytest
 
 from tests.screens.test_flow_snapshots import steps_to
 
-SIZES = [(60, 20), (80, 24), (200, 60)]
-SMALL = SIZES[:2]
+SIZES = [(48, 16), (60, 20), (80, 24), (200, 60)]
+SMALL = SIZES[:3]
 """The record pages where the small sizes are what can go wrong (a large screen shows the same page, wider)."""
 
 
