@@ -49,7 +49,7 @@ def _walk(kiosk: Terminal) -> None:
     on(kiosk, "My appointments")
     kiosk.press("Enter")
     kiosk.wait_for("Upcoming (")
+    wait_until(lambda: "202" in kiosk.cursor_line())  # a list: the highlighted entry's first line, its date
     first = kiosk.cursor()
-    assert "202" in kiosk.cursor_line()  # a list: the highlighted entry's first line, its date
-    kiosk.press("Down")
-    wait_until(lambda: kiosk.cursor() != first and "202" in kiosk.cursor_line())
+    kiosk.press("Tab")  # to the list of earlier ones: its highlighted entry
+    wait_until(lambda: kiosk.cursor()[1] > first[1] and "202" in kiosk.cursor_line())
