@@ -42,11 +42,11 @@ class KioskApp(PortalApp, inherit_bindings=False):
         *ORDERED_KEYS,
         Binding("f1", "help", "Help", key_display="F1"),
         Binding("f2", "toggle_contrast", "High contrast", key_display="F2"),
-        Binding("f3", "speech_repeat", "Repeat", key_display="F3"),
+        Binding("f3", "speech('repeat')", "Repeat", key_display="F3"),
         Binding("f4", "reveal_nhs_number", "NHS number", key_display="F4", show=False),
-        Binding("f5", "speech_stop", "Stop speech", key_display="F5"),
-        Binding("f7", "speech_quieter", "Quieter", key_display="F7", show=False),
-        Binding("f8", "speech_louder", "Louder", key_display="F8", show=False),
+        Binding("f5", "speech('stop')", "Stop speech", key_display="F5"),
+        Binding("f7", "speech('quieter')", "Quieter", key_display="F7", show=False),
+        Binding("f8", "speech('louder')", "Louder", key_display="F8", show=False),
         Binding("f12", "staff_exit", "Staff", show=False, priority=True),
     ]
 
@@ -128,32 +128,21 @@ class KioskApp(PortalApp, inherit_bindings=False):
             self.narrator.changed(self.focused)
 
     def notify(self, message: str, *, title: str = "", severity: str = "information",  # type: ignore[override]
-               timeout: float | None = None, markup: bool = True) -> None:
-        """A notification says what an action did: said as well as shown (a demo phone's texts are not said)."""
+               timeout: float | None = None, markup: bool = True, spoken: bool = True) -> None:
+        """A notification says what an action did: said as well as shown, unless `spoken` is False."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
-        if self.narrator is not None and title != "Demo phone":
+        if self.narrator is not None and spoken:
             self.narrator.outcome(title, message)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action.startswith("speech_"):
+        if action == "speech":
             return self.narrator is not None  # the voice's keys, in the footer too, only when there is a voice
         return super().check_action(action, parameters)
 
-    def action_speech_repeat(self) -> None:
-        if self.narrator is not None:
-            self.narrator.repeat()
-
-    def action_speech_stop(self) -> None:
-        if self.narrator is not None:
-            self.narrator.stop()
-
-    def action_speech_louder(self) -> None:
-        if self.narrator is not None:
-            self.narrator.louder()
-
-    def action_speech_quieter(self) -> None:
-        if self.narrator is not None:
-            self.narrator.quieter()
+    def action_speech(self, what: str) -> None:
+        """F3 repeat, F5 stop, F7 quieter, F8 louder."""
+        if self.narrator is not None and what in ("repeat", "stop", "quieter", "louder"):
+            getattr(self.narrator, what)()
 
     @property
     def services(self) -> PortalServices:
@@ -246,7 +235,8 @@ class KioskApp(PortalApp, inherit_bindings=False):
         from domain.identifiers import UkMobile
 
         to = UkMobile(sms.to_number).national
-        self.call_from_thread(self.notify, f"To {to}: {sms.body}", title="Demo phone", timeout=60)
+        # Never said aloud: a text may hold a code.
+        self.call_from_thread(self.notify, f"To {to}: {sms.body}", title="Demo phone", timeout=60, spoken=False)
 
     def on_worker_state_changed(self, event) -> None:  # type: ignore[no-untyped-def]
         """The one place an unexpected failure in a worker becomes words on screen, never a traceback."""
@@ -271,9 +261,9 @@ class KioskApp(PortalApp, inherit_bindings=False):
     def action_toggle_contrast(self) -> None:
         from portal_tui.themes import ANSI_THEME
 
-        if self.theme == ANSI_THEME.name:  # 16 colours: the terminal's own black and white already
-            self.notify("This screen shows only 16 colours, so the portal already uses its own black and white.",
-                        title="High contrast")
+        if self.theme == ANSI_THEME.name:  # 16 colours: the terminal's own colours already
+            self.notify("This screen shows only 16 colours, so the portal already uses the screen's own text "
+                        "colours, the clearest it has.", title="High contrast")
             return
         self.theme = "portal" if self.theme == "portal-high-contrast" else "portal-high-contrast"
 

@@ -75,12 +75,11 @@ class PortalApp(App[None]):
         return self.fault_log.faults
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and not event.is_forwarded and await self._bound_in_order(event):
-            self.call_after_refresh(self.place_cursor)
-            return
-        await super().on_event(event)
         if isinstance(event, events.Key):
-            self.call_after_refresh(self.place_cursor)
+            self.call_after_refresh(self.place_cursor)  # after whatever the key moved
+            if not event.is_forwarded and await self._bound_in_order(event):
+                return
+        await super().on_event(event)
 
     # --- the terminal's cursor ----------------------------------------------------------------------------
 
