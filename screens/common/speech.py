@@ -119,8 +119,10 @@ class Narrator:
         wait for what is being said to end instead of cutting it off."""
         if not words:
             return
-        if fresh:
-            self._gathered.clear()
+        if fresh and self._gathered:
+            # What gathered was on screen, if only for a moment: it starts to be said, and the new words cut
+            # it off, as they would have a moment later (keys typed fast never silence a page unsaid).
+            self.flush()
         if not self._gathered:
             self._interrupt = not queued
         self._gathered.append(words)
