@@ -26,6 +26,8 @@ EXIT_FAULTED = 70
 
 EXIT_HUNG_UP = 129
 """The exit status when the terminal went away (128 + SIGHUP, as a shell reports it)."""
+HANG_UP_GRACE = 5.0
+"""Seconds a hung-up program has to stop cleanly before it ends regardless."""
 
 
 ORDERED_KEYS = [
@@ -162,6 +164,11 @@ class PortalApp(App[None]):
 
         try:
             asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.hang_up)
+            # Neither the kiosk nor the desk suspends to a shell, so Textual's stop-and-resume handlers have
+            # nothing to do, and the SIGCONT the kernel sends after a hang-up must not start writing to the dead
+            # terminal again. A stopped and continued program simply carries on.
+            signal.signal(signal.SIGTSTP, signal.SIG_DFL)
+            signal.signal(signal.SIGCONT, signal.SIG_DFL)
         except (NotImplementedError, RuntimeError, ValueError) as error:
             # A platform without SIGHUP, or a loop outside the main thread (an embedding host): the default
             # action (the process ends) still holds; the log says the clean stop is not watched for.
@@ -175,13 +182,23 @@ class PortalApp(App[None]):
         each), so nothing is half-written. Nothing is left to show it on, so what Textual would still write
         goes nowhere instead of failing on a dead terminal."""
         import os
+        import signal
+        import threading
 
         self.fault_log.note("the terminal hung up (SIGHUP): stopping")
         if not self.is_headless:
+            signal.signal(signal.SIGCONT, signal.SIG_DFL)  # as at start-up (an embedding host may differ)
             nowhere = os.open(os.devnull, os.O_WRONLY)
             for descriptor in (1, 2):
                 os.dup2(nowhere, descriptor)
             os.close(nowhere)
+            # Should Textual's own stop still wait on its output thread (the driver's writer can die on the dead
+            # terminal before its output is sent nowhere), the process ends anyway: an orphan kiosk left
+            # running would hold the database and the machine. A use case in hand has had its seconds; one
+            # still open is rolled back whole by the database.
+            timer = threading.Timer(HANG_UP_GRACE, os._exit, args=(EXIT_HUNG_UP,))
+            timer.daemon = True
+            timer.start()
         self.exit(return_code=EXIT_HUNG_UP)
 
     def on_resize(self, event: events.Resize) -> None:

@@ -210,12 +210,15 @@ class AuditEntryScreen(ToolPage):
 
     def compose_body(self) -> ComposeResult:
         e = self.row.event
-        for label, value in (("When", nhs_datetime(e.at)), ("Who", f"{e.actor_id} ({e.actor_kind}"
-                             + (f", {e.actor_role.replace('_', ' ')})" if e.actor_role else ")")),
-                             ("Action", e.action), ("Outcome", e.outcome.value),
-                             ("Patient", self.row.patient or "none"), ("Terminal", e.terminal or "not recorded"),
-                             ("Detail", e.detail or "none")):
-            yield Plain((f"{label}: ", "bold"), value, classes="lede", id=f"entry-{label.lower()}")
+        facts = (("When", nhs_datetime(e.at)), ("Who", f"{e.actor_id} ({e.actor_kind}"
+                 + (f", {e.actor_role.replace('_', ' ')})" if e.actor_role else ")")),
+                 ("Action", e.action), ("Outcome", e.outcome.value),
+                 ("Patient", self.row.patient or "none"), ("Terminal", e.terminal or "not recorded"),
+                 ("Detail", e.detail or "none"))
+        # One fact a line, so that the whole entry and its title fit an 80×24 terminal with Back in view.
+        for number, (label, value) in enumerate(facts, 1):
+            yield Plain((f"{label}: ", "bold"), value, classes="fact-line" + (" -last" if number == len(facts) else ""),
+                        id=f"entry-{label.lower()}")
         yield PlainButton("Back", id="back", variant="primary")
 
 

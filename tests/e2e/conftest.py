@@ -23,6 +23,16 @@ def _copy_database(template: Path, target: Path) -> None:
             shutil.copy(source, target.with_name(target.name + suffix))
 
 
+@pytest.fixture(autouse=True)
+def _nothing_outlives_its_terminal() -> Iterator[None]:
+    """A program must end when its terminal hangs up (a closed window, a dropped SSH link): one left running
+    holds the database and the machine (orphaned kiosks once slowed a whole CI run threefold)."""
+    before = len(Terminal.orphans)
+    yield
+    left = Terminal.orphans[before:]
+    assert not left, f"still running after its terminal closed (killed now): {left}"
+
+
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     """The demo hospital built once per test process by the real commands (`db upgrade`, `demo load`)."""

@@ -92,7 +92,7 @@ def test_an_imported_note_with_escapes_leaves_the_terminal_alone(kiosk: Terminal
         nhs, patient_id = connection.execute(
             "SELECT nhs_number, id FROM patient WHERE given_name = 'Noah'").fetchone()
     note = fx.document("rf-evil-1", "rf-noah", f"Seen in clinic.{ESCAPES}\nAll well.", loinc="34111-5",
-                       title=f"Evil note \x1b]2;TITLE2\x07[@click=app.quit]click[/]", when="2026-11-20T10:00:00+00:00")
+                       title="Evil note \x1b]2;TITLE2\x07[@click=app.quit]click[/]", when="2026-11-20T10:00:00+00:00")
     path = fx.write_ndjson(tmp_path / "rf.ndjson", [fx.patient("rf-noah", nhs=nhs, given="Noah"), note])
     engine = make_engine(demo_env["PORTAL_DATABASE_URL"])
     try:
@@ -228,3 +228,18 @@ def test_a_latin1_terminal_gets_one_line_not_mojibake(demo_env: dict[str, str]) 
         assert "needs UTF-8" in screen and "exit status 2" in screen and "━" not in screen
     finally:
         terminal.close()
+
+
+@pytest.mark.parametrize("signed_in", [False, True], ids=["welcome", "signed-in"])
+def test_a_closed_terminal_ends_the_kiosk_every_time(demo_env: dict[str, str], signed_in: bool) -> None:
+    """Closing the window (tmux kill-server: SIGHUP, then the kernel's SIGCONT) ends the kiosk within its grace,
+    each of several times (the race with Textual's resume-after-Ctrl+Z once left half the kiosks running)."""
+    for _ in range(3):
+        terminal = Terminal([PORTAL, "kiosk"], demo_env, width=80, height=24)
+        if signed_in:
+            sign_in(terminal, "harry.wilson@example.com", "Harry")
+        else:
+            terminal.wait_for("Register with your NHS number")
+        before = len(Terminal.orphans)
+        terminal.close()
+        assert Terminal.orphans[before:] == []

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shlex
+import signal
 import shutil
 import subprocess
 import tempfile
@@ -70,9 +73,43 @@ class Terminal:
             time.sleep(0.05)
         return None
 
+    orphans: list[str] = []
+    """Programs that outlived their terminal (each then killed): the e2e conftest fails the test that left one."""
+
     def close(self) -> None:
+        """Hang up the terminal as a closed window or a dropped SSH link would (SIGHUP), and wait for what ran in
+        it to end; anything still running after the program's grace is killed and named in `orphans`."""
+        running = self._programs()
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, timeout=10)
+        deadline = time.monotonic() + 8.0  # the program's own 5 s grace after a hang-up, and its exit
+        while running and time.monotonic() < deadline:
+            running = {pid: args for pid, args in running.items() if _alive(pid, args)}
+            if running:
+                time.sleep(0.05)
+        for pid, args in running.items():
+            Terminal.orphans.append(f"{args} (pid {pid})")
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         shutil.rmtree(self._status_file.parent, ignore_errors=True)
+
+    def _programs(self) -> dict[int, str]:
+        """Every process running under the pane, with its command line."""
+        try:
+            root = self.pane_pid()
+        except RuntimeError:
+            return {}
+        parents: dict[int, int] = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                with contextlib.suppress(OSError, IndexError, ValueError):
+                    parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        found, frontier = {}, [root]
+        while frontier:
+            pid = frontier.pop()
+            with contextlib.suppress(OSError):
+                found[pid] = (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+            frontier.extend(child for child, parent in parents.items() if parent == pid)
+        return found
 
     def pane_title(self) -> str:
         """The title the program has given its terminal (an OSC 0/2 sequence sets it)."""
@@ -103,3 +140,13 @@ class Terminal:
         """The screen's line the cursor is on, from the cursor's column."""
         x, y = self.cursor()
         return self.screen().splitlines()[y][x:] if y < len(self.screen().splitlines()) else ""
+
+
+def _alive(pid: int, args: str) -> bool:
+    """The same process is still there (not a zombie, and its pid not yet given to another)."""
+    try:
+        stat = (Path("/proc") / str(pid) / "stat").read_text()
+        cmdline = (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z" and cmdline == args
