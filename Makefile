@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 DEMO := PORTAL_CONFIG=config/demo.toml
 
-.PHONY: run test bench install db demo kiosk lint tmux fonts sshd browser speech clean
+.PHONY: run test bench install db demo kiosk lint tmux fonts sshd browser speech messages clean
 
 run: install db demo kiosk
 
@@ -48,6 +48,15 @@ browser:
 # The kiosk speaks (issue 20): Debian's espeak-ng says it, sox checks in the tests that what it said is not silence.
 speech:
 	@{ command -v espeak-ng >/dev/null && command -v sox >/dev/null; } || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq espeak-ng sox >/dev/null) || sudo apt-get install -y -qq espeak-ng sox; }
+
+# The kiosk's languages (issue 20): extract every marked string into the template, bring each language's catalogue
+# up to date with it (new strings untranslated, changed ones fuzzy: both wait for a translator), and compile them.
+LOCALE := domain/locale
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _t:2 --add-location=file --sort-by-file -c "Translators:" --project=portal-tui \
+		--copyright-holder="West Hertfordshire Teaching Hospitals NHS Trust" -o $(LOCALE)/portal.pot domain screens portal_tui
+	$(BIN)/pybabel update -i $(LOCALE)/portal.pot -d $(LOCALE) -D portal --ignore-obsolete
+	$(BIN)/pybabel compile -d $(LOCALE) -D portal --statistics
 
 lint: install
 	$(BIN)/lint-imports

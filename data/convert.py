@@ -37,6 +37,7 @@ def patient(row: PatientRow) -> Patient:
         mobile=UkMobile(row.mobile) if row.mobile else None,
         email=EmailAddress(row.email) if row.email else None,
         letter_preference=LetterPreference(row.letter_preference),
+        language=row.language,
     )
 
 

@@ -182,6 +182,8 @@ class PatientRow(Base):
     mobile: Mapped[str | None] = mapped_column(String(16))
     email: Mapped[str | None] = mapped_column(String(254))
     letter_preference: Mapped[str] = mapped_column(String(10), default=LetterPreference.PAPER.value)
+    language: Mapped[str | None] = mapped_column(String(8))
+    """The language the patient chose at the kiosk (domain/language.py's code); None: the trust's default."""
 
 
 class PatientAccountRow(Base):
@@ -427,6 +429,8 @@ class SmsMessageRow(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    language: Mapped[str] = mapped_column(String(8), server_default="en")
+    """The language the text is written in: it goes to that language's Notify template."""
     # While a dispatcher holds a message: its token, and when its claim runs out if it dies.
     lease_token: Mapped[str | None] = mapped_column(String(32))
     lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -85,6 +85,9 @@ class SqlPatientRepository:
         self._session.execute(update(PatientRow).where(PatientRow.id == patient_id)
                               .values(letter_preference=preference.value))
 
+    def set_language(self, patient_id: int, language: str | None) -> None:
+        self._session.execute(update(PatientRow).where(PatientRow.id == patient_id).values(language=language))
+
 
 assert LIVE_STATUS_SQL == "status IN ({})".format(", ".join(f"'{s.value}'" for s in AppointmentStatus
                                                             if s in LIVE_STATUSES))

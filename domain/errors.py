@@ -38,4 +38,6 @@ class SystemBusy(DomainError):
     """The database could not be reached in time (another terminal's write, a backup, a restart): nothing changed."""
 
     def __init__(self) -> None:
-        super().__init__("The system is busy. Nothing has been changed. Please try again in a moment.")
+        from domain.language import _
+
+        super().__init__(_("The system is busy. Nothing has been changed. Please try again in a moment."))

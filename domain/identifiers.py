@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from domain.errors import InvalidValue
+from domain.language import _
 
 _NON_DIGITS = re.compile(r"[\s\-]")
 
@@ -23,11 +24,11 @@ class NhsNumber:
 
         digits = _NON_DIGITS.sub("", text or "")
         if not digits:
-            raise InvalidValue("Enter an NHS number.")
+            raise InvalidValue(_("Enter an NHS number."))
         if not digits.isdigit() or len(digits) != 10:
-            raise InvalidValue("An NHS number is 10 digits, like 943 476 5919.")
+            raise InvalidValue(_("An NHS number is 10 digits, like 943 476 5919."))
         if not nhs_number.is_valid(digits):
-            raise InvalidValue("That is not a valid NHS number. Check the digits and try again.")
+            raise InvalidValue(_("That is not a valid NHS number. Check the digits and try again."))
         return cls(digits)
 
     @property
@@ -66,20 +67,20 @@ class UkMobile:
 
         raw = (text or "").strip()
         if not raw:
-            raise InvalidValue("Enter a mobile phone number.")
+            raise InvalidValue(_("Enter a mobile phone number."))
         try:
             number = phonenumbers.parse(raw, "GB")
         except phonenumbers.NumberParseException:
-            raise InvalidValue("Enter a UK mobile number, like 07700 900123.") from None
+            raise InvalidValue(_("Enter a UK mobile number, like 07700 900123.")) from None
         e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
         if _is_drama(e164):
             if allow_drama:
                 return cls(e164)
-            raise InvalidValue("That number is reserved for TV and radio drama. Enter your own mobile number.")
+            raise InvalidValue(_("That number is reserved for TV and radio drama. Enter your own mobile number."))
         if number.country_code != 44 or not phonenumbers.is_valid_number(number):
-            raise InvalidValue("Enter a UK mobile number, like 07700 900123.")
+            raise InvalidValue(_("Enter a UK mobile number, like 07700 900123."))
         if phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.MOBILE:
-            raise InvalidValue("That is not a mobile number. Enter a UK mobile number that can receive texts.")
+            raise InvalidValue(_("That is not a mobile number. Enter a UK mobile number that can receive texts."))
         return cls(e164)
 
     @property
@@ -114,11 +115,11 @@ class EmailAddress:
 
         raw = (text or "").strip()
         if not raw:
-            raise InvalidValue("Enter an email address.")
+            raise InvalidValue(_("Enter an email address."))
         try:
             result = email_validator.validate_email(raw, check_deliverability=False)
         except email_validator.EmailNotValidError as error:
-            raise InvalidValue(f"Enter a valid email address, like name@example.com. ({error})") from None
+            raise InvalidValue(_("Enter a valid email address, like name@example.com.") + f" ({error})") from None
         return cls(result.normalized)
 
     def __str__(self) -> str:
@@ -140,10 +141,10 @@ class Postcode:
         """Accept any spacing and case ('wd180hb', 'WD18  0HB'); refuse what is not a postcode's shape."""
         compact = re.sub(r"\s+", "", text or "").upper()
         if not compact:
-            raise InvalidValue("Enter a postcode.")
+            raise InvalidValue(_("Enter a postcode."))
         match = _POSTCODE.match(compact)
         if not match:
-            raise InvalidValue("Enter a real postcode, like WD18 0HB.")
+            raise InvalidValue(_("Enter a real postcode, like WD18 0HB."))
         return cls(f"{match.group(1)} {match.group(2)}")
 
     def __str__(self) -> str:

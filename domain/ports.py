@@ -57,6 +57,8 @@ class PatientRepository(Protocol):
 
     def set_letter_preference(self, patient_id: int, preference: LetterPreference) -> None: ...
 
+    def set_language(self, patient_id: int, language: str | None) -> None: ...
+
 
 class AccountRepository(Protocol):
     """Patients' portal accounts."""

@@ -8,6 +8,7 @@ from datetime import date
 
 from domain.errors import InvalidValue
 from domain.identifiers import NhsNumber
+from domain.language import _
 
 _MONTHS = {name: number for number, names in enumerate(
     [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
@@ -19,24 +20,24 @@ def parse_date_of_birth(text: str, today: date) -> date:
     """Day, month, year in the UK order, as people type them: '6/8/1958', '06-08-1958', '6 Aug 1958', '1958-08-06'."""
     raw = (text or "").strip().lower()
     if not raw:
-        raise InvalidValue("Enter your date of birth, for example 15 3 1984.")
+        raise InvalidValue(_("Enter your date of birth, for example 15 3 1984."))
     parts = _day_month_year(raw)
     if parts is None:
-        raise InvalidValue("Enter your date of birth as day, month and year, for example 15 3 1984.")
+        raise InvalidValue(_("Enter your date of birth as day, month and year, for example 15 3 1984."))
     day_text, month_text, year_text = parts
     month = _month(month_text)
     if not (day_text.isdigit() and year_text.isdigit()):
-        raise InvalidValue("Enter your date of birth as day, month and year, for example 15 3 1984.")
+        raise InvalidValue(_("Enter your date of birth as day, month and year, for example 15 3 1984."))
     if len(year_text) != 4:
-        raise InvalidValue("Enter the year in full, for example 1984.")
+        raise InvalidValue(_("Enter the year in full, for example 1984."))
     try:
         born = date(int(year_text), month, int(day_text))
     except ValueError:
-        raise InvalidValue("That date does not exist. Check the day and month.") from None
+        raise InvalidValue(_("That date does not exist. Check the day and month.")) from None
     if born > today:
-        raise InvalidValue("Your date of birth must be in the past.")
+        raise InvalidValue(_("Your date of birth must be in the past."))
     if born.year < 1900:
-        raise InvalidValue("Check the year of your date of birth.")
+        raise InvalidValue(_("Check the year of your date of birth."))
     return born
 
 
@@ -66,10 +67,10 @@ def _month(text: str) -> int:
         number = int(text)
         if 1 <= number <= 12:
             return number
-        raise InvalidValue("The month must be a number from 1 to 12, or its name.")
+        raise InvalidValue(_("The month must be a number from 1 to 12, or its name."))
     if text in _MONTHS:
         return _MONTHS[text]
-    raise InvalidValue("Enter the month as a number from 1 to 12, or its name.")
+    raise InvalidValue(_("Enter the month as a number from 1 to 12, or its name."))
 
 
 _HOSPITAL_NUMBER = re.compile(r"^[A-Z]{3}\d{7}$")
@@ -89,9 +90,9 @@ def parse_patient_identifier(text: str) -> NhsNumber | HospitalNumber:
     """An NHS number (10 digits) or a hospital number (three letters and seven digits)."""
     compact = re.sub(r"[\s\-]", "", text or "").upper()
     if not compact:
-        raise InvalidValue("Enter your NHS number or your hospital number.")
+        raise InvalidValue(_("Enter your NHS number or your hospital number."))
     if compact.isdigit():
         return NhsNumber.parse(compact)
     if _HOSPITAL_NUMBER.match(compact):
         return HospitalNumber(compact)
-    raise InvalidValue("Enter a 10-digit NHS number, or a hospital number like RWG1000001 from a hospital letter.")
+    raise InvalidValue(_("Enter a 10-digit NHS number, or a hospital number like RWG1000001 from a hospital letter."))

@@ -8,6 +8,7 @@ from domain.errors import NotFound
 from domain.identity.patients import Patient
 from domain.ports import Clock, UnitOfWork
 from domain.identity.session import Actor
+from domain.language import _
 
 
 def open_record(uow: UnitOfWork, clock: Clock, actor: Actor, patient_id: int | None = None) -> Patient:
@@ -17,7 +18,7 @@ def open_record(uow: UnitOfWork, clock: Clock, actor: Actor, patient_id: int | N
         require_access(uow, clock, actor, target, "open_record")
         patient = uow.patients.get(target)
         if patient is None:
-            raise NotFound("That record could not be found.")
+            raise NotFound(_("That record could not be found."))
         return patient
 
 

@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 from textual import events, on, work
 from textual.binding import Binding
 
+from domain import language as languages
 from domain.identity.kiosk import IdlePolicy, IdleState, StaffPinGate
+from domain.language import N_
 from portal_tui.faults import Fault
 from portal_tui.portal_app import ORDERED_KEYS, PortalApp
 from portal_tui.settings import PARTNER_TRUST_NAME, Settings
@@ -40,13 +42,13 @@ class KioskApp(PortalApp, inherit_bindings=False):
     ALLOW_SELECT = False
     BINDINGS = [
         *ORDERED_KEYS,
-        Binding("f1", "help", "Help", key_display="F1"),
-        Binding("f2", "toggle_contrast", "High contrast", key_display="F2"),
-        Binding("f3", "speech('repeat')", "Repeat", key_display="F3"),
-        Binding("f4", "reveal_nhs_number", "NHS number", key_display="F4", show=False),
-        Binding("f5", "speech('stop')", "Stop speech", key_display="F5"),
-        Binding("f7", "speech('quieter')", "Quieter", key_display="F7", show=False),
-        Binding("f8", "speech('louder')", "Louder", key_display="F8", show=False),
+        Binding("f1", "help", N_("Help"), key_display="F1"),
+        Binding("f2", "toggle_contrast", N_("High contrast"), key_display="F2"),
+        Binding("f3", "speech('repeat')", N_("Repeat"), key_display="F3"),
+        Binding("f4", "reveal_nhs_number", N_("NHS number"), key_display="F4", show=False),
+        Binding("f5", "speech('stop')", N_("Stop speech"), key_display="F5"),
+        Binding("f7", "speech('quieter')", N_("Quieter"), key_display="F7", show=False),
+        Binding("f8", "speech('louder')", N_("Louder"), key_display="F8", show=False),
         Binding("f12", "staff_exit", "Staff", show=False, priority=True),
     ]
 
@@ -81,13 +83,16 @@ class KioskApp(PortalApp, inherit_bindings=False):
             self.narrator = speech.Narrator(speaker or speaker_for(settings, self.fault_log.note), voice_for(settings),
                                      schedule=self.call_after_refresh)
         self._page_pending = False
+        languages.use(settings.default_language)
+        self.language_chosen = False
+        """The patient chose a language at the welcome page this session: kept on their record once signed in."""
 
     @property
     def help_session(self):  # type: ignore[no-untyped-def]
         return self.patient_session
 
     def get_default_screen(self) -> WelcomeScreen:
-        return WelcomeScreen(self.settings.trust_name, PARTNER_TRUST_NAME)
+        return WelcomeScreen(self.settings.trust_name, PARTNER_TRUST_NAME, self.offered_languages)
 
     def on_mount(self) -> None:
         # PortalApp's own on_mount runs as well: Textual calls each class's handler in turn.
@@ -102,6 +107,37 @@ class KioskApp(PortalApp, inherit_bindings=False):
         await super().on_event(event)
         if self.narrator is not None and isinstance(event, events.Key):
             self.call_after_refresh(self._said_after_key)
+
+    # --- language -----------------------------------------------------------------------------------------
+
+    @property
+    def offered_languages(self) -> tuple[str, ...]:
+        """English and the languages the trust's settings list as reviewed; none to choose from without them."""
+        return (languages.ENGLISH, *self.settings.languages) if self.settings.languages else ()
+
+    def choose_language(self, code: str) -> None:
+        """The patient's choice: every page from now on in it, spoken in it, and kept on their record when signed
+        in (else once they sign in)."""
+        if code not in self.offered_languages or code == languages.current():
+            return
+        self.language_chosen = True
+        self._use_language(code)
+        if self.patient_session is not None:
+            self._keep_language(self.patient_session, code)
+
+    def _use_language(self, code: str) -> None:
+        languages.use(code)
+        if self.narrator is not None:  # the trust's own English voice, else the language's
+            self.narrator.speak_in(self.settings.speech_language if code == languages.ENGLISH
+                                   else languages.language(code).speech_voice)
+        for screen in self.screen_stack:
+            screen.refresh(recompose=True)
+        if self.narrator is not None:
+            self._page_changed(self.screen)
+
+    @work(thread=True, exit_on_error=False, group="language")
+    def _keep_language(self, session: PatientSession, code: str) -> None:
+        self.services.change_language(session, code)
 
     # --- speech -------------------------------------------------------------------------------------------
 
@@ -160,14 +196,14 @@ class KioskApp(PortalApp, inherit_bindings=False):
 
         now = self.clock.monotonic()
         if self.patient_session is not None and now - self.session_started >= SESSION_LIMIT:
-            self.end_session("You have been signed in for 15 minutes, the longest a kiosk session can last.")
+            self.end_session(N_("You have been signed in for 15 minutes, the longest a kiosk session can last."))
             return
         if len(self.screen_stack) == 1:
             return
         state = self.idle_policy.state(now - self.last_activity)
         warning = isinstance(self.screen, IdleWarningScreen)
         if state is IdleState.EXPIRED:
-            self.end_session("You did not use the screen for a while.")
+            self.end_session(N_("You did not use the screen for a while."))
         elif state is IdleState.WARNING and not warning:
             left = lambda: int(self.idle_policy.timeout - (self.clock.monotonic() - self.last_activity))  # noqa: E731
             self.push_screen(IdleWarningScreen(left))
@@ -183,10 +219,14 @@ class KioskApp(PortalApp, inherit_bindings=False):
         self.patient_session = None
         if self.narrator is not None:
             self.narrator.reset()  # silence, and the trust's volume and rate for whoever comes next
+        self.language_chosen = False
+        back_to_default = languages.current() != self.settings.default_language
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.clear_notifications()
         self.last_activity = self.clock.monotonic()
+        if back_to_default:  # whoever comes next reads the trust's own language
+            self._use_language(self.settings.default_language)
         if reason:
             self.push_screen(SessionEndedScreen(reason))
 
@@ -219,10 +259,16 @@ class KioskApp(PortalApp, inherit_bindings=False):
         self.clear_notifications()
         self.patient_session = event.session
         self.session_started = self.clock.monotonic()
+        kept = event.details.language or languages.ENGLISH
+        if self.language_chosen:
+            if kept != languages.current():
+                self._keep_language(event.session, languages.current())
+        elif kept in self.offered_languages and kept != languages.current():
+            self._use_language(kept)  # their language from their last visit
         self.push_screen(HomeScreen(self.services, event.session, event.details))
 
     def on_sign_out(self, event: SignOut) -> None:
-        self.end_session("You have signed out.")
+        self.end_session(N_("You have signed out."))
 
     def action_reveal_nhs_number(self) -> None:
         from screens.common.widgets import PatientBanner
@@ -255,8 +301,9 @@ class KioskApp(PortalApp, inherit_bindings=False):
         from screens.common.fault import FaultScreen
 
         self.end_session(None)
-        self.push_screen(FaultScreen(fault.reference, "For your privacy, the kiosk has gone back to the start.",
-                                     "If it happens again, please ask at the reception desk and quote the reference."))
+        self.push_screen(FaultScreen(fault.reference, N_("For your privacy, the kiosk has gone back to the start."),
+                                     N_("If it happens again, please ask at the reception desk and quote the "
+                                        "reference.")))
 
     def action_toggle_contrast(self) -> None:
         from portal_tui.themes import ANSI_THEME

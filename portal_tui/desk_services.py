@@ -174,6 +174,9 @@ class DeskRecord:
         details_rules.change_letter_preference(self._uow(), self._s.clock, self._session, preference,
                                                self.patient_id, patient_agreed=patient_agreed)
 
+    def change_language(self, code: str) -> None:
+        details_rules.change_language(self._uow(), self._s.clock, self._session, code, self.patient_id)
+
     def booking_clinics(self) -> list[ClinicChoice]:
         return booking.booking_clinics(self._uow(), self._s.clock, self._session, self.patient_id)
 

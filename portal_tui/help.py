@@ -7,6 +7,7 @@ from functools import cache
 
 from rapidfuzz import fuzz, process
 
+from domain import language as languages
 from domain.help.articles import Article, load
 from domain.help.search import search
 
@@ -16,9 +17,14 @@ def closest(word: str, vocabulary: Sequence[str]) -> tuple[str, float] | None:
     return (found[0], found[1]) if found is not None else None
 
 
-@cache
 def articles() -> tuple[Article, ...]:
-    return load()
+    """The articles in the screen's language (each one not yet translated in English)."""
+    return _articles(languages.current())
+
+
+@cache
+def _articles(language: str) -> tuple[Article, ...]:
+    return load(language=language)
 
 
 def find(query: str) -> list[Article]:

@@ -109,6 +109,9 @@ class PortalServices:
     def change_letter_preference(self, session: PatientSession, preference: LetterPreference) -> None:
         details_rules.change_letter_preference(self._uow(), self.clock, session, preference)
 
+    def change_language(self, session: PatientSession, code: str) -> None:
+        details_rules.change_language(self._uow(), self.clock, session, code)
+
     # --- appointments ---------------------------------------------------------------------------------
 
     def appointments(self, session: PatientSession) -> list[AppointmentView]:
@@ -271,4 +274,7 @@ class PatientRecord:
 
     def change_letter_preference(self, preference: LetterPreference, *, patient_agreed: bool = False) -> None:
         self._services.change_letter_preference(self._session, preference)
+
+    def change_language(self, code: str) -> None:
+        self._services.change_language(self._session, code)
 

@@ -46,6 +46,11 @@ class Settings:
     """Words a minute (80 to 450): every session starts at it."""
     speech_language: str = "en-gb"
     """The espeak-ng voice."""
+    languages: tuple[str, ...] = ()
+    """The languages a patient may choose at the kiosk besides English, each once the trust's translation service
+    has reviewed its catalogue ('pl', 'ro'): see the README. None by default."""
+    default_language: str = "en"
+    """The language every session starts in, and the kiosk returns to when left idle."""
     speech_record: str = ""
     """A file where everything said is also written, one JSON object a line (tests; a trust checking its kiosk).
     It holds what the screen showed, the patient's name too: never on a kiosk in use."""
@@ -292,18 +297,46 @@ def _default_data_file(env: Mapping[str, str], name: str) -> str:
 
 
 def _template_ids(value: Any) -> tuple[tuple[str, str], ...]:
-    """From a TOML table, or 'reminder=ID,one_time_code=ID' in the environment."""
+    """From a TOML table, or 'reminder=ID,one_time_code=ID,pl=ID,reminder.ro=ID' in the environment: a kind of
+    text, a language, or a kind in a language."""
+    from domain.language import SHIPPED
     from domain.messaging.model import SmsTemplate
 
     pairs = value.items() if isinstance(value, dict) else (p.partition("=")[::2] for p in str(value).split(","))
     kinds = {t.value for t in SmsTemplate}
     result = []
-    for kind, template_id in pairs:
-        kind, template_id = str(kind).strip(), str(template_id).strip()
-        if kind not in kinds or not template_id:
-            raise SettingsError(f"PORTAL_NOTIFY_TEMPLATE_IDS: {kind!r} is not a kind of text ({', '.join(sorted(kinds))}).")
-        result.append((kind, template_id))
+    for key, template_id in pairs:
+        key, template_id = str(key).strip(), str(template_id).strip()
+        kind, _, language = key.partition(".")
+        known = (kind in kinds and (not language or language in SHIPPED)) or (key in SHIPPED)
+        if not known or not template_id:
+            raise SettingsError(f"PORTAL_NOTIFY_TEMPLATE_IDS: {key!r} is not a kind of text "
+                                f"({', '.join(sorted(kinds))}), a language ({', '.join(SHIPPED)}) or a kind in a "
+                                "language ('reminder.pl').")
+        result.append((key, template_id))
     return tuple(result)
+
+
+def _languages(value: Any) -> tuple[str, ...]:
+    """The reviewed languages offered at the kiosk: codes of the catalogues the project ships."""
+    from domain.language import ENGLISH, SHIPPED
+
+    codes = tuple(dict.fromkeys(code.lower() for code in _words(value) if code.lower() != ENGLISH))
+    for code in codes:
+        if code not in SHIPPED:
+            raise SettingsError(f"PORTAL_LANGUAGES: {code!r} is not a language the kiosk has a catalogue for "
+                                f"({', '.join(SHIPPED)}); see the README on adding one.")
+    return codes
+
+
+def _default_language(values: dict[str, Any]) -> str:
+    from domain.language import ENGLISH
+
+    code = str(values.get("default_language") or ENGLISH).strip().lower()
+    if code != ENGLISH and code not in _languages(values.get("languages") or ()):
+        raise SettingsError(f"PORTAL_DEFAULT_LANGUAGE: {code!r} must be English or one of the reviewed languages "
+                            "in PORTAL_LANGUAGES.")
+    return code
 
 
 def _words(value: Any) -> tuple[str, ...]:
@@ -381,6 +414,8 @@ def _build(values: dict[str, Any], env: Mapping[str, str]) -> Settings:
         speech_volume=_ranged(values, "speech_volume", 100, 20, 200),
         speech_rate=_ranged(values, "speech_rate", 160, 80, 450),
         speech_language=_voice_name(values.get("speech_language") or "en-gb"),
+        languages=_languages(values.get("languages") or ()),
+        default_language=_default_language(values),
         speech_record=str(values.get("speech_record") or ""),
         speech_wav_folder=str(values.get("speech_wav_folder") or ""),
         sms_sender=_choice(values, "sms_sender", ("file", "notify"), "file"),

@@ -291,11 +291,14 @@ class _Feed:
         assert view is not None
         site = view.site or trust.short_name
         clinic = view.clinic if view.clinic_safe_in_sms else None
+        language = patient.language
         body = {SmsTemplate.BOOKING_CONFIRMATION: lambda: booking_confirmation_sms(trust, row.starts_at, site, clinic,
-                                                                                     letter_in_portal=False),
+                                                                                     letter_in_portal=False,
+                                                                                     language=language),
                 SmsTemplate.RESCHEDULE_CONFIRMATION: lambda: reschedule_confirmation_sms(trust, row.starts_at, site,
-                                                                                         clinic),
-                SmsTemplate.CANCELLATION_CONFIRMATION: lambda: hospital_cancellation_sms(trust, row.starts_at)}[template]()
+                                                                                         clinic, language),
+                SmsTemplate.CANCELLATION_CONFIRMATION: lambda: hospital_cancellation_sms(trust, row.starts_at,
+                                                                                         language)}[template]()
         sms = replace(text_for(self.now, patient, row.id, template, body), send_after=outside_quiet_hours(self.now))
         self.uow.outbox.add(sms)
         return True

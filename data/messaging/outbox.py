@@ -16,7 +16,8 @@ def to_message(row: SmsMessageRow) -> SmsMessage:
     return SmsMessage(id=row.id, to_number=row.to_number, template=SmsTemplate(row.template), body=row.body,
                       status=SmsStatus(row.status), created_at=row.created_at, send_after=row.send_after,
                       patient_id=row.patient_id, appointment_id=row.appointment_id, dedupe_key=row.dedupe_key,
-                      attempts=row.attempts, last_error=row.last_error, sent_at=row.sent_at)
+                      attempts=row.attempts, last_error=row.last_error, sent_at=row.sent_at,
+                      language=row.language)
 
 
 class SqlOutboxQueue:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from data.models import AppointmentRow, ClinicRow, PatientRow, SiteRow, SmsMessageRow, TrustRow
 from domain.hospital import Trust, TrustCode
+from domain.language import ENGLISH
 from domain.messaging.wording import reminder_sms
 from domain.messaging.model import SmsStatus, SmsTemplate
 from domain.messaging.sms import reminders_due
@@ -40,7 +41,7 @@ def queue_reminders(engine: Engine, now: datetime, offsets: tuple[int, ...],
                                   row.appointments_email) for row in session.scalars(select(TrustRow))}
         rows = session.execute(
             select(AppointmentRow.id, AppointmentRow.patient_id, AppointmentRow.starts_at, AppointmentRow.trust_code,
-                   PatientRow.mobile, ClinicRow.name, ClinicRow.name_safe_in_sms, SiteRow.name)
+                   PatientRow.mobile, ClinicRow.name, ClinicRow.name_safe_in_sms, SiteRow.name, PatientRow.language)
             .join(PatientRow, PatientRow.id == AppointmentRow.patient_id)
             .join(ClinicRow, ClinicRow.id == AppointmentRow.clinic_id)
             .join(SiteRow, SiteRow.id == ClinicRow.site_id)
@@ -49,13 +50,14 @@ def queue_reminders(engine: Engine, now: datetime, offsets: tuple[int, ...],
                    PatientRow.date_of_death.is_(None))
         ).all()
         values = []
-        for appointment_id, patient_id, starts_at, trust, mobile, clinic, safe, site in rows:
+        for appointment_id, patient_id, starts_at, trust, mobile, clinic, safe, site, language in rows:
             for plan in reminders_due(starts_at, now, offsets, lookahead):
                 values.append(dict(
                     id=secrets.token_hex(16), patient_id=patient_id, appointment_id=appointment_id, to_number=mobile,
                     template=SmsTemplate.REMINDER.value, status=SmsStatus.QUEUED.value, created_at=now,
                     send_after=plan.send_after, attempts=0, dedupe_key=f"reminder:{appointment_id}:{plan.offset_days}d",
-                    body=reminder_sms(trusts[trust], starts_at, site, clinic if safe else None)))
+                    body=reminder_sms(trusts[trust], starts_at, site, clinic if safe else None, language),
+                    language=language or ENGLISH))
         before = _reminders(session)
         for start in range(0, len(values), CHUNK):
             session.execute(_insert_ignoring_duplicates(engine), values[start:start + CHUNK])

@@ -60,11 +60,20 @@ class NotifySender:
         self._default = default_template_id
 
     def send(self, message: SmsMessage) -> None:
-        template = self._templates.get(message.template.value, self._default)
+        template = self.template_for(message)
         if not template:
             raise SendError(SendFailure.CONFIGURATION, f"no Notify template id for {message.template.value} texts")
         self._call(self._client.send_sms_notification, phone_number=message.to_number, template_id=template,
                    personalisation={"body": message.body}, reference=message.id)
+
+    def template_for(self, message: SmsMessage) -> str | None:
+        """A text's template: the one for its kind in its language ('reminder.pl'), else its language's ('pl'),
+        else its kind's, else the default (each holds only ((body)), so the words are always the portal's)."""
+        kind, language = message.template.value, message.language
+        for key in (f"{kind}.{language}", language, kind):
+            if key in self._templates:
+                return self._templates[key]
+        return self._default
 
     def was_sent(self, reference: str) -> bool:
         answer = self._call(self._client.get_all_notifications, reference=reference)

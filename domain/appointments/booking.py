@@ -142,7 +142,8 @@ def book(uow: UnitOfWork, clock: Clock, staff: StaffSession, patient_id: int, sl
             sms = None
             if patient.mobile is not None:
                 sms = text_for(now, patient, new.id, SmsTemplate.BOOKING_CONFIRMATION, booking_confirmation_sms(
-                    trust, new.starts_at, view.site or trust.short_name, view.clinic if view.clinic_safe_in_sms else None))
+                    trust, new.starts_at, view.site or trust.short_name, view.clinic if view.clinic_safe_in_sms else None,
+                    language=patient.language))
                 uow.outbox.add(sms)
             posted = confirmation_letter(uow, now, patient, trust.name, trust.appointments_phone, view, None)
             invitation = invite(uow, patient, trust, now, portal_url, new.id)

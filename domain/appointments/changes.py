@@ -10,6 +10,7 @@ import secrets
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
+from domain.language import _, ENGLISH
 from domain.records import letters
 from domain.identity.access import require_access, target_patient
 from domain.appointments.rules import (
@@ -147,7 +148,7 @@ def open_letter(uow: UnitOfWork, clock: Clock, actor: Actor, document_id: int) -
     with uow:
         document = uow.documents.get(document_id)
         if document is None:
-            raise NotFound("That letter could not be found.")
+            raise NotFound(_("That letter could not be found."))
         require_access(uow, clock, actor, document.patient_id, "open_letter",
                        hidden_as="That letter could not be found.")
         now = clock.now()
@@ -181,7 +182,7 @@ def reschedule(uow: UnitOfWork, clock: Clock, actor: Actor, appointment_id: int,
         view = _visible(uow, clock, actor, appointment_id, "reschedule_appointment")
         old = uow.appointments.lock(appointment_id)  # waits for any other terminal changing it
         if old is None:
-            raise NotFound("That appointment could not be found.")
+            raise NotFound(_("That appointment could not be found."))
         view = replace(view, appointment=old)
         staff = _allowed(uow, clock, actor, Action.RESCHEDULE, view, policy)
         now = clock.now()
@@ -190,7 +191,7 @@ def reschedule(uow: UnitOfWork, clock: Clock, actor: Actor, appointment_id: int,
         same_place = slot is not None and (slot.clinic_id == old.clinic_id if staff is not None else
                                            slot.clinician_id == old.clinician_id and slot.location_id == old.location_id)
         if slot is None or not same_place or not after < slot.starts_at < before:
-            raise Refused("That time cannot be chosen for this appointment. Please choose one of the times shown.")
+            raise Refused(_("That time cannot be chosen for this appointment. Please choose one of the times shown."))
         if not uow.appointments.slot_is_free(slot_id):
             raise SlotTaken(nearest(_free_for(uow, clock, actor, view, policy), slot))
         moved = next_status(old.status, AppointmentEvent.RESCHEDULE)  # the status machine agrees, or raises
@@ -222,7 +223,7 @@ def reschedule(uow: UnitOfWork, clock: Clock, actor: Actor, appointment_id: int,
             if patient.mobile is not None:
                 sms = text_for(now, patient, new.id, SmsTemplate.RESCHEDULE_CONFIRMATION, reschedule_confirmation_sms(
                     trust, new.starts_at, new_view.site or trust.short_name,
-                    new_view.clinic if new_view.clinic_safe_in_sms else None))
+                    new_view.clinic if new_view.clinic_safe_in_sms else None, patient.language))
                 uow.outbox.add(sms)
             posted = confirmation_letter(uow, now, patient, trust.name, trust.appointments_phone, new_view,
                                           old.reference)
@@ -248,7 +249,7 @@ def cancel(uow: UnitOfWork, clock: Clock, actor: Actor, appointment_id: int, rea
         view = _visible(uow, clock, actor, appointment_id, "cancel_appointment")
         a = uow.appointments.lock(appointment_id)
         if a is None:
-            raise NotFound("That appointment could not be found.")
+            raise NotFound(_("That appointment could not be found."))
         view = replace(view, appointment=a)
         staff = _allowed(uow, clock, actor, Action.CANCEL, view, policy)
         arrangements = staff.arrangements if staff else ()
@@ -270,7 +271,7 @@ def cancel(uow: UnitOfWork, clock: Clock, actor: Actor, appointment_id: int, rea
         sms = None
         if patient.mobile is not None:
             sms = text_for(now, patient, a.id, SmsTemplate.CANCELLATION_CONFIRMATION,
-                       cancellation_confirmation_sms(trust, a.starts_at))
+                       cancellation_confirmation_sms(trust, a.starts_at, patient.language))
             uow.outbox.add(sms)
         audit(uow, actor, now, "cancel_appointment", a.patient_id,
                f"{a.reference} ({nhs_datetime(a.starts_at)}) cancelled, reference {reference}; referral discharged"
@@ -278,8 +279,8 @@ def cancel(uow: UnitOfWork, clock: Clock, actor: Actor, appointment_id: int, rea
         try:
             uow.commit()
         except Conflict:
-            raise Refused("This appointment was changed at another screen at the same moment. "
-                          "Please look at it again.") from None
+            raise Refused(_("This appointment was changed at another screen at the same moment. "
+                          "Please look at it again.")) from None
         done = replace(a, status=next_status(a.status, AppointmentEvent.CANCEL_BY_PATIENT), cancelled_by=by,
                        cancelled_at=now, cancellation_reason=reason)
         return Cancelled(replace(view, appointment=done), reference, sms, arrangements)
@@ -325,7 +326,7 @@ def _staff_reason(actor: Actor, reason: str | None) -> str | None:
         return None
     why = " ".join(clean_line(reason or "").split())[:STAFF_REASON_LIMIT]
     if not why:
-        raise InvalidValue("Say why you are making this change: choose a reason or type one.")
+        raise InvalidValue(_("Say why you are making this change: choose a reason or type one."))
     return why
 
 
@@ -353,7 +354,7 @@ def _lost_race(uow: UnitOfWork, clock: Clock, actor: Actor, appointment_id: int,
     view = uow.appointments.view(appointment_id)
     if old is not None and view is not None and old.status.holds_slot and not uow.appointments.slot_is_free(slot.id):
         return SlotTaken(nearest(_free_for(uow, clock, actor, view, policy), slot))
-    return Refused("This appointment was changed at another screen at the same moment. Please look at it again.")
+    return Refused(_("This appointment was changed at another screen at the same moment. Please look at it again."))
 
 
 def _allowed(uow: UnitOfWork, clock: Clock, actor: Actor, action: Action, view: AppointmentView,
@@ -375,7 +376,7 @@ def _allowed(uow: UnitOfWork, clock: Clock, actor: Actor, action: Action, view: 
 def _visible(uow: UnitOfWork, clock: Clock, actor: Actor, appointment_id: int, action: str) -> AppointmentView:
     view = uow.appointments.view(appointment_id)
     if view is None:
-        raise NotFound("That appointment could not be found.")
+        raise NotFound(_("That appointment could not be found."))
     require_access(uow, clock, actor, view.appointment.patient_id, action,
                    hidden_as="That appointment could not be found.")
     return view
@@ -384,7 +385,7 @@ def _visible(uow: UnitOfWork, clock: Clock, actor: Actor, appointment_id: int, a
 def patient_of(uow: UnitOfWork, patient_id: int) -> Patient:
     patient = uow.patients.get(patient_id)
     if patient is None:
-        raise NotFound("That record could not be found.")
+        raise NotFound(_("That record could not be found."))
     return patient
 
 
@@ -392,7 +393,7 @@ def text_for(now: datetime, patient: Patient, appointment_id: int, template: Sms
     assert patient.mobile is not None
     return SmsMessage(id=secrets.token_hex(16), to_number=patient.mobile.e164, template=template, body=body,
                       status=SmsStatus.QUEUED, created_at=now, send_after=now, patient_id=patient.id,
-                      appointment_id=appointment_id)
+                      appointment_id=appointment_id, language=patient.language or ENGLISH)
 
 
 def confirmation_letter(uow: UnitOfWork, now: datetime, patient: Patient, trust_name: str, phone: str,

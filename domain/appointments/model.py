@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from domain.errors import InvalidTransition
 from domain.hospital import TrustCode
+from domain.language import N_
 
 
 class ReferralStatus(StrEnum):
@@ -64,14 +65,14 @@ class AppointmentKind(StrEnum):
 
 
 _KIND_LABELS = {
-    AppointmentKind.OUTPATIENT_NEW: "New outpatient appointment",
-    AppointmentKind.OUTPATIENT_FOLLOW_UP: "Follow-up outpatient appointment",
-    AppointmentKind.PRE_OPERATIVE_ASSESSMENT: "Pre-operative assessment",
-    AppointmentKind.DAY_CASE: "Day case admission",
-    AppointmentKind.ELECTIVE_ADMISSION: "Planned admission",
-    AppointmentKind.EMERGENCY_ADMISSION: "Emergency admission",
-    AppointmentKind.RADIOLOGY: "Radiology (scan or X-ray)",
-    AppointmentKind.FAST_TRACK_DIAGNOSTIC: "Fast-track diagnostic test",
+    AppointmentKind.OUTPATIENT_NEW: N_("New outpatient appointment"),
+    AppointmentKind.OUTPATIENT_FOLLOW_UP: N_("Follow-up outpatient appointment"),
+    AppointmentKind.PRE_OPERATIVE_ASSESSMENT: N_("Pre-operative assessment"),
+    AppointmentKind.DAY_CASE: N_("Day case admission"),
+    AppointmentKind.ELECTIVE_ADMISSION: N_("Planned admission"),
+    AppointmentKind.EMERGENCY_ADMISSION: N_("Emergency admission"),
+    AppointmentKind.RADIOLOGY: N_("Radiology (scan or X-ray)"),
+    AppointmentKind.FAST_TRACK_DIAGNOSTIC: N_("Fast-track diagnostic test"),
 }
 
 
@@ -201,15 +202,15 @@ class Appointment:
 
 
 _STATUS_WORDS = {
-    AppointmentStatus.BOOKED: "Booked",
-    AppointmentStatus.RESCHEDULED: "Moved to a new time",
-    AppointmentStatus.ATTENDED: "Attended",
-    AppointmentStatus.DID_NOT_ATTEND: "Not attended",
+    AppointmentStatus.BOOKED: N_("Booked"),
+    AppointmentStatus.RESCHEDULED: N_("Moved to a new time"),
+    AppointmentStatus.ATTENDED: N_("Attended"),
+    AppointmentStatus.DID_NOT_ATTEND: N_("Not attended"),
 }
 _CANCELLED_WORDS = {
-    CancelledBy.PATIENT: "Cancelled by you",
-    CancelledBy.HOSPITAL: "Cancelled by the hospital",
-    CancelledBy.STAFF: "Cancelled for you by the Appointments team",
+    CancelledBy.PATIENT: N_("Cancelled by you"),
+    CancelledBy.HOSPITAL: N_("Cancelled by the hospital"),
+    CancelledBy.STAFF: N_("Cancelled for you by the Appointments team"),
 }
 
 

@@ -10,6 +10,7 @@ from enum import StrEnum
 from domain.appointments.model import Appointment, AppointmentKind, AppointmentStatus, Referral
 from domain.hospital import Trust
 from domain.identity.session import StaffRole
+from domain.language import _, ngettext
 
 
 class Action(StrEnum):
@@ -181,25 +182,44 @@ def _arrangement(blocker: Blocker, a: Appointment) -> str:
 
 
 def _words(blocker: Blocker, action: Action, a: Appointment, trust: Trust, policy: OnlinePolicy) -> tuple[str, str]:
-    call = f"call the Appointments team on {trust.appointments_phone} or email {trust.appointments_email}"
-    verb = "change" if action is Action.RESCHEDULE else "cancel"
+    """What the patient is told, in the screen's language: why not, and what to do instead (whole sentences, so
+    that each language can order its words)."""
+    contact = dict(phone=trust.appointments_phone, email=trust.appointments_email)
+    change = action is Action.RESCHEDULE
+    to_do = (_("To change it, call the Appointments team on {phone} or email {email}.") if change else
+             _("To cancel it, call the Appointments team on {phone} or email {email}.")).format(**contact)
+    question = _("If you have a question about it, call the Appointments team on {phone} or email {email}.").format(
+        **contact)
     hours = int(policy.cutoff.total_seconds() // 3600)
-    return {
-        Blocker.CANCELLED: ("This appointment has been cancelled.", f"If you need a new appointment, {call}."),
-        Blocker.NOT_BOOKED: ("This appointment has already been changed or has taken place.",
-                             f"If you have a question about it, {call}."),
-        Blocker.IN_PAST: ("This appointment is in the past.", f"If you have a question about it, {call}."),
-        Blocker.VIEW_ONLY_KIND: (f"A {a.kind.label.lower()} cannot be changed online.", f"To {verb} it, {call}."),
-        Blocker.ERS_FIRST_APPOINTMENT: (
-            "This first appointment was booked through the NHS e-Referral Service.",
-            f"To {verb} it, use the NHS App or the e-Referral Service website with your booking reference, "
-            f"or {call}."),
-        Blocker.TRANSPORT_BOOKED: ("Hospital transport is booked for this appointment, so it has to be changed "
-                                   "by the Appointments team.", f"To {verb} it, {call}."),
-        Blocker.INTERPRETER_BOOKED: (f"A {a.interpreter_language} interpreter is booked for this appointment, so "
-                                     "it has to be changed by the Appointments team.", f"To {verb} it, {call}."),
-        Blocker.TOO_CLOSE: (f"Appointments cannot be changed online less than {hours} hours before they start.",
-                            f"To {verb} it now, {call}."),
-        Blocker.LIMIT_REACHED: (f"This appointment has already been changed {a.times_rescheduled} times, the most "
-                                "allowed online.", f"To change it again, {call}."),
-    }[blocker]
+    if blocker is Blocker.CANCELLED:
+        return (_("This appointment has been cancelled."),
+                _("If you need a new appointment, call the Appointments team on {phone} or email {email}.").format(
+                    **contact))
+    if blocker is Blocker.NOT_BOOKED:
+        return _("This appointment has already been changed or has taken place."), question
+    if blocker is Blocker.IN_PAST:
+        return _("This appointment is in the past."), question
+    if blocker is Blocker.VIEW_ONLY_KIND:
+        return _("A {kind} cannot be changed online.").format(kind=_(a.kind.label).lower()), to_do
+    if blocker is Blocker.ERS_FIRST_APPOINTMENT:
+        return (_("This first appointment was booked through the NHS e-Referral Service."),
+                (_("To change it, use the NHS App or the e-Referral Service website with your booking reference, "
+                   "or call the Appointments team on {phone} or email {email}.") if change else
+                 _("To cancel it, use the NHS App or the e-Referral Service website with your booking reference, "
+                   "or call the Appointments team on {phone} or email {email}.")).format(**contact))
+    if blocker is Blocker.TRANSPORT_BOOKED:
+        return (_("Hospital transport is booked for this appointment, so it has to be changed by the Appointments "
+                  "team."), to_do)
+    if blocker is Blocker.INTERPRETER_BOOKED:
+        return (_("A {language} interpreter is booked for this appointment, so it has to be changed by the "
+                  "Appointments team.").format(language=a.interpreter_language), to_do)
+    if blocker is Blocker.TOO_CLOSE:
+        return (_("Appointments cannot be changed online less than {hours} hours before they start.").format(
+                    hours=hours),
+                (_("To change it now, call the Appointments team on {phone} or email {email}.") if change else
+                 _("To cancel it now, call the Appointments team on {phone} or email {email}.")).format(**contact))
+    assert blocker is Blocker.LIMIT_REACHED
+    return (ngettext("This appointment has already been changed {count} time, the most allowed online.",
+                     "This appointment has already been changed {count} times, the most allowed online.",
+                     a.times_rescheduled).format(count=a.times_rescheduled),
+            _("To change it again, call the Appointments team on {phone} or email {email}.").format(**contact))

@@ -13,8 +13,11 @@ from importlib import resources
 
 from domain.errors import InvalidValue
 from domain.hospital import Trust
+from domain.language import N_, _
 
-TOPICS = ("registering", "signing in", "appointments", "letters and results", "privacy", "contact")
+TOPICS = (N_("registering"), N_("signing in"), N_("appointments"), N_("letters and results"), N_("privacy"),
+          N_("contact"))
+"""Each article's topic (an article file names it in English; the screen shows it in its language)."""
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _FIELD = re.compile(r"^([a-z_]+):\s*(.*)$")
 
@@ -83,12 +86,18 @@ def parse(slug: str, text: str) -> Article:
     return Article(slug, title, topic, keywords, pages, updated, body)
 
 
-def load(texts: Iterable[tuple[str, str]] | None = None) -> tuple[Article, ...]:
-    """Every article (from the package unless given (slug, text) pairs), in topic order, then by title."""
+def load(texts: Iterable[tuple[str, str]] | None = None, language: str = "en") -> tuple[Article, ...]:
+    """Every article (from the package unless given (slug, text) pairs), in topic order, then by title. In another
+    language, its translation where articles/<language>/ has one of the same name, else the English one."""
     if texts is None:
         folder = resources.files("domain.help") / "articles"
-        texts = [(entry.name.removesuffix(".md"), entry.read_text(encoding="utf-8"))
-                 for entry in folder.iterdir() if entry.name.endswith(".md")]
+        found = {entry.name.removesuffix(".md"): entry.read_text(encoding="utf-8")
+                 for entry in folder.iterdir() if entry.name.endswith(".md")}
+        translated = folder / language
+        if language != "en" and translated.is_dir():
+            found.update({entry.name.removesuffix(".md"): entry.read_text(encoding="utf-8")
+                          for entry in translated.iterdir() if entry.name.removesuffix(".md") in found})
+        texts = sorted(found.items())
     articles = [parse(slug, text) for slug, text in texts]
     seen: dict[str, str] = {}
     for article in articles:
@@ -106,9 +115,10 @@ def for_page(articles: Iterable[Article], page: str) -> Article | None:
 
 def with_contacts(article: Article, trusts: Iterable[Trust]) -> str:
     """The article's text, ending with each trust's Appointments team."""
-    lines = [article.body, "", "## Contact the Appointments team", ""]
+    lines = [article.body, "", "## " + _("Contact the Appointments team"), ""]
     for trust in trusts:
-        lines.append(f"- **{trust.name}**: telephone {trust.appointments_phone}, email {trust.appointments_email}")
+        lines.append(f"- **{trust.name}**: " + _("telephone {phone}, email {email}").format(
+            phone=trust.appointments_phone, email=trust.appointments_email))
     return "\n".join(lines)
 
 

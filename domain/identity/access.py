@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from domain.audit import AuditEvent, Outcome
 from domain.errors import AccessDenied, NotFound
 from domain.identity.session import Actor, PatientSession, StaffSession
+from domain.language import _
 
 if TYPE_CHECKING:
     from domain.ports import Clock, UnitOfWork
@@ -43,7 +44,7 @@ def target_patient(actor: Actor, patient_id: int | None) -> int:
     if isinstance(actor, PatientSession):
         return actor.patient_id if patient_id is None else patient_id
     if patient_id is None:
-        raise NotFound("Choose a patient first.")
+        raise NotFound(_("Choose a patient first."))
     return patient_id
 
 
@@ -70,5 +71,5 @@ def require_access(uow: UnitOfWork, clock: Clock, actor: Actor, patient_id: int,
                                 outcome=Outcome.DENIED, patient_id=patient_id, detail=decision.reason))
     uow.commit()
     if isinstance(actor, PatientSession):
-        raise NotFound(hidden_as) if hidden_as else AccessDenied("You can only see your own record.")
-    raise AccessDenied("You cannot act for this patient.")
+        raise NotFound(hidden_as) if hidden_as else AccessDenied(_("You can only see your own record."))
+    raise AccessDenied(_("You cannot act for this patient."))

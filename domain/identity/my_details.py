@@ -9,6 +9,7 @@ from domain.identity.access import STAFF_READS, record_access, require_access, t
 from domain.audit import AuditEvent, Outcome
 from domain.errors import AccessDenied, InvalidValue, NotFound
 from domain.identity.patients import LetterPreference, Patient, PatientAccount
+from domain.language import _, ENGLISH, LANGUAGES, PSEUDO
 from domain.ports import Clock, UnitOfWork
 from domain.identity.session import Actor, StaffSession
 
@@ -27,6 +28,8 @@ class MyDetails:
     letter_preference: LetterPreference
     date_of_birth: date | None = None
     hospital_number: str | None = None
+    language: str | None = None
+    """The language the patient chose for the kiosk and their texts (None: the trust's default)."""
 
     @property
     def full_name(self) -> str:
@@ -41,7 +44,7 @@ def my_details(uow: UnitOfWork, clock: Clock, actor: Actor, patient_id: int | No
         require_access(uow, clock, actor, patient_id, "view_details", hidden_as="Your record could not be found.")
         patient = uow.patients.get(patient_id)
         if patient is None:
-            raise NotFound("Your record could not be found.")
+            raise NotFound(_("Your record could not be found."))
         return details_of(patient, uow.accounts.for_patient(patient_id))
 
 
@@ -54,7 +57,7 @@ def details_of(patient: Patient, account: PatientAccount | None) -> MyDetails:
         masked_mobile=patient.mobile.masked if patient.mobile else None,
         email=str(account.email) if account else (str(patient.email) if patient.email else None),
         postcode=patient.postcode, letter_preference=patient.letter_preference,
-        date_of_birth=patient.date_of_birth, hospital_number=patient.hospital_number,
+        date_of_birth=patient.date_of_birth, hospital_number=patient.hospital_number, language=patient.language,
     )
 
 
@@ -63,16 +66,16 @@ def change_letter_preference(uow: UnitOfWork, clock: Clock, actor: Actor, prefer
     """Switch between paper and paperless at any time; every change is audited. At the desk only with the
     patient's agreement, which the audit trail records."""
     if isinstance(actor, StaffSession) and not patient_agreed:
-        raise InvalidValue("Ask the patient first: their letters change only with their agreement.")
+        raise InvalidValue(_("Ask the patient first: their letters change only with their agreement."))
     patient_id = target_patient(actor, patient_id)
     with uow:
         decision = record_access(actor, patient_id)
         if not decision:
-            raise AccessDenied("You can only change your own details.")
+            raise AccessDenied(_("You can only change your own details."))
         uow.patients.lock(patient_id)
         patient = uow.patients.get(patient_id)
         if patient is None:
-            raise NotFound("Your record could not be found.")
+            raise NotFound(_("Your record could not be found."))
         uow.patients.set_letter_preference(patient_id, preference)
         kind, actor_id, role = actor.audit_identity
         uow.audit.record(AuditEvent(at=clock.now(), actor_kind=kind, actor_id=actor_id, actor_role=role,
@@ -82,11 +85,34 @@ def change_letter_preference(uow: UnitOfWork, clock: Clock, actor: Actor, prefer
         uow.commit()
 
 
+def change_language(uow: UnitOfWork, clock: Clock, actor: Actor, code: str, patient_id: int | None = None) -> None:
+    """The patient's language for the kiosk and their texts, kept on their record; audited like letters."""
+    if code not in LANGUAGES or code == PSEUDO:
+        raise InvalidValue(_("Choose one of the languages shown."))
+    patient_id = target_patient(actor, patient_id)
+    with uow:
+        if not record_access(actor, patient_id):
+            raise AccessDenied(_("You can only change your own details."))
+        uow.patients.lock(patient_id)
+        patient = uow.patients.get(patient_id)
+        if patient is None:
+            raise NotFound(_("Your record could not be found."))
+        if (patient.language or ENGLISH) == code:
+            return
+        uow.patients.set_language(patient_id, None if code == ENGLISH else code)
+        kind, actor_id, role = actor.audit_identity
+        uow.audit.record(AuditEvent(at=clock.now(), actor_kind=kind, actor_id=actor_id, actor_role=role,
+                                    action="language", outcome=Outcome.SUCCESS, patient_id=patient_id,
+                                    detail=f"{patient.language or ENGLISH} -> {code}"))
+        uow.commit()
+
+
 _AGAIN = timedelta(minutes=10)
 
 _LOOKS = {"staff_open": "Opened your record", "open_letter": "Read a letter",
           "reschedule_appointment": "Changed an appointment's date or time",
           "cancel_appointment": "Cancelled an appointment", "letter_preference": "Changed how you get letters",
+          "language": "Changed your language",
           "book_appointment": "Booked an appointment",
           "list_appointments": "Looked at your appointments", "view_appointment": "Looked at an appointment",
           "reschedule_options": "Looked for other times for an appointment",

@@ -33,6 +33,8 @@ class Patient:
     email: EmailAddress | None
     letter_preference: LetterPreference
     date_of_death: date | None = None
+    language: str | None = None
+    """The language the patient chose for the kiosk and their texts; None: the trust's default."""
 
     @property
     def full_name(self) -> str:

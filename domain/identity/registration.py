@@ -19,6 +19,7 @@ from domain.identity.patients import LetterPreference, Patient, PatientAccount
 from domain.ports import Clock, PasswordHasher, UnitOfWork
 from domain.typed import HospitalNumber
 from domain.identity.verification import CodeSent, check, kiosk_audit, open_challenge, send_code
+from domain.language import _
 
 ADULT_AGE = 18
 
@@ -113,13 +114,13 @@ def complete(uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, ticket: str,
         if challenge.verified_at is None:
             uow.audit.record(kiosk_audit(clock, "register", Outcome.DENIED, challenge.patient_id, "mobile not proven"))
             uow.commit()
-            raise Refused("Enter the code we sent to your mobile first.")
+            raise Refused(_("Enter the code we sent to your mobile first."))
         uow.patients.lock(challenge.patient_id)
         _email_free(uow, clock, challenge, email.normalized.lower())
         if uow.accounts.for_patient(challenge.patient_id) is not None:
             uow.audit.record(kiosk_audit(clock, "register", Outcome.DENIED, challenge.patient_id, "already registered"))
             uow.commit()
-            raise Refused("You are already registered. Sign in with your email address and password.")
+            raise Refused(_("You are already registered. Sign in with your email address and password."))
         patient = uow.patients.get(challenge.patient_id)
         assert patient is not None
         problem = password_problem(password, email.normalized, (patient.given_name, patient.family_name),
@@ -140,7 +141,7 @@ def complete(uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, ticket: str,
         try:
             uow.commit()
         except Conflict:
-            raise Refused("An account already uses this email address, or you are already registered.") from None
+            raise Refused(_("An account already uses this email address, or you are already registered.")) from None
         return Registered(patient.given_name, email.normalized.lower(), preference)
 
 

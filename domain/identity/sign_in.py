@@ -19,11 +19,12 @@ from domain.clock import LONDON
 from domain.formatting import nhs_datetime, nhs_time
 from domain.identifiers import EmailAddress
 from domain.limits import Decision, lockout
+from domain.language import N_, _
 from domain.ports import Clock, PasswordHasher, UnitOfWork
 from domain.identity.session import PatientSession
 from domain.identity.verification import CodeSent, address_subject, call_us, check, kiosk_audit, open_challenge, send_code
 
-WRONG_DETAILS = "Your email address or password is not right. Check them and try again."
+WRONG_DETAILS = N_("Your email address or password is not right. Check them and try again.")
 
 
 def begin(uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, email: EmailAddress, password: str,
@@ -51,14 +52,14 @@ def begin(uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, email: EmailAdd
             uow.audit.record(kiosk_audit(clock, "sign_in", Outcome.DENIED, patient_id,
                                          why if after else f"{why}; address locked"))
             uow.commit()
-            raise Refused(WRONG_DETAILS if after else locked_message(uow, after, now))
+            raise Refused(_(WRONG_DETAILS) if after else locked_message(uow, after, now))
         patient = uow.patients.get(account.patient_id)
         assert patient is not None
         if patient.mobile is None:
             uow.audit.record(kiosk_audit(clock, "sign_in", Outcome.DENIED, patient.id, "no mobile on record"))
             uow.commit()
-            raise Refused(f"We do not have a mobile number to send your code to. Call the Appointments team on "
-                          f"{call_us(uow)}.")
+            raise Refused(_("We do not have a mobile number to send your code to. Call the Appointments team on "
+                            "{phone}.").format(phone=call_us(uow)))
         challenge = Challenge(id=secrets.token_urlsafe(24), patient_id=patient.id, purpose=CodePurpose.SIGN_IN,
                               created_at=now, expires_at=now + CHALLENGE_LIFETIME)
         uow.challenges.add(challenge)
@@ -105,10 +106,10 @@ def reopen(uow: UnitOfWork, clock: Clock, email: EmailAddress, by: str) -> int:
 def locked_message(uow: UnitOfWork, gate: Decision, now: datetime) -> str:
     """The same words for every address, real or not, after the same failures."""
     if gate.retry_at is None:
-        return ("Signing in with this email address has been stopped after too many failed tries. "
-                f"Call the Appointments team on {call_us(uow)} to reopen it.")
-    return ("Signing in with this email address is locked because of too many failed tries. "
-            f"Try again after {_when(gate.retry_at, now)}, or call the Appointments team on {call_us(uow)}.")
+        return _("Signing in with this email address has been stopped after too many failed tries. Call the "
+                 "Appointments team on {phone} to reopen it.").format(phone=call_us(uow))
+    return _("Signing in with this email address is locked because of too many failed tries. Try again after {when}, "
+             "or call the Appointments team on {phone}.").format(when=_when(gate.retry_at, now), phone=call_us(uow))
 
 
 def _when(moment: datetime, now: datetime) -> str:

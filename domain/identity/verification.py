@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from domain.language import ENGLISH, SHIPPED, _, current as current_language, ngettext
 from domain.audit import AuditEvent, Outcome
 from domain.identity.challenges import Challenge
 from domain.identity.codes import (CODE_LIFETIME, SEND_WINDOW, CheckOutcome, CodePurpose, OneTimeCode, check_code, hash_code,
@@ -54,9 +55,12 @@ def route_closed(uow: UnitOfWork, now: datetime, challenge: Challenge) -> Decisi
 
 
 def closed_message(uow: UnitOfWork, decision: Decision) -> str:
-    when = f" after {nhs_datetime(decision.retry_at)}" if decision.retry_at else ""
-    return (f"Codes have been entered wrongly too many times today, so this has been stopped to keep the record "
-            f"safe. You can try again{when}, or call the Appointments team on {call_us(uow)}.")
+    if decision.retry_at:
+        return _("Codes have been entered wrongly too many times today, so this has been stopped to keep the record "
+                 "safe. You can try again after {when}, or call the Appointments team on {phone}.").format(
+            when=nhs_datetime(decision.retry_at), phone=call_us(uow))
+    return _("Codes have been entered wrongly too many times today, so this has been stopped to keep the record "
+             "safe. You can try again, or call the Appointments team on {phone}.").format(phone=call_us(uow))
 
 
 def _texts_allowed(uow: UnitOfWork, now: datetime, mobile: str) -> Decision:
@@ -87,25 +91,29 @@ def send_code(uow: UnitOfWork, clock: Clock, challenge: Challenge, patient: Pati
     if not decision.allowed:
         uow.audit.record(kiosk_audit(clock, f"{challenge.purpose}_code", Outcome.DENIED, patient.id, decision.reason))
         uow.commit()
-        wait = nhs_time(decision.retry_at) if decision.retry_at else "later"
+        wait = nhs_time(decision.retry_at) if decision.retry_at else _("later")
         if decision.reason == "too_many_wrong":
-            raise Refused(f"The code was entered wrongly too many times. You can ask for a new code after {wait}.")
-        raise Refused(f"We have sent you 3 codes in the last 15 minutes. You can ask for another after {wait}.")
+            raise Refused(_("The code was entered wrongly too many times. You can ask for a new code after "
+                            "{time}.").format(time=wait))
+        raise Refused(_("We have sent you 3 codes in the last 15 minutes. You can ask for another after {time}.").format(
+            time=wait))
     assert patient.mobile is not None, "a challenge is only ever made for a patient with a mobile"
     texts = _texts_allowed(uow, now, patient.mobile.e164)
     if not texts:
         uow.audit.record(kiosk_audit(clock, f"{challenge.purpose}_code", Outcome.DENIED, patient.id,
                                      f"text limit: {texts.reason}"))
         uow.commit()
-        raise Refused(f"We cannot send another code now. Try again later, or call the Appointments team on "
-                      f"{call_us(uow)}.")
+        raise Refused(_("We cannot send another code now. Try again later, or call the Appointments team on "
+                        "{phone}.").format(phone=call_us(uow)))
     digits = new_code_digits()
     uow.codes.add(OneTimeCode(id=secrets.token_hex(16), patient_id=patient.id, purpose=challenge.purpose,
                               code_hash=hash_code(digits), created_at=now, expires_at=now + CODE_LIFETIME,
                               wrong_tries=decision.carried_wrong_tries, challenge_id=challenge.id))
+    # In the language the patient is reading now (chosen at the welcome page), else the one on their record.
+    language = current_language() if current_language() in SHIPPED else (patient.language or ENGLISH)
     sms = SmsMessage(id=secrets.token_hex(16), to_number=patient.mobile.e164, template=SmsTemplate.ONE_TIME_CODE,
-                     body=one_time_code_sms(digits, uow.trusts.get(TrustCode.WEST_HERTS)), status=SmsStatus.QUEUED,
-                     created_at=now, send_after=now, patient_id=patient.id)
+                     body=one_time_code_sms(digits, uow.trusts.get(TrustCode.WEST_HERTS), language),
+                     status=SmsStatus.QUEUED, created_at=now, send_after=now, patient_id=patient.id, language=language)
     uow.outbox.add(sms)
     uow.audit.record(kiosk_audit(clock, f"{challenge.purpose}_code", Outcome.SUCCESS, patient.id, "code sent"))
     return CodeSent(challenge.id, patient.mobile.masked, sms)
@@ -123,7 +131,7 @@ def check(uow: UnitOfWork, clock: Clock, challenge: Challenge, typed: str) -> No
         raise Refused(closed_message(uow, closed))
     code = uow.codes.current(challenge.id)
     if code is None:
-        raise Refused("Ask for a new code.")
+        raise Refused(_("Ask for a new code."))
     outcome, updated = check_code(code, typed, now)
     uow.codes.save(updated)
     if outcome is CheckOutcome.WRONG or (outcome is CheckOutcome.DEAD and updated.wrong_tries > code.wrong_tries):
@@ -135,11 +143,12 @@ def check(uow: UnitOfWork, clock: Clock, challenge: Challenge, typed: str) -> No
         return
     uow.commit()
     if outcome is CheckOutcome.EXPIRED:
-        raise Refused("That code has expired. Ask for a new code.")
+        raise Refused(_("That code has expired. Ask for a new code."))
     if outcome is CheckOutcome.DEAD:
-        raise Refused("That code can no longer be used. Ask for a new code.")
+        raise Refused(_("That code can no longer be used. Ask for a new code."))
     left = 5 - updated.wrong_tries
-    raise Refused(f"That code is not right. You have {left} {'try' if left == 1 else 'tries'} left.")
+    raise Refused(ngettext("That code is not right. You have {count} try left.",
+                           "That code is not right. You have {count} tries left.", left).format(count=left))
 
 
 def _count_wrong_code(uow: UnitOfWork, now: datetime, challenge: Challenge) -> None:
@@ -167,7 +176,8 @@ def open_challenge(uow: UnitOfWork, clock: Clock, ticket: str) -> Challenge:
             uow.audit.record(kiosk_audit(clock, f"{challenge.purpose}_expired", Outcome.DENIED, challenge.patient_id,
                                          "the attempt had expired or was already finished"))
             uow.commit()
-        raise Refused("This has taken too long, so we have stopped it to keep your details safe. Please start again.")
+        raise Refused(_("This has taken too long, so we have stopped it to keep your details safe. Please start "
+                        "again."))
     return challenge
 
 

@@ -46,3 +46,5 @@ class SmsMessage:
     attempts: int = 0
     last_error: str | None = None
     sent_at: datetime | None = None
+    language: str = "en"
+    """The language of the body (domain/language.py's code), so that it goes to that language's template."""

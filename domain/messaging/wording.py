@@ -7,13 +7,17 @@ import re
 from datetime import datetime
 
 from domain.clock import LONDON
+from domain.formatting import nhs_time, short_date
 from domain.hospital import Trust
+from domain.language import ENGLISH, translation
 
 SMS_FRAGMENT = 160
 
 
-def sms_when(moment: datetime) -> str:
-    """'Wed 6 Aug, 9.30am' in London time — short enough for one text."""
+def sms_when(moment: datetime, language: str | None = ENGLISH) -> str:
+    """'Wed 6 Aug, 9.30am' in London time — short enough for one text ('śr. 6 sie, 9:30')."""
+    if language and language != ENGLISH:
+        return f"{short_date(moment, language)}, {nhs_time(moment, language)}"
     local = moment.astimezone(LONDON)
     hour = local.hour % 12 or 12
     suffix = "am" if local.hour < 12 else "pm"
@@ -26,50 +30,70 @@ def _clinic(clinic_name: str | None) -> str:
     return f" ({clinic_name})" if clinic_name else ""
 
 
-def one_time_code_sms(code: str, trust: Trust) -> str:
+def _t(language: str | None, message: str) -> str:
+    """A text is written in its patient's language, whatever the screen that sent it shows (the desk: English).
+    `make messages` extracts these too (keyword _t:2)."""
+    return translation(language or ENGLISH).gettext(message)
+
+
+def one_time_code_sms(code: str, trust: Trust, language: str | None = None) -> str:
     """Says nothing about why the patient is known to the hospital."""
-    return (f"{code} is your {trust.short_name} patient portal code. It expires in 10 minutes. "
-            "Do not share it with anyone, even hospital staff.")
+    return _t(language, "{code} is your {trust} patient portal code. It expires in 10 minutes. Do not share it "
+                        "with anyone, even hospital staff.").format(code=code, trust=trust.short_name)
 
 
-def reminder_sms(trust: Trust, starts_at: datetime, site: str, clinic_name: str | None) -> str:
-    return (f"{trust.short_name} reminder: hospital appointment{_clinic(clinic_name)} {sms_when(starts_at)} at "
-            f"{site}. To change it call {trust.appointments_phone}.")
+def reminder_sms(trust: Trust, starts_at: datetime, site: str, clinic_name: str | None,
+                 language: str | None = None) -> str:
+    return _about(_t(language, "{trust} reminder: hospital appointment{clinic} {when} at {site}. To change it call "
+                               "{phone}."), trust, starts_at, site, clinic_name, language)
 
 
-def reschedule_confirmation_sms(trust: Trust, starts_at: datetime, site: str, clinic_name: str | None) -> str:
-    return (f"{trust.short_name}: your hospital appointment{_clinic(clinic_name)} is now {sms_when(starts_at)} at "
-            f"{site}. Questions? Call {trust.appointments_phone}.")
+def reschedule_confirmation_sms(trust: Trust, starts_at: datetime, site: str, clinic_name: str | None,
+                                language: str | None = None) -> str:
+    return _about(_t(language, "{trust}: your hospital appointment{clinic} is now {when} at {site}. Questions? Call "
+                               "{phone}."), trust, starts_at, site, clinic_name, language)
+
+
+def _about(words: str, trust: Trust, starts_at: datetime, site: str, clinic_name: str | None,
+           language: str | None, **more: str) -> str:
+    """A text about one appointment: its words with the trust, the clinic (where it may be named), when and where."""
+    return words.format(trust=trust.short_name, clinic=_clinic(clinic_name), when=sms_when(starts_at, language),
+                        site=site, phone=trust.appointments_phone, **more)
 
 
 def booking_confirmation_sms(trust: Trust, starts_at: datetime, site: str, clinic_name: str | None, *,
-                             letter_in_portal: bool = True) -> str:
+                             letter_in_portal: bool = True, language: str | None = None) -> str:
     """`letter_in_portal`: the desk writes the letter into the portal; a booking from the PAS has its letter sent
     by the PAS."""
-    letter = "Your letter is in the patient portal." if letter_in_portal else "A letter follows."
-    return (f"{trust.short_name}: we have booked you a hospital appointment{_clinic(clinic_name)} on "
-            f"{sms_when(starts_at)} at {site}. {letter} Call {trust.appointments_phone} if you cannot come.")
+    letter = (_t(language, "Your letter is in the patient portal.") if letter_in_portal
+              else _t(language, "A letter follows."))
+    return _about(_t(language, "{trust}: we have booked you a hospital appointment{clinic} on {when} at {site}. "
+                               "{letter} Call {phone} if you cannot come."), trust, starts_at, site, clinic_name,
+                  language, letter=letter)
 
 
-def cancellation_confirmation_sms(trust: Trust, starts_at: datetime) -> str:
-    return (f"{trust.short_name}: your hospital appointment on {sms_when(starts_at)} is cancelled. "
-            f"See your GP if you need a new referral. Call {trust.appointments_phone} with questions.")
+def cancellation_confirmation_sms(trust: Trust, starts_at: datetime, language: str | None = None) -> str:
+    return _t(language, "{trust}: your hospital appointment on {when} is cancelled. See your GP if you need a new "
+                        "referral. Call {phone} with questions.").format(
+        trust=trust.short_name, when=sms_when(starts_at, language), phone=trust.appointments_phone)
 
 
-def hospital_cancellation_sms(trust: Trust, starts_at: datetime) -> str:
+def hospital_cancellation_sms(trust: Trust, starts_at: datetime, language: str | None = None) -> str:
     """The hospital cancelled (the PAS says so): the patient stays under the clinic, and is told a new date comes."""
-    return (f"{trust.short_name}: sorry, we have cancelled your hospital appointment on {sms_when(starts_at)}. "
-            f"We will contact you with a new date. Questions? Call {trust.appointments_phone}.")
+    return _t(language, "{trust}: sorry, we have cancelled your hospital appointment on {when}. We will contact "
+                        "you with a new date. Questions? Call {phone}.").format(
+        trust=trust.short_name, when=sms_when(starts_at, language), phone=trust.appointments_phone)
 
 
-def registration_invitation_sms(trust: Trust, code: str, portal_url: str) -> str:
-    return (f"{trust.short_name}: register for the patient portal at {portal_url} or at a hospital kiosk "
-            f"with code {code}.")
+def registration_invitation_sms(trust: Trust, code: str, portal_url: str, language: str | None = None) -> str:
+    return _t(language, "{trust}: register for the patient portal at {url} or at a hospital kiosk with code "
+                        "{code}.").format(trust=trust.short_name, url=portal_url, code=code)
 
 
-def problem_reply_sms(reference: str, body: str) -> str:
-    """A staff member's reply to a problem report, named by its reference (the desk writes no clinical details)."""
-    return f"Reply to your problem report {reference}: {body}"
+def problem_reply_sms(reference: str, body: str, language: str | None = None) -> str:
+    """A staff member's reply to a problem report, named by its reference (the desk writes no clinical details;
+    the reply itself is as staff wrote it)."""
+    return _t(language, "Reply to your problem report {reference}: {body}").format(reference=reference, body=body)
 
 
 _CODE = re.compile(r"\b\d{6}\b")

@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from domain.hospital import TrustCode
+from domain.language import N_
 
 
 class DocumentKind(StrEnum):
@@ -26,11 +27,11 @@ class DocumentKind(StrEnum):
 
 
 _DOCUMENT_LABELS = {
-    DocumentKind.APPOINTMENT_CONFIRMATION: "Appointment confirmation letter",
-    DocumentKind.ADMISSION_CONFIRMATION: "Admission confirmation letter",
-    DocumentKind.CLINIC_OUTCOME: "Clinic outcome letter",
-    DocumentKind.DISCHARGE_SUMMARY: "Discharge summary",
-    DocumentKind.CLINICAL_NOTE: "Clinical note",
+    DocumentKind.APPOINTMENT_CONFIRMATION: N_("Appointment confirmation letter"),
+    DocumentKind.ADMISSION_CONFIRMATION: N_("Admission confirmation letter"),
+    DocumentKind.CLINIC_OUTCOME: N_("Clinic outcome letter"),
+    DocumentKind.DISCHARGE_SUMMARY: N_("Discharge summary"),
+    DocumentKind.CLINICAL_NOTE: N_("Clinical note"),
 }
 
 
@@ -92,11 +93,11 @@ class ResultFlag(StrEnum):
 
 
 _FLAG_WORDS = {
-    ResultFlag.NORMAL: "In range",
-    ResultFlag.HIGH: "High",
-    ResultFlag.LOW: "Low",
-    ResultFlag.ABNORMAL: "Abnormal",
-    ResultFlag.NO_RANGE: "No range given",
+    ResultFlag.NORMAL: N_("In range"),
+    ResultFlag.HIGH: N_("High"),
+    ResultFlag.LOW: N_("Low"),
+    ResultFlag.ABNORMAL: N_("Abnormal"),
+    ResultFlag.NO_RANGE: N_("No range given"),
 }
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from domain.language import N_
 from domain.records.model import TestResult
 
 NOT_RESULT_CATEGORIES = {
@@ -63,7 +64,7 @@ SENSITIVE_CATEGORIES = {"genetics": _GENETIC, "genomics": _GENETIC, "sexual-heal
                         "mental-health": _MENTAL_HEALTH, "safeguarding": _ABUSE, "substance-use": _SUBSTANCE}
 """Results never shown at the kiosk, by category (a trust adds its own: `results_withheld_categories`)."""
 
-WAITING = "A result is waiting to be reviewed by your care team."
+WAITING = N_("A result is waiting to be reviewed by your care team.")
 """All a patient is told of a result that waits."""
 
 

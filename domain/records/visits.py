@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from domain.hospital import TrustCode
+from domain.language import N_
 
 
 class VisitKind(StrEnum):
@@ -22,16 +23,16 @@ class VisitKind(StrEnum):
 
 
 _VISIT_LABELS = {
-    VisitKind.OUTPATIENT: "Outpatient visit",
-    VisitKind.ADMISSION: "Hospital stay",
-    VisitKind.EMERGENCY: "Emergency department",
+    VisitKind.OUTPATIENT: N_("Outpatient visit"),
+    VisitKind.ADMISSION: N_("Hospital stay"),
+    VisitKind.EMERGENCY: N_("Emergency department"),
 }
 
 
-_STATUS_WORDS = {"finished": "Attended", "fulfilled": "Attended", "arrived": "Attended", "checked-in": "Attended",
-                 "in-progress": "In progress", "onleave": "In progress", "planned": "Booked", "booked": "Booked",
-                 "pending": "Waiting to be booked", "proposed": "Waiting to be booked", "waitlist": "On a waiting list",
-                 "triaged": "In progress", "cancelled": "Cancelled", "noshow": "Not attended", "unknown": "Not known"}
+_STATUS_WORDS = {"finished": N_("Attended"), "fulfilled": N_("Attended"), "arrived": N_("Attended"), "checked-in": N_("Attended"),
+                 "in-progress": N_("In progress"), "onleave": N_("In progress"), "planned": N_("Booked"), "booked": N_("Booked"),
+                 "pending": N_("Waiting to be booked"), "proposed": N_("Waiting to be booked"), "waitlist": N_("On a waiting list"),
+                 "triaged": N_("In progress"), "cancelled": N_("Cancelled"), "noshow": N_("Not attended"), "unknown": N_("Not known")}
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from domain.messaging.sms import outside_quiet_hours
 from domain.messaging.wording import problem_reply_sms
 from domain.ports import Clock, UnitOfWork
 from domain.text import clean_text
+from domain.language import _
 
 TRIED_LIMIT = 500
 HAPPENED_LIMIT = 1000
@@ -107,18 +108,18 @@ def submit(uow: UnitOfWork, clock: Clock, *, tried: str, happened: str, reply_by
     tried_text = clean_text(tried).strip()[:TRIED_LIMIT]
     happened_text = clean_text(happened).strip()[:HAPPENED_LIMIT]
     if not tried_text:
-        raise InvalidValue("Say what you were trying to do.")
+        raise InvalidValue(_("Say what you were trying to do."))
     if not happened_text:
-        raise InvalidValue("Say what happened.")
+        raise InvalidValue(_("Say what happened."))
     now = clock.now()
     with uow:
         reply_to: str | None = None
         if reply_by is ReplyBy.RECORD_MOBILE:
             if session is None:
-                raise InvalidValue("Sign in to have the reply sent to the mobile on your record, or type a mobile.")
+                raise InvalidValue(_("Sign in to have the reply sent to the mobile on your record, or type a mobile."))
             patient = uow.patients.get(session.patient_id)
             if patient is None or patient.mobile is None:
-                raise InvalidValue("We have no mobile on your record: type one, or choose no reply.")
+                raise InvalidValue(_("We have no mobile on your record: type one, or choose no reply."))
             reply_to = patient.mobile.e164
         elif reply_by is ReplyBy.TYPED_MOBILE:
             reply_to = UkMobile.parse(typed_mobile, allow_drama=allow_drama).e164
@@ -133,8 +134,8 @@ def submit(uow: UnitOfWork, clock: Clock, *, tried: str, happened: str, reply_by
             *([within(rules.reports_per_patient, uow.limits.times(rules.reports_per_patient.name, subjects[1]),
                       now)] if session is not None else []))
         if not decision:
-            raise Refused("Several problems have been reported here in a short time, so we cannot take another "
-                          "just now. Please try again later, or ask at the reception desk.")
+            raise Refused(_("Several problems have been reported here in a short time, so we cannot take another "
+                          "just now. Please try again later, or ask at the reception desk."))
         reference = new_reference()
         uow.support.add(ProblemReport(0, reference, now, tried_text, happened_text, captured, reply_to,
                                       session.patient_id if session else None, ReportStatus.NEW, terminal[:80]))
@@ -164,7 +165,7 @@ def reply(uow: UnitOfWork, clock: Clock, staff: StaffSession, reference: str, bo
     """Save the reply, mark the report answered, and queue its text (when the person asked for one)."""
     text = " ".join(clean_text(body).split())[:REPLY_LIMIT]
     if not text:
-        raise InvalidValue("Write the reply first.")
+        raise InvalidValue(_("Write the reply first."))
     now = clock.now()
     with uow:
         report = uow.support.lock(_normal(reference))
@@ -208,13 +209,13 @@ def replies_for_reference(uow: UnitOfWork, clock: Clock, reference: str, termina
         subject = uow.limits.subject("terminal", terminal)
         limit = rules.identity_failures_per_terminal
         if not within(limit, uow.limits.times(limit.name, subject), now):
-            raise Refused("Too many references were tried here. Please ask at the reception desk.")
+            raise Refused(_("Too many references were tried here. Please ask at the reception desk."))
         report = uow.support.get(_normal(reference))
         if report is None:
             uow.limits.add(limit.name, subject, now)
             uow.commit()
-            raise NotFound("We could not find that reference. Check it against your confirmation: it starts "
-                           "with PR-.")
+            raise NotFound(_("We could not find that reference. Check it against your confirmation: it starts "
+                           "with PR-."))
         if report.replies:
             uow.support.set_status(report.id, report.status, now, seen=True)
             uow.commit()

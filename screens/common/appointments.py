@@ -8,9 +8,10 @@ from datetime import datetime
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, OptionList
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from domain.language import N_, _, ngettext
 from domain.appointments.rules import Action, ActionDecision
 from domain.appointments.model import AppointmentStatus, AppointmentView
 from domain.formatting import nhs_date, nhs_datetime
@@ -19,7 +20,7 @@ from domain.clock import LONDON
 from domain.records.model import Document, PostStatus
 from domain.records.reading import VISITS_SHOWN, VisitList
 from screens.common.patient_page import PatientContext, PatientPage, answer_row, banner
-from screens.common.text import Plain, PlainButton, PlainTable, markdown, option, plain_text
+from screens.common.text import Footer, Plain, PlainButton, PlainTable, markdown, option, plain_text
 from screens.common.widgets import ErrorSummary
 
 
@@ -31,17 +32,17 @@ def is_upcoming(view: AppointmentView, now: datetime) -> bool:
 
 def _option(view: AppointmentView) -> Option:
     a = view.appointment
-    return option((nhs_datetime(a.starts_at), "bold"), f"\n{a.kind.label}, {view.clinic}",
-                  f"\n{view.where} · {view.trust_name}", f"\n{a.status_words}", id=f"appointment-{a.id}")
+    return option((nhs_datetime(a.starts_at), "bold"), f"\n{_(a.kind.label)}, {view.clinic}",
+                  f"\n{view.where} · {view.trust_name}", f"\n{_(a.status_words)}", id=f"appointment-{a.id}")
 
 
 class AppointmentsScreen(PatientPage):
     """Upcoming first, then earlier, moved and cancelled ones; Enter opens one."""
 
-    TITLE_TEXT = "Your appointments"
+    TITLE_TEXT = N_("Your appointments")
 
     def title_text(self) -> str:
-        return self.ctx.words(self.TITLE_TEXT, f"Appointments of {self.ctx.details.full_name}")
+        return self.ctx.words(_(self.TITLE_TEXT), f"Appointments of {self.ctx.details.full_name}")
 
     def __init__(self, ctx: PatientContext, views: list[AppointmentView], now: datetime,
                  visits: VisitList | None = None) -> None:
@@ -59,28 +60,29 @@ class AppointmentsScreen(PatientPage):
         upcoming = [v for v in self.views if is_upcoming(v, self.now)]
         # Earlier ones newest first: last month's visit matters more than one from years ago.
         earlier = [v for v in reversed(self.views) if not is_upcoming(v, self.now)]
-        yield Plain("Appointments and admissions at West Hertfordshire Teaching Hospitals and the Royal Free "
-                     "London. Choose one to see its details, change or cancel it, or read its letters.",
+        yield Plain(_("Appointments and admissions at West Hertfordshire Teaching Hospitals and the Royal Free "
+                     "London. Choose one to see its details, change or cancel it, or read its letters."),
                      classes="lede")
-        yield Plain(f"Upcoming ({len(upcoming)})", classes="section-title")
+        yield Plain(_("Upcoming ({count})").format(count=len(upcoming)), classes="section-title")
         if upcoming:
             yield OptionList(*self._separated(upcoming), id="upcoming", classes="appointment-list")
         else:
-            yield Plain("You have no upcoming appointments.", classes="lede")
-        yield Plain(f"Earlier, moved and cancelled ({len(earlier)})", classes="section-title")
+            yield Plain(_("You have no upcoming appointments."), classes="lede")
+        yield Plain(_("Earlier, moved and cancelled ({count})").format(count=len(earlier)), classes="section-title")
         if earlier:
             yield OptionList(*self._separated(earlier), id="earlier", classes="appointment-list")
         else:
-            yield Plain("Nothing yet.", classes="lede")
+            yield Plain(_("Nothing yet."), classes="lede")
         if self.visits:
-            shown = "" if len(self.visits) >= self.visit_total else f", the newest {len(self.visits)} shown"
-            yield Plain(f"Hospital visits on record ({self.visit_total}{shown})", classes="section-title")
-            yield Plain("Outpatient visits, hospital stays and emergency department visits, as each hospital's "
-                         "own system recorded them. Use the arrow keys to read them all.", classes="lede")
+            yield Plain((_("Hospital visits on record ({count})") if len(self.visits) >= self.visit_total else
+                         _("Hospital visits on record ({count}, the newest {shown} shown)")).format(
+                count=self.visit_total, shown=len(self.visits)), classes="section-title")
+            yield Plain(_("Outpatient visits, hospital stays and emergency department visits, as each hospital's "
+                         "own system recorded them. Use the arrow keys to read them all."), classes="lede")
             yield PlainTable(id="visits", cursor_type="row", zebra_stripes=False, classes="visit-table")
             if len(self.visits) < self.visit_total:
-                yield PlainButton("Show earlier visits", id="earlier-visits")
-        yield PlainButton("Back", id="back")
+                yield PlainButton(_("Show earlier visits"), id="earlier-visits")
+        yield PlainButton(_("Back"), id="back")
 
     def _separated(self, views: list[AppointmentView]) -> list[Option | None]:
         options: list[Option | None] = []
@@ -96,11 +98,11 @@ class AppointmentsScreen(PatientPage):
             table = self.query_one("#visits", PlainTable)
             if not table.columns:
                 # Four narrow columns and two lines a row: the whole row fits an 80-column terminal.
-                table.add_columns("Date", "Visit", "Hospital", "Status")
+                table.add_columns(_("Date"), _("Visit"), _("Hospital"), _("Status"))
                 for visit in self.visits:
                     day = visit.started_at.astimezone(LONDON).date()
-                    what = plain_text((visit.kind.label, "bold"), f"\n{_clipped(visit.title, 38)}")
-                    table.add_row(f"{day.day} {day:%B %Y}", what, visit.trust.short_name, visit.status_words,
+                    what = plain_text((_(visit.kind.label), "bold"), f"\n{_clipped(visit.title, 38)}")
+                    table.add_row(nhs_date(day).split(" ", 1)[1], what, visit.trust.short_name, _(visit.status_words),
                                   key=f"visit-{visit.id}", height=2)
         lists = self.query(OptionList)
         if lists:
@@ -156,7 +158,7 @@ class ConfirmationPage(PatientPage):
     def compose_body(self) -> ComposeResult:
         yield from self.compose_panel()
         with Horizontal(classes="page-buttons"):
-            yield PlainButton(self.ctx.words("Back to your appointments", "Back to the appointments"), id="finish",
+            yield PlainButton(self.ctx.words(_("Back to your appointments"), "Back to the appointments"), id="finish",
                               variant="primary")
 
     def compose_panel(self) -> ComposeResult:
@@ -171,13 +173,13 @@ class ConfirmationPage(PatientPage):
 
 
 def _decision_text(verb: str, decision: ActionDecision) -> str:
-    return f"You cannot {verb} online. {decision.reason} {decision.instead}"
+    return _("You cannot {what} online.").format(what=verb) + f" {decision.reason} {decision.instead}"
 
 
 class AppointmentScreen(PatientPage):
     """One appointment in full, the actions open, and for each closed one why and what to do instead."""
 
-    TITLE_TEXT = "Appointment details"
+    TITLE_TEXT = N_("Appointment details")
 
     def __init__(self, ctx: PatientContext, page: AppointmentPage) -> None:
         super().__init__(ctx)
@@ -187,79 +189,80 @@ class AppointmentScreen(PatientPage):
     def compose_body(self) -> ComposeResult:
         view = self.page.view
         a = view.appointment
-        yield answer_row("When", nhs_datetime(a.starts_at) + (f" (for about {a.duration_minutes} minutes)"
-                                                             if not a.kind.is_admission else ""))
-        yield answer_row("What", a.kind.label)
-        yield answer_row("Clinic", view.clinic)
+        yield answer_row(_("When"), nhs_datetime(a.starts_at) + (
+            _(" (for about {minutes} minutes)").format(minutes=a.duration_minutes) if not a.kind.is_admission else ""))
+        yield answer_row(_("What"), _(a.kind.label))
+        yield answer_row(_("Clinic"), view.clinic)
         if view.clinician:
-            yield answer_row("You will see" if a.status is AppointmentStatus.BOOKED and not self.ctx.at_desk
-                             else "Clinician", view.clinician)
-        yield answer_row("Where", ", ".join(p for p in (view.location, view.site, view.address) if p)
-                         or "To be confirmed")
-        yield answer_row("Hospital trust", view.trust_name)
-        yield answer_row("Reference", a.reference)
-        status = a.status_words
+            yield answer_row(_("You will see") if a.status is AppointmentStatus.BOOKED and not self.ctx.at_desk
+                             else _("Clinician"), view.clinician)
+        yield answer_row(_("Where"), ", ".join(p for p in (view.location, view.site, view.address) if p)
+                         or _("To be confirmed"))
+        yield answer_row(_("Hospital trust"), view.trust_name)
+        yield answer_row(_("Reference"), a.reference)
+        status = _(a.status_words)
         if self.ctx.at_desk and a.status.is_cancelled and a.staff_by:
             status = f"Cancelled for the patient by {view.staff_name or a.staff_by}"
         if a.cancelled_at is not None:
-            status += f" on {nhs_date(a.cancelled_at.date())}"
+            status += _(" on {date}").format(date=nhs_date(a.cancelled_at.date()))
         if a.cancellation_reason:
             status += f" ({a.cancellation_reason})"
         if view.rescheduled_to:
-            status += f": see appointment {view.rescheduled_to}"
-        yield answer_row("Status", status, id="status")
+            status += _(": see appointment {reference}").format(reference=view.rescheduled_to)
+        yield answer_row(_("Status"), status, id="status")
         if view.rescheduled_from:
-            yield answer_row("Replaces", f"Appointment {view.rescheduled_from}")
+            yield answer_row(_("Replaces"), _("Appointment {reference}").format(reference=view.rescheduled_from))
         if self.ctx.at_desk:
             yield from self._desk_rows()
-            yield Plain("What can be done", classes="section-title")
+            yield Plain(_("What can be done"), classes="section-title")
             yield from self._desk_actions()
         else:
-            yield Plain("What you can do", classes="section-title")
+            yield Plain(_("What you can do"), classes="section-title")
             yield from self._actions()
-        yield Plain("Letters about this appointment", classes="section-title")
+        yield Plain(_("Letters about this appointment"), classes="section-title")
         if self.page.letters:
             for letter in self.page.letters:
-                new = " (new)" if letter.is_new else ""
-                yield PlainButton(f"{letter.kind.label}, {nhs_date(letter.written_at.date())}{new}",
+                new = _(" (new)") if letter.is_new else ""
+                yield PlainButton(f"{_(letter.kind.label)}, {nhs_date(letter.written_at.date())}{new}",
                              id=f"letter-{letter.id}", classes="menu-item letter-button")
         else:
-            yield Plain("There are no letters about this appointment yet.", classes="lede")
+            yield Plain(_("There are no letters about this appointment yet."), classes="lede")
         with Horizontal(classes="page-buttons"):
-            yield PlainButton(self.ctx.words("Back to your appointments", "Back to the appointments"), id="back")
+            yield PlainButton(self.ctx.words(_("Back to your appointments"), "Back to the appointments"), id="back")
 
     def _actions(self) -> ComposeResult:
         change = self.page.decisions[Action.RESCHEDULE]
         cancel = self.page.decisions[Action.CANCEL]
         if change:
             left = self.page.reschedules_left
-            yield Plain(f"You can change this appointment {left} more {'time' if left == 1 else 'times'}.",
-                         classes="menu-hint")
-            yield PlainButton("Change the date or time", id="reschedule", variant="primary", classes="menu-item")
+            yield Plain(ngettext("You can change this appointment {count} more time.",
+                                 "You can change this appointment {count} more times.", left).format(count=left),
+                        classes="menu-hint")
+            yield PlainButton(_("Change the date or time"), id="reschedule", variant="primary", classes="menu-item")
         if cancel:
-            yield PlainButton("Cancel this appointment", id="cancel", classes="menu-item")
+            yield PlainButton(_("Cancel this appointment"), id="cancel", classes="menu-item")
         if not change and not cancel and change.blocker is cancel.blocker:
-            yield Plain(_decision_text("change or cancel this appointment", change), classes="lede blocked",
+            yield Plain(_decision_text(_("change or cancel this appointment"), change), classes="lede blocked",
                          id="why-not")
             return
         if not change:
-            yield Plain(_decision_text("change the date or time", change), classes="lede blocked", id="why-not")
+            yield Plain(_decision_text(_("change the date or time"), change), classes="lede blocked", id="why-not")
         if not cancel:
-            yield Plain(_decision_text("cancel this appointment", cancel), classes="lede blocked",
+            yield Plain(_decision_text(_("cancel this appointment"), cancel), classes="lede blocked",
                          id="why-not-cancel")
 
     def _desk_rows(self) -> ComposeResult:
         a = self.page.view.appointment
         if a.transport_booked:
-            yield answer_row("Transport", "Hospital transport booked")
+            yield answer_row(_("Transport"), _("Hospital transport booked"))
         if a.interpreter_language:
-            yield answer_row("Interpreter", f"{a.interpreter_language} interpreter booked")
+            yield answer_row(_("Interpreter"), f"{a.interpreter_language} interpreter booked")
         if a.staff_by:
-            yield answer_row("At the desk", f"{self.page.view.staff_name or a.staff_by}: {a.staff_reason}")
+            yield answer_row(_("At the desk"), f"{self.page.view.staff_name or a.staff_by}: {a.staff_reason}")
         if a.arrangements:
             done = (f"done by {a.arrangements_done_by} on {nhs_date(a.arrangements_done_at.date())}"
                     if a.arrangements_done_at else "not done yet")
-            yield answer_row("To do", f"{a.arrangements} ({done})", id="to-do")
+            yield answer_row(_("To do"), f"{a.arrangements} ({done})", id="to-do")
 
     def _desk_actions(self) -> ComposeResult:
         assert self.page.staff is not None
@@ -276,10 +279,10 @@ class AppointmentScreen(PatientPage):
                 yield Plain(f"As a supervisor you can: it is {' and '.join(decision.overrides)}.", classes="menu-hint")
                 break
         if change:
-            yield PlainButton("Change the date, time or clinician", id="reschedule", variant="primary",
+            yield PlainButton(_("Change the date, time or clinician"), id="reschedule", variant="primary",
                               classes="menu-item")
         if cancel:
-            yield PlainButton("Cancel this appointment", id="cancel", classes="menu-item")
+            yield PlainButton(_("Cancel this appointment"), id="cancel", classes="menu-item")
         arrangements = change.arrangements or cancel.arrangements
         if arrangements and (change or cancel):
             what = " and ".join(arrangements)
@@ -299,8 +302,8 @@ class AppointmentScreen(PatientPage):
         a = self.page.view.appointment
         record = self.record
 
-        def done(_: None) -> None:
-            self.notify(f"Marked as done: {a.arrangements}.", title="Saved")
+        def done(result: None) -> None:
+            self.notify(f"Marked as done: {a.arrangements}.", title=_("Saved"))
             self.call(lambda: record.appointment(a.id), self._reopened)
 
         self.call(lambda: record.arrangements_done(a.id), done)  # type: ignore[attr-defined]
@@ -334,9 +337,10 @@ class AppointmentScreen(PatientPage):
                 return
             if not slots:
                 trust = self.page.trust
-                self.show_problem("There are no free times with this clinician in the weeks we can book online. "
-                                  f"To ask for another time, call the Appointments team on {trust.appointments_phone} "
-                                  f"or email {trust.appointments_email}.")
+                self.show_problem(_("There are no free times with this clinician in the weeks we can book online. "
+                                    "To ask for another time, call the Appointments team on {phone} or email "
+                                    "{email}.").format(phone=trust.appointments_phone,
+                                                       email=trust.appointments_email))
                 return
             self.app.push_screen(RescheduleDayScreen(self.ctx, self.page, slots))
 
@@ -372,12 +376,13 @@ class LetterScreen(PatientPage):
         with Vertical(classes="page"):
             yield Plain(d.title, classes="page-title", id="page-title")
             yield ErrorSummary(id="summary")
-            yield Plain(f"{d.kind.label} from {_trust_name(d)}, {nhs_date(d.written_at.date())}, "
-                         f"for {details.full_name}.", classes="letter-header")
+            yield Plain(_("{kind} from {trust}, {date}, for {name}.").format(
+                kind=_(d.kind.label), trust=_trust_name(d), date=nhs_date(d.written_at.date()), name=details.full_name),
+                classes="letter-header")
             if d.post_status is PostStatus.POSTED:
-                yield Plain("A paper copy was posted to you.", classes="letter-header")
+                yield Plain(_("A paper copy was posted to you."), classes="letter-header")
             elif d.post_status is PostStatus.QUEUED:
-                yield Plain("A paper copy is being posted to you.", classes="letter-header")
+                yield Plain(_("A paper copy is being posted to you."), classes="letter-header")
             if d.body_markdown is not None:
                 with VerticalScroll(id="letter-body", classes="letter-body"):
                     # Rich's Markdown, not Textual's widget: a letter is read, not clicked, and nothing inside
@@ -386,11 +391,11 @@ class LetterScreen(PatientPage):
                     body = markdown(d.body_markdown) if d.is_markdown else plain_text(d.body_markdown)
                     yield Plain(body, id="letter-text")
             else:
-                yield Plain(f"This document is a file that cannot be shown on screen ({_kind_of_file(d.content_type)},"
-                             f" {_size(d.size_bytes)}). You can collect a printed copy from the Appointments team.",
-                             classes="lede", id="not-text")
+                yield Plain(_("This document is a file that cannot be shown on screen ({kind}, {size}). You can "
+                              "collect a printed copy from the Appointments team.").format(
+                    kind=_kind_of_file(d.content_type), size=_size(d.size_bytes)), classes="lede", id="not-text")
             with Horizontal(classes="page-buttons"):
-                yield PlainButton("Back", id="back")
+                yield PlainButton(_("Back"), id="back")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -413,7 +418,7 @@ def _clipped(text: str, width: int) -> str:
 
 
 def _kind_of_file(content_type: str) -> str:
-    return {"application/pdf": "a PDF"}.get(content_type, content_type)
+    return {"application/pdf": _("a PDF")}.get(content_type, content_type)
 
 
 def _size(size: int) -> str:

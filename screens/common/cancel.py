@@ -9,6 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input
 from screens.common.text import Plain, PlainButton
 
+from domain.language import N_, _
 from domain.appointments.rules import Action
 from domain.formatting import nhs_datetime
 from domain.appointments.changes import CHANGE_REASONS, REASON_LIMIT, AppointmentPage, Cancelled
@@ -17,13 +18,14 @@ from screens.common.reason import ReasonScreen
 from screens.common.patient_page import PatientContext, PatientPage, answer_row
 from screens.common.widgets import Field
 
-CONFIRM_WORD = "CANCEL"
+CONFIRM_WORD = N_("CANCEL")
+"""Typed to confirm, in the screen's language (Translators: one word, in capitals, easy to type)."""
 
 
 class CancelWarningScreen(PatientPage):
     """The NHS interruption page: what cancelling means, before anything happens. Keeping it has the focus."""
 
-    TITLE_TEXT = "Before you cancel"
+    TITLE_TEXT = N_("Before you cancel")
 
     def __init__(self, ctx: PatientContext, page: AppointmentPage) -> None:
         super().__init__(ctx)
@@ -34,26 +36,26 @@ class CancelWarningScreen(PatientPage):
         view = self.page.view
         if self.ctx.at_desk:
             with Vertical(classes="interruption", id="interruption"):
-                yield Plain("Cancelling discharges the patient from this clinic", classes="interruption-title")
+                yield Plain(_("Cancelling discharges the patient from this clinic"), classes="interruption-title")
                 yield Plain(f"The {view.clinic} appointment on {nhs_datetime(view.appointment.starts_at)} is "
                             "cancelled and the referral closed: the clinic will not offer another one. If they "
                             "still need to be seen, their GP must refer them again.")
-                yield Plain("If the date or time is the problem, go back and move it instead.")
+                yield Plain(_("If the date or time is the problem, go back and move it instead."))
             with Horizontal(classes="page-buttons"):
-                yield PlainButton("Keep the appointment", id="keep", variant="primary")
-                yield PlainButton("Continue to cancel", id="continue")
+                yield PlainButton(_("Keep the appointment"), id="keep", variant="primary")
+                yield PlainButton(_("Continue to cancel"), id="continue")
             return
         with Vertical(classes="interruption", id="interruption"):
-            yield Plain("Cancelling will discharge you from this clinic", classes="interruption-title")
-            yield Plain(f"If you cancel your {view.clinic} appointment on {nhs_datetime(view.appointment.starts_at)}, "
-                         "the clinic will not offer you another one.")
-            yield Plain("If you still need to be seen, you will need to see your GP to be referred again. "
-                         "This can take several weeks.")
+            yield Plain(_("Cancelling will discharge you from this clinic"), classes="interruption-title")
+            yield Plain(_("If you cancel your {clinic} appointment on {when}, the clinic will not offer you another "
+                          "one.").format(clinic=view.clinic, when=nhs_datetime(view.appointment.starts_at)))
+            yield Plain(_("If you still need to be seen, you will need to see your GP to be referred again. "
+                         "This can take several weeks."))
             if self.page.decisions[Action.RESCHEDULE]:
-                yield Plain("If the date or time does not suit you, go back and change it instead.")
+                yield Plain(_("If the date or time does not suit you, go back and change it instead."))
         with Horizontal(classes="page-buttons"):
-            yield PlainButton("Keep my appointment", id="keep", variant="primary")
-            yield PlainButton("Continue to cancel", id="continue")
+            yield PlainButton(_("Keep my appointment"), id="keep", variant="primary")
+            yield PlainButton(_("Continue to cancel"), id="continue")
 
     def on_mount(self) -> None:
         self.query_one("#keep", PlainButton).focus()
@@ -70,7 +72,7 @@ class CancelWarningScreen(PatientPage):
 class CancelConfirmScreen(PatientPage):
     """An optional reason, and the word CANCEL typed to confirm. The safe button has the focus."""
 
-    TITLE_TEXT = "Cancel your appointment"
+    TITLE_TEXT = N_("Cancel your appointment")
 
     def __init__(self, ctx: PatientContext, page: AppointmentPage) -> None:
         super().__init__(ctx)
@@ -79,21 +81,21 @@ class CancelConfirmScreen(PatientPage):
 
     def compose_body(self) -> ComposeResult:
         view = self.page.view
-        yield answer_row("Appointment", nhs_datetime(view.appointment.starts_at))
-        yield answer_row("Clinic", view.clinic)
+        yield answer_row(_("Appointment"), nhs_datetime(view.appointment.starts_at))
+        yield answer_row(_("Clinic"), view.clinic)
         if not self.ctx.at_desk:  # the desk is asked for its reason once CANCEL is typed
-            yield Field("Why are you cancelling? (optional)", hint="This helps the clinic. Do not include "
-                        "anything you would not want others at this screen to see.", id="reason",
+            yield Field(_("Why are you cancelling? (optional)"), hint=_("This helps the clinic. Do not include "
+                        "anything you would not want others at this screen to see."), id="reason",
                         max_length=REASON_LIMIT)
-        yield Field(f"To confirm, type {CONFIRM_WORD}", hint="This makes sure no one cancels by accident. "
-                    "Press Tab to move between boxes and buttons.", id="confirm-word", max_length=20)
+        yield Field(_("To confirm, type {word}").format(word=_(CONFIRM_WORD)), hint=_("This makes sure no one cancels by accident. "
+                    "Press Tab to move between boxes and buttons."), id="confirm-word", max_length=20)
         with Horizontal(classes="page-buttons"):
-            yield PlainButton(self.ctx.words("Keep my appointment", "Keep the appointment"), id="keep",
+            yield PlainButton(self.ctx.words(_("Keep my appointment"), "Keep the appointment"), id="keep",
                               variant="primary")
-            yield PlainButton("Cancel appointment", id="cancel-appointment", variant="error")
+            yield PlainButton(_("Cancel appointment"), id="cancel-appointment", variant="error")
 
     def title_text(self) -> str:
-        return self.ctx.words(self.TITLE_TEXT, "Cancel the appointment")
+        return self.ctx.words(_(self.TITLE_TEXT), "Cancel the appointment")
 
     def on_mount(self) -> None:
         self.query_one("#keep", PlainButton).focus()
@@ -111,8 +113,9 @@ class CancelConfirmScreen(PatientPage):
     def confirm(self) -> None:
         word = self.query_one("#confirm-word", Field)
         word.clear_error()
-        if word.value.strip().upper() != CONFIRM_WORD:
-            word.show_error(f"Type the word {CONFIRM_WORD} to cancel, or choose Keep my appointment.")
+        if word.value.strip().upper() not in (_(CONFIRM_WORD).upper(), CONFIRM_WORD):  # the English word works too
+            word.show_error(_("Type the word {word} to cancel, or choose Keep my appointment.").format(
+                word=_(CONFIRM_WORD)))
             word.input.focus()
             return
         if self.ctx.at_desk:
@@ -128,11 +131,11 @@ class CancelConfirmScreen(PatientPage):
 
     def _cancel(self, reason: str | None) -> None:
         a = self.page.view.appointment
-        self.query_one("#cancel-appointment", PlainButton).label = "Please wait…"
+        self.query_one("#cancel-appointment", PlainButton).label = _("Please wait…")
         self.call(lambda: self.record.cancel(a.id, reason), self.cancelled, self.refused)
 
     def refused(self, error) -> None:  # type: ignore[no-untyped-def]
-        self.query_one("#cancel-appointment", PlainButton).label = "Cancel appointment"
+        self.query_one("#cancel-appointment", PlainButton).label = _("Cancel appointment")
         self.show_problem(str(error))
 
     def cancelled(self, done: Cancelled) -> None:
@@ -142,7 +145,7 @@ class CancelConfirmScreen(PatientPage):
 class CancelledScreen(ConfirmationPage):
     """The confirmation panel, with the reference to quote."""
 
-    TITLE_TEXT = "Appointment cancelled"
+    TITLE_TEXT = N_("Appointment cancelled")
 
     def __init__(self, ctx: PatientContext, done: Cancelled) -> None:
         super().__init__(ctx)
@@ -153,17 +156,18 @@ class CancelledScreen(ConfirmationPage):
         view = self.done.view
         if self.ctx.at_desk:
             yield Plain(f"Cancelled: the reference is {self.done.reference}", classes="panel", id="panel")
-            yield answer_row("Cancelled", f"{view.clinic}, {nhs_datetime(view.appointment.starts_at)}")
-            yield Plain("The patient is discharged from this clinic.", classes="lede")
+            yield answer_row(_("Cancelled"), f"{view.clinic}, {nhs_datetime(view.appointment.starts_at)}")
+            yield Plain(_("The patient is discharged from this clinic."), classes="lede")
             if self.done.arrangements:
                 yield Plain(f"Now cancel {' and '.join(self.done.arrangements)}. The appointment shows it as to do "
                             "until you mark it done.", classes="lede blocked", id="arrangements")
             yield Plain("A confirmation text is on its way to the patient's mobile." if self.done.sms is not None
                         else "The patient has no mobile on record: tell them.", classes="lede")
             return
-        yield Plain(f"Your cancellation reference is {self.done.reference}", classes="panel", id="panel")
-        yield answer_row("Cancelled", f"{view.clinic}, {nhs_datetime(view.appointment.starts_at)}")
-        yield Plain("You have been discharged from this clinic. If you need to be seen again, see your GP to be "
-                     "referred again.", classes="lede")
+        yield Plain(_("Your cancellation reference is {reference}").format(reference=self.done.reference),
+                    classes="panel", id="panel")
+        yield answer_row(_("Cancelled"), f"{view.clinic}, {nhs_datetime(view.appointment.starts_at)}")
+        yield Plain(_("You have been discharged from this clinic. If you need to be seen again, see your GP to be "
+                     "referred again."), classes="lede")
         if self.done.sms is not None:
-            yield Plain("We have sent a text to your mobile to confirm it.", classes="lede")
+            yield Plain(_("We have sent a text to your mobile to confirm it."), classes="lede")

@@ -7,16 +7,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
+from domain.language import N_, _
 from screens.common.text import Plain, PlainButton
 
 
 class ConfirmScreen(ModalScreen[bool]):
     """Dismisses True only for the confirming button."""
 
-    BINDINGS = [Binding("escape", "cancel", "Back", show=False)]
+    BINDINGS = [Binding("escape", "cancel", N_("Back"), show=False)]
     AUTO_FOCUS = "#cancel"
 
-    def __init__(self, title: str, body: str, confirm: str, cancel: str = "No, go back") -> None:
+    def __init__(self, title: str, body: str, confirm: str, cancel: str = N_("No, go back")) -> None:
         super().__init__()
         self.title_text = title
         """The question."""
@@ -32,7 +33,7 @@ class ConfirmScreen(ModalScreen[bool]):
             yield Plain(self.title_text, classes="page-title")
             yield Plain(self.body, classes="lede")
             with Horizontal(classes="dialog-buttons"):
-                yield PlainButton(self.cancel_label, id="cancel")
+                yield PlainButton(_(self.cancel_label), id="cancel")  # the default is named with N_
                 yield PlainButton(self.confirm_label, id="confirm", variant="primary")
 
     @on(PlainButton.Pressed, "#confirm")

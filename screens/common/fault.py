@@ -6,6 +6,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 
+from domain.language import _
 from screens.common.session_end import SessionEndedScreen
 from screens.common.text import Plain, PlainButton
 
@@ -24,12 +25,13 @@ class FaultScreen(SessionEndedScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="page"):
-            yield Plain("Sorry, something went wrong", classes="page-title")
-            yield Plain(f"{self.reason} Anything you had already saved is kept.", classes="lede")
-            yield Plain(f"Reference: {self.reference}", classes="lede", id="fault-reference")
-            yield Plain(self.help_line, classes="lede")
-            yield PlainButton("Back to the start", id="done", variant="primary")
-            yield PlainButton("Report this problem", id="report-problem")
+            yield Plain(_("Sorry, something went wrong"), classes="page-title")
+            yield Plain(_(self.reason) + " " + _("Anything you had already saved is kept."), classes="lede")
+            yield Plain(_("Reference: {reference}").format(reference=self.reference), classes="lede",
+                        id="fault-reference")
+            yield Plain(_(self.help_line), classes="lede")
+            yield PlainButton(_("Back to the start"), id="done", variant="primary")
+            yield PlainButton(_("Report this problem"), id="report-problem")
 
     @on(PlainButton.Pressed, "#report-problem")
     def report_problem(self) -> None:

@@ -12,15 +12,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, RadioButton, RadioSet
+from textual.widgets import Input, OptionList, RadioSet
 
+from domain.language import N_, _, ngettext
 from domain.errors import DomainError
 from domain.formatting import nhs_date, nhs_datetime
 from domain.help.articles import TOPICS, Article, with_contacts
 from domain.hospital import Trust
 from domain.identity.session import PatientSession
 from domain.support.reports import HAPPENED_LIMIT, TRIED_LIMIT, Captured, ProblemReport, ReplyBy, Submitted
-from screens.common.text import Plain, PlainButton, markdown, option
+from screens.common.text import Choice, Footer, Plain, PlainButton, markdown, option
 from screens.common.widgets import ErrorSummary, Field
 
 
@@ -57,7 +58,7 @@ class HelpServices(Protocol):
 class HelpPage(Screen[Any]):
     """A help page: title, problem box, content, Esc for back."""
 
-    BINDINGS = [Binding("escape", "back", "Back", key_display="Esc")]
+    BINDINGS = [Binding("escape", "back", N_("Back"), key_display="Esc")]
     HELP_TOPIC = "help"
     TITLE_TEXT = ""
 
@@ -77,7 +78,7 @@ class HelpPage(Screen[Any]):
         yield Footer()
 
     def title_text(self) -> str:
-        return self.TITLE_TEXT
+        return _(self.TITLE_TEXT) if self.TITLE_TEXT else ""
 
     def compose_body(self) -> ComposeResult:
         yield from ()
@@ -101,22 +102,24 @@ class HelpPage(Screen[Any]):
 class HelpCentreScreen(HelpPage):
     """Every article by topic; typing searches them, forgiving of spelling."""
 
-    TITLE_TEXT = "Help centre"
+    TITLE_TEXT = N_("Help centre")
     AUTO_FOCUS = "#help-search-input"
 
     def compose_body(self) -> ComposeResult:
-        yield Plain("Type what you need help with, or choose an article.", classes="lede")
-        yield Field("Search help", hint="For example: change my appointment", id="help-search", max_length=80)
+        yield Plain(_("Type what you need help with, or choose an article."), classes="lede")
+        yield Field(_("Search help"), hint=_("For example: change my appointment"), id="help-search", max_length=80)
         yield Plain("", id="help-count", classes="lede")
         yield OptionList(*self._options(self._all()), id="articles", classes="help-list")
         with Horizontal(classes="page-buttons"):
-            yield PlainButton("Report a technical problem", id="report")
+            yield PlainButton(_("Report a technical problem"), id="report")
             if self.services.place == "kiosk" and self.session is None:
-                yield PlainButton("Read a reply to a problem report", id="read-reply")
-            yield PlainButton("Back", id="back")
+                yield PlainButton(_("Read a reply to a problem report"), id="read-reply")
+            yield PlainButton(_("Back"), id="back")
 
     def on_mount(self) -> None:
-        self.query_one("#help-count", Plain).update(f"{len(self.services.articles())} articles")
+        count = len(self.services.articles())
+        self.query_one("#help-count", Plain).update(ngettext("{count} article", "{count} articles", count).format(
+            count=count))
 
     def _all(self) -> list[Article]:
         articles = list(self.services.articles())
@@ -125,8 +128,9 @@ class HelpCentreScreen(HelpPage):
     def _options(self, articles: Sequence[Article]) -> list[Any]:
         # Staff see when each article last changed; a patient needs only its title and topic.
         changed = self.services.place == "desk"
-        return [option((a.title, "bold"), f"  ({a.topic}" + (f", updated {nhs_date(a.updated)})" if changed else ")"),
-                       id=f"article-{a.slug}") for a in articles]
+        return [option((a.title, "bold"), "  (" + (_("{topic}, updated {date}").format(topic=_(a.topic),
+                       date=nhs_date(a.updated)) if changed else _(a.topic)) + ")", id=f"article-{a.slug}")
+                for a in articles]
 
     @on(Input.Changed, "#help-search-input")
     def search(self, event: Input.Changed) -> None:
@@ -137,14 +141,15 @@ class HelpCentreScreen(HelpPage):
         listing.add_options(self._options(found))
         count = self.query_one("#help-count", Plain)
         if found:
-            count.update(f"{len(found)} {'article matches' if len(found) == 1 else 'articles match'}, best first."
-                         if query else f"{len(found)} articles")
+            count.update(ngettext("{count} article matches, best first.", "{count} articles match, best first.",
+                                  len(found)).format(count=len(found)) if query else
+                         ngettext("{count} article", "{count} articles", len(found)).format(count=len(found)))
             listing.highlighted = 0
         else:
             trusts = self.services.trusts()
             contacts = "; ".join(f"{t.short_name} {t.appointments_phone}" for t in trusts)
-            count.update(f"No articles match — here is how to contact us: call the Appointments team ({contacts}), "
-                         "or report a technical problem below.")
+            count.update(_("No articles match — here is how to contact us: call the Appointments team ({contacts}), "
+                           "or report a technical problem below.").format(contacts=contacts))
 
     @on(Input.Submitted, "#help-search-input")
     def to_results(self) -> None:
@@ -181,10 +186,10 @@ class ArticleScreen(HelpPage):
 
     def compose_body(self) -> ComposeResult:
         yield Plain(markdown(with_contacts(self.article, self.services.trusts())), id="article-body")
-        yield Plain(f"Updated {nhs_date(self.article.updated)}", classes="captured")
+        yield Plain(_("Updated {date}").format(date=nhs_date(self.article.updated)), classes="captured")
         with Horizontal(classes="page-buttons"):
-            yield PlainButton("Back", id="back", variant="primary")
-            yield PlainButton("Report a technical problem", id="report")
+            yield PlainButton(_("Back"), id="back", variant="primary")
+            yield PlainButton(_("Report a technical problem"), id="report")
 
     @on(PlainButton.Pressed, "#report")
     def report(self) -> None:
@@ -194,32 +199,33 @@ class ArticleScreen(HelpPage):
 class ReportProblemScreen(HelpPage):
     """Two questions, how to reply, and what the program captured — shown before anything is sent."""
 
-    TITLE_TEXT = "Report a technical problem"
+    TITLE_TEXT = N_("Report a technical problem")
     AUTO_FOCUS = "#tried-input"
 
     def compose_body(self) -> ComposeResult:
-        yield Plain("Tell us what went wrong with the portal. Do not write anything about your health: we read "
-                    "this to mend the portal, not to look after you.", classes="lede")
-        yield Field("What were you trying to do?", hint=f"At most {TRIED_LIMIT} characters.", id="tried",
+        yield Plain(_("Tell us what went wrong with the portal. Do not write anything about your health: we read "
+                    "this to mend the portal, not to look after you."), classes="lede")
+        yield Field(_("What were you trying to do?"), hint=_("At most {count} characters.").format(count=TRIED_LIMIT), id="tried",
                     max_length=TRIED_LIMIT)
-        yield Field("What happened?", hint=f"At most {HAPPENED_LIMIT} characters. Pasted text and emoji are fine.",
+        yield Field(_("What happened?"), hint=_("At most {count} characters. Pasted text and emoji are fine.").format(
+                    count=HAPPENED_LIMIT),
                     id="happened", max_length=HAPPENED_LIMIT)
-        yield Plain("How should we reply?", classes="field-label")
+        yield Plain(_("How should we reply?"), classes="field-label")
         with RadioSet(id="reply-by"):
             if self.session is not None:
-                yield RadioButton("By text to the mobile on my record", id="record_mobile", value=True)
-            yield RadioButton("By text to this mobile:", id="typed_mobile", value=self.session is None)
-            yield RadioButton("No reply needed", id="none")
-        yield Field("Mobile number for the reply", hint="Only if you chose a text to this mobile. A UK mobile, for "
-                    "example 07700 900123.", id="mobile",
+                yield Choice(_("By text to the mobile on my record"), id="record_mobile", value=True)
+            yield Choice(_("By text to this mobile:"), id="typed_mobile", value=self.session is None)
+            yield Choice(_("No reply needed"), id="none")
+        yield Field(_("Mobile number for the reply"), hint=_("Only if you chose a text to this mobile. A UK mobile, for "
+                    "example 07700 900123."), id="mobile",
                     max_length=20)
-        yield Plain("We also send, to help us find the problem (nothing about you or your records):",
+        yield Plain(_("We also send, to help us find the problem (nothing about you or your records):"),
                     classes="field-label")
         for label, value in self.captured.lines():
             yield Plain((f"{label}: ", "bold"), value, classes="captured")
         with Horizontal(classes="page-buttons"):
-            yield PlainButton("Send the report", id="send", variant="primary")
-            yield PlainButton("Back", id="back")
+            yield PlainButton(_("Send the report"), id="send", variant="primary")
+            yield PlainButton(_("Back"), id="back")
 
     @on(PlainButton.Pressed, "#send")
     def send(self) -> None:
@@ -259,7 +265,7 @@ class ReportProblemScreen(HelpPage):
 
 
 class ReportSentScreen(HelpPage):
-    TITLE_TEXT = "Thank you: your report is sent"
+    TITLE_TEXT = N_("Thank you: your report is sent")
     AUTO_FOCUS = "#done"
 
     def __init__(self, services: HelpServices, session: PatientSession | None, captured: Captured,
@@ -268,26 +274,26 @@ class ReportSentScreen(HelpPage):
         self.sent = sent
 
     def compose_body(self) -> ComposeResult:
-        yield Plain(("Your reference is ", ""), (self.sent.reference, "bold"), id="report-reference",
+        yield Plain((_("Your reference is "), ""), (self.sent.reference, "bold"), id="report-reference",
                     classes="lede")
-        how = (f"We will reply by text to the mobile ending {self.sent.reply_to[-3:]}." if self.sent.reply_to
-               else "You asked for no reply.")
-        yield Plain(f"{how} You can also read our reply at a kiosk: choose Help, then \"Read a reply to a "
-                    "problem report\", and type your reference.", classes="lede")
-        yield PlainButton("Done", id="done", variant="primary")
+        how = (_("We will reply by text to the mobile ending {digits}.").format(digits=self.sent.reply_to[-3:])
+               if self.sent.reply_to else _("You asked for no reply."))
+        yield Plain(how + " " + _("You can also read our reply at a kiosk: choose Help, then \"Read a reply to a "
+                                  "problem report\", and type your reference."), classes="lede")
+        yield PlainButton(_("Done"), id="done", variant="primary")
 
 
 
 class ReplyLookupScreen(HelpPage):
-    TITLE_TEXT = "Read a reply to a problem report"
+    TITLE_TEXT = N_("Read a reply to a problem report")
     AUTO_FOCUS = "#reference-input"
 
     def compose_body(self) -> ComposeResult:
-        yield Field("Your reference", hint="It starts with PR-, for example PR-7K3M9Q.", id="reference",
+        yield Field(_("Your reference"), hint=_("It starts with PR-, for example PR-7K3M9Q."), id="reference",
                     max_length=12)
         with Horizontal(classes="page-buttons"):
-            yield PlainButton("Show the reply", id="show", variant="primary")
-            yield PlainButton("Back", id="back")
+            yield PlainButton(_("Show the reply"), id="show", variant="primary")
+            yield PlainButton(_("Back"), id="back")
 
     @on(PlainButton.Pressed, "#show")
     @on(Input.Submitted, "#reference-input")
@@ -317,15 +323,15 @@ class ReplyScreen(HelpPage):
         self.report = report
 
     def title_text(self) -> str:
-        return f"Problem report {self.report.reference}"
+        return _("Problem report {reference}").format(reference=self.report.reference)
 
     def compose_body(self) -> ComposeResult:
-        yield Plain(("You told us: ", "bold"), self.report.happened, classes="lede")
+        yield Plain((_("You told us: "), "bold"), self.report.happened, classes="lede")
         if not self.report.replies:
-            yield Plain("We have not replied yet. We will text you when we do, if you asked us to.",
+            yield Plain(_("We have not replied yet. We will text you when we do, if you asked us to."),
                         classes="lede", id="no-reply")
         for reply in self.report.replies:
-            yield Plain((f"Our reply, {nhs_datetime(reply.at)}:", "bold"), classes="field-label")
+            yield Plain((_("Our reply, {when}:").format(when=nhs_datetime(reply.at)), "bold"), classes="field-label")
             yield Plain(reply.body, classes="lede reply-body")
-        yield PlainButton("Done", id="done", variant="primary")
+        yield PlainButton(_("Done"), id="done", variant="primary")
 

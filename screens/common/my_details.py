@@ -7,23 +7,23 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer
-from screens.common.text import Plain, PlainButton
+from screens.common.text import Footer, Plain, PlainButton
 
+from domain.language import N_, _
 from domain.errors import DomainError
 from domain.identity.my_details import MyDetails
 from domain.identity.patients import LetterPreference
 from screens.common.confirm import ConfirmScreen
 from screens.common.patient_page import PatientContext, banner
 
-_LETTERS = {LetterPreference.PAPERLESS: "Paperless: you read your letters in the portal. We do not post them.",
-            LetterPreference.PAPER: "Paper: we post your letters to you. You can read them in the portal too."}
+_LETTERS = {LetterPreference.PAPERLESS: N_("Paperless: you read your letters in the portal. We do not post them."),
+            LetterPreference.PAPER: N_("Paper: we post your letters to you. You can read them in the portal too.")}
 
 
 class MyDetailsScreen(Screen[None]):
     """Contact details held (mobile masked) and the letter preference, with a confirmed way to switch."""
 
-    BINDINGS = [Binding("escape", "back", "Back", key_display="Esc")]
+    BINDINGS = [Binding("escape", "back", N_("Back"), key_display="Esc")]
 
     def __init__(self, ctx: PatientContext) -> None:
         super().__init__()
@@ -36,20 +36,20 @@ class MyDetailsScreen(Screen[None]):
         d = self.details
         yield banner(self.ctx)
         with VerticalScroll(classes="page"):
-            yield Plain(self.ctx.words("My Details", "Contact details and letters"), classes="page-title")
-            yield self._row("Mobile number", d.masked_mobile or "None on record")
-            yield self._row("Email address", d.email or "None on record")
-            yield self._row("Postcode", d.postcode)
-            yield Plain(self.ctx.words("To change these, call or visit the Appointments team.",
+            yield Plain(self.ctx.words(_("My Details"), "Contact details and letters"), classes="page-title")
+            yield self._row(_("Mobile number"), d.masked_mobile or "None on record")
+            yield self._row(_("Email address"), d.email or "None on record")
+            yield self._row(_("Postcode"), d.postcode)
+            yield Plain(self.ctx.words(_("To change these, call or visit the Appointments team."),
                                        "Contact details are changed in the hospital's patient administration system "
                                        "(PAS); the portal shows them from there."), classes="lede")
-            yield Plain("Letters", classes="section-title")
-            yield Plain(_LETTERS[d.letter_preference], id="letters", classes="lede")
+            yield Plain(_("Letters"), classes="section-title")
+            yield Plain(_(_LETTERS[d.letter_preference]), id="letters", classes="lede")
             yield PlainButton(self._switch_label(), id="switch-letters", variant="primary")
             with Horizontal(classes="page-buttons"):
-                yield PlainButton(self.ctx.words("Who has looked at my record", "Who has looked at this record"),
+                yield PlainButton(self.ctx.words(_("Who has looked at my record"), "Who has looked at this record"),
                                   id="looks")
-                yield PlainButton("Back", id="back")
+                yield PlainButton(_("Back"), id="back")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -66,10 +66,11 @@ class MyDetailsScreen(Screen[None]):
                     + " The audit trail records that the patient agreed.")
             question, yes = f"Has the patient agreed to {wanted.value} letters?", f"The patient agrees: {wanted.value}"
         else:
-            what = ("We will stop posting your letters. You will read them here in the portal."
-                    if wanted is LetterPreference.PAPERLESS else "We will post your letters to you. You can still "
-                    "read them here in the portal.")
-            question, yes = f"Change to {wanted.value} letters?", f"Yes, change to {wanted.value}"
+            paperless = wanted is LetterPreference.PAPERLESS
+            what = (_("We will stop posting your letters. You will read them here in the portal.") if paperless else
+                    _("We will post your letters to you. You can still read them here in the portal."))
+            question = _("Change to paperless letters?") if paperless else _("Change to paper letters?")
+            yes = _("Yes, change to paperless") if paperless else _("Yes, change to paper")
         if await self.app.push_screen_wait(ConfirmScreen(question, what, yes)):
             self.save(wanted)
 
@@ -107,18 +108,21 @@ class MyDetailsScreen(Screen[None]):
 
     def saved(self, details: MyDetails) -> None:
         self.details = details
-        self.query_one("#letters", Plain).update(_LETTERS[details.letter_preference])
+        self.query_one("#letters", Plain).update(_(_LETTERS[details.letter_preference]))
         self.query_one("#switch-letters", PlainButton).label = self._switch_label()
-        self.notify(self.ctx.words(f"Your letters are now {details.letter_preference.value}.",
+        paperless = details.letter_preference is LetterPreference.PAPERLESS
+        self.notify(self.ctx.words(_("Your letters are now paperless.") if paperless else
+                                   _("Your letters are now paper."),
                                    f"{details.full_name}'s letters are now {details.letter_preference.value}."),
-                    title="Saved")
+                    title=_("Saved"))
 
     def _other(self) -> LetterPreference:
         paper = self.details.letter_preference is LetterPreference.PAPER
         return LetterPreference.PAPERLESS if paper else LetterPreference.PAPER
 
     def _switch_label(self) -> str:
-        return f"Change to {self._other().value} letters"
+        return (_("Change to paperless letters") if self._other() is LetterPreference.PAPERLESS
+                else _("Change to paper letters"))
 
     def _row(self, label: str, value: str) -> Horizontal:
         return Horizontal(Plain(label, classes="answer-label"), Plain(value, classes="answer-value"),

@@ -13,10 +13,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer
-from screens.common.text import Plain, PlainButton
+from screens.common.text import Footer, Plain, PlainButton
 
 from domain.errors import DomainError
+from domain.language import N_, _
 from domain.identity.my_details import MyDetails
 from domain.identity.session import StaffSession
 from screens.common.services import RecordServices
@@ -60,7 +60,7 @@ def answer_row(label: str, value: str, *, id: str | None = None) -> Horizontal:
 class PatientPage(Screen[Any]):
     """A signed-in page. Subclasses yield their content from `compose_body`."""
 
-    BINDINGS = [Binding("escape", "back", "Back", key_display="Esc")]
+    BINDINGS = [Binding("escape", "back", N_("Back"), key_display="Esc")]
 
     TITLE_TEXT = ""
     FIXED_LAYOUT = False
@@ -85,7 +85,7 @@ class PatientPage(Screen[Any]):
         yield Footer()
 
     def title_text(self) -> str:
-        return self.TITLE_TEXT
+        return _(self.TITLE_TEXT) if self.TITLE_TEXT else ""
 
     def compose_body(self) -> ComposeResult:
         yield from ()

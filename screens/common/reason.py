@@ -10,9 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, RadioButton, RadioSet
+from textual.widgets import Input, RadioSet
 
-from screens.common.text import Plain, PlainButton
+from domain.language import N_, _
+from screens.common.text import Choice, Plain, PlainButton
 from screens.common.widgets import Field
 
 OTHER = "other"
@@ -21,7 +22,7 @@ OTHER = "other"
 class ReasonScreen(ModalScreen[str | None]):
     """The usual reasons as radio buttons (the first chosen), "Other" with a box to say why; Back gives None."""
 
-    BINDINGS = [Binding("escape", "cancel", "Back", show=False)]
+    BINDINGS = [Binding("escape", "cancel", N_("Back"), show=False)]
 
     def __init__(self, question: str, hint: str, reasons: Sequence[str], go: str) -> None:
         super().__init__()
@@ -40,11 +41,11 @@ class ReasonScreen(ModalScreen[str | None]):
             yield Plain(self.hint, classes="lede")
             with RadioSet(id="reasons"):
                 for n, reason in enumerate(self.reasons):
-                    yield RadioButton(reason[:1].upper() + reason[1:], value=n == 0, id=f"reason-{n}")
-                yield RadioButton("Other", id="reason-other")
-            yield Field("If other, say why", id="other", max_length=200)
+                    yield Choice(reason[:1].upper() + reason[1:], value=n == 0, id=f"reason-{n}")
+                yield Choice(_("Other"), id="reason-other")
+            yield Field(_("If other, say why"), id="other", max_length=200)
             with Horizontal(classes="dialog-buttons"):
-                yield PlainButton("Back", id="cancel")
+                yield PlainButton(_("Back"), id="cancel")
                 yield PlainButton(self.go, id="open", variant="primary")
 
     def on_mount(self) -> None:
@@ -64,7 +65,7 @@ class ReasonScreen(ModalScreen[str | None]):
         button = self.query_one("#reasons", RadioSet).pressed_button
         other = self.query_one("#other", Field).value.strip()
         if button is None or button.id is None or (button.id == "reason-other" and not other):
-            self.query_one("#other", Field).show_error("Choose a reason, or choose Other and say why.")
+            self.query_one("#other", Field).show_error(_("Choose a reason, or choose Other and say why."))
             return
         if button.id == "reason-other":
             self.dismiss(f"other: {other}")

@@ -9,6 +9,7 @@ from typing import Any
 from textual import on, work
 from textual.screen import Screen
 
+from domain.language import _
 from domain.errors import DomainError
 from screens.common.appointments import AppointmentsScreen
 from screens.common.my_details import MyDetailsScreen
@@ -33,12 +34,12 @@ class RecordHome(Screen[None]):
         """The record's parts, in the words of whoever reads them (at the desk, one line each)."""
         w = self.ctx.words
         return [
-            PlainButton(w("My appointments: see, change or cancel", "Appointments: see, change, cancel"),
+            PlainButton(w(_("My appointments: see, change or cancel"), "Appointments: see, change, cancel"),
                         id="appointments", classes="menu-item", compact=compact),
-            PlainButton(w("My letters: from both hospitals", "Letters from both hospitals"), id="letters",
+            PlainButton(w(_("My letters: from both hospitals"), "Letters from both hospitals"), id="letters",
                         classes="menu-item", compact=compact),
-            PlainButton(w("My test results", "Test results"), id="results", classes="menu-item", compact=compact),
-            PlainButton(w("My Details: contact details and letters", "Contact details and letters (paper or "
+            PlainButton(w(_("My test results"), "Test results"), id="results", classes="menu-item", compact=compact),
+            PlainButton(w(_("My Details: contact details and letters"), "Contact details and letters (paper or "
                           "paperless)"), id="my-details", classes="menu-item", compact=compact),
         ]
 

@@ -6,6 +6,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 
+from domain.language import N_, _
 from domain.clock import LONDON
 from domain.formatting import nhs_time
 from domain.identity.my_details import RecordLook
@@ -16,10 +17,10 @@ from screens.common.text import Plain, PlainButton, PlainTable
 class RecordLooksScreen(PatientPage):
     """When, who (the team, not a name), what they looked at or changed, and why."""
 
-    TITLE_TEXT = "Who has looked at my record"
+    TITLE_TEXT = N_("Who has looked at my record")
 
     def title_text(self) -> str:
-        return self.ctx.words(self.TITLE_TEXT, "Who has looked at this record")
+        return self.ctx.words(_(self.TITLE_TEXT), "Who has looked at this record")
     FIXED_LAYOUT = True
 
     def __init__(self, ctx: PatientContext, looks: list[RecordLook]) -> None:
@@ -29,10 +30,10 @@ class RecordLooksScreen(PatientPage):
 
     def compose_body(self) -> ComposeResult:
         if not self.looks:
-            yield Plain("No one from the hospital has looked at your record here in the last 12 months.",
+            yield Plain(_("No one from the hospital has looked at your record here in the last 12 months."),
                         classes="lede", id="no-looks")
         else:
-            yield Plain("Hospital staff who looked at or changed your record in the last 12 months, newest first.",
+            yield Plain(_("Hospital staff who looked at or changed your record in the last 12 months, newest first."),
                         classes="lede")
             table = PlainTable(id="looks", cursor_type="row", classes="fill")
             # Three columns that fit 80: the reason goes with what was done, as the patient reads it.
@@ -45,7 +46,7 @@ class RecordLooksScreen(PatientPage):
                               height=None)
             yield table
         with Horizontal(classes="page-buttons"):
-            yield PlainButton("Back", id="back")
+            yield PlainButton(_("Back"), id="back")
 
     def on_mount(self) -> None:
         self.query("#looks, #back").first().focus()

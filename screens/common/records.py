@@ -10,6 +10,7 @@ from textual.widgets import OptionList, Select
 from rich.text import Text
 from textual.widgets.option_list import Option
 
+from domain.language import N_, _, ngettext
 from domain.clock import LONDON
 from domain.formatting import nhs_date
 from domain.hospital import TrustCode
@@ -23,11 +24,12 @@ TRUSTS = {TrustCode.WEST_HERTS: "West Herts", TrustCode.ROYAL_FREE: "Royal Free 
 
 
 def _letter_option(d: Document) -> Option:
-    parts: list[Part] = [("NEW  ", "bold reverse")] if d.is_new else []
-    parts += [(d.kind.label, "bold"), f"\n{d.title}",
+    parts: list[Part] = [(_("NEW") + "  ", "bold reverse")] if d.is_new else []
+    parts += [(_(d.kind.label), "bold"), f"\n{d.title}",
               f"\n{nhs_date(d.written_at.astimezone(LONDON).date())} · {TRUSTS[d.trust]}"]
     if not d.is_text:
-        parts.append(f"\nA file we cannot show here ({_size(d.size_bytes)}): ask the Appointments team for a copy")
+        parts.append("\n" + _("A file we cannot show here ({size}): ask the Appointments team for a copy").format(
+            size=_size(d.size_bytes)))
     return option(*parts, id=f"letter-{d.id}")
 
 
@@ -38,7 +40,7 @@ def _size(size: int) -> str:
 class LettersScreen(PatientPage):
     """Newest first; 'NEW' until opened; filter by kind and by trust."""
 
-    TITLE_TEXT = "Your letters"
+    TITLE_TEXT = N_("Your letters")
     FIXED_LAYOUT = True
 
     def __init__(self, ctx: PatientContext, found: LetterList) -> None:
@@ -52,21 +54,23 @@ class LettersScreen(PatientPage):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="filters"):
-            yield Select([(kind.label, kind) for kind in DocumentKind], prompt="All kinds of letter",
+            yield Select([(_(kind.label), kind) for kind in DocumentKind], prompt=_("All kinds of letter"),
                          id="kind-filter")
-            yield Select([(name, code) for code, name in TRUSTS.items()], prompt="Both trusts", id="trust-filter")
+            yield Select([(name, code) for code, name in TRUSTS.items()], prompt=_("Both trusts"), id="trust-filter")
         yield Plain(self._count(), id="letter-count", classes="lede")
         yield OptionList(*[_letter_option(d) for d in self.documents], id="letters", classes="fill")
         with Horizontal(classes="page-buttons"):
-            yield PlainButton("Show earlier letters", id="earlier-letters")
-            yield PlainButton("Back", id="back")
+            yield PlainButton(_("Show earlier letters"), id="earlier-letters")
+            yield PlainButton(_("Back"), id="back")
 
     def _count(self) -> str:
         new = sum(d.is_new for d in self.documents)
-        shown = f"{self.total} {'letter' if self.total == 1 else 'letters'}"
+        if not self.documents:
+            return _("No letters match.")
+        shown = ngettext("{count} letter", "{count} letters", self.total).format(count=self.total)
         if len(self.documents) < self.total:
-            shown += f" (the newest {len(self.documents)} shown)"
-        return f"{shown}, {new} new. Choose one to read it." if self.documents else "No letters match."
+            shown += " " + _("(the newest {count} shown)").format(count=len(self.documents))
+        return _("{letters}, {new} new. Choose one to read it.").format(letters=shown, new=new)
 
     def on_mount(self) -> None:
         letters = self.query_one("#letters", OptionList)
@@ -125,27 +129,27 @@ class LettersScreen(PatientPage):
 def range_words(reference: ReferenceRange | None) -> str:
     """'115 to 165', 'up to 48', '60 or more', 'Negative' — or 'No range given'."""
     if reference is None:
-        return "No range given"
+        return _("No range given")
     if reference.low is not None and reference.high is not None:
-        return f"{reference.low:g} to {reference.high:g}"
+        return _("{low} to {high}").format(low=f"{reference.low:g}", high=f"{reference.high:g}")
     if reference.high is not None:
-        return f"up to {reference.high:g}"
+        return _("up to {high}").format(high=f"{reference.high:g}")
     if reference.low is not None:
-        return f"{reference.low:g} or more"
-    return reference.text or "No range given"
+        return _("{low} or more").format(low=f"{reference.low:g}")
+    return reference.text or _("No range given")
 
 
 def flag_cell(flag: ResultFlag) -> Text:
     """The flag in words, bold when out of range: the words carry it, colour only helps."""
     style = "bold" if flag in (ResultFlag.HIGH, ResultFlag.LOW, ResultFlag.ABNORMAL) else ""
-    return plain_text((flag.words, style))
+    return plain_text((_(flag.words), style))
 
 
 class ResultsScreen(PatientPage):
     """One table: a heading row per day and panel, then its tests. Enter on a test shows its history. A page at
     a time, newest first: "Show earlier results" adds the next page under it."""
 
-    TITLE_TEXT = "Your test results"
+    TITLE_TEXT = N_("Your test results")
     FIXED_LAYOUT = True
 
     def __init__(self, ctx: PatientContext, page: ResultsPage) -> None:
@@ -156,31 +160,33 @@ class ResultsScreen(PatientPage):
         """Where the next page starts (None: all are read)."""
 
     def title_text(self) -> str:
-        return self.ctx.words(self.TITLE_TEXT, f"Test results of {self.ctx.details.full_name}")
+        return self.ctx.words(_(self.TITLE_TEXT), f"Test results of {self.ctx.details.full_name}")
 
     def compose_body(self) -> ComposeResult:
-        yield Plain(self.ctx.words("Results from both trusts. A result outside its range says High or Low; your "
-                                   "doctor will explain what it means for you. Choose a test to see it over time.",
+        yield Plain(self.ctx.words(_("Results from both trusts. A result outside its range says High or Low; your "
+                                   "doctor will explain what it means for you. Choose a test to see it over time."),
                                    "Results from both trusts, with those the kiosk does not show marked, and why."),
                     classes="lede")
         waiting = sum(group.waiting for group in self.groups)
         if waiting:
-            yield Plain(WAITING if waiting == 1 else f"{waiting} results are waiting to be reviewed by your care "
-                        "team.", classes="lede", id="waiting")
+            yield Plain(ngettext("{count} result is waiting to be reviewed by your care team.",
+                                 "{count} results are waiting to be reviewed by your care team.", waiting).format(
+                count=waiting) if waiting != 1 else _(WAITING), classes="lede", id="waiting")
         if not any(group.results for group in self.groups):
-            yield Plain("You have no test results yet." if not waiting else "There are no other results yet.",
+            yield Plain(_("You have no test results yet.") if not waiting else _("There are no other results yet."),
                         classes="lede")
         table: PlainTable = PlainTable(id="results", cursor_type="row", zebra_stripes=False)
         # Narrower columns on a small screen, so that the flag (the words that say High or Low) stays in view.
-        widths = (30, 24, 14, 14) if self.app.size.width >= 90 else (18, 13, 11, 8)
-        for label, width in zip(("Test", "Result", "Range", "Flag"), widths):
+        # The range and the flag are as wide as their words need (in any language): never cut off.
+        widths = (30, 24, None, None) if self.app.size.width >= 90 else (18, 13, None, None)
+        for label, width in zip((_("Test"), _("Result"), _("Range"), _("Flag")), widths):
             table.add_column(label, width=width)
         self._add_rows(table, self.groups)
         yield table
         with Horizontal(classes="page-buttons"):
             if self.earlier is not None:
-                yield PlainButton("Show earlier results", id="earlier")
-            yield PlainButton("Back", id="back")
+                yield PlainButton(_("Show earlier results"), id="earlier")
+            yield PlainButton(_("Back"), id="back")
 
     def _add_rows(self, table: PlainTable, groups: list[ResultGroup]) -> None:
         for group in (g for g in groups if g.results):
@@ -252,30 +258,33 @@ class TrendChart(Plain):
         """The chart in words, for speech (the table below it gives every figure)."""
         points = self.results
         if len(points) < 2:
-            return "There is only one result of this test so far, so there is no chart to draw."
+            return _("There is only one result of this test so far, so there is no chart to draw.")
         values = [p.value_number for p in points]
         reference = points[-1].reference_range
         limits = [v for v in ((reference.low, reference.high) if reference else ()) if v is not None]
         unit = points[-1].unit or ""
         first = nhs_date(points[0].taken_at.astimezone(LONDON).date())
         last = nhs_date(points[-1].taken_at.astimezone(LONDON).date())
-        words = (f"A chart of {len(points)} results from {first} to {last}, from {min(values):.4g} to "  # type: ignore[type-var]
-                 f"{max(values):.4g} {unit}. Each dot is a result ({unit}).")  # type: ignore[type-var]
+        words = _("A chart of {count} results from {first} to {last}, from {low} to {high} {unit}. Each dot is a "
+                  "result ({unit}).").format(count=len(points), first=first, last=last, low=f"{min(values):.4g}",  # type: ignore[type-var]
+                                             high=f"{max(values):.4g}", unit=unit)  # type: ignore[type-var]
         if limits:
-            words += " A dotted line is a limit of the range: " + " and ".join(f"{v:.4g}" for v in limits) + "."
+            words += " " + _("A dotted line is a limit of the range: {limits}.").format(
+                limits=_(" and ").join(f"{v:.4g}" for v in limits))
         return words
 
     def render(self) -> Text:  # type: ignore[override]
         points = self.results
         if len(points) < 2:
-            return plain_text("There is only one result of this test so far, so there is no chart to draw.")
+            return plain_text(_("There is only one result of this test so far, so there is no chart to draw."))
         values = [p.value_number for p in points]
         reference = points[-1].reference_range
         limits = [v for v in ((reference.low, reference.high) if reference else ()) if v is not None]
         low, high = min(values + limits), max(values + limits)  # type: ignore[type-var, operator]
         if high == low:
             high, low = high + 1, low - 1
-        rows, width = self.ROWS, self.plot_width
+        # As wide as asked, or as the screen allows (its labels take 10 columns, the page's margins a few more).
+        rows, width = self.ROWS, max(16, min(self.plot_width, self.app.size.width - 16))
         grid = [[" "] * width for _ in range(rows)]
 
         def row_of(value: float) -> int:
@@ -298,8 +307,14 @@ class TrendChart(Plain):
         first = nhs_date(points[0].taken_at.astimezone(LONDON).date())
         last = nhs_date(points[-1].taken_at.astimezone(LONDON).date())
         text.append(f"{'':>8} └{'─' * width}\n")
-        text.append(f"{'':>10}{first}{last:>{max(1, width - len(first))}}\n")
-        text.append(f"● a result ({unit})" + ("   ┄ a limit of the range" if limits else ""))
+        if len(first) + 1 + len(last) <= width:
+            text.append(f"{'':>10}{first}{last:>{width - len(first)}}\n")
+        else:  # longer words (another language, a narrow screen): the last date on a line of its own
+            text.append(f"{'':>10}{first}\n{'':>10}{last:>{max(len(last), width)}}\n")
+        legend = ["● " + _("a result ({unit})").format(unit=unit)] + (["┄ " + _("a limit of the range")]
+                                                                       if limits else [])
+        # The key on one line where it fits, else one entry a line.
+        text.append("   ".join(legend) if len("   ".join(legend)) <= width + 10 else "\n".join(legend))
         return safe(text)  # type: ignore[return-value]
 
 
@@ -312,18 +327,19 @@ class TrendScreen(PatientPage):
         """Every result of the test, oldest first."""
 
     def title_text(self) -> str:
-        return f"{self.results[-1].test_name} over time" if self.results else "Test history"
+        return (_("{test} over time").format(test=self.results[-1].test_name) if self.results
+                else _("Test history"))
 
     def compose_body(self) -> ComposeResult:
         yield TrendChart(self.results)
         table: PlainTable = PlainTable(id="history", cursor_type="row")
-        table.add_columns("Date", "Result", "Unit", "Range", "Flag", "Trust")
+        table.add_columns(_("Date"), _("Result"), _("Unit"), _("Range"), _("Flag"), _("Trust"))
         for r in reversed(self.results):
             table.add_row(nhs_date(r.taken_at.astimezone(LONDON).date()), r.value_text, r.unit or "",
                           range_words(r.reference_range), flag_cell(r.flag), TRUSTS[r.trust])
         yield table
         with Horizontal(classes="page-buttons"):
-            yield PlainButton("Back", id="back")
+            yield PlainButton(_("Back"), id="back")
 
     def on_mount(self) -> None:
         self.query_one("#history", PlainTable).focus()

@@ -12,6 +12,7 @@ from textual.containers import Horizontal
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from domain.language import N_, _, ngettext
 from domain.clock import LONDON
 from domain.errors import DomainError
 from domain.formatting import nhs_date, nhs_datetime, nhs_time
@@ -24,10 +25,6 @@ from screens.common.patient_page import PatientContext, PatientPage, answer_row
 from screens.common.text import Plain, PlainButton, option
 
 
-def _times(n: int) -> str:
-    return f"{n} more {'time' if n == 1 else 'times'}"
-
-
 class ChoicePage(PatientPage):
     """A page whose answer is one option of a list: Enter on it, or Continue with it highlighted. The words
     above stay in view; only the list scrolls, however small the kiosk's screen."""
@@ -37,8 +34,8 @@ class ChoicePage(PatientPage):
     def compose_choices(self) -> ComposeResult:
         yield OptionList(*self.options(), id="choices")
         with Horizontal(classes="page-buttons"):
-            yield PlainButton("Continue", id="continue", variant="primary")
-            yield PlainButton("Back", id="back")
+            yield PlainButton(_("Continue"), id="continue", variant="primary")
+            yield PlainButton(_("Back"), id="back")
 
     def options(self) -> list[Option]:
         return []
@@ -57,7 +54,7 @@ class ChoicePage(PatientPage):
     def continue_pressed(self) -> None:
         choices = self.query_one("#choices", OptionList)
         if choices.highlighted is None:
-            self.show_problem("Choose one of the options.")
+            self.show_problem(_("Choose one of the options."))
             return
         option = choices.get_option_at_index(choices.highlighted)
         assert option.id is not None
@@ -74,10 +71,10 @@ class ChoicePage(PatientPage):
 class RescheduleDayScreen(ChoicePage):
     """Days that have free times with the same clinician at the same place, within the booking horizon."""
 
-    TITLE_TEXT = "Change your appointment: choose a day"
+    TITLE_TEXT = N_("Change your appointment: choose a day")
 
     def title_text(self) -> str:
-        return self.ctx.words(self.TITLE_TEXT, "Move the appointment: choose a day")
+        return self.ctx.words(_(self.TITLE_TEXT), "Move the appointment: choose a day")
 
     def __init__(self, ctx: PatientContext, page: AppointmentPage, slots: list[Slot]) -> None:
         super().__init__(ctx)
@@ -92,15 +89,17 @@ class RescheduleDayScreen(ChoicePage):
             yield Plain(f"Free times of every clinician and place of {view.clinic}.", classes="lede",
                         id="changes-left")
         else:
-            yield Plain(f"You can change this appointment {_times(self.page.reschedules_left)}. We cannot promise "
-                        "a particular date.", classes="lede", id="changes-left")
-        yield answer_row("Now", nhs_datetime(view.appointment.starts_at))
-        yield answer_row("With", f"{view.clinician or view.clinic}, {view.where}")
+            left = self.page.reschedules_left
+            yield Plain(ngettext("You can change this appointment {count} more time. We cannot promise a particular "
+                                 "date.", "You can change this appointment {count} more times. We cannot promise a "
+                                 "particular date.", left).format(count=left), classes="lede", id="changes-left")
+        yield answer_row(_("Now"), nhs_datetime(view.appointment.starts_at))
+        yield answer_row(_("With"), f"{view.clinician or view.clinic}, {view.where}")
         yield from self.compose_choices()
 
     def options(self) -> list[Option]:
-        return [option(f"{nhs_date(day)}  ({len(slots)} free {'time' if len(slots) == 1 else 'times'})",
-                       id=day.isoformat()) for day, slots in self.days.items()]
+        return [option(f"{nhs_date(day)}  (" + ngettext("{count} free time", "{count} free times", len(slots)).format(
+                       count=len(slots)) + ")", id=day.isoformat()) for day, slots in self.days.items()]
 
     def chosen(self, option_id: str) -> None:
         day = date.fromisoformat(option_id)
@@ -121,15 +120,15 @@ class RescheduleTimeScreen(ChoicePage):
 
     def title_text(self) -> str:
         days = {slot.starts_at.astimezone(LONDON).date() for slot in self.slots.values()}
-        start = self.ctx.words("Change your appointment", "Move the appointment")
+        start = self.ctx.words(_("Change your appointment"), "Move the appointment")
         if self.problem or len(days) != 1:
-            return f"{start}: choose another time"
-        return f"{start}: choose a time on {nhs_date(days.pop())}"
+            return _("{start}: choose another time").format(start=start)
+        return _("{start}: choose a time on {date}").format(start=start, date=nhs_date(days.pop()))
 
     def compose_body(self) -> ComposeResult:
         view = self.page.view
         if not self.ctx.at_desk:  # at the desk each time says with whom, and where
-            yield answer_row("With", f"{view.clinician or view.clinic}, {view.where}")
+            yield answer_row(_("With"), f"{view.clinician or view.clinic}, {view.where}")
         yield from self.compose_choices()
 
     def options(self) -> list[Option]:
@@ -151,7 +150,7 @@ class CheckChangeScreen(PatientPage):
     """Check your answers: the old time, the new time, and that nothing else changes. Nothing is saved until
     Confirm is pressed."""
 
-    TITLE_TEXT = "Check your new appointment"
+    TITLE_TEXT = N_("Check your new appointment")
 
     def __init__(self, ctx: PatientContext, page: AppointmentPage, slot: Slot) -> None:
         super().__init__(ctx)
@@ -161,7 +160,7 @@ class CheckChangeScreen(PatientPage):
         """The new time."""
 
     def title_text(self) -> str:
-        return self.ctx.words(self.TITLE_TEXT, "Check the new appointment")
+        return self.ctx.words(_(self.TITLE_TEXT), "Check the new appointment")
 
     def compose_body(self) -> ComposeResult:
         if self.ctx.at_desk:
@@ -169,17 +168,17 @@ class CheckChangeScreen(PatientPage):
         else:
             yield from self._patient_body()
         with Horizontal(classes="page-buttons"):
-            yield PlainButton("Confirm change", id="confirm", variant="primary")
-            yield PlainButton("Back", id="back")
+            yield PlainButton(_("Confirm change"), id="confirm", variant="primary")
+            yield PlainButton(_("Back"), id="back")
 
     def _desk_body(self) -> ComposeResult:
         view, slot = self.page.view, self.slot
-        yield Plain("Nothing is changed until you press Confirm change and give the reason.", classes="lede")
-        yield answer_row("Appointment now", f"{nhs_datetime(view.appointment.starts_at)}, "
+        yield Plain(_("Nothing is changed until you press Confirm change and give the reason."), classes="lede")
+        yield answer_row(_("Appointment now"), f"{nhs_datetime(view.appointment.starts_at)}, "
                          f"{view.clinician or view.clinic}, {view.where}")
-        yield answer_row("New date and time", nhs_datetime(slot.starts_at), id="new-time")
-        yield answer_row("With", slot.clinician or view.clinician or view.clinic)
-        yield answer_row("Where", slot.place or view.where)
+        yield answer_row(_("New date and time"), nhs_datetime(slot.starts_at), id="new-time")
+        yield answer_row(_("With"), slot.clinician or view.clinician or view.clinic)
+        yield answer_row(_("Where"), slot.place or view.where)
         decision = self.page.staff[Action.RESCHEDULE] if self.page.staff else None
         if decision and decision.overrides:
             yield Plain(f"This goes past the online rules (it is {' and '.join(decision.overrides)}): the audit "
@@ -195,19 +194,20 @@ class CheckChangeScreen(PatientPage):
 
     def _patient_body(self) -> ComposeResult:
         view = self.page.view
-        yield Plain("Nothing is changed until you press Confirm change. Only the date and time change: to see "
-                     "someone else or go somewhere else, call the Appointments team on "
-                     f"{self.page.trust.appointments_phone}.", classes="lede")
-        yield answer_row("Appointment now", nhs_datetime(view.appointment.starts_at))
-        yield answer_row("New date and time", nhs_datetime(self.slot.starts_at), id="new-time")
-        yield answer_row("Clinic", view.clinic)
+        yield Plain(_("Nothing is changed until you press Confirm change. Only the date and time change: to see "
+                      "someone else or go somewhere else, call the Appointments team on {phone}.").format(
+                        phone=self.page.trust.appointments_phone), classes="lede")
+        yield answer_row(_("Appointment now"), nhs_datetime(view.appointment.starts_at))
+        yield answer_row(_("New date and time"), nhs_datetime(self.slot.starts_at), id="new-time")
+        yield answer_row(_("Clinic"), view.clinic)
         if view.clinician:
-            yield answer_row("You will see", view.clinician)
-        yield answer_row("Where", view.where)
+            yield answer_row(_("You will see"), view.clinician)
+        yield answer_row(_("Where"), view.where)
         left = self.page.reschedules_left - 1
-        yield Plain(f"After this change you can change it {_times(left)} online." if left else
-                     "This is the last time this appointment can be changed online.", classes="lede")
-        yield Plain("We will text you to confirm it and put a confirmation letter in the portal.", classes="lede")
+        yield Plain(ngettext("After this change you can change it {count} more time online.",
+                             "After this change you can change it {count} more times online.", left).format(count=left)
+                    if left else _("This is the last time this appointment can be changed online."), classes="lede")
+        yield Plain(_("We will text you to confirm it and put a confirmation letter in the portal."), classes="lede")
 
     def on_mount(self) -> None:
         self.query_one("#confirm", PlainButton).focus()
@@ -230,12 +230,12 @@ class CheckChangeScreen(PatientPage):
             self._change(reason)
 
     def _change(self, reason: str | None) -> None:
-        self.query_one("#confirm", PlainButton).label = "Please wait…"
+        self.query_one("#confirm", PlainButton).label = _("Please wait…")
         a = self.page.view.appointment
         self.call(lambda: self.record.reschedule(a.id, self.slot.id, reason), self.changed, self.refused)
 
     def refused(self, error: DomainError) -> None:
-        self.query_one("#confirm", PlainButton).label = "Confirm change"
+        self.query_one("#confirm", PlainButton).label = _("Confirm change")
         if isinstance(error, SlotTaken) and error.nearest:
             # Say so, and offer the nearest other times in place of this page.
             self.app.switch_screen(RescheduleTimeScreen(self.ctx, self.page, error.nearest, str(error)))
@@ -249,10 +249,10 @@ class CheckChangeScreen(PatientPage):
 class RescheduledScreen(ConfirmationPage):
     """The confirmation panel."""
 
-    TITLE_TEXT = "Your appointment has been changed"
+    TITLE_TEXT = N_("Your appointment has been changed")
 
     def title_text(self) -> str:
-        return self.ctx.words(self.TITLE_TEXT, "The appointment has been moved")
+        return self.ctx.words(_(self.TITLE_TEXT), "The appointment has been moved")
 
     def __init__(self, ctx: PatientContext, done: Rescheduled) -> None:
         super().__init__(ctx)
@@ -265,24 +265,25 @@ class RescheduledScreen(ConfirmationPage):
         if self.ctx.at_desk:
             yield from self._desk_panel()
             return
-        yield Plain(f"Your new appointment is on {nhs_datetime(a.starts_at)}.", classes="panel", id="panel")
-        yield answer_row("Reference", a.reference)
-        yield answer_row("Clinic", new.clinic)
-        yield answer_row("Where", new.where)
+        yield Plain(_("Your new appointment is on {when}.").format(when=nhs_datetime(a.starts_at)), classes="panel",
+                    id="panel")
+        yield answer_row(_("Reference"), a.reference)
+        yield answer_row(_("Clinic"), new.clinic)
+        yield answer_row(_("Where"), new.where)
         if self.done.sms is not None:
-            yield Plain("We have sent a text to your mobile to confirm it.", classes="lede")
-        letter = "Your confirmation letter is in the portal"
-        yield Plain(letter + (", and we are posting you a copy." if self.done.posted else "."), classes="lede")
-        yield Plain(f"The appointment on {nhs_datetime(self.done.old.appointment.starts_at)} is no longer booked.",
-                     classes="lede")
+            yield Plain(_("We have sent a text to your mobile to confirm it."), classes="lede")
+        yield Plain(_("Your confirmation letter is in the portal, and we are posting you a copy.") if self.done.posted
+                    else _("Your confirmation letter is in the portal."), classes="lede")
+        yield Plain(_("The appointment on {when} is no longer booked.").format(
+            when=nhs_datetime(self.done.old.appointment.starts_at)), classes="lede")
 
     def _desk_panel(self) -> ComposeResult:
         new = self.done.new
         a = new.appointment
         yield Plain(f"The new appointment is on {nhs_datetime(a.starts_at)}.", classes="panel", id="panel")
-        yield answer_row("Reference", a.reference)
-        yield answer_row("With", new.clinician or new.clinic)
-        yield answer_row("Where", new.where)
+        yield answer_row(_("Reference"), a.reference)
+        yield answer_row(_("With"), new.clinician or new.clinic)
+        yield answer_row(_("Where"), new.where)
         if self.done.arrangements:
             yield Plain(f"Now rebook {' and '.join(self.done.arrangements)} for the new time. The appointment shows "
                         "it as to do until you mark it done.", classes="lede blocked", id="arrangements")

@@ -62,6 +62,8 @@ class RecordServices(Protocol):
 
     def change_letter_preference(self, preference: LetterPreference, *, patient_agreed: bool = False) -> None: ...
 
+    def change_language(self, code: str) -> None: ...
+
 
 class DeskRecordServices(RecordServices, Protocol):
     """At the desk, also what only staff do."""

@@ -8,6 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
+from domain.language import _, ngettext
 from screens.common.text import Plain, PlainButton
 
 
@@ -23,9 +24,9 @@ class IdleWarningScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="idle-dialog", classes="dialog"):
-            yield Plain("Are you still there?", classes="page-title")
+            yield Plain(_("Are you still there?"), classes="page-title")
             yield Plain(self._text(), id="idle-countdown", classes="lede")
-            yield PlainButton("I am still here", id="stay", variant="primary")
+            yield PlainButton(_("I am still here"), id="stay", variant="primary")
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self.tick)
@@ -39,8 +40,10 @@ class IdleWarningScreen(ModalScreen[None]):
         self.dismiss()
 
     def _text(self) -> str:
-        return (f"For your privacy, this screen will close in {max(0, self.seconds_left())} seconds "
-                "and anything on it will be cleared.")
+        left = max(0, self.seconds_left())
+        return ngettext("For your privacy, this screen will close in {count} second and anything on it will be "
+                        "cleared.", "For your privacy, this screen will close in {count} seconds and anything on it "
+                        "will be cleared.", left).format(count=left)
 
 
 class SessionEndedScreen(Screen[None]):
@@ -57,10 +60,10 @@ class SessionEndedScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="page"):
-            yield Plain("Your session has ended", classes="page-title")
-            yield Plain(self.reason, classes="lede")
-            yield Plain("For your privacy, nothing you looked at is left on this screen.", classes="lede")
-            yield PlainButton("Back to the start", id="done", variant="primary")
+            yield Plain(_("Your session has ended"), classes="page-title")
+            yield Plain(_(self.reason), classes="lede")  # named with N_ by whoever ended the session
+            yield Plain(_("For your privacy, nothing you looked at is left on this screen."), classes="lede")
+            yield PlainButton(_("Back to the start"), id="done", variant="primary")
 
     def on_mount(self) -> None:
         self.set_timer(self.RETURN_AFTER, self.back_to_start)

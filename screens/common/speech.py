@@ -7,6 +7,7 @@ said goes through domain/speech.py's words, which speak masked parts masked and 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any
 
 from rich.text import Text
@@ -96,6 +97,10 @@ class Narrator:
     def stop(self) -> None:
         self._gathered.clear()
         self.speaker.stop()
+
+    def speak_in(self, voice: str) -> None:
+        """The screen's language changed: its voice from now on (back to the trust's own at a new session)."""
+        self.voice = replace(self.voice, language=voice)
 
     def louder(self) -> None:
         self.voice = self.voice.louder()

@@ -17,9 +17,12 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from rich.text import Text
 from textual.content import Content
-from textual.widgets import Button, DataTable, Static
+import textual.widgets as textual_widgets
+from textual.geometry import Size
+from textual.widgets import Button, DataTable, RadioButton, Static
 from textual.widgets.option_list import Option
 
+from domain.language import _
 from domain.text import visible
 
 if TYPE_CHECKING:  # Rich's Markdown (markdown-it, Pygments) loads with the first letter, not before the welcome page
@@ -135,3 +138,37 @@ def _joined(parts: tuple[Any, ...]) -> Content | Text | RichMarkdown:
     if len(parts) == 1 and (isinstance(parts[0], Text) or _is_markdown(parts[0])):
         return safe(parts[0])
     return plain(*parts)
+
+
+class Footer(textual_widgets.Footer):
+    """The keys and what they do, in the screen's language (a key's description is named with N_ where its
+    binding is made, and translated here, when the footer is drawn)."""
+
+    def compose(self) -> Any:
+        from textual.widgets._footer import FooterKey
+
+        for widget in super().compose():
+            if isinstance(widget, FooterKey) and widget.description:
+                widget.description = _(widget.description)
+            yield widget
+
+
+class Choice(RadioButton):
+    """A radio button whose words wrap under themselves instead of being cut off (a long answer, a narrow
+    screen, a language whose words are longer)."""
+
+    DEFAULT_CSS = """
+    Choice { width: 100%; height: auto; }
+    """
+
+    def render(self) -> Content:
+        width = max(8, (self.content_region.width or self.size.width or 80) - 4)
+        lines = self.label.wrap(width)
+        label_style = self.get_visual_style("toggle--label")
+        parts: list[Content | str] = [self._button, " "]
+        for number, line in enumerate(lines):
+            parts += (["\n", "    "] if number else []) + [line.stylize_before(label_style)]
+        return Content.assemble(*parts)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return max(1, len(self.label.wrap(max(8, width - 4))))

@@ -11,6 +11,7 @@ from textual.widgets import Input
 
 from datetime import date
 
+from domain.language import _
 from domain.identity.my_details import MyDetails
 from domain.identity.session import StaffSession
 from domain.text import clean_line
@@ -87,7 +88,7 @@ class Field(Vertical):
         """Put the message beside the field, prefixed so it reads right without colour (and say it)."""
         from screens.common.speech import say_problem
 
-        self.error = f"Error: {message}"
+        self.error = _("Error: {message}").format(message=message)
         self.query_one(".field-error", Plain).update(self.error)
         self.add_class("-invalid")
         say_problem(self, f"{self.label}. {self.error}")
@@ -95,8 +96,9 @@ class Field(Vertical):
     def on_field_input_paste_cut(self, event: FieldInput.PasteCut) -> None:
         from screens.common.speech import say_problem
 
-        self.error = (f"Only the first {event.limit} characters fit in this box: the rest of what you pasted was "
-                      "left out." if event.kept else f"This box is full: it takes at most {event.limit} characters.")
+        self.error = (_("Only the first {limit} characters fit in this box: the rest of what you pasted was left "
+                        "out.") if event.kept else _("This box is full: it takes at most {limit} characters.")).format(
+            limit=event.limit)
         self.query_one(".field-error", Plain).update(self.error)
         say_problem(self, self.error)
 
@@ -117,9 +119,9 @@ class ErrorSummary(Plain):
     def show(self, message: str) -> None:
         from screens.common.speech import say_problem
 
-        self.update(f"There is a problem\n{message}")
+        self.update(_("There is a problem") + f"\n{message}")
         self.add_class("-shown")
-        say_problem(self, f"There is a problem. {message}")
+        say_problem(self, _("There is a problem") + f". {message}")
 
     def hide(self) -> None:
         self.update("")
@@ -156,9 +158,10 @@ class PatientBanner(Horizontal):
 
     def _nhs_text(self) -> str:
         if self.nhs_number is None:
-            return "No NHS number on record"
-        shown = self.nhs_number if self.revealed else self.masked
-        return f"NHS number {shown}  (F4 {'hide' if self.revealed else 'show'})"
+            return _("No NHS number on record")
+        if self.revealed:
+            return _("NHS number {number}  (F4 hide)").format(number=self.nhs_number)
+        return _("NHS number {number}  (F4 show)").format(number=self.masked)
 
 
 class StaffBanner(Horizontal):

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList
+from textual.widgets import Input, OptionList
 
 from domain.staff.desk import HOW_TO_SEARCH, OpenReason, PatientMatch
 from domain.errors import DomainError
@@ -17,7 +17,7 @@ from domain.identity.session import StaffSession
 from screens.common.patient_page import PatientContext
 from screens.common.reason import ReasonScreen
 from screens.desk.services import DeskServices
-from screens.common.text import Plain, option
+from screens.common.text import Footer, Plain, option
 from screens.common.widgets import ErrorSummary, Field, StaffBanner
 
 

@@ -11,11 +11,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from domain.errors import DomainError
 from domain.identity.session import StaffSession
-from screens.common.text import Plain, PlainButton
+from screens.common.text import Footer, Plain, PlainButton
 from screens.common.widgets import ErrorSummary, StaffBanner
 
 T = TypeVar("T")

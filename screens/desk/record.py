@@ -10,7 +10,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer
 
 from domain.appointments.model import AppointmentStatus, AppointmentView
 from domain.formatting import nhs_datetime
@@ -20,7 +19,7 @@ from domain.messaging.model import SmsStatus
 from domain.staff.supervision import TextView
 from screens.common.patient_page import PatientContext, PatientPage, banner
 from screens.common.record_home import RecordHome
-from screens.common.text import Plain, PlainButton
+from screens.common.text import Footer, Plain, PlainButton
 
 
 class PatientRecordScreen(RecordHome):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import RadioButton, RadioSet
-from screens.common.text import Plain
+from textual.widgets import RadioSet
+from screens.common.text import Choice, Plain
 
+from domain.language import N_, _
 from domain.identifiers import EmailAddress
 from domain.identity.passwords import password_problem
 from domain.identity.patients import LetterPreference
@@ -13,15 +14,15 @@ from screens.kiosk.flow import FormPage, RegistrationDraft
 from screens.kiosk.services import PortalServices
 from screens.common.widgets import Field
 
-PAPERLESS_MEANS = "Paperless: read your letters here in the portal. We will not post them to you."
-PAPER_MEANS = "Paper: we post your letters to your home address. You can read them here too."
+PAPERLESS_MEANS = N_("Paperless: read your letters here in the portal. We will not post them to you.")
+PAPER_MEANS = N_("Paper: we post your letters to your home address. You can read them here too.")
 
 
 class AccountScreen(FormPage):
     """Email address and password; `changing` when it was opened from the check-your-answers page."""
 
-    TITLE_TEXT = "Your email address and a password"
-    LEDE = "You will sign in with these. Choose a password of 8 characters or more that you do not use elsewhere."
+    TITLE_TEXT = N_("Your email address and a password")
+    LEDE = N_("You will sign in with these. Choose a password of 8 characters or more that you do not use elsewhere.")
 
     def __init__(self, services: PortalServices, draft: RegistrationDraft, *, changing: bool = False) -> None:
         super().__init__(services)
@@ -31,9 +32,9 @@ class AccountScreen(FormPage):
         """True when the patient came here to change an answer."""
 
     def compose_fields(self) -> ComposeResult:
-        yield Field("Email address", id="email", max_length=254)
-        yield Field("Password", hint="8 to 128 characters", id="password", password=True, max_length=128)
-        yield Field("Type the password again", id="password-again", password=True, max_length=128)
+        yield Field(_("Email address"), id="email", max_length=254)
+        yield Field(_("Password"), hint=_("8 to 128 characters"), id="password", password=True, max_length=128)
+        yield Field(_("Type the password again"), id="password-again", password=True, max_length=128)
 
     def on_mount(self) -> None:
         self.field("email").input.value = self.draft.email
@@ -45,7 +46,7 @@ class AccountScreen(FormPage):
         if problem:
             self.field("password").show_error(problem)
         elif password != self.field("password-again").value:
-            self.field("password-again").show_error("The passwords do not match. Type the same password twice.")
+            self.field("password-again").show_error(_("The passwords do not match. Type the same password twice."))
             problem = "mismatch"
         if email is None or problem:
             return
@@ -59,7 +60,7 @@ class AccountScreen(FormPage):
 class LetterChoiceScreen(FormPage):
     """Paper or paperless, each explained in one sentence."""
 
-    TITLE_TEXT = "How do you want to get your hospital letters?"
+    TITLE_TEXT = N_("How do you want to get your hospital letters?")
 
     def __init__(self, services: PortalServices, draft: RegistrationDraft, *, changing: bool = False) -> None:
         super().__init__(services)
@@ -70,16 +71,16 @@ class LetterChoiceScreen(FormPage):
 
     def compose_fields(self) -> ComposeResult:
         with RadioSet(id="preference"):
-            yield RadioButton(PAPERLESS_MEANS, id="paperless", value=self.draft.preference is LetterPreference.PAPERLESS)
-            yield RadioButton(PAPER_MEANS, id="paper", value=self.draft.preference is LetterPreference.PAPER)
+            yield Choice(_(PAPERLESS_MEANS), id="paperless", value=self.draft.preference is LetterPreference.PAPERLESS)
+            yield Choice(_(PAPER_MEANS), id="paper", value=self.draft.preference is LetterPreference.PAPER)
         yield Plain("", id="preference-error", classes="error-message")
-        yield Plain("You can change this at any time in My Details.", classes="lede")
+        yield Plain(_("You can change this at any time in My Details."), classes="lede")
 
 
     def on_continue(self) -> None:
         pressed = self.query_one(RadioSet).pressed_button
         if pressed is None:
-            self.query_one("#preference-error", Plain).update("Error: Choose paperless or paper letters.")
+            self.query_one("#preference-error", Plain).update(_("Error: Choose paperless or paper letters."))
             return
         self.draft.preference = LetterPreference(pressed.id)
         if self.changing:

@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from screens.common.text import Plain, PlainButton
 
+from domain.language import N_, _
 from domain.errors import DomainError
 from domain.identifiers import EmailAddress
 from domain.identity.patients import LetterPreference
@@ -15,16 +16,16 @@ from screens.kiosk.account import AccountScreen, LetterChoiceScreen
 from screens.kiosk.flow import FlowDone, FormPage, RegistrationDraft
 from screens.kiosk.services import PortalServices
 
-_LETTERS = {LetterPreference.PAPERLESS: "Paperless (read them in the portal)",
-            LetterPreference.PAPER: "Paper (posted to you, and in the portal)"}
+_LETTERS = {LetterPreference.PAPERLESS: N_("Paperless (read them in the portal)"),
+            LetterPreference.PAPER: N_("Paper (posted to you, and in the portal)")}
 
 
 class CheckAnswersScreen(FormPage):
     """Nothing is saved until Register is pressed."""
 
-    TITLE_TEXT = "Check your answers"
-    LEDE = "Nothing is saved until you press Register."
-    CONTINUE = "Register"
+    TITLE_TEXT = N_("Check your answers")
+    LEDE = N_("Nothing is saved until you press Register.")
+    CONTINUE = N_("Register")
 
     def __init__(self, services: PortalServices, draft: RegistrationDraft) -> None:
         super().__init__(services)
@@ -32,21 +33,22 @@ class CheckAnswersScreen(FormPage):
         """The answers to check."""
 
     def compose_fields(self) -> ComposeResult:
-        yield self._row("Mobile number for security codes", self.draft.masked_mobile, None)
-        yield self._row("Email address", self.draft.email, "change-email")
-        yield self._row("Password", "•" * 8, "change-password")
-        yield self._row("Letters", _LETTERS.get(self.draft.preference, ""), "change-letters")  # type: ignore[arg-type]
+        yield self._row(_("Mobile number for security codes"), self.draft.masked_mobile, None)
+        yield self._row(_("Email address"), self.draft.email, "change-email")
+        yield self._row(_("Password"), "•" * 8, "change-password")
+        yield self._row(_("Letters"), _(_LETTERS[self.draft.preference]) if self.draft.preference else "",
+                        "change-letters")
 
     def _row(self, label: str, value: str, change: str | None) -> Horizontal:
         parts: list = [Plain(label, classes="answer-label"), Plain(value, classes="answer-value",
                                                                      id=f"{change}-value" if change else None)]
         if change:
-            parts.append(PlainButton("Change", id=change, classes="answer-change"))
+            parts.append(PlainButton(_("Change"), id=change, classes="answer-change"))
         return Horizontal(*parts, classes="answer-row")
 
     def on_screen_resume(self) -> None:
         self.query_one("#change-email-value", Plain).update(self.draft.email)
-        self.query_one("#change-letters-value", Plain).update(_LETTERS[self.draft.preference])  # type: ignore[index]
+        self.query_one("#change-letters-value", Plain).update(_(_LETTERS[self.draft.preference]))  # type: ignore[index]
 
     @on(PlainButton.Pressed, "#change-email")
     @on(PlainButton.Pressed, "#change-password")
@@ -78,8 +80,8 @@ class CheckAnswersScreen(FormPage):
 class RegisteredScreen(FormPage):
     """The confirmation: registered, which email to sign in with, and how letters will come."""
 
-    TITLE_TEXT = "You are registered"
-    CONTINUE = "Sign in now"
+    TITLE_TEXT = N_("You are registered")
+    CONTINUE = N_("Sign in now")
 
     def __init__(self, services: PortalServices, done: Registered) -> None:
         super().__init__(services)
@@ -87,15 +89,16 @@ class RegisteredScreen(FormPage):
         """What was registered."""
 
     def compose_fields(self) -> ComposeResult:
-        yield Plain(f"Thank you, {self.done.given_name}. You can now sign in to the patient portal with "
-                     f"{self.done.email} and your password.", classes="lede")
-        yield Plain(f"Letters: {_LETTERS[self.done.letter_preference]}.", classes="lede")
-        yield Plain("We will send a security code to your mobile each time you sign in.", classes="lede")
+        yield Plain(_("Thank you, {name}. You can now sign in to the patient portal with {email} and your "
+                      "password.").format(name=self.done.given_name, email=self.done.email), classes="lede")
+        yield Plain(_("Letters: {letters}.").format(letters=_(_LETTERS[self.done.letter_preference])),
+                    classes="lede")
+        yield Plain(_("We will send a security code to your mobile each time you sign in."), classes="lede")
 
     AUTO_FOCUS = "#continue"
 
     def on_mount(self) -> None:
-        self.query_one("#back", PlainButton).label = "Finish"
+        self.query_one("#back", PlainButton).label = _("Finish")
 
     def on_continue(self) -> None:
         from screens.kiosk.sign_in import SignInScreen

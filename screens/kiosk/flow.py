@@ -12,10 +12,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input
-from screens.common.text import Plain, PlainButton
+from textual.widgets import Input
+from screens.common.text import Footer, Plain, PlainButton
 
 from domain.errors import DomainError, InvalidValue
+from domain.language import N_, _
 from domain.identity.patients import LetterPreference
 from screens.kiosk.services import PortalServices
 from screens.common.widgets import ErrorSummary, Field
@@ -46,14 +47,15 @@ class FlowDone(Message):
 class FormPage(Screen[None]):
     """A page with a title, some fields, Continue and Back. Subclasses say what Continue does."""
 
-    BINDINGS = [Binding("escape", "back", "Back", key_display="Esc")]
+    BINDINGS = [Binding("escape", "back", N_("Back"), key_display="Esc")]
     # Focus once, Textual's way, when the page is shown: a second focus from on_mount raced with keys
     # typed the moment the page appeared, and the next field got them.
     AUTO_FOCUS = "Input, RadioSet, #continue"
 
     TITLE_TEXT = ""
     LEDE = ""
-    CONTINUE = "Continue"
+    CONTINUE = N_("Continue")
+    """Each named with N_ and shown with _, in the screen's language."""
 
     def __init__(self, services: PortalServices) -> None:
         super().__init__()
@@ -62,14 +64,14 @@ class FormPage(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="page"):
-            yield Plain(self.TITLE_TEXT, classes="page-title")
+            yield Plain(_(self.TITLE_TEXT), classes="page-title")
             yield ErrorSummary(id="summary")
             if self.LEDE:
-                yield Plain(self.LEDE, classes="lede")
+                yield Plain(_(self.LEDE), classes="lede")
             yield from self.compose_fields()
             with Horizontal(classes="page-buttons"):
-                yield PlainButton(self.CONTINUE, id="continue", variant="primary")
-                yield PlainButton("Back", id="back")
+                yield PlainButton(_(self.CONTINUE), id="continue", variant="primary")
+                yield PlainButton(_("Back"), id="back")
         yield Footer()
 
     def compose_fields(self) -> ComposeResult:
@@ -110,7 +112,7 @@ class FormPage(Screen[None]):
             return
         button = self.query_one("#continue", PlainButton)
         button.disabled = waiting
-        button.label = "Please wait…" if waiting else self.CONTINUE
+        button.label = _("Please wait…") if waiting else _(self.CONTINUE)
 
     def field(self, name: str) -> Field:
         return self.query_one(f"#{name}", Field)

@@ -6,15 +6,15 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer
 
 from domain.errors import DomainError
 from domain.identity.my_details import MyDetails
 from domain.support.reports import ProblemReport
 from domain.identity.session import PatientSession
+from domain.language import _
 from screens.common.patient_page import PatientContext, banner
 from screens.common.record_home import RecordHome
-from screens.common.text import Plain, PlainButton
+from screens.common.text import Footer, Plain, PlainButton
 from screens.kiosk.services import PortalServices
 
 
@@ -36,14 +36,14 @@ class HomeScreen(RecordHome):
     def compose(self) -> ComposeResult:
         yield banner(self.ctx)
         with VerticalScroll(classes="page"):
-            yield Plain(f"Hello, {self.details.given_name}", classes="page-title")
+            yield Plain(_("Hello, {name}").format(name=self.details.given_name), classes="page-title")
             with Horizontal(id="reply-notice", classes="reply-notice"):
                 yield Plain("", id="reply-words", classes="reply-words")
-                yield PlainButton("Read the reply", id="read-reply")
-            yield Plain("What would you like to do?", classes="lede")
+                yield PlainButton(_("Read the reply"), id="read-reply")
+            yield Plain(_("What would you like to do?"), classes="lede")
             yield from self.menu()
-            yield PlainButton("Help centre", id="help", classes="menu-item")
-            yield PlainButton("Sign out", id="sign-out", classes="menu-item")
+            yield PlainButton(_("Help centre"), id="help", classes="menu-item")
+            yield PlainButton(_("Sign out"), id="sign-out", classes="menu-item")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -70,8 +70,10 @@ class HomeScreen(RecordHome):
             return
         self.query_one("#reply-notice").display = found is not None
         if found is not None:
-            self.query_one("#reply-words", Plain).update(("You have a reply", "bold"),
-                                                         f" to your problem report {found.reference}.")
+            # Translators: the first part is bold; the second follows it ("You have a reply to your problem …").
+            self.query_one("#reply-words", Plain).update((_("You have a reply"), "bold"),
+                                                         _(" to your problem report {reference}.").format(
+                                                             reference=found.reference))
 
     @on(PlainButton.Pressed, "#read-reply")
     def read_reply(self) -> None:

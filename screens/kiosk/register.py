@@ -7,6 +7,7 @@ from datetime import date
 from textual import work
 from textual.app import ComposeResult
 
+from domain.language import N_, _
 from domain.identity.codes import normalise_invitation
 from domain.errors import DomainError
 from domain.identifiers import NhsNumber, Postcode
@@ -32,18 +33,18 @@ class RegisterStart(FormPage):
 class RegisterWithCodeScreen(RegisterStart):
     """Route 1: the code from the invitation text identifies the record; the date of birth confirms it."""
 
-    TITLE_TEXT = "Register with a code from a text message"
-    LEDE = "Type the code from the text message we sent you, and your date of birth."
+    TITLE_TEXT = N_("Register with a code from a text message")
+    LEDE = N_("Type the code from the text message we sent you, and your date of birth.")
 
     def compose_fields(self) -> ComposeResult:
-        yield Field("Code from the text message", hint="For example, K7QX-M2PD", id="code", secret=True,
+        yield Field(_("Code from the text message"), hint=_("For example, K7QX-M2PD"), id="code", secret=True,
                     max_length=12)
-        yield Field("Date of birth", hint="Day, month and year. For example, 15 3 1984", id="dob", max_length=24)
+        yield Field(_("Date of birth"), hint=_("Day, month and year. For example, 15 3 1984"), id="dob", max_length=24)
 
     def on_continue(self) -> None:
         code = self.field("code").value
         if len(normalise_invitation(code).replace("-", "")) != 8:
-            self.field("code").show_error("Enter the 8-character code from your text message, like K7QX-M2PD.")
+            self.field("code").show_error(_("Enter the 8-character code from your text message, like K7QX-M2PD."))
             code = ""
         born = self.date_of_birth()
         if code and born:
@@ -63,14 +64,14 @@ class RegisterWithCodeScreen(RegisterStart):
 class RegisterWithDetailsScreen(RegisterStart):
     """Route 2: the details are matched against the hospital record."""
 
-    TITLE_TEXT = "Register with your NHS number"
-    LEDE = "We will look for your hospital record. Your details must match the ones we hold."
+    TITLE_TEXT = N_("Register with your NHS number")
+    LEDE = N_("We will look for your hospital record. Your details must match the ones we hold.")
 
     def compose_fields(self) -> ComposeResult:
-        yield Field("NHS number, or hospital number", hint="For example, 943 476 5919, or RWG1000001 from a "
-                    "hospital letter", id="identifier", max_length=16)
-        yield Field("Date of birth", hint="Day, month and year. For example, 15 3 1984", id="dob", max_length=24)
-        yield Field("Postcode", hint="For example, WD18 0HB", id="postcode", max_length=10)
+        yield Field(_("NHS number, or hospital number"), hint=_("For example, 943 476 5919, or RWG1000001 from a "
+                    "hospital letter"), id="identifier", max_length=16)
+        yield Field(_("Date of birth"), hint=_("Day, month and year. For example, 15 3 1984"), id="dob", max_length=24)
+        yield Field(_("Postcode"), hint=_("For example, WD18 0HB"), id="postcode", max_length=10)
 
     def on_continue(self) -> None:
         identifier = self.parsed("identifier", parse_patient_identifier)

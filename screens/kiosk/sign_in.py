@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 
 from domain.errors import DomainError, SystemBusy
 from domain.identifiers import EmailAddress
+from domain.language import N_, _
 from screens.kiosk.flow import FormPage
 from screens.kiosk.services import Ticket
 from screens.kiosk.verify_code import SignInCodeScreen
@@ -16,18 +17,18 @@ from screens.common.widgets import Field
 class SignInScreen(FormPage):
     """The same words for an unknown email and a wrong password: no one learns who has an account."""
 
-    TITLE_TEXT = "Sign in"
-    LEDE = "Use the email address and password you registered with."
+    TITLE_TEXT = N_("Sign in")
+    LEDE = N_("Use the email address and password you registered with.")
 
     def compose_fields(self) -> ComposeResult:
-        yield Field("Email address", id="email", max_length=254)
-        yield Field("Password", id="password", password=True, max_length=128)
+        yield Field(_("Email address"), id="email", max_length=254)
+        yield Field(_("Password"), id="password", password=True, max_length=128)
 
     def on_continue(self) -> None:
         email = self.parsed("email", EmailAddress.parse)
         password = self.field("password").value
         if not password:
-            self.field("password").show_error("Enter your password.")
+            self.field("password").show_error(_("Enter your password."))
         if email and password:
             self.busy(True)
             self.sign_in(email, password)

@@ -10,13 +10,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input
+from domain.language import N_, _
 from screens.common.text import Plain, PlainButton
 
 
 class StaffPinScreen(ModalScreen[bool]):
     """Asks for the kiosk's staff PIN; dismisses True only when `check` accepts it."""
 
-    BINDINGS = [Binding("escape", "cancel", "Back", show=False)]
+    BINDINGS = [Binding("escape", "cancel", N_("Back"), show=False)]
 
     def __init__(self, check: Callable[[str], tuple[bool, str]]) -> None:
         super().__init__()
@@ -25,15 +26,15 @@ class StaffPinScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="pin-dialog"):
-            yield Plain("Staff only", classes="page-title")
-            yield Plain("Type the kiosk's staff PIN to close the portal on this kiosk.")
-            pin = Input(placeholder="Staff PIN", password=True, restrict=r"[0-9]*", max_length=12, id="pin")
+            yield Plain(_("Staff only"), classes="page-title")
+            yield Plain(_("Type the kiosk's staff PIN to close the portal on this kiosk."))
+            pin = Input(placeholder=_("Staff PIN"), password=True, restrict=r"[0-9]*", max_length=12, id="pin")
             pin.cursor_blink = False
             yield pin
             yield Plain("", id="pin-error", classes="error-message")
             with Horizontal(classes="dialog-buttons"):
-                yield PlainButton("Back", id="back")
-                yield PlainButton("Close the portal", id="confirm", variant="primary")
+                yield PlainButton(_("Back"), id="back")
+                yield PlainButton(_("Close the portal"), id="confirm", variant="primary")
 
     @on(Input.Submitted, "#pin")
     @on(PlainButton.Pressed, "#confirm")

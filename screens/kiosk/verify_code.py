@@ -10,6 +10,7 @@ from screens.common.text import Plain, PlainButton
 from domain.errors import DomainError
 from domain.identity.my_details import MyDetails
 from domain.identity.session import PatientSession
+from domain.language import N_, _
 from screens.kiosk.flow import FormPage, RegistrationDraft
 from screens.kiosk.services import PortalServices, Ticket
 from screens.common.widgets import Field
@@ -18,7 +19,7 @@ from screens.common.widgets import Field
 class CodePage(FormPage):
     """Six digits, a way to ask for a new code, and the wrong tries counted by the rules."""
 
-    TITLE_TEXT = "Check your phone"
+    TITLE_TEXT = N_("Check your phone")
 
     def __init__(self, services: PortalServices, ticket: str, masked_mobile: str) -> None:
         super().__init__(services)
@@ -28,15 +29,16 @@ class CodePage(FormPage):
         """Where the code went, as much as a shared screen may show."""
 
     def compose_fields(self) -> ComposeResult:
-        yield Plain(f"We have sent a text message with a security code to {self.masked_mobile}, the mobile "
-                     "number on your hospital record. The code lasts 10 minutes.", id="sent-note", classes="lede")
-        yield Field("Security code", hint="6 digits", id="code", secret=True, restrict=r"[0-9]*", max_length=6)
-        yield PlainButton("Send a new code", id="resend")
+        yield Plain(_("We have sent a text message with a security code to {mobile}, the mobile number on your "
+                      "hospital record. The code lasts 10 minutes.").format(mobile=self.masked_mobile),
+                    id="sent-note", classes="lede")
+        yield Field(_("Security code"), hint=_("6 digits"), id="code", secret=True, restrict=r"[0-9]*", max_length=6)
+        yield PlainButton(_("Send a new code"), id="resend")
 
     def on_continue(self) -> None:
         code = self.field("code").value
         if len(code) != 6:
-            self.field("code").show_error("Enter the 6-digit code from the text message.")
+            self.field("code").show_error(_("Enter the 6-digit code from the text message."))
             return
         self.busy(True)
         self.check(code)
@@ -60,7 +62,7 @@ class CodePage(FormPage):
     def resent(self, ticket: Ticket) -> None:
         self.ticket = ticket.id
         self.field("code").input.value = ""
-        self.notify("We have sent you a new code. Any earlier code no longer works.", title="New code sent")
+        self.notify(_("We have sent you a new code. Any earlier code no longer works."), title=_("New code sent"))
 
     @work(thread=True, exclusive=True)
     def check(self, code: str) -> None:
@@ -111,7 +113,7 @@ class SignedIn(Message):
 class SignInCodeScreen(CodePage):
     """Sign-in: the code to the registered mobile is the second step after the password."""
 
-    TITLE_TEXT = "Check your phone to sign in"
+    TITLE_TEXT = N_("Check your phone to sign in")
 
     def send_again(self) -> Ticket:
         return self.services.resend_sign_in_code(self.ticket)

@@ -7,16 +7,17 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer
-from screens.common.text import Plain, PlainButton
+from domain import language as languages
+from domain.language import N_, _
+from screens.common.text import Footer, Plain, PlainButton
 
 ROUTES = (
-    ("sign-in", "Sign in", "If you have registered already."),
-    ("register-code", "Register with a code from a text message", "If we sent you a text inviting you to register."),
-    ("register-details", "Register with your NHS number", "You will need your NHS number (or hospital number), "
-     "date of birth and postcode."),
+    ("sign-in", N_("Sign in"), N_("If you have registered already.")),
+    ("register-code", N_("Register with a code from a text message"),
+     N_("If we sent you a text inviting you to register.")),
+    ("register-details", N_("Register with your NHS number"),
+     N_("You will need your NHS number (or hospital number), date of birth and postcode.")),
 )
-
 
 class WelcomeScreen(Screen[None]):
     """Names the trust and says "Patient Portal"; a patient's way in starts from here."""
@@ -28,32 +29,42 @@ class WelcomeScreen(Screen[None]):
             super().__init__()
             self.route = route
 
-    def __init__(self, trust_name: str, partner_name: str) -> None:
+    def __init__(self, trust_name: str, partner_name: str, offered: tuple[str, ...] = ()) -> None:
         super().__init__()
         self.trust_name = trust_name
         """The trust that runs this kiosk."""
         self.partner_name = partner_name
         """The partner trust whose records are shown too."""
+        self.offered = offered
+        """The languages a patient may choose here (none: the kiosk is in its one language)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="trust-banner"):
             yield Plain(self.trust_name, id="trust-name")
-            yield Plain("Patient Portal", id="portal-name")
+            yield Plain(_("Patient Portal"), id="portal-name")
         with VerticalScroll(classes="page"):
-            yield Plain("Welcome", classes="page-title")
+            yield Plain(_("Welcome"), classes="page-title")
             yield Plain(
-                "Register for the patient portal or sign in, and choose whether your hospital letters come by "
-                f"post or only here. Records from our partner, the {self.partner_name}, are included.",
+                _("Register for the patient portal or sign in, and choose whether your hospital letters come by "
+                  "post or only here. Records from our partner, the {partner}, are included.").format(
+                    partner=self.partner_name),
                 classes="lede",
             )
             # Each way in beside its hint, so all three fit a 24-line screen with nothing below the fold.
             for route, label, hint in ROUTES:
                 with Horizontal(classes="route"):
-                    yield PlainButton(label, id=route, classes="route-button")
-                    yield Plain(hint, classes="route-hint")
+                    yield PlainButton(_(label), id=route, classes="route-button")
+                    yield Plain(_(hint), classes="route-hint")
+            if self.offered:
+                # Each language in its own name, so that a patient finds theirs without reading English.
+                with Horizontal(classes="language-line"):
+                    for code in self.offered:
+                        if code != languages.current():
+                            yield PlainButton(languages.language(code).own_name, id=f"language-{code}",
+                                              classes="language-button", compact=True)
         with Horizontal(classes="help-line"):
-            yield Plain("Need help? Press F1, or ask at the reception desk.", classes="help-text")
-            yield PlainButton("Help centre", id="help", classes="help-button", compact=True)
+            yield Plain(_("Need help? Press F1, or ask at the reception desk."), classes="help-text")
+            yield PlainButton(_("Help centre"), id="help", classes="help-button", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -63,6 +74,12 @@ class WelcomeScreen(Screen[None]):
     def open_help(self, event: PlainButton.Pressed) -> None:
         event.stop()
         self.app.open_help_centre()  # type: ignore[attr-defined]
+
+    @on(PlainButton.Pressed, ".language-button")
+    def choose_language(self, event: PlainButton.Pressed) -> None:
+        event.stop()
+        if event.button.id:
+            self.app.choose_language(event.button.id.removeprefix("language-"))  # type: ignore[attr-defined]
 
     @on(PlainButton.Pressed, ".route-button")
     def choose(self, event: PlainButton.Pressed) -> None:
