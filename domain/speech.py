@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from domain.language import _, ngettext
 
 VOLUME_STEP = 20
 """How much one press of Louder or Quieter changes the volume (espeak-ng's amplitude: 0 to 200)."""
@@ -45,7 +46,7 @@ _SPACES = re.compile(r"\s+")
 def spoken(text: str) -> str:
     """Shown words as they should sound: a masked number says only what is shown ('ending in 5 9 1 9'),
     a separator dot is a pause, lines run on as sentences."""
-    text = _MASKED.sub(lambda m: "hidden, ending in " + " ".join(m.group(1)), text)
+    text = _MASKED.sub(lambda m: _("hidden, ending in {digits}").format(digits=" ".join(m.group(1))), text)
     text = text.replace("·", ",").replace("…", ".")
     lines = [_SPACES.sub(" ", line).strip() for line in text.splitlines()]
     return " ".join(_sentence(line) for line in lines if line)
@@ -63,14 +64,15 @@ def _sentence(line: str) -> str:
 def secret(length: int) -> str:
     """A password, code or PIN field: never its content."""
     if length == 0:
-        return "empty"
-    return f"hidden, {length} character{'s' if length != 1 else ''}"
+        return _("empty")
+    return ngettext("hidden, {count} character", "hidden, {count} characters", length).format(count=length)
 
 
 def field(name: str, value: str, *, hidden: bool, hint: str = "", error: str = "") -> str:
     """A text box: its question, what is in it (or how much, if hidden), its hint and its error."""
-    state = secret(len(value)) if hidden else label_of(value) or "empty"
-    parts = [f"{label_of(name)}, edit text, {state}." if name else f"Edit text, {state}."]
+    state = secret(len(value)) if hidden else label_of(value) or _("empty")
+    parts = [_("{label}, edit text, {state}.").format(label=label_of(name), state=state) if name else
+             _("Edit text, {state}.").format(state=state)]
     if error:
         parts.append(spoken(error))
     if hint:
@@ -79,46 +81,54 @@ def field(name: str, value: str, *, hidden: bool, hint: str = "", error: str = "
 
 
 def button(text: str, *, available: bool = True) -> str:
-    return f"{label_of(text)}, button{'' if available else ', not available now'}."
+    return (_("{label}, button.") if available else _("{label}, button, not available now.")).format(
+        label=label_of(text))
 
 
 def choice(text: str, *, chosen: bool, position: int, count: int) -> str:
     """One of a set of radio buttons."""
-    return f"{label_of(text)}, radio button, {'chosen' if chosen else 'not chosen'}, {position} of {count}."
+    return (_("{label}, radio button, chosen, {position} of {count}.") if chosen else
+            _("{label}, radio button, not chosen, {position} of {count}.")).format(
+        label=label_of(text), position=position, count=count)
 
 
 def check_box(text: str, *, ticked: bool) -> str:
-    return f"{label_of(text)}, check box, {'ticked' if ticked else 'not ticked'}."
+    return (_("{label}, check box, ticked.") if ticked else _("{label}, check box, not ticked.")).format(
+        label=label_of(text))
 
 
 def list_item(text: str, *, position: int, count: int) -> str:
     """The highlighted entry of a list or the row of a table under the cursor."""
-    return f"{label_of(text)}, {position} of {count}."
+    return _("{label}, {position} of {count}.").format(label=label_of(text), position=position, count=count)
 
 
 def whole_list(items: list[str], *, kind: str = "list") -> str:
     """A list or table as a page reads it: how many entries, then each in turn."""
     if not items:
         return empty_list()
-    return f"A {kind} of {len(items)}: " + " ".join(_sentence(label_of(item)) for item in items if label_of(item))
+    said = " ".join(_sentence(label_of(item)) for item in items if label_of(item))
+    heading = (ngettext("A table of {count}:", "A table of {count}:", len(items)) if kind == "table" else
+               ngettext("A list of {count}:", "A list of {count}:", len(items))).format(count=len(items))
+    return f"{heading} {said}"
 
 
 def choices(items: list[tuple[str, bool]]) -> str:
     """A set of radio buttons as a page reads it: each, and which is chosen."""
-    said = " ".join(f"{label_of(text)}{', chosen' if chosen else ''}." for text, chosen in items)
-    return f"A choice of {len(items)}: {said}"
+    said = " ".join((_("{label}, chosen.") if chosen else "{label}.").format(label=label_of(text))
+                    for text, chosen in items)
+    return ngettext("A choice of {count}:", "A choice of {count}:", len(items)).format(count=len(items)) + f" {said}"
 
 
 def empty_list() -> str:
-    return "An empty list."
+    return _("An empty list.")
 
 
 def drop_down(shown: str) -> str:
-    return f"{label_of(shown)}, drop-down list. Press Enter to choose."
+    return _("{label}, drop-down list. Press Enter to choose.").format(label=label_of(shown))
 
 
 def scroll_area() -> str:
-    return "Text that scrolls: use the arrow keys and Page Down to read on."
+    return _("Text that scrolls: use the arrow keys and Page Down to read on.")
 
 
 def problem(message: str) -> str:

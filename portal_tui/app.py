@@ -116,8 +116,8 @@ class KioskApp(PortalApp, inherit_bindings=False):
         return (languages.ENGLISH, *self.settings.languages) if self.settings.languages else ()
 
     def choose_language(self, code: str) -> None:
-        """The patient's choice: every page from now on in it, spoken in it, and kept on their record when signed
-        in (else once they sign in)."""
+        """The patient's choice (at the welcome page, or in My Details once signed in): every page from now on in
+        it, spoken in it, and kept on their record — at once when signed in, else as they sign in."""
         if code not in self.offered_languages or code == languages.current():
             return
         self.language_chosen = True
@@ -126,18 +126,38 @@ class KioskApp(PortalApp, inherit_bindings=False):
             self._keep_language(self.patient_session, code)
 
     def _use_language(self, code: str) -> None:
+        """The screen's language from now on. The welcome page is drawn again in it; the pages of a session
+        (only My Details offers the choice then) are built again once the choice is kept."""
         languages.use(code)
         if self.narrator is not None:  # the trust's own English voice, else the language's
             self.narrator.speak_in(self.settings.speech_language if code == languages.ENGLISH
                                    else languages.language(code).speech_voice)
-        for screen in self.screen_stack:
-            screen.refresh(recompose=True)
+        welcome = self.screen_stack[0] if self.screen_stack else None
+        if isinstance(welcome, WelcomeScreen):
+            welcome.call_later(welcome.redraw)
         if self.narrator is not None:
             self._page_changed(self.screen)
 
     @work(thread=True, exit_on_error=False, group="language")
     def _keep_language(self, session: PatientSession, code: str) -> None:
         self.services.change_language(session, code)
+        details = self.services.my_details(session)
+        self.call_from_thread(self._in_new_language, session, details)
+
+    def _in_new_language(self, session: PatientSession, details) -> None:  # type: ignore[no-untyped-def]
+        """Kept on the record: Home and My Details again, in the new language (nothing else was open)."""
+        from screens.common.my_details import MyDetailsScreen
+        from screens.kiosk.home import HomeScreen
+
+        if self.patient_session is not session or not isinstance(self.screen, MyDetailsScreen):
+            return  # the session ended meanwhile, or the patient moved on: the next page is in the language
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        home = HomeScreen(self.services, session, details)
+        self.push_screen(home)
+        self.push_screen(MyDetailsScreen(home.ctx))
+        self.notify(languages._("The portal is now in {language}, and so are your texts.").format(
+            language=languages.language(languages.current()).own_name), title=languages._("Saved"))
 
     # --- speech -------------------------------------------------------------------------------------------
 
@@ -153,7 +173,7 @@ class KioskApp(PortalApp, inherit_bindings=False):
             return
         from screens.common.speech import SPEECH_KEYS_HINT
 
-        self.narrator.page(self.screen, SPEECH_KEYS_HINT if len(self.screen_stack) == 1 else "")
+        self.narrator.page(self.screen, languages._(SPEECH_KEYS_HINT) if len(self.screen_stack) == 1 else "")
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         if self.narrator is not None and not self._page_pending and event.widget is self.focused:

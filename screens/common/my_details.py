@@ -9,6 +9,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from screens.common.text import Footer, Plain, PlainButton
 
+from domain import language as languages
 from domain.language import N_, _
 from domain.errors import DomainError
 from domain.identity.my_details import MyDetails
@@ -46,6 +47,17 @@ class MyDetailsScreen(Screen[None]):
             yield Plain(_("Letters"), classes="section-title")
             yield Plain(_(_LETTERS[d.letter_preference]), id="letters", classes="lede")
             yield PlainButton(self._switch_label(), id="switch-letters", variant="primary")
+            offered = () if self.ctx.at_desk else getattr(self.app, "offered_languages", ())
+            if offered:
+                yield Plain(_("Language"), classes="section-title")
+                yield Plain(_("The portal and your texts are in {language}.").format(
+                    language=languages.language(languages.current()).own_name), id="language", classes="lede")
+                # Each other language in its own name; the choice is kept for the patient's texts and next visit.
+                with Horizontal(classes="language-line"):
+                    for code in offered:
+                        if code != languages.current():
+                            yield PlainButton(languages.language(code).own_name, id=f"language-{code}",
+                                              classes="language-button", compact=True)
             with Horizontal(classes="page-buttons"):
                 yield PlainButton(self.ctx.words(_("Who has looked at my record"), "Who has looked at this record"),
                                   id="looks")
@@ -73,6 +85,11 @@ class MyDetailsScreen(Screen[None]):
             yes = _("Yes, change to paperless") if paperless else _("Yes, change to paper")
         if await self.app.push_screen_wait(ConfirmScreen(question, what, yes)):
             self.save(wanted)
+
+    @on(PlainButton.Pressed, ".language-button")
+    def choose_language(self, event: PlainButton.Pressed) -> None:
+        if event.button.id:
+            self.app.choose_language(event.button.id.removeprefix("language-"))  # type: ignore[attr-defined]
 
     @on(PlainButton.Pressed, "#back")
     def action_back(self) -> None:

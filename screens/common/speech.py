@@ -18,13 +18,14 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Footer, Input, OptionList, RadioButton, RadioSet, Select
 
 from domain import speech
+from domain.language import N_, _
 from domain.ports import Speaker
 from domain.speech import Voice
 from screens.common.text import Plain, PlainButton, PlainTable
 
-SPEECH_KEYS_HINT = ("Speech is on. Press F3 to hear a page again, F5 to stop speaking, F7 for quieter and F8 "
-                    "for louder.")
-"""Said after the welcome page: how to work the voice."""
+SPEECH_KEYS_HINT = N_("Speech is on. Press F3 to hear a page again, F5 to stop speaking, F7 for quieter and F8 for "
+                      "louder.")
+"""Said after the welcome page (in the screen's language): how to work the voice."""
 
 
 class Narrator:
@@ -104,11 +105,11 @@ class Narrator:
 
     def louder(self) -> None:
         self.voice = self.voice.louder()
-        self._say(f"Volume {self.voice.volume // 2} percent.")
+        self._say(_("Volume {percent} percent.").format(percent=self.voice.volume // 2))
 
     def quieter(self) -> None:
         self.voice = self.voice.quieter()
-        self._say(f"Volume {self.voice.volume // 2} percent.")
+        self._say(_("Volume {percent} percent.").format(percent=self.voice.volume // 2))
 
     def reset(self) -> None:
         """A new session: silence, and the trust's own volume and rate again."""

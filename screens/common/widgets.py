@@ -11,6 +11,7 @@ from textual.widgets import Input
 
 from datetime import date
 
+from domain import language as languages
 from domain.language import _
 from domain.identity.my_details import MyDetails
 from domain.identity.session import StaffSession
@@ -181,9 +182,12 @@ class StaffBanner(Horizontal):
         yield Plain(self.words, id="staff-banner")
 
 
-def acting_for(name: str, date_of_birth: date | None, nhs_number: str | None, hospital_number: str | None) -> str:
+def acting_for(name: str, date_of_birth: date | None, nhs_number: str | None, hospital_number: str | None,
+               language: str | None = None) -> str:
     """'Acting for NAME · born … · NHS …': on every desk page while a patient is open."""
-    parts = [f"Acting for {name}"]
+    # The patient's own language beside their name (the desk stays in English): the call may need an interpreter.
+    chosen = languages.language(language)
+    parts = [f"Acting for {name}" + (f" ({chosen.english_name})" if chosen.code != languages.ENGLISH else "")]
     if date_of_birth is not None:
         parts.append(f"born {date_of_birth.day} {date_of_birth:%b %Y}")
     parts.append(f"NHS {nhs_number}" if nhs_number else f"hospital number {hospital_number or 'not recorded'}")
@@ -193,4 +197,4 @@ def acting_for(name: str, date_of_birth: date | None, nhs_number: str | None, ho
 def ActingBanner(session: StaffSession, details: MyDetails) -> StaffBanner:  # noqa: N802 - reads as a widget
     """The desk's banner while a patient is open."""
     return StaffBanner(session, acting_for(details.full_name, details.date_of_birth, details.nhs_number,
-                                           details.hospital_number))
+                                           details.hospital_number, details.language))

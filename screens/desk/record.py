@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 
+from domain.language import ENGLISH, language
 from domain.appointments.model import AppointmentStatus, AppointmentView
 from domain.formatting import nhs_datetime
 from domain.identity.patients import LetterPreference
@@ -42,6 +43,15 @@ class PatientRecordScreen(RecordHome):
                                     f"mobile {p.mobile.masked}" if p.mobile else "no mobile on record",
                                     "paperless" if p.letter_preference is LetterPreference.PAPERLESS
                                     else "letters by post")), classes="lede", id="who")
+            # The language the patient reads the kiosk and their texts in, and any interpreter already booked.
+            spoken = language(p.language)
+            interpreters = sorted({v.appointment.interpreter_language for v in self.open_record.appointments
+                                   if v.appointment.status is AppointmentStatus.BOOKED
+                                   and v.appointment.interpreter_language})
+            if spoken.code != ENGLISH or interpreters:
+                yield Plain(("Language: ", "bold"), f"{spoken.english_name} (kiosk and texts)"
+                            + (f" · interpreter booked: {', '.join(interpreters)}" if interpreters else ""),
+                            classes="lede", id="language")
             upcoming = [v for v in self.open_record.appointments
                         if v.appointment.status is AppointmentStatus.BOOKED]
             to_do = [v for v in self.open_record.appointments if v.appointment.arrangements_pending]

@@ -41,7 +41,16 @@ class WelcomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="trust-banner"):
             yield Plain(self.trust_name, id="trust-name")
-            yield Plain(_("Patient Portal"), id="portal-name")
+            if self.offered:
+                # At the top, each language in its own name: a patient finds theirs before reading any English.
+                with Horizontal(classes="portal-line"):
+                    yield Plain(_("Patient Portal"), id="portal-name")
+                    for code in self.offered:
+                        if code != languages.current():
+                            yield PlainButton(languages.language(code).own_name, id=f"language-{code}",
+                                              classes="language-button", compact=True)
+            else:
+                yield Plain(_("Patient Portal"), id="portal-name")
         with VerticalScroll(classes="page"):
             yield Plain(_("Welcome"), classes="page-title")
             yield Plain(
@@ -55,19 +64,22 @@ class WelcomeScreen(Screen[None]):
                 with Horizontal(classes="route"):
                     yield PlainButton(_(label), id=route, classes="route-button")
                     yield Plain(_(hint), classes="route-hint")
-            if self.offered:
-                # Each language in its own name, so that a patient finds theirs without reading English.
-                with Horizontal(classes="language-line"):
-                    for code in self.offered:
-                        if code != languages.current():
-                            yield PlainButton(languages.language(code).own_name, id=f"language-{code}",
-                                              classes="language-button", compact=True)
         with Horizontal(classes="help-line"):
             yield Plain(_("Need help? Press F1, or ask at the reception desk."), classes="help-text")
             yield PlainButton(_("Help centre"), id="help", classes="help-button", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
+        self.focus_first()
+
+    async def redraw(self) -> None:
+        """In the screen's language now (the patient chose another, or the kiosk went back to its own)."""
+        await self.recompose()
+        if self.app.screen is self:
+            self.focus_first()
+
+    def focus_first(self) -> None:
+        """Sign in has the focus (also when the page is drawn again in another language)."""
         self.query_one("#sign-in", PlainButton).focus()
 
     @on(PlainButton.Pressed, "#help")

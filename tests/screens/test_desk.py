@@ -45,6 +45,12 @@ async def search(pilot, query: str) -> None:  # type: ignore[no-untyped-def]
     await settle(pilot)
 
 
+async def signed_in(pilot, secret: str) -> None:  # type: ignore[no-untyped-def]
+    """Sam Patel signs in with password and code, as at the start of a shift."""
+    await fill(pilot, username="sam.patel", password=PASSWORD, code=pyotp.TOTP(secret).at(FIXED_NOW))
+    await press_continue(pilot)
+
+
 def desk_on(db: Path) -> DeskApp:
     return DeskApp(kiosk_settings(database_url=f"sqlite:///{db}", staff_secret_key=KEY), FixedClock(FIXED_NOW))
 
@@ -82,8 +88,7 @@ async def test_a_search_that_cannot_work_says_how(demo_db: Path) -> None:
     secret = enrol(demo_db)
     app = desk_on(demo_db)
     async with app.run_test(size=(100, 34)) as pilot:
-        await fill(pilot, username="sam.patel", password=PASSWORD, code=pyotp.TOTP(secret).at(FIXED_NOW))
-        await press_continue(pilot)
+        await signed_in(pilot, secret)
         await search(pilot, "Thompson")
         assert "Search by NHS number, hospital number, or surname and date of birth" in screen_text(app)
         await search(pilot, "Nobody 1 1 1950")
@@ -122,3 +127,26 @@ async def test_an_idle_desk_is_covered_until_the_same_password_is_typed(demo_db:
         await pilot.pause()
         await pilot.pause()
         assert isinstance(app.screen, SignIn) and app.staff_session is None
+
+
+async def test_the_desk_stays_in_english_and_shows_the_patients_language(demo_db: Path) -> None:
+    """Margaret chose Polish at a kiosk: the desk says so beside her name, with any interpreter booked, and its
+    own words stay English (the kiosk's language is never the desk's)."""
+    import sqlite3
+
+    with sqlite3.connect(demo_db) as connection:
+        connection.execute("UPDATE patient SET language = 'pl' WHERE hospital_number = 'RWG1000001'")
+    secret = enrol(demo_db)
+    app = desk_on(demo_db)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await signed_in(pilot, secret)
+        await search(pilot, "999 000 0018")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.click("#reason-1")
+        app.screen.query_one("#open").press()
+        await settle(pilot)
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Acting for Margaret Thompson (Polish)" in text
+        assert "Language: Polish (kiosk and texts)" in text and "What would you like to do?" in text

@@ -151,3 +151,164 @@ def test_each_catalogue_is_compiled_from_its_source(code: str) -> None:
 def _key(value: object) -> tuple[str, ...]:
     """A message's id or text as a tuple (a plural's forms are a list in one reader, a tuple in the other)."""
     return tuple(value) if isinstance(value, (list, tuple)) else (str(value),)
+
+
+# --- a patient's own language ----------------------------------------------------------------------------------
+
+def _texts(db: Path) -> list[tuple[str, str, str]]:
+    with sqlite3.connect(db) as connection:
+        return connection.execute("SELECT template, language, body FROM sms_message ORDER BY created_at, rowid").fetchall()
+
+
+def _language_of(db: Path, email: str) -> str | None:
+    with sqlite3.connect(db) as connection:
+        return connection.execute("SELECT p.language FROM patient p JOIN patient_account a ON a.patient_id = p.id "
+                                  "WHERE a.email = ?", (email,)).fetchone()[0]
+
+
+async def test_no_language_is_offered_until_the_trust_lists_one_as_reviewed(kiosk_on) -> None:  # type: ignore[no-untyped-def]
+    app = kiosk_on()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert not app.screen.query(".language-button")
+
+
+async def test_a_polish_patient_chooses_polish_signs_in_reschedules_and_is_texted_in_polish(kiosk_on, demo_db) -> None:  # type: ignore[no-untyped-def]
+    from screens.common.reschedule import CheckChangeScreen, RescheduledScreen, RescheduleDayScreen
+    from screens.kiosk.home import HomeScreen
+    from tests.screens.flows import screen_text, shown
+    from tests.screens.test_appointments import open_first_upcoming, press
+
+    app = kiosk_on(languages=("pl", "ro"))
+    try:
+        async with app.run_test(size=(100, 40)) as pilot:
+            await pilot.pause()
+            buttons = [str(b.label) for b in app.screen.query(".language-button")]
+            assert buttons == ["Polski", "Română"]  # each in its own name
+            await press(pilot, "#language-pl")
+            await settle(pilot)
+            assert "Witamy" in screen_text(app) and "Zaloguj się" in screen_text(app)
+            assert app.screen.focused is not None and app.screen.focused.id == "sign-in"
+            assert [str(b.label) for b in app.screen.query(".language-button")] == ["English", "Română"]
+            email = "margaret.thompson@example.com"
+            await open_first_upcoming(pilot, demo_db, email)
+            code = next(body for template, _, body in reversed(_texts(demo_db)) if template == "one_time_code")
+            assert "to Twój kod do portalu pacjenta" in code  # the code came in the language chosen
+            assert _language_of(demo_db, email) == "pl"  # kept on the record as they signed in
+            assert "Szczegóły wizyty" in screen_text(app)
+            await press(pilot, "#reschedule")
+            assert isinstance(app.screen, RescheduleDayScreen)
+            assert "Możesz zmienić tę wizytę jeszcze 2 razy" in screen_text(app)
+            await pilot.press("down", "enter")
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, CheckChangeScreen)
+            await press(pilot, "#confirm")
+            assert isinstance(app.screen, RescheduledScreen), screen_text(app)
+            assert "Twoja wizyta została zmieniona" in screen_text(app)
+            template, language, body = _texts(demo_db)[-1]
+            assert (template, language) == ("reschedule_confirmation", "pl")
+            assert "Twoja wizyta w szpitalu" in body and "Pytania? Zadzwoń" in body
+            app.end_session("You have signed out.")  # the idle wipe, a sign-out: the trust's own language again
+            await settle(pilot)
+            assert languages.current() == languages.ENGLISH
+            await pilot.press("enter")
+            await shown(pilot, type(app.screen_stack[0]))
+            assert "Welcome" in screen_text(app)
+
+        # The next visit: nothing chosen at the welcome page, and Home is in Polish from the record.
+        again = kiosk_on(languages=("pl", "ro"))
+        async with again.run_test(size=(100, 40)) as pilot:
+            from tests.screens.test_appointments import sign_in_as
+
+            await sign_in_as(pilot, demo_db, email)
+            assert isinstance(again.screen, HomeScreen) and "Dzień dobry, Margaret" in screen_text(again)
+    finally:
+        languages.use(languages.ENGLISH)
+
+
+async def test_my_details_changes_the_language_for_the_kiosk_and_the_texts(kiosk_on, demo_db) -> None:  # type: ignore[no-untyped-def]
+    from screens.common.my_details import MyDetailsScreen
+    from tests.screens.flows import screen_text
+    from tests.screens.test_appointments import press, sign_in_as
+
+    app = kiosk_on(languages=("pl", "ro"))
+    try:
+        async with app.run_test(size=(100, 40)) as pilot:
+            await sign_in_as(pilot, demo_db, "harry.wilson@example.com")
+            await press(pilot, "#my-details")
+            assert isinstance(app.screen, MyDetailsScreen)
+            assert "The portal and your texts are in English." in screen_text(app)
+            await press(pilot, "#language-ro")
+            for _ in range(100):
+                if isinstance(app.screen, MyDetailsScreen) and "Datele mele" in screen_text(app):
+                    break
+                await pilot.pause(0.02)
+            assert "Portalul și mesajele dumneavoastră sunt în Română." in screen_text(app)
+            assert _language_of(demo_db, "harry.wilson@example.com") == "ro"
+            assert len(app.screen_stack) == 3  # welcome, Home, My Details: built again in Romanian
+            with sqlite3.connect(demo_db) as connection:
+                assert connection.execute("SELECT detail FROM audit_event WHERE action = 'language'").fetchall() == [
+                    ("en -> ro",)]
+    finally:
+        languages.use(languages.ENGLISH)
+
+
+def test_a_language_is_offered_only_once_its_catalogue_ships() -> None:
+    from portal_tui.settings import SettingsError, load_settings
+
+    env = {"PORTAL_DATABASE_URL": "sqlite:///x.db", "PORTAL_DEMO": "true", "PORTAL_KIOSK_PIN": "2468"}
+    assert load_settings({**env, "PORTAL_LANGUAGES": "pl, ro"}).languages == ("pl", "ro")
+    with pytest.raises(SettingsError, match="'ur' is not a language the kiosk has a catalogue for"):
+        load_settings({**env, "PORTAL_LANGUAGES": "ur"})
+    with pytest.raises(SettingsError, match="must be English or one of the reviewed languages"):
+        load_settings({**env, "PORTAL_DEFAULT_LANGUAGE": "pl"})
+    assert load_settings({**env, "PORTAL_LANGUAGES": "pl", "PORTAL_DEFAULT_LANGUAGE": "pl"}).default_language == "pl"
+
+
+def test_a_text_goes_to_its_languages_notify_template() -> None:
+    from data.messaging.senders import NotifySender
+    from domain.messaging.model import SmsMessage, SmsStatus, SmsTemplate
+
+    sender = NotifySender.__new__(NotifySender)
+    sender._templates = {"pl": "polish-body", "reminder.pl": "polish-reminder", "reminder": "english-reminder"}
+    sender._default = "english-body"
+
+    def text(template: SmsTemplate, language: str) -> SmsMessage:
+        return SmsMessage("id", "+447700900123", template, "…", SmsStatus.QUEUED, FIXED_NOW, FIXED_NOW,
+                          language=language)
+
+    assert sender.template_for(text(SmsTemplate.REMINDER, "pl")) == "polish-reminder"
+    assert sender.template_for(text(SmsTemplate.ONE_TIME_CODE, "pl")) == "polish-body"
+    assert sender.template_for(text(SmsTemplate.REMINDER, "en")) == "english-reminder"
+    assert sender.template_for(text(SmsTemplate.ONE_TIME_CODE, "ro")) == "english-body"
+
+
+def test_dates_and_plurals_in_each_language() -> None:
+    from datetime import datetime, timezone
+
+    from domain.formatting import nhs_datetime
+
+    at = datetime(2026, 12, 14, 9, 30, tzinfo=timezone.utc)
+    assert nhs_datetime(at, "en") == "Monday 14 December 2026, 9.30am"
+    assert nhs_datetime(at, "pl") == "poniedziałek 14 grudnia 2026, 9:30"
+    assert nhs_datetime(at, "ro") == "luni 14 decembrie 2026, 9:30"
+    polish = languages.translation("pl")
+    forms = [polish.ngettext("{count} letter", "{count} letters", n).format(count=n) for n in (1, 3, 5, 22, 112)]
+    assert forms == ["1 list", "3 listy", "5 listów", "22 listy", "112 listów"]  # Polish's three forms
+
+
+@pytest.mark.parametrize("size", [(80, 24), (48, 16)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_welcome_page_in_polish_snapshot(snap_compare, kiosk_on, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    """The languages on the banner, each in its own name, and the page in the one chosen."""
+    async def choose(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.pause()
+        pilot.app.choose_language("pl")
+        await settle(pilot)
+        await pilot.pause()
+
+    try:
+        assert snap_compare(kiosk_on(languages=("pl", "ro")), terminal_size=size, run_before=choose)
+    finally:
+        languages.use(languages.ENGLISH)
