@@ -25,7 +25,7 @@ class FileSender:
         if self.redact_codes and message.template is SmsTemplate.ONE_TIME_CODE:
             body = redacted(body)
         line = json.dumps({"reference": message.id, "to": message.to_number, "template": message.template.value,
-                           "body": body}, ensure_ascii=False) + "\n"
+                           "language": message.language, "body": body}, ensure_ascii=False) + "\n"
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self.path.open("a", encoding="utf-8") as handle:

@@ -49,8 +49,9 @@ def _words(text: str) -> set[str]:
 
 
 def english_left(shown: str) -> str:
-    """What is on screen outside the pseudo-language's brackets."""
-    return re.sub(re.escape(PSEUDO_OPEN) + ".*?" + re.escape(PSEUDO_CLOSE), " ", shown, flags=re.DOTALL)
+    """What is on screen outside the pseudo-language's brackets, less email addresses (typed, or on a record)."""
+    outside = re.sub(re.escape(PSEUDO_OPEN) + ".*?" + re.escape(PSEUDO_CLOSE), " ", shown, flags=re.DOTALL)
+    return re.sub(r"\S+@\S+", " ", outside)
 
 
 def _table_text(table: PlainTable) -> str:
