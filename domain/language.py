@@ -13,10 +13,10 @@ offered to patients only when the trust's settings list it as reviewed: see the 
 
 from __future__ import annotations
 
-import gettext
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 LOCALE_DIR = Path(__file__).with_name("locale")
 DOMAIN = "portal"
@@ -57,21 +57,37 @@ def language(code: str | None) -> Language:
     return LANGUAGES.get(code or ENGLISH, LANGUAGES[ENGLISH])
 
 
-class _Pseudo(gettext.NullTranslations):
+class Catalogue(Protocol):
+    """What a language's catalogue answers (gettext's translations, or English's own words)."""
+
+    def gettext(self, message: str) -> str: ...
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str: ...
+
+
+class _English:
+    """The source language: each string as written (no catalogue to load, nothing imported before the kiosk's
+    first page is painted)."""
+
+    def gettext(self, message: str) -> str:
+        return message
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return singular if n == 1 else plural
+
+
+class _Pseudo(_English):
     """Translates what the English catalogue template lists, and nothing else."""
 
     def __init__(self, known: frozenset[str]) -> None:
-        super().__init__()
         self.known = known
 
     def gettext(self, message: str) -> str:
         return pseudo(message) if message in self.known else message
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return pseudo(singular if n == 1 else plural) if singular in self.known else (singular if n == 1 else plural)
-
-    def pgettext(self, context: str, message: str) -> str:
-        return self.gettext(message)
+        chosen = singular if n == 1 else plural
+        return pseudo(chosen) if singular in self.known else chosen
 
 
 _ACCENTED = str.maketrans("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
@@ -89,19 +105,21 @@ def pseudo(message: str) -> str:
     return f"{PSEUDO_OPEN}{''.join(parts)}{'~' * max(1, round(len(message) * 0.4))}{PSEUDO_CLOSE}"
 
 
-_catalogues: dict[str, gettext.NullTranslations] = {}
+_catalogues: dict[str, Catalogue] = {}
 
 
-def translation(code: str | None) -> gettext.NullTranslations:
+def translation(code: str | None) -> Catalogue:
     """A language's catalogue (English: the source itself). Loaded once, on first use."""
     code = language(code).code if code != PSEUDO else PSEUDO
     found = _catalogues.get(code)
     if found is None:
         if code == ENGLISH:
-            found = gettext.NullTranslations()
+            found = _English()
         elif code == PSEUDO:
             found = _Pseudo(template_messages())
         else:
+            import gettext
+
             found = gettext.translation(DOMAIN, LOCALE_DIR, languages=[code], fallback=True)
         _catalogues[code] = found
     return found
@@ -125,7 +143,7 @@ def _unquote(quoted: str) -> str:
     return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(1)), quoted)
 
 
-_current: gettext.NullTranslations = translation(ENGLISH)
+_current: Catalogue = translation(ENGLISH)
 _current_code = ENGLISH
 
 

@@ -21,7 +21,8 @@ from domain.help.articles import TOPICS, Article, with_contacts
 from domain.hospital import Trust
 from domain.identity.session import PatientSession
 from domain.support.reports import HAPPENED_LIMIT, TRIED_LIMIT, Captured, ProblemReport, ReplyBy, Submitted
-from screens.common.text import Choice, Footer, Plain, PlainButton, markdown, option
+from screens.common.choice import Choice
+from screens.common.text import Footer, Plain, PlainButton, markdown, option
 from screens.common.widgets import ErrorSummary, Field
 
 

@@ -13,7 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, RadioSet
 
 from domain.language import N_, _
-from screens.common.text import Choice, Plain, PlainButton
+from screens.common.choice import Choice
+from screens.common.text import Plain, PlainButton
 from screens.common.widgets import Field
 
 OTHER = "other"

@@ -18,8 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from rich.text import Text
 from textual.content import Content
 import textual.widgets as textual_widgets
-from textual.geometry import Size
-from textual.widgets import Button, DataTable, RadioButton, Static
+from textual.widgets import Button, DataTable, Static
 from textual.widgets.option_list import Option
 
 from domain.language import _
@@ -152,23 +151,3 @@ class Footer(textual_widgets.Footer):
                 widget.description = _(widget.description)
             yield widget
 
-
-class Choice(RadioButton):
-    """A radio button whose words wrap under themselves instead of being cut off (a long answer, a narrow
-    screen, a language whose words are longer)."""
-
-    DEFAULT_CSS = """
-    Choice { width: 100%; height: auto; }
-    """
-
-    def render(self) -> Content:
-        width = max(8, (self.content_region.width or self.size.width or 80) - 4)
-        lines = self.label.wrap(width)
-        label_style = self.get_visual_style("toggle--label")
-        parts: list[Content | str] = [self._button, " "]
-        for number, line in enumerate(lines):
-            parts += (["\n", "    "] if number else []) + [line.stylize_before(label_style)]
-        return Content.assemble(*parts)
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return max(1, len(self.label.wrap(max(8, width - 4))))

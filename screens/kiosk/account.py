@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.widgets import RadioSet
-from screens.common.text import Choice, Plain
+from screens.common.choice import Choice
+from screens.common.text import Plain
 
 from domain.language import N_, _
 from domain.identifiers import EmailAddress

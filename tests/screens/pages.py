@@ -13,8 +13,12 @@ APPOINTMENTS = [("list", "sandeep.gill"), ("page", "margaret.thompson"), ("block
                 ("cancel-confirm", "margaret.thompson"), ("cancelled", "margaret.thompson"),
                 ("letter", "margaret.thompson")]
 RECORDS = [("letters", "rosa.fernandez"), ("results", "chidi.okonkwo"), ("trend", "eileen.doherty")]
-PAGES = ([("flow", t, "") for t in FLOW] + [("appointments", t, w) for t, w in APPOINTMENTS]
+PAGES = ([("welcome", "welcome", ""), ("welcome", "welcome-languages", "")] + [("flow", t, "") for t in FLOW] + [("appointments", t, w) for t, w in APPOINTMENTS]
          + [("records", t, w) for t, w in RECORDS] + [("help", "help-centre", ""), ("staff", "staff-pin", "")])
+
+
+SETTINGS: dict[str, dict[str, object]] = {"welcome-languages": {"languages": ("pl", "ro")}}
+"""A page that shows only with some settings: the welcome page's languages, offered once the trust lists them."""
 
 
 def walk_to(kind: str, target: str, who: str, db):  # type: ignore[no-untyped-def]
@@ -33,7 +37,8 @@ def walk_to(kind: str, target: str, who: str, db):  # type: ignore[no-untyped-de
 
     async def walk(pilot) -> None:  # type: ignore[no-untyped-def]
         await pilot.pause()
-        await pilot.press("f1" if target == "help-centre" else "f12")
+        if kind != "welcome":
+            await pilot.press("f1" if target == "help-centre" else "f12")
         await settle(pilot)
 
     return walk

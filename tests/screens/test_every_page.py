@@ -17,7 +17,7 @@ from rich.color import ColorSystem
 
 from tests.screens.contrast import CONTROL, TEXT, cells, focus_contrast, text_pairs
 from tests.screens.flows import settle
-from tests.screens.pages import PAGES, walk_to
+from tests.screens.pages import PAGES, SETTINGS, walk_to
 from tests.screens.test_speech import ROLE_WORDS, TALL, _words, shown_on_screen, speaking_kiosk
 
 TRUE, EIGHT, SIXTEEN = ColorSystem.TRUECOLOR, ColorSystem.EIGHT_BIT, ColorSystem.STANDARD
@@ -38,7 +38,7 @@ def _cursor_on(app, widget) -> bool:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("kind, target, who", PAGES, ids=[p[1] for p in PAGES])
 async def test_every_page(demo_db, kind: str, target: str, who: str) -> None:
-    app, spoken = speaking_kiosk(demo_db)
+    app, spoken = speaking_kiosk(demo_db, **SETTINGS.get(target, {}))
     async with app.run_test(size=TALL) as pilot:
         await walk_to(kind, target, who, demo_db)(pilot)
         await settle(pilot)

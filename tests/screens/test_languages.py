@@ -21,7 +21,7 @@ from screens.common.text import PlainTable
 from domain.clock import FixedClock
 from tests.conftest import FIXED_NOW
 from tests.screens.flows import kiosk_settings, settle
-from tests.screens.pages import PAGES, walk_to
+from tests.screens.pages import PAGES, SETTINGS, walk_to
 from tests.screens.test_speech import shown_on_screen
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,25 +65,27 @@ def _list_text(options: OptionList) -> str:
     return "\n".join(str(options.get_option_at_index(n).prompt) for n in range(options.option_count))
 
 
-def pseudo_kiosk(db: Path) -> KioskApp:
-    settings = replace(kiosk_settings(database_url=f"sqlite:///{db}", demo=False), default_language=PSEUDO)
+def pseudo_kiosk(db: Path, **overrides: object) -> KioskApp:
+    settings = replace(kiosk_settings(database_url=f"sqlite:///{db}", demo=False, **overrides),
+                       default_language=PSEUDO)
     return KioskApp(settings, FixedClock(FIXED_NOW))
 
 
 @pytest.fixture(scope="session")
 def record_words(demo_template: Path) -> set[str]:
-    """What the records hold, and the help articles (the trust's own content: each shown in English until the
-    trust adds its translation under domain/help/articles/<language>/)."""
+    """What the records hold, the help articles (the trust's own content: each shown in English until the trust
+    adds its translation under domain/help/articles/<language>/), and each language's own name."""
     from domain.help.articles import load
 
     articles = " ".join(f"{a.title} {a.body}" for a in load())
-    return _record_words(demo_template) | _words(articles)
+    own_names = " ".join(language.own_name for language in languages.LANGUAGES.values())  # never translated
+    return _record_words(demo_template) | _words(articles) | _words(own_names)
 
 
 @pytest.mark.parametrize("kind, target, who", PAGES, ids=[p[1] for p in PAGES])
 async def test_every_page_in_a_pseudo_language(demo_db, record_words: set[str], kind: str, target: str,
                                                who: str) -> None:
-    app = pseudo_kiosk(demo_db)
+    app = pseudo_kiosk(demo_db, **SETTINGS.get(target, {}))
     problems: list[str] = []
     try:
         async with app.run_test(size=(80, 150)) as pilot:
