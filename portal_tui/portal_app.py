@@ -91,22 +91,7 @@ class PortalApp(App[None]):
     def _follow_layout(self, screen: Screen[object]) -> None:
         """A page lays itself out after it takes its focus: the cursor is placed again after each layout."""
         screen.screen_layout_refresh_signal.unsubscribe(self)
-        screen.screen_layout_refresh_signal.subscribe(self, lambda _: self.call_after_refresh(self._laid_out))
-
-    def _laid_out(self) -> None:
-        """After each layout: a page is a Tab stop only while it scrolls (arrows and Page Down then read on, its
-        frame showing the focus), never an invisible stop; and the cursor goes on the focused control."""
-        from textual.containers import ScrollableContainer
-
-        if self.screen_stack:
-            for page in self.screen.query(".page"):
-                if isinstance(page, ScrollableContainer):
-                    page.can_focus = page.max_scroll_y > 0 or page.max_scroll_x > 0
-                    if page.has_focus and not page.can_focus:  # it had the focus first: its first control now
-                        chain = self.screen.focus_chain
-                        if chain:
-                            chain[0].focus(scroll_visible=False)
-        self.place_cursor()
+        screen.screen_layout_refresh_signal.subscribe(self, lambda _: self.call_after_refresh(self.place_cursor))
 
     def place_cursor(self) -> None:
         """The terminal's own cursor on the focused control — the highlighted line of a list, the row of a
