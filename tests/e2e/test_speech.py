@@ -29,6 +29,12 @@ def said(record: Path) -> list[str]:
     return [entry["said"] for entry in map(json.loads, record.read_text().splitlines()) if "said" in entry]
 
 
+def heard(record: Path, words: str) -> None:
+    """Wait until the page with these words has been said (on a loaded machine speech comes a moment after
+    the page is drawn; a key pressed before it would move on to the next page, rightly unsaid)."""
+    wait_until(lambda: any(words in s for s in said(record)))
+
+
 def _files_settled(folder: Path):  # type: ignore[no-untyped-def]
     """True once the WAV files have stopped growing (espeak-ng writes faster than it would speak)."""
     last: list[object] = [None]
@@ -57,11 +63,13 @@ def test_a_patient_hears_the_pages_and_never_a_secret(fresh_demo: dict[str, str]
         assert "F5 Stop speech" in kiosk.wait_for("F3 Repeat")  # the voice's keys, in the footer
         kiosk.press("Enter")
         kiosk.wait_for("Use the email address and password")
+        heard(record, "Sign in. Use the email address")  # a patient listening hears each page before typing
         answer(kiosk, "stanley.hughes@example.com", "kiosk-demo-2026")
         kiosk.wait_for("Check your phone to sign in")
         code = code_from_demo_phone(kiosk)
         answer(kiosk, code)
         kiosk.wait_for("Hello, Stanley")
+        heard(record, "Hello, Stanley")
         kiosk.press("Enter")  # My appointments
         kiosk.wait_for("Upcoming (")
         kiosk.press("Enter")  # the first upcoming one
