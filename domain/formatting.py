@@ -13,7 +13,7 @@ def nhs_time(moment: datetime, language: str | None = None) -> str:
     """'9.30am', '12 noon', '2pm' — the NHS style, in the hospital's time (other languages: '9:30', '14:00')."""
     local = moment.astimezone(LONDON)
     code = language or languages.current()
-    if code not in (languages.ENGLISH, languages.PSEUDO):
+    if _written_by_babel(code):
         return f"{local.hour}:{local.minute:02d}"
     if (local.hour, local.minute) == (12, 0):
         text = "12 noon"
@@ -27,9 +27,17 @@ def nhs_time(moment: datetime, language: str | None = None) -> str:
 def nhs_date(day: date, language: str | None = None) -> str:
     """'Wednesday 6 August 2025' ('środa 6 sierpnia 2025')."""
     code = language or languages.current()
-    if code not in (languages.ENGLISH, languages.PSEUDO):
+    if _written_by_babel(code):
         return _babel_date(day, "EEEE d MMMM y", code)
     return _pseudo_if(code, f"{day:%A} {day.day} {day:%B %Y}")
+
+
+def day_month_year(day: date, language: str | None = None) -> str:
+    """'6 August 2025' ('6 sierpnia 2025'): a date in a column, without its weekday."""
+    code = language or languages.current()
+    if _written_by_babel(code):
+        return _babel_date(day, "d MMMM y", code)
+    return _pseudo_if(code, f"{day.day} {day:%B %Y}")
 
 
 def nhs_datetime(moment: datetime, language: str | None = None) -> str:
@@ -41,7 +49,7 @@ def short_date(moment: datetime, language: str | None = None) -> str:
     """'Wed 6 Aug' ('śr. 6 sie'): a text's date, short enough for one message."""
     local = moment.astimezone(LONDON)
     code = language or languages.current()
-    if code not in (languages.ENGLISH, languages.PSEUDO):
+    if _written_by_babel(code):
         return _babel_date(local.date(), "EEE d MMM", code)
     return _pseudo_if(code, f"{local:%a} {local.day} {local:%b}")
 
@@ -50,6 +58,11 @@ def table_datetime(moment: datetime) -> str:
     """'6 Aug 2025, 9.30am': the same moment, short enough for a column of a staff table (the desk: English)."""
     local = moment.astimezone(LONDON)
     return f"{local.day} {local:%b %Y}, {nhs_time(moment, languages.ENGLISH)}"
+
+
+def _written_by_babel(code: str) -> bool:
+    """English (and the pseudo-language made from it) keeps the NHS's own style; another language, its own."""
+    return code not in (languages.ENGLISH, languages.PSEUDO)
 
 
 def _babel_date(day: date, pattern: str, code: str) -> str:

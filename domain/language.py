@@ -110,7 +110,7 @@ _catalogues: dict[str, Catalogue] = {}
 
 def translation(code: str | None) -> Catalogue:
     """A language's catalogue (English: the source itself). Loaded once, on first use."""
-    code = language(code).code if code != PSEUDO else PSEUDO
+    code = language(code).code
     found = _catalogues.get(code)
     if found is None:
         if code == ENGLISH:
@@ -150,7 +150,7 @@ _current_code = ENGLISH
 def use(code: str | None) -> None:
     """The screen's language from now on (the kiosk's choice; back to the trust's default at every new session)."""
     global _current, _current_code
-    _current_code = language(code).code if code != PSEUDO else PSEUDO
+    _current_code = language(code).code
     _current = translation(_current_code)
 
 

@@ -13,6 +13,7 @@ from domain.language import N_
 from portal_tui.faults import Fault
 from portal_tui.portal_app import ORDERED_KEYS, PortalApp
 from portal_tui.settings import PARTNER_TRUST_NAME, Settings
+from screens.common.text import PlainButton
 from screens.kiosk.welcome import WelcomeScreen
 
 if TYPE_CHECKING:
@@ -115,6 +116,12 @@ class KioskApp(PortalApp, inherit_bindings=False):
         """English and the languages the trust's settings list as reviewed; none to choose from without them."""
         return (languages.ENGLISH, *self.settings.languages) if self.settings.languages else ()
 
+    @on(PlainButton.Pressed, ".language-button")
+    def language_pressed(self, event: PlainButton.Pressed) -> None:
+        """A language button, on the welcome page or in My Details (screens.common.widgets.language_buttons)."""
+        event.stop()
+        self.choose_language((event.button.id or "").removeprefix("language-"))
+
     def choose_language(self, code: str) -> None:
         """The patient's choice (at the welcome page, or in My Details once signed in): every page from now on in
         it, spoken in it, and kept on their record — at once when signed in, else as they sign in."""
@@ -123,7 +130,7 @@ class KioskApp(PortalApp, inherit_bindings=False):
         self.language_chosen = True
         self._use_language(code)
         if self.patient_session is not None:
-            self._keep_language(self.patient_session, code)
+            self._keep_language(self.patient_session, code, rebuild=True)
 
     def _use_language(self, code: str) -> None:
         """The screen's language from now on. The welcome page is drawn again in it; the pages of a session
@@ -139,10 +146,11 @@ class KioskApp(PortalApp, inherit_bindings=False):
             self._page_changed(self.screen)
 
     @work(thread=True, exit_on_error=False, group="language")
-    def _keep_language(self, session: PatientSession, code: str) -> None:
+    def _keep_language(self, session: PatientSession, code: str, *, rebuild: bool = False) -> None:
+        """On the patient's record; chosen in My Details (`rebuild`), its pages are built again in it."""
         self.services.change_language(session, code)
-        details = self.services.my_details(session)
-        self.call_from_thread(self._in_new_language, session, details)
+        if rebuild:
+            self.call_from_thread(self._in_new_language, session, self.services.my_details(session))
 
     def _in_new_language(self, session: PatientSession, details) -> None:  # type: ignore[no-untyped-def]
         """Kept on the record: Home and My Details again, in the new language (nothing else was open)."""

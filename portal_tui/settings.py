@@ -329,11 +329,11 @@ def _languages(value: Any) -> tuple[str, ...]:
     return codes
 
 
-def _default_language(values: dict[str, Any]) -> str:
+def _default_language(values: dict[str, Any], offered: tuple[str, ...]) -> str:
     from domain.language import ENGLISH
 
     code = str(values.get("default_language") or ENGLISH).strip().lower()
-    if code != ENGLISH and code not in _languages(values.get("languages") or ()):
+    if code != ENGLISH and code not in offered:
         raise SettingsError(f"PORTAL_DEFAULT_LANGUAGE: {code!r} must be English or one of the reviewed languages "
                             "in PORTAL_LANGUAGES.")
     return code
@@ -414,8 +414,8 @@ def _build(values: dict[str, Any], env: Mapping[str, str]) -> Settings:
         speech_volume=_ranged(values, "speech_volume", 100, 20, 200),
         speech_rate=_ranged(values, "speech_rate", 160, 80, 450),
         speech_language=_voice_name(values.get("speech_language") or "en-gb"),
-        languages=_languages(values.get("languages") or ()),
-        default_language=_default_language(values),
+        languages=(offered := _languages(values.get("languages") or ())),
+        default_language=_default_language(values, offered),
         speech_record=str(values.get("speech_record") or ""),
         speech_wav_folder=str(values.get("speech_wav_folder") or ""),
         sms_sender=_choice(values, "sms_sender", ("file", "notify"), "file"),

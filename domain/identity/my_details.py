@@ -69,19 +69,10 @@ def change_letter_preference(uow: UnitOfWork, clock: Clock, actor: Actor, prefer
         raise InvalidValue(_("Ask the patient first: their letters change only with their agreement."))
     patient_id = target_patient(actor, patient_id)
     with uow:
-        decision = record_access(actor, patient_id)
-        if not decision:
-            raise AccessDenied(_("You can only change your own details."))
-        uow.patients.lock(patient_id)
-        patient = uow.patients.get(patient_id)
-        if patient is None:
-            raise NotFound(_("Your record could not be found."))
+        patient = _own_record_locked(uow, actor, patient_id)
         uow.patients.set_letter_preference(patient_id, preference)
-        kind, actor_id, role = actor.audit_identity
-        uow.audit.record(AuditEvent(at=clock.now(), actor_kind=kind, actor_id=actor_id, actor_role=role,
-                                    action="letter_preference", outcome=Outcome.SUCCESS, patient_id=patient_id,
-                                    detail=f"{patient.letter_preference} -> {preference}"
-                                    + ("; the patient agreed" if patient_agreed else "")))
+        _audit_change(uow, clock, actor, "letter_preference", patient_id, f"{patient.letter_preference} -> "
+                      f"{preference}" + ("; the patient agreed" if patient_agreed else ""))
         uow.commit()
 
 
@@ -91,20 +82,29 @@ def change_language(uow: UnitOfWork, clock: Clock, actor: Actor, code: str, pati
         raise InvalidValue(_("Choose one of the languages shown."))
     patient_id = target_patient(actor, patient_id)
     with uow:
-        if not record_access(actor, patient_id):
-            raise AccessDenied(_("You can only change your own details."))
-        uow.patients.lock(patient_id)
-        patient = uow.patients.get(patient_id)
-        if patient is None:
-            raise NotFound(_("Your record could not be found."))
+        patient = _own_record_locked(uow, actor, patient_id)
         if (patient.language or ENGLISH) == code:
             return
         uow.patients.set_language(patient_id, None if code == ENGLISH else code)
-        kind, actor_id, role = actor.audit_identity
-        uow.audit.record(AuditEvent(at=clock.now(), actor_kind=kind, actor_id=actor_id, actor_role=role,
-                                    action="language", outcome=Outcome.SUCCESS, patient_id=patient_id,
-                                    detail=f"{patient.language or ENGLISH} -> {code}"))
+        _audit_change(uow, clock, actor, "language", patient_id, f"{patient.language or ENGLISH} -> {code}")
         uow.commit()
+
+
+def _own_record_locked(uow: UnitOfWork, actor: Actor, patient_id: int) -> Patient:
+    """The record a change is made to, locked for it: the patient's own, or the one staff act for."""
+    if not record_access(actor, patient_id):
+        raise AccessDenied(_("You can only change your own details."))
+    uow.patients.lock(patient_id)
+    patient = uow.patients.get(patient_id)
+    if patient is None:
+        raise NotFound(_("Your record could not be found."))
+    return patient
+
+
+def _audit_change(uow: UnitOfWork, clock: Clock, actor: Actor, action: str, patient_id: int, detail: str) -> None:
+    kind, actor_id, role = actor.audit_identity
+    uow.audit.record(AuditEvent(at=clock.now(), actor_kind=kind, actor_id=actor_id, actor_role=role, action=action,
+                                outcome=Outcome.SUCCESS, patient_id=patient_id, detail=detail))
 
 
 _AGAIN = timedelta(minutes=10)

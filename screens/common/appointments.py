@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 from domain.language import N_, _, ngettext
 from domain.appointments.rules import Action, ActionDecision
 from domain.appointments.model import AppointmentStatus, AppointmentView
-from domain.formatting import nhs_date, nhs_datetime
+from domain.formatting import day_month_year, nhs_date, nhs_datetime
 from domain.appointments.changes import AppointmentPage
 from domain.clock import LONDON
 from domain.records.model import Document, PostStatus
@@ -102,7 +102,7 @@ class AppointmentsScreen(PatientPage):
                 for visit in self.visits:
                     day = visit.started_at.astimezone(LONDON).date()
                     what = plain_text((_(visit.kind.label), "bold"), f"\n{_clipped(visit.title, 38)}")
-                    table.add_row(nhs_date(day).split(" ", 1)[1], what, visit.trust.short_name, _(visit.status_words),
+                    table.add_row(day_month_year(day), what, visit.trust.short_name, _(visit.status_words),
                                   key=f"visit-{visit.id}", height=2)
         lists = self.query(OptionList)
         if lists:

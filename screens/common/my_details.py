@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from screens.common.text import Footer, Plain, PlainButton
+from screens.common.text import Footer, Plain, PlainButton, language_buttons
 
 from domain import language as languages
 from domain.language import N_, _
@@ -53,11 +53,7 @@ class MyDetailsScreen(Screen[None]):
                 yield Plain(_("The portal and your texts are in {language}.").format(
                     language=languages.language(languages.current()).own_name), id="language", classes="lede")
                 # Each other language in its own name; the choice is kept for the patient's texts and next visit.
-                with Horizontal(classes="language-line"):
-                    for code in offered:
-                        if code != languages.current():
-                            yield PlainButton(languages.language(code).own_name, id=f"language-{code}",
-                                              classes="language-button", compact=True)
+                yield Horizontal(*language_buttons(offered), classes="language-line")
             with Horizontal(classes="page-buttons"):
                 yield PlainButton(self.ctx.words(_("Who has looked at my record"), "Who has looked at this record"),
                                   id="looks")
@@ -85,11 +81,6 @@ class MyDetailsScreen(Screen[None]):
             yes = _("Yes, change to paperless") if paperless else _("Yes, change to paper")
         if await self.app.push_screen_wait(ConfirmScreen(question, what, yes)):
             self.save(wanted)
-
-    @on(PlainButton.Pressed, ".language-button")
-    def choose_language(self, event: PlainButton.Pressed) -> None:
-        if event.button.id:
-            self.app.choose_language(event.button.id.removeprefix("language-"))  # type: ignore[attr-defined]
 
     @on(PlainButton.Pressed, "#back")
     def action_back(self) -> None:

@@ -21,7 +21,7 @@ import textual.widgets as textual_widgets
 from textual.widgets import Button, DataTable, Static
 from textual.widgets.option_list import Option
 
-from domain.language import _
+from domain.language import _, current as current_language, language
 from domain.text import visible
 
 if TYPE_CHECKING:  # Rich's Markdown (markdown-it, Pygments) loads with the first letter, not before the welcome page
@@ -151,3 +151,9 @@ class Footer(textual_widgets.Footer):
                 widget.description = _(widget.description)
             yield widget
 
+
+def language_buttons(offered: tuple[str, ...]) -> list[PlainButton]:
+    """A button for each offered language but the screen's own, in its own name ('Polski'), so that a patient
+    finds theirs without reading the screen's language. The kiosk app takes the press."""
+    return [PlainButton(language(code).own_name, id=f"language-{code}", classes="language-button",
+                        compact=True) for code in offered if code != current_language()]
