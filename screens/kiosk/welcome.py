@@ -7,9 +7,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from domain import language as languages
 from domain.language import N_, _
-from screens.common.text import Footer, Plain, PlainButton
+from screens.common.text import Footer, Plain, PlainButton, language_buttons
 
 ROUTES = (
     ("sign-in", N_("Sign in"), N_("If you have registered already.")),
@@ -45,13 +44,12 @@ class WelcomeScreen(Screen[None]):
                 # At the top, each language in its own name: a patient finds theirs before reading any English.
                 with Horizontal(classes="portal-line"):
                     yield Plain(_("Patient Portal"), id="portal-name")
-                    for code in self.offered:
-                        if code != languages.current():
-                            yield PlainButton(languages.language(code).own_name, id=f"language-{code}",
-                                              classes="language-button", compact=True)
+                    yield from language_buttons(self.offered)
             else:
                 yield Plain(_("Patient Portal"), id="portal-name")
-        with VerticalScroll(classes="page"):
+        # Not a Tab stop of its own: its controls are (each scrolls into view as it takes the focus), and a stop
+        # that shows nothing when it has the focus would leave a patient lost.
+        with VerticalScroll(classes="page", can_focus=False):
             yield Plain(_("Welcome"), classes="page-title")
             yield Plain(
                 _("Register for the patient portal or sign in, and choose whether your hospital letters come by "
@@ -86,12 +84,6 @@ class WelcomeScreen(Screen[None]):
     def open_help(self, event: PlainButton.Pressed) -> None:
         event.stop()
         self.app.open_help_centre()  # type: ignore[attr-defined]
-
-    @on(PlainButton.Pressed, ".language-button")
-    def choose_language(self, event: PlainButton.Pressed) -> None:
-        event.stop()
-        if event.button.id:
-            self.app.choose_language(event.button.id.removeprefix("language-"))  # type: ignore[attr-defined]
 
     @on(PlainButton.Pressed, ".route-button")
     def choose(self, event: PlainButton.Pressed) -> None:
