@@ -198,4 +198,3 @@ def ActingBanner(session: StaffSession, details: MyDetails) -> StaffBanner:  # n
     """The desk's banner while a patient is open."""
     return StaffBanner(session, acting_for(details.full_name, details.date_of_birth, details.nhs_number,
                                            details.hospital_number, details.language))
-
