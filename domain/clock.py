@@ -5,10 +5,24 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
 
-LONDON = ZoneInfo("Europe/London")
-"""Times are stored in UTC and shown in the hospital's time."""
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    LONDON: ZoneInfo
+    """Times are stored in UTC and shown in the hospital's time."""
+
+
+def __getattr__(name: str) -> ZoneInfo:
+    """LONDON, made when first asked for: the kiosk's first page shows no time, and the time-zone database
+    (zoneinfo, sysconfig) would be a hundredth of its start-up."""
+    if name != "LONDON":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from zoneinfo import ZoneInfo
+
+    zone = globals()["LONDON"] = ZoneInfo("Europe/London")
+    return zone
 
 
 class SystemClock:

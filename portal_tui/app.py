@@ -74,7 +74,7 @@ class KioskApp(PortalApp, inherit_bindings=False):
         self.session_started = 0.0
         """Monotonic time the session began, for the 15-minute limit."""
         self._services: PortalServices | None = None
-        self.theme = settings.theme
+        self.start_in_theme(settings.theme)
         self.narrator: Narrator | None = None
         """What the kiosk says aloud, when speech is on (a test may hand in its own speaker)."""
         if settings.speech or speaker is not None:

@@ -54,6 +54,11 @@ def checked_settings(program: str, config_file: str | None):  # type: ignore[no-
 
 
 def _open(program: str, config_file: str | None) -> None:
+    import gc
+
+    # Everything made from here to the first page painted (Textual, the pages, the stylesheet) lives as long
+    # as the program: the cyclic collector would only walk it again and again. PortalApp turns it back on.
+    gc.disable()
     from domain.clock import SystemClock
 
     settings = checked_settings(program, config_file)

@@ -48,7 +48,7 @@ class DeskApp(PortalApp):
         """When someone last pressed, clicked or scrolled."""
         self.session_started = clock.monotonic()
         """When the member of staff signed in."""
-        self.theme = settings.theme
+        self.start_in_theme(settings.theme)
 
     def on_mount(self) -> None:
         # PortalApp's own on_mount runs as well: Textual calls each class's handler in turn.

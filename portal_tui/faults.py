@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,8 @@ class Fault:
 
 def new_reference() -> str:
     """'E-7K3Q9D': short enough to read to the Appointments team, unique enough to find in the log."""
+    import secrets  # with the first fault, not with every start
+
     return "E-" + "".join(secrets.choice(_ALPHABET) for _ in range(6))
 
 

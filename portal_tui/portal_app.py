@@ -3,6 +3,7 @@ below which it asks for a bigger window, and a theme the terminal can show."""
 
 from __future__ import annotations
 
+import gc
 import time
 from typing import ClassVar
 
@@ -70,6 +71,19 @@ class PortalApp(App[None]):
             "markdown.h3": "bold", "markdown.h4": "bold italic", "markdown.link": "underline",
             "markdown.link_url": "underline", "markdown.table.border": "none", "markdown.table.header": "bold",
             "markdown.kbd": "bold"}))
+
+    def start_in_theme(self, name: str) -> None:
+        """The theme to start in, given before the stylesheet is first read. Setting `theme` the ordinary way
+        this early makes Textual read and apply the whole stylesheet a second time just after the first (a
+        sixth of the kiosk's start-up): this does what Textual's theme watcher does, less that second reading."""
+        if self.get_theme(name) is None:
+            raise ValueError(f"the theme {name!r} is not registered")
+        self.set_reactive(App.theme, name)
+        dark = self.current_theme.dark
+        self.update_classes({**{c: False for c in self.classes if c.startswith("-theme-")}, f"-theme-{name}": True,
+                             "-dark-mode": dark, "-light-mode": not dark}, update=False)
+        self._refresh_truecolor_filter(self.ansi_theme)
+        self.stylesheet.set_variables(self.get_css_variables())
 
     @property
     def faults(self) -> list[Fault]:
@@ -147,6 +161,8 @@ class PortalApp(App[None]):
         return super().call_from_thread(callback, *args, **kwargs)
 
     def on_mount(self) -> None:
+        if not gc.isenabled():  # the program's start (cli) turned the collector off until the first paint
+            self.call_after_refresh(gc.enable)
         if not self.is_headless and self.console.color_system in ("standard", "windows"):
             # In 16 colours the NHS blues round to cyan and white text on it cannot be read: use the
             # terminal's own palette, where the contrast is the terminal's.

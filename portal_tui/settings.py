@@ -299,6 +299,8 @@ def _default_data_file(env: Mapping[str, str], name: str) -> str:
 def _template_ids(value: Any) -> tuple[tuple[str, str], ...]:
     """From a TOML table, or 'reminder=ID,one_time_code=ID,pl=ID,reminder.ro=ID' in the environment: a kind of
     text, a language, or a kind in a language."""
+    if not value:
+        return ()  # the usual case: the kinds of text (the messaging model) need not load with the kiosk
     from domain.language import SHIPPED
     from domain.messaging.model import SmsTemplate
 

@@ -53,7 +53,7 @@ MARKUP_WIDGETS = {"Static", "Label", "Button", "DataTable", "Markdown", "Markdow
 RAW_BUILDERS = {"Text", "Option", "Content", "from_markup", "Markdown", "assemble", "escape"}
 
 
-SAFE_PATH = ("text.py", "choice.py")
+SAFE_PATH = ("text.py", "choice.py", "table.py")
 """screens/common/text.py, and its radio button kept apart (choice.py) so that the first page loads none."""
 
 

@@ -20,7 +20,8 @@ from domain.clock import LONDON
 from domain.records.model import Document, PostStatus
 from domain.records.reading import VISITS_SHOWN, VisitList
 from screens.common.patient_page import PatientContext, PatientPage, answer_row, banner
-from screens.common.text import Footer, Plain, PlainButton, PlainTable, markdown, option, plain_text
+from screens.common.table import PlainTable
+from screens.common.text import Footer, Plain, PlainButton, markdown, option, plain_text
 from screens.common.widgets import ErrorSummary
 
 

@@ -11,7 +11,8 @@ from domain.clock import LONDON
 from domain.formatting import nhs_time
 from domain.identity.my_details import RecordLook
 from screens.common.patient_page import PatientContext, PatientPage
-from screens.common.text import Plain, PlainButton, PlainTable
+from screens.common.table import PlainTable
+from screens.common.text import Plain, PlainButton
 
 
 class RecordLooksScreen(PatientPage):

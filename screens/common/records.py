@@ -18,7 +18,8 @@ from domain.records.reading import LETTERS_PAGE, LetterList, ResultGroup, Result
 from domain.records.release import WAITING
 from domain.records.model import Document, DocumentKind, ReferenceRange, ResultFlag, TestResult
 from screens.common.patient_page import PatientContext, PatientPage
-from screens.common.text import Plain, PlainButton, PlainTable, Part, option, plain_text, safe
+from screens.common.table import PlainTable
+from screens.common.text import Plain, PlainButton, Part, option, plain_text, safe
 
 TRUSTS = {TrustCode.WEST_HERTS: "West Herts", TrustCode.ROYAL_FREE: "Royal Free London"}
 

@@ -21,7 +21,8 @@ from domain import speech
 from domain.language import N_, _
 from domain.ports import Speaker
 from domain.speech import Voice
-from screens.common.text import Plain, PlainButton, PlainTable
+from screens.common.table import PlainTable
+from screens.common.text import Plain, PlainButton
 
 SPEECH_KEYS_HINT = N_("Speech is on. Press F3 to hear a page again, F5 to stop speaking, F7 for quieter and F8 for "
                       "louder.")

@@ -2,7 +2,8 @@
 
 Names, titles, reasons, notes, clinic and test names — anything a person typed or another system sent —
 come to a screen only through what this module gives: `plain()` (Textual content), `plain_text()` (a Rich
-Text, for tables), and the widgets below, which put every string they are handed through `plain()`. Other
+Text, for tables), and the widgets below, which put every string they are handed through `plain()` (a table's
+cells, through `plain_text()`: PlainTable, in table.py, loaded with the first page that has a table). Other
 screens import none of Textual's text widgets themselves (tests/test_layers.py checks it), so a new screen
 cannot put a patient's name through the markup parser by mistake.
 
@@ -12,13 +13,12 @@ A part is a string, or a (string, style) pair: the style is ours, the string is 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from rich.text import Text
 from textual.content import Content
 import textual.widgets as textual_widgets
-from textual.widgets import Button, DataTable, Static
+from textual.widgets import Button, Static
 from textual.widgets.option_list import Option
 
 from domain.language import _, current as current_language, language
@@ -101,28 +101,6 @@ class PlainButton(Button):
 
     def validate_label(self, label: Any) -> Content:
         return safe(label)  # type: ignore[return-value]
-
-
-class PlainTable(DataTable[Any]):
-    """A DataTable whose cells and column labels are shown as written (Textual's would parse a string)."""
-
-    def add_column(self, label: Any, *, width: int | None = None, key: str | None = None,
-                   default: Any = None) -> Any:
-        return super().add_column(*_cells([label]), width=width, key=key, default=default)
-
-    def add_columns(self, *labels: Any) -> list[Any]:
-        return [self.add_column(label) for label in labels]
-
-    def add_row(self, *cells: Any, height: int | None = 1, key: str | None = None, label: Any = None) -> Any:
-        return super().add_row(*_cells(cells), height=height, key=key,
-                               label=None if label is None else _cells([label])[0])
-
-    def update_cell(self, row_key: Any, column_key: Any, value: Any, *, update_width: bool = False) -> None:
-        super().update_cell(row_key, column_key, *_cells([value]), update_width=update_width)
-
-
-def _cells(cells: Iterable[Any]) -> list[Any]:
-    return [plain_text(cell) if isinstance(cell, str) else safe(cell) for cell in cells]
 
 
 def _safe_part(part: Part | Content) -> str | tuple[str, str] | Content:

@@ -11,7 +11,8 @@ from textual.containers import Horizontal
 
 from domain.formatting import table_datetime
 from domain.records.post import Batch, PostItem, PostRoom
-from screens.common.text import Plain, PlainButton, PlainTable
+from screens.common.table import PlainTable
+from screens.common.text import Plain, PlainButton
 from screens.desk.page import clip
 from screens.desk.tools import ToolPage
 

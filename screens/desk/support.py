@@ -13,7 +13,8 @@ from textual.containers import Horizontal
 from domain.formatting import nhs_datetime, table_datetime
 from domain.identity.session import StaffSession
 from domain.support.reports import REPLY_LIMIT, ProblemReport, ReportStatus
-from screens.common.text import Plain, PlainButton, PlainTable
+from screens.common.table import PlainTable
+from screens.common.text import Plain, PlainButton
 from screens.common.widgets import ErrorSummary, Field
 from screens.desk.page import DeskPage, clip
 

@@ -19,7 +19,8 @@ from domain.messaging.model import SmsStatus
 from domain.records.post import Batch, PostItem, PostRoom
 from domain.staff.accounts import Enrolment, StaffMember
 from domain.staff.supervision import AUDIT_PAGE, AuditPage, AuditQuery, AuditRow, Outbox, TextView, Tool
-from screens.common.text import Plain, PlainButton, PlainTable
+from screens.common.table import PlainTable
+from screens.common.text import Plain, PlainButton
 from screens.common.widgets import ErrorSummary, Field
 from screens.desk.page import DeskPage, clip
 

@@ -11,7 +11,8 @@ import pytest
 from textual.widgets import Button, Checkbox, Input, OptionList, RadioSet, Select
 
 from domain.speech import spoken as spoken_words
-from screens.common.text import Plain, PlainTable
+from screens.common.table import PlainTable
+from screens.common.text import Plain
 from screens.common.widgets import Field
 from rich.color import ColorSystem
 

@@ -17,7 +17,7 @@ from domain import language as languages
 from domain.language import PSEUDO, PSEUDO_CLOSE, PSEUDO_OPEN
 from portal_tui.app import KioskApp
 from portal_tui.settings import PARTNER_TRUST_NAME
-from screens.common.text import PlainTable
+from screens.common.table import PlainTable
 from domain.clock import FixedClock
 from tests.conftest import FIXED_NOW
 from tests.screens.flows import kiosk_settings, settle
