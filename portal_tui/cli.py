@@ -1,7 +1,9 @@
 """The `portal-tui` entry point. Every failure is one line on stderr, never a traceback.
 
-A bare `portal-tui kiosk` — how kiosks start — opens the kiosk without loading Typer, which would cost a
-fifth of the time to the first paint; everything else (and `kiosk --help`) goes through commands.py."""
+`portal-tui kiosk` and `portal-tui desk` (with or without `--config FILE` before them) — how kiosks, desk
+terminals, SSH sessions and browser tabs start — open without loading Typer, which costs a fifth of the time to
+the first paint and, with the pydantic it brings, a sixth of a desk's memory for the whole day; everything else
+(and `kiosk --help`) goes through commands.py."""
 
 from __future__ import annotations
 
@@ -18,12 +20,25 @@ def main() -> None:
 
     # Everything this program creates — the database, its log, the file of texts — is its owner's alone.
     os.umask(0o077)
-    if sys.argv[1:] == ["kiosk"]:
-        run_kiosk(None)
+    opened = _program(sys.argv[1:])
+    if opened is not None:
+        program, config_file = opened
+        _open(program, config_file)
         return
     from portal_tui.commands import cli
 
     cli()
+
+
+def _program(words: list[str]) -> tuple[str, str | None] | None:
+    """('kiosk' or 'desk', the settings file) for `[--config FILE] kiosk|desk`; None for anything else."""
+    if len(words) == 1 and words[0] in ("kiosk", "desk"):
+        return words[0], None
+    if len(words) == 3 and words[0] == "--config" and words[2] in ("kiosk", "desk") and not words[1].startswith("-"):
+        return words[2], words[1]
+    if len(words) == 2 and words[0].startswith("--config=") and words[1] in ("kiosk", "desk"):
+        return words[1], words[0].removeprefix("--config=")
+    return None
 
 
 def run_kiosk(config_file: str | None) -> None:
