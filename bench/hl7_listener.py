@@ -54,12 +54,14 @@ def parse_floor(messages: list[str]) -> float:
 
 
 async def _client(port: int, messages: list[str]) -> None:
+    """A PAS's interface engine: the messages are made before the clock starts (a PAS has them already), each
+    sent and its ACK read back before the next."""
     reader, writer = await hl7.mllp.open_hl7_connection("127.0.0.1", port)
-    for message in messages:
-        writer.writemessage(hl7.parse(message))
+    for block in [message.encode() for message in messages]:
+        writer.writeblock(block)
         await writer.drain()
-        ack = str(await asyncio.wait_for(reader.readmessage(), 30))
-        assert "MSA|AA|" in ack, ack
+        ack = await asyncio.wait_for(reader.readblock(), 30)
+        assert b"MSA|AA|" in ack, ack
     writer.close()
 
 

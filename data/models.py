@@ -471,6 +471,12 @@ class LimitEventRow(Base):
     terminal: Mapped[str | None] = mapped_column(String(80))
 
 
+HL7_TAKEN = "outcome IN ('accepted', 'ignored')"
+"""The messages a control id was taken by (acted on or ignored). A query that asks for them says it in these very
+words, so that the database sees it may use the partial index below; as bound parameters it cannot, and reads
+the whole table for every message."""
+
+
 class Hl7MessageRow(Base):
     """A message of the hospital's HL7 v2 feed, stored before anything is done with it, and its outcome."""
 
@@ -479,8 +485,7 @@ class Hl7MessageRow(Base):
         one_of("outcome", Hl7Outcome, "outcome"),
         # One message per sender and control id is ever acted on or ignored; resends are stored as duplicates.
         Index("uq_hl7_message_first", "sender", "control_id", unique=True,
-              sqlite_where=text("outcome IN ('accepted', 'ignored')"),
-              postgresql_where=text("outcome IN ('accepted', 'ignored')")),
+              sqlite_where=text(HL7_TAKEN), postgresql_where=text(HL7_TAKEN)),
         Index("ix_hl7_message_outcome", "outcome", "received_at"),
     )
 

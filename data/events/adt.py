@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from data.models import LocationRow, PatientIdentifierRow, PatientRow
@@ -67,10 +67,19 @@ def find_patient(session: Session, facts: PersonFacts) -> PatientRow | None:
     """By NHS number, else hospital number (a merged-away number too)."""
     row = None
     if facts.nhs_number is not None:
-        row = session.scalars(select(PatientRow).where(PatientRow.nhs_number == facts.nhs_number.digits)).first()
+        row = session.scalars(_BY_NHS_NUMBER, {"nhs_number": facts.nhs_number.digits}).first()
     if row is None and facts.hospital_number is not None:
         row = _by_hospital_number(session, facts.hospital_number)
     return row
+
+
+_BY_NHS_NUMBER = select(PatientRow).where(PatientRow.nhs_number == bindparam("nhs_number")).limit(1)
+_BY_HOSPITAL_NUMBER = select(PatientRow).where(or_(
+    PatientRow.hospital_number == bindparam("number"),
+    PatientRow.id.in_(select(PatientIdentifierRow.patient_id).where(
+        PatientIdentifierRow.system == MERGED_NUMBER, PatientIdentifierRow.value == bindparam("number"))),
+)).order_by(PatientRow.hospital_number != bindparam("number")).limit(1)
+"""The patient with this hospital number, else the one that took it in a merge (built once: every message asks)."""
 
 
 def upsert_person(session: Session, raw: str, message_type: str, trust: str, *,
@@ -168,11 +177,7 @@ def merge(session: Session, raw: str, trust: str, now: datetime, sender: str, *,
 
 
 def _by_hospital_number(session: Session, number: str) -> PatientRow | None:
-    row = session.scalars(select(PatientRow).where(PatientRow.hospital_number == number)).first()
-    if row is None:
-        row = session.scalars(select(PatientRow).join(PatientIdentifierRow).where(
-            PatientIdentifierRow.system == MERGED_NUMBER, PatientIdentifierRow.value == number)).first()
-    return row
+    return session.scalars(_BY_HOSPITAL_NUMBER, {"number": number}).first()
 
 
 def _visit(session: Session, raw: str, message_type: str, patient_id: int, trust: str, now: datetime) -> str:

@@ -15,13 +15,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import hl7
-from sqlalchemy import Engine, select
+from hl7.util import generate_message_control_id
+from sqlalchemy import Engine, bindparam, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from data.events.adt import apply_person, merge
 from data.events.siu import apply_booking
-from data.models import Hl7MessageRow
+from data.models import HL7_TAKEN, Hl7MessageRow
 from domain.events.attendance import FeedRules
 from domain.events.bookings import BOOKING_EVENTS
 from domain.events.feed import Header, Outcome, handling, repeat
@@ -85,50 +86,83 @@ def messages(data: bytes) -> Iterator[str]:
 def receive(engine: Engine, raw: str, source: str, now: Callable[[], datetime] = lambda: datetime.now(UTC),
             *, allow_drama: bool = False, rules: FeedRules | None = None) -> Receipt:
     """Store the message, decide its outcome, commit, and give the ACK (sent only after the commit)."""
+    return receive_all(engine, [(raw, source)], now, allow_drama=allow_drama, rules=rules)[0]
+
+
+def receive_all(engine: Engine, arrived: list[tuple[str, str]],
+                now: Callable[[], datetime] = lambda: datetime.now(UTC), *, allow_drama: bool = False,
+                rules: FeedRules | None = None) -> list[Receipt]:
+    """Each (raw, source) stored and acted on in turn, and all committed together: the listener's group commit
+    (what arrived on many connections while the last commit was being made). No receipt may be sent before this
+    returns. A control id that another listener stored at the same moment undoes the round, which is then taken
+    again one message at a time (that one a duplicate, then); any other failure (the database gone) is raised
+    with nothing committed."""
+    drama = allow_drama or (rules.allow_drama if rules else False)
+    try:
+        return _round(engine, arrived, now, drama, rules)
+    except IntegrityError:
+        if len(arrived) > 1:
+            return [receipt for one in arrived for receipt in receive_all(engine, [one], now, allow_drama=drama,
+                                                                          rules=rules)]
+    return _round(engine, arrived, now, drama, rules)  # the one whose control id was taken: a repeat now
+
+
+def _round(engine: Engine, arrived: list[tuple[str, str]], now: Callable[[], datetime], allow_drama: bool,
+           rules: FeedRules | None) -> list[Receipt]:
+    with Session(engine) as session, session.begin():
+        return [_receive_in(session, raw, source, now, allow_drama, rules) for raw, source in arrived]
+
+
+def _receive_in(session: Session, raw: str, source: str, now: Callable[[], datetime], allow_drama: bool,
+                rules: FeedRules | None) -> Receipt:
+    """One message, within the caller's transaction."""
     content_hash = hashlib.sha256(raw.encode()).hexdigest()
     try:
-        message = hl7.parse(raw)
+        # MSH alone is parsed: it is all the outcome and the ACK are built from, the segments after it being read
+        # by the event's own reader (python-hl7 takes any text as a segment, so parsing them refused nothing).
+        message = hl7.parse(raw[:raw.find("\r") + 1] if raw.startswith("MSH") and "\r" in raw else raw)
         header = _header(message)
     except Exception as error:  # noqa: BLE001 - anything a sender can make python-hl7 raise is a refusal
         control_id = _control_id(raw)
         reason = f"cannot be read as HL7 v2: {clean_line(str(error))[:200] or type(error).__name__}"
-        stored = _store(engine, "unknown", control_id, None, content_hash, raw, source, now(), Outcome.REFUSED,
-                        reason)
+        stored = _stored(session, "unknown", control_id, None, content_hash, raw, source, now(), Outcome.REFUSED,
+                         reason)
         return Receipt(Outcome.REFUSED, control_id, reason, _bare_ack(now(), control_id, reason), stored)
-    for _attempt in (1, 2):
-        with Session(engine) as session, session.begin():
-            previous = session.scalars(select(Hl7MessageRow).where(
-                Hl7MessageRow.sender == header.sender, Hl7MessageRow.control_id == header.control_id,
-                Hl7MessageRow.outcome.in_((Outcome.ACCEPTED.value, Outcome.IGNORED.value)))).first()
-            invited = False
-            if previous is not None:
-                outcome, reason = repeat(previous.content_hash, content_hash)
-            else:
-                outcome, invited = handling(header), False
-                reason = f"{header.message_type} is not a message the portal acts on: kept, nothing changed"
-                if outcome is Outcome.ACCEPTED:
-                    try:
-                        with session.begin_nested():  # the change and the message commit together, or neither
-                            outcome, reason, invited = _act(session, raw, header, rules, now(),
-                                                            allow_drama or (rules.allow_drama if rules else False))
-                            if outcome is Outcome.REFUSED:
-                                raise _Undo()
-                    except _Undo:
-                        invited = False  # whatever was written before the refusal is rolled back with it
-                    except IntegrityError as error:
-                        outcome, invited = Outcome.REFUSED, False
-                        reason = f"the database refused the change: {str(error.orig).splitlines()[0][:150]}"
-            row = Hl7MessageRow(sender=header.sender, control_id=header.control_id, message_type=header.message_type,
-                                content_hash=content_hash, raw=raw, source=source[:300], received_at=now(),
-                                outcome=outcome.value, reason=reason[:300])
-            session.add(row)
-            try:
-                session.flush()
-            except IntegrityError:
-                continue  # another connection took this control id at this moment: look again
-            stored = row.id
-        return Receipt(outcome, header.control_id, reason, _ack(message, outcome, reason), stored, invited)
-    raise RuntimeError("the same control id was taken twice at once")  # pragma: no cover - the index forbids
+    outcome, reason, invited = _outcome(session, raw, header, content_hash, rules, now(), allow_drama)
+    stored = _stored(session, header.sender, header.control_id, header.message_type, content_hash, raw, source,
+                     now(), outcome, reason)
+    return Receipt(outcome, header.control_id, reason, _ack(message, outcome, reason), stored, invited)
+
+
+def _outcome(session: Session, raw: str, header: Header, content_hash: str, rules: FeedRules | None, now: datetime,
+             allow_drama: bool) -> tuple[Outcome, str, bool]:
+    """(outcome, reason, whether invited): a repeat of a control id, a kind the portal ignores, or what acting on
+    the message made of it."""
+    previous = session.connection().execute(_PREVIOUS, {"sender": header.sender,
+                                                        "control_id": header.control_id}).first()
+    if previous is not None:
+        return (*repeat(previous.content_hash, content_hash), False)
+    outcome = handling(header)
+    if outcome is not Outcome.ACCEPTED:
+        return outcome, f"{header.message_type} is not a message the portal acts on: kept, nothing changed", False
+    try:
+        with session.begin_nested():  # the change and the message commit together, or neither
+            outcome, reason, invited = _act(session, raw, header, rules, now, allow_drama)
+            if outcome is Outcome.REFUSED:
+                raise _Undo(reason)
+    except _Undo as refusal:
+        return Outcome.REFUSED, str(refusal), False  # whatever was written before it is rolled back with it
+    except IntegrityError as error:
+        return Outcome.REFUSED, f"the database refused the change: {str(error.orig).splitlines()[0][:150]}", False
+    return outcome, reason, invited
+
+
+_MESSAGES = Hl7MessageRow.__table__
+_PREVIOUS = select(_MESSAGES.c.content_hash).where(
+    _MESSAGES.c.sender == bindparam("sender"), _MESSAGES.c.control_id == bindparam("control_id"),
+    text(HL7_TAKEN)).limit(1)
+"""The message this control id already named, if it was taken (built once: the listener asks it of every message)."""
+_STORE = insert(_MESSAGES).returning(_MESSAGES.c.id)
 
 
 class _Undo(Exception):
@@ -205,10 +239,21 @@ def _control_id(raw: str) -> str | None:
 
 
 def _ack(message: hl7.Message, outcome: Outcome, reason: str) -> str:
-    ack = message.create_ack(outcome.ack_code, application="PORTAL", facility="PORTAL")
-    text = str(ack).rstrip("\r")  # ends with the MSA segment
+    """The ACK as python-hl7's create_ack makes it (HL7 2.9.2: the sender's own separators and version, addressed
+    back to it, a control id of its own, MSA with the message's control id), written out in one go; a refusal's
+    reason in MSA-3 and in ERR-8."""
+    msh = message.segment("MSH")
+    separator = str(msh(1))
+    component = str(msh(2))[:1] or "^"
+    fields = ["MSH", str(msh(2)), "PORTAL", "PORTAL", str(msh(3)), str(msh(4)),
+              datetime.now(UTC).strftime("%Y%m%d%H%M%S"), "",
+              component.join(("ACK", str(msh(9)(1)(2)), "ACK")), generate_message_control_id(), str(msh(11)),
+              str(msh(12))]
+    text = separator.join(fields) + f"\rMSA{separator}{outcome.ack_code}{separator}{msh(10)}"
     if outcome is Outcome.REFUSED:  # the reason in MSA-3 and in ERR-8
-        text += f"|{_escaped(reason)}\rERR|||207^Application internal error^HL70357|E||||{_escaped(reason)}"
+        said = _escaped(reason)
+        error = component.join(("207", "Application internal error", "HL70357"))
+        text += f"{separator}{said}\rERR" + separator.join(("", "", "", error, "E", "", "", "", said))
     return text + "\r"
 
 
@@ -225,12 +270,10 @@ def _escaped(text: str) -> str:
             .replace("~", "\\R\\"))[:200]
 
 
-def _store(engine: Engine, sender: str, control_id: str | None, message_type: str | None, content_hash: str,
-           raw: str, source: str, at: datetime, outcome: Outcome, reason: str) -> int:
-    with Session(engine) as session, session.begin():
-        row = Hl7MessageRow(sender=sender, control_id=control_id, message_type=message_type,
-                            content_hash=content_hash, raw=raw, source=source[:300], received_at=at,
-                            outcome=outcome.value, reason=reason[:300])
-        session.add(row)
-        session.flush()
-        return row.id
+def _stored(session: Session, sender: str, control_id: str | None, message_type: str | None, content_hash: str,
+            raw: str, source: str, at: datetime, outcome: Outcome, reason: str) -> int:
+    """The message kept, as received, with its outcome: its id."""
+    return session.connection().execute(_STORE, {
+        "sender": sender, "control_id": control_id, "message_type": message_type, "content_hash": content_hash,
+        "raw": raw, "source": source[:300], "received_at": at, "outcome": outcome.value,
+        "reason": reason[:300]}).scalar_one()

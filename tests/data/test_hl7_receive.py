@@ -169,3 +169,52 @@ def test_invitations_after_the_emergency_department_or_an_emergency_admission(de
         assert len(texts) == 1 and texts[0].send_after.hour == 8  # quiet hours: 08:00 the next morning
         assert "portal.example.nhs.uk" in texts[0].body and "Emergency" not in texts[0].body
         assert len(session.scalars(select(InvitationRow)).all()) >= 1
+
+
+def test_many_at_once_are_committed_together_each_with_its_own_outcome(engine) -> None:  # type: ignore[no-untyped-def]
+    """The listener's group commit: what arrived on several connections during the last commit goes in one."""
+    from data.events.receive import receive_all
+
+    other = A02.replace("MSG0001", "MSG0002")
+    receipts = receive_all(engine, [(A02, "one"), (other, "two"), (A02, "three"), ("hello", "four"),
+                                    (A02.replace("MARGARET", "MAGGIE"), "five")])
+    assert [r.outcome for r in receipts] == [Outcome.IGNORED, Outcome.IGNORED, Outcome.DUPLICATE, Outcome.REFUSED,
+                                             Outcome.REFUSED]
+    assert rows(engine) == [("ignored", "MSG0001", "ADT^A02"), ("ignored", "MSG0002", "ADT^A02"),
+                            ("duplicate", "MSG0001", "ADT^A02"), ("refused", None, ""),
+                            ("refused", "MSG0001", "ADT^A02")]
+    assert [r.message_id for r in receipts] == sorted(r.message_id for r in receipts)
+
+
+def test_the_ack_is_the_one_python_hl7_makes_in_the_senders_own_separators() -> None:
+    import hl7
+
+    from data.events.receive import _ack
+
+    for raw in (A02, "MSH#$~\\&#PAS$1.2$ISO#RWG#PORTAL#RWG#20261124101500##ADT$A28#X2#P#2.3\r"):
+        message = hl7.parse(raw.split("\r")[0] + "\r")
+        ours, theirs = _ack(message, Outcome.IGNORED, ""), str(message.create_ack("AA", application="PORTAL",
+                                                                                  facility="PORTAL"))
+        separator = raw[3]
+        mine, python_hl7 = ours.split("\r")[0].split(separator), theirs.split("\r")[0].split(separator)
+        mine[6:7] = python_hl7[6:7] = ["time"]
+        mine[9:10] = python_hl7[9:10] = ["control id"]
+        assert mine == python_hl7 and ours.split("\r")[1:] == theirs.rstrip("\r").split("\r")[1:] + [""]
+    refused = _ack(hl7.parse(A02.split("\r")[0] + "\r"), Outcome.REFUSED, "no such patient | here")
+    assert "\rMSA|AR|MSG0001|no such patient \\F\\ here\rERR|||207^Application internal error^HL70357|E||||" in refused
+
+
+def test_a_resend_is_found_by_the_index_not_by_reading_every_message(sqlite_url: str) -> None:
+    """Asked with bound parameters, SQLite could not see that the partial index applies, and read the whole table
+    for each message: the listener slowed as the feed grew."""
+    from data.events.receive import _PREVIOUS
+    from tests.conftest import migrated_engine
+
+    engine = migrated_engine(sqlite_url)
+    try:
+        with engine.connect() as connection:
+            compiled = _PREVIOUS.compile(connection)
+            plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", ("PAS^RWG", "MSG0001", 1, 0)).all()
+    finally:
+        engine.dispose()
+    assert any("uq_hl7_message_first" in str(step) for step in plan), plan
