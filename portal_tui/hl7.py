@@ -1,13 +1,12 @@
 """`portal-tui hl7 …`: the hospital's HL7 v2 feed — an MLLP listener, file ingest, and the list of messages.
 
-The listener takes many connections at once; each message is stored and committed (in a worker thread, the
-database being synchronous) before its ACK goes back. SIGTERM stops new connections, lets every connection
-finish the message in hand, then ends."""
+The listener takes many connections at once; each message is stored and committed before its ACK goes back,
+together with what the other connections sent meanwhile (a group commit). SIGTERM stops new connections, lets
+every connection finish the message in hand, then ends."""
 
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import signal
 from collections.abc import Callable
@@ -38,7 +37,7 @@ async def _serve(engine, host: str, port: int, echo: Callable[[str], None],  # t
     stopping = asyncio.Event()
     handlers: dict[asyncio.Task[None], bool] = {}
     """Each connection's task, and whether it has a message in hand (True) or is waiting for one."""
-    committer = _GroupCommit(engine, rules)
+    committer = _GroupCommit(engine, rules, lambda: len(handlers))
     taken = 0
 
     async def handle(reader, writer) -> None:  # type: ignore[no-untyped-def]
@@ -96,51 +95,64 @@ async def _serve(engine, host: str, port: int, echo: Callable[[str], None],  # t
 
 
 class _GroupCommit:
-    """Messages from every connection, stored and committed together: while one commit is being made (in a
-    worker thread, the database being synchronous), what arrives waits, then goes in the next, in the order it
-    came. A sender waits for its ACK, so each connection has one message here at most; a PAS with many
-    connections pays for one commit (one flush to disk) per round instead of one per message."""
+    """Messages from every connection, stored and committed together: each round takes what every connection
+    has handed in by then, in the order it came, and commits it at once. A sender waits for its ACK, so each
+    connection has one message in a round at most; a PAS with many connections pays for one commit (one flush
+    to disk) per round instead of one per message.
+
+    The round runs in the event loop's own thread, holding it up while it lasts (the database is synchronous, and
+    storing messages is all this program does): in a worker thread every socket write and log line had to win
+    back Python's lock from it, which cost more than the round itself."""
 
     LARGEST = 64
-    """Messages in one commit at most."""
+    """Messages in one round at most."""
 
-    def __init__(self, engine, rules) -> None:  # type: ignore[no-untyped-def]
-        self._engine, self._rules = engine, rules
+    GATHER = 0.002
+    """Seconds a round waits for the other open connections' messages (their senders are reading the last ACKs)
+    before it goes with what it has; a round with a message from every open connection goes at once."""
+
+    def __init__(self, engine, rules, connections: Callable[[], int]) -> None:  # type: ignore[no-untyped-def]
+        self._engine, self._rules, self._connections = engine, rules, connections
         self._waiting: list[tuple[str, str, asyncio.Future]] = []  # type: ignore[type-arg]
         self._running: asyncio.Task[None] | None = None
+        self._everyone = asyncio.Event()
 
     async def receive(self, raw: str, source: str):  # type: ignore[no-untyped-def]
         """The message's receipt, once it is committed."""
         done = asyncio.get_running_loop().create_future()
         self._waiting.append((raw, source, done))
+        if len(self._waiting) >= self._connections():
+            self._everyone.set()
         if self._running is None:
-            self._running = asyncio.create_task(self._commit_rounds())
+            self._running = asyncio.create_task(self._rounds())
         return await done
 
-    async def _commit_rounds(self) -> None:
-        from data.events.receive import receive_all
-
-        loop = asyncio.get_running_loop()
+    async def _rounds(self) -> None:
         try:
             while self._waiting:
+                if len(self._waiting) < self._connections():
+                    try:
+                        await asyncio.wait_for(self._everyone.wait(), self.GATHER)
+                    except TimeoutError:
+                        pass
+                self._everyone.clear()
                 round_, self._waiting = self._waiting[:self.LARGEST], self._waiting[self.LARGEST:]
-                try:
-                    receipts = await loop.run_in_executor(None, functools.partial(
-                        receive_all, self._engine, [(raw, source) for raw, source, _ in round_], rules=self._rules))
-                except Exception:  # noqa: BLE001 - one by one, so that what failed fails alone
-                    for raw, source, done in round_:
-                        try:
-                            one = await loop.run_in_executor(None, functools.partial(
-                                receive_all, self._engine, [(raw, source)], rules=self._rules))
-                        except Exception as error:  # noqa: BLE001 - that connection gets no ACK
-                            if not done.done():
-                                done.set_exception(error)
-                        else:
-                            if not done.done():  # (its connection may have gone meanwhile)
-                                done.set_result(one[0])
-                    continue
-                for (_, _, done), receipt in zip(round_, receipts, strict=True):
-                    if not done.done():
-                        done.set_result(receipt)
+                self._commit(round_)
         finally:
             self._running = None
+
+    def _commit(self, round_: list[tuple[str, str, asyncio.Future]]) -> None:  # type: ignore[type-arg]
+        from data.events.receive import receive_all
+
+        try:
+            receipts = receive_all(self._engine, [(raw, source) for raw, source, _ in round_], rules=self._rules)
+        except Exception as error:  # noqa: BLE001 - one by one, so that what failed fails alone
+            if len(round_) > 1:
+                for one in round_:
+                    self._commit([one])
+            elif not round_[0][2].done():
+                round_[0][2].set_exception(error)  # the database failed it: that connection gets no ACK
+            return
+        for (_, _, done), receipt in zip(round_, receipts, strict=True):
+            if not done.done():  # (its connection may have gone meanwhile)
+                done.set_result(receipt)
