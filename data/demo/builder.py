@@ -151,6 +151,29 @@ class DemoBuilder:
             self.confirmation_letter(patient, row)
         return row
 
+    def soon(self, patient: PatientRow, clinic: str, kind: AppointmentKind, *,
+             referral: ReferralRow | None = None) -> AppointmentRow:
+        """An appointment within a day or so: the clinic's first free time tomorrow, or — when tomorrow has no
+        clinic (a Friday's next is on Monday, beyond the 48-hour cut-off) — a time added at short notice
+        tomorrow at 10:00, so that whatever day the demo is loaded one appointment is too close to change."""
+        person = self.clinicians[clinic][0]
+        tomorrow = self.today + timedelta(days=1)
+        starts, slot_id = self._take_slot(person.id, tomorrow)
+        minutes = self.slot_minutes[clinic]
+        if starts - self.now > timedelta(hours=40):
+            self._free[person.id].append((starts, slot_id))
+            self._free[person.id].sort()
+            starts = hospital.london(tomorrow, time(10, 0))
+            slot = SlotRow(clinic_id=self.clinics[clinic].id, clinician_id=person.id,
+                           location_id=self.clinics[clinic].location_id, starts_at=starts, duration_minutes=minutes)
+            self.session.add(slot)
+            self.session.flush()
+            slot_id = slot.id
+        row = self._appointment(patient, clinic, person, kind, AppointmentStatus.BOOKED, starts, minutes, slot_id,
+                                referral)
+        self.confirmation_letter(patient, row)
+        return row
+
     def past(self, patient: PatientRow, clinic: str, kind: AppointmentKind, days_ago: int, *,
              status: AppointmentStatus = AppointmentStatus.ATTENDED, clinician: int = 0,
              referral: ReferralRow | None = None, cancelled_by: CancelledBy | None = None) -> AppointmentRow:

@@ -82,9 +82,9 @@ def _registered_cases(b: DemoBuilder) -> None:
     p = b.patient("Trevor", "Baptiste", years_ago(t, 71, 150), "HP1 1AA", registered=True)
     b.book(p, "DSU", Kind.ELECTIVE_ADMISSION, 40, clinician=0)
 
-    # Tomorrow's appointment: too close to change online.
+    # An appointment a day away: too close to change online (the cut-off is 48 hours).
     p = b.patient("Fiona", "MacLeod", years_ago(t, 39, 222), "WD19 4PL", registered=True, letters_by=PAPERLESS)
-    b.book(p, "DERM", FOLLOW_UP, 1, referral=b.referral(p, "DERM"))
+    b.soon(p, "DERM", FOLLOW_UP, referral=b.referral(p, "DERM"))
 
 
 def _records_cases(b: DemoBuilder) -> None:

@@ -122,3 +122,25 @@ def test_live_bookings_sit_in_slots_of_their_own_clinician(demo: Session) -> Non
     for appointment, slot in rows:
         assert (appointment.clinician_id, appointment.location_id, appointment.starts_at) == (
             slot.clinician_id, slot.location_id, slot.starts_at)
+
+
+@pytest.mark.parametrize("weekday", range(7))
+def test_whatever_day_it_is_loaded_on_one_appointment_is_too_close_to_change(sqlite_url: str, weekday: int) -> None:
+    """Fiona MacLeod's appointment is within the 48-hour cut-off: loaded on a Friday, the next clinic day is
+    Monday, too far, so a time is added tomorrow (the kiosk's e2e test failed on Fridays)."""
+    from datetime import UTC, datetime
+
+    from tests.conftest import migrated_engine
+
+    day = FIXED_DAY + timedelta(days=(weekday - FIXED_DAY.weekday()) % 7)
+    engine = migrated_engine(sqlite_url)
+    try:
+        with Session(engine) as session:
+            load_demo(session, day, Argon2Hasher(fast=True))
+            session.commit()
+            starts = session.scalars(select(AppointmentRow.starts_at).join(PatientRow).where(
+                PatientRow.given_name == "Fiona", AppointmentRow.status == "booked")).one()
+    finally:
+        engine.dispose()
+    evening = datetime(day.year, day.month, day.day, 23, 0, tzinfo=UTC)
+    assert starts > evening and starts - datetime(day.year, day.month, day.day, 7, 0, tzinfo=UTC) < timedelta(hours=48)
