@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import events, on, work
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
     from screens.kiosk.home import SignOut
     from screens.kiosk.verify_code import SignedIn
 
+OTHER_PAGES = Path(__file__).with_name("portal.tcss")
+"""Every page's styles but the first's (first_page.tcss)."""
+
 SESSION_LIMIT = 15 * 60
 """A signed-in session ends after 15 minutes in all, however busy."""
 
@@ -37,7 +41,8 @@ _ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseS
 class KioskApp(PortalApp, inherit_bindings=False):
     """The reception kiosk. No key leaves it but the staff key followed by the staff PIN."""
 
-    CSS_PATH = "portal.tcss"
+    CSS_PATH = "first_page.tcss"
+    """The frame and the welcome page: the rest of the stylesheet (portal.tcss) is read once it is painted."""
     TITLE = "Patient Portal"
     ENABLE_COMMAND_PALETTE = False
     ALLOW_SELECT = False
@@ -92,11 +97,20 @@ class KioskApp(PortalApp, inherit_bindings=False):
     def help_session(self):  # type: ignore[no-untyped-def]
         return self.patient_session
 
+    def read_the_other_pages_styles(self) -> None:
+        """The rest of the stylesheet, after the welcome page is painted: a sixteenth of the kiosk's start-up was
+        reading rules for pages not yet shown. It follows first_page.tcss, so every rule keeps its place in the
+        cascade; Textual parses only the new file."""
+        if not self.stylesheet.has_source(str(OTHER_PAGES), ""):
+            self.stylesheet.read(OTHER_PAGES)
+            self.stylesheet.update(self)
+
     def get_default_screen(self) -> WelcomeScreen:
         return WelcomeScreen(self.settings.trust_name, PARTNER_TRUST_NAME, self.offered_languages)
 
     def on_mount(self) -> None:
         # PortalApp's own on_mount runs as well: Textual calls each class's handler in turn.
+        self.call_after_refresh(self.read_the_other_pages_styles)
         self.set_interval(1.0, self.check_inactivity)
         if self.narrator is not None:
             self.screen_change_signal.subscribe(self, self._page_changed)

@@ -26,7 +26,7 @@ _ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseS
 class DeskApp(PortalApp):
     """One member of staff at a time; signing out (or a fault) drops every patient's page."""
 
-    CSS_PATH = "portal.tcss"
+    CSS_PATH = ["first_page.tcss", "portal.tcss"]
     TITLE = "Patient Portal — Appointments team"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", key_display="Ctrl+Q", priority=True),
