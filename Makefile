@@ -62,11 +62,11 @@ lint: install
 	$(BIN)/lint-imports
 
 test: install tmux fonts sshd browser speech lint
-	$(BIN)/python -m pytest -n 3 --dist worksteal --durations=20
+	$(BIN)/python -m pytest -n 4 --dist worksteal --durations=20
 	@if [ -n "$$PORTAL_TEST_POSTGRES_URL" ]; then SOAK_SECONDS=$${SOAK_SECONDS:-15} SOAK_KIOSKS=$${SOAK_KIOSKS:-5} SOAK_DESKS=$${SOAK_DESKS:-3} $(BIN)/python -m pytest -m soak -s -q; \
 	else echo "soak test skipped: PORTAL_TEST_POSTGRES_URL is not set (it runs many terminals against PostgreSQL)"; fi
 
-bench: install tmux
+bench: install tmux sshd
 	$(BIN)/python bench/run.py; s1=$$?; $(BIN)/python bench/sms.py; s2=$$?; $(BIN)/python bench/appointments.py; s3=$$?; $(BIN)/python bench/fhir_import.py; s4=$$?; $(BIN)/python bench/sign_in.py; s5=$$?; $(BIN)/python bench/hl7_listener.py; s6=$$?; exit $$(( s1 || s2 || s3 || s4 || s5 || s6 ))
 
 clean:

@@ -18,12 +18,15 @@ import tempfile
 import termios
 import time
 from pathlib import Path
+from typing import Any
 
 RUNS = int(os.environ.get("BENCH_RUNS", "40"))
 """Start-ups timed of each, in turn: on this project's machines one start-up varies by a third from the next."""
 SETTLED = 5
 """Of those, how many wait a second after the paint to have their resident memory read."""
 DESK_RUNS = int(os.environ.get("BENCH_DESK_RUNS", "5"))
+SSH_RUNS = 3
+"""Whole SSH sessions (sshd's processes for the connection and the desk) measured."""
 BIN = Path(sys.executable).parent
 HERE = Path(__file__).resolve().parent
 TARGET_TIME, TARGET_RSS = 1.25, 1.5
@@ -39,6 +42,13 @@ def rss_kib(pid: int) -> int:
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     raise RuntimeError("no VmRSS")
+
+
+def pss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1])
+    raise RuntimeError("no Pss")
 
 
 def launch(command: list[str], env: dict[str, str], marker: str, settle: bool = True) -> tuple[float, int]:
@@ -88,9 +98,11 @@ def keys(pane: str, *typed: str, literal: bool = False) -> None:
         time.sleep(0.1)
 
 
-def desk_at_work(env: dict[str, str], n: int) -> int:
+def desk_at_work(env: dict[str, str], n: int, over_ssh: Sshd | None = None) -> Any:
     """A desk's resident memory (KiB) with a member of staff signed in and a patient's record open, as a desk
-    process spends its day; each run has an account of its own (an authenticator code is good once)."""
+    process spends its day; each run has an account of its own (an authenticator code is good once). With
+    PORTAL_DESK_SERVICE in `env` the desk makes its calls through the desk service; `over_ssh`, the desk is the
+    ForceCommand of a real sshd, and what is read is that SSH session's own processes (sshd's, for it)."""
     import pyotp
 
     username = f"bench.desk{n}"
@@ -98,8 +110,8 @@ def desk_at_work(env: dict[str, str], n: int) -> int:
                             "appointments_clerk", "--password-stdin"], env=env, input="quiet harbour lantern\n",
                            capture_output=True, text=True, check=True).stdout
     secret = added.split("Key (type it in):", 1)[1].split()[0]
-    line = "exec env " + " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items()) + " " + \
-        shlex.join([str(BIN / "portal-tui"), "desk"])
+    line = over_ssh.client_line() if over_ssh else "exec env " + " ".join(
+        f"{k}={shlex.quote(v)}" for k, v in env.items()) + " " + shlex.join([str(BIN / "portal-tui"), "desk"])
     pane = tmux("new-window", "-d", "-P", "-F", "#{pane_id}", line)
     try:
         wait(pane, "Staff sign in")
@@ -118,9 +130,79 @@ def desk_at_work(env: dict[str, str], n: int) -> int:
         keys(pane, "Enter")
         wait(pane, "Acting for")
         time.sleep(1.0)
+        if over_ssh:
+            return over_ssh.session_kib()
         return rss_kib(int(tmux("display-message", "-p", "-t", pane, "#{pane_pid}")))
     finally:
         tmux("kill-pane", "-t", pane)
+
+
+class Sshd:
+    """A private OpenSSH server on a free loopback port (its own host key, one authorized key), whose every login
+    runs the desk through the desk service, as the README's SSH set-up does."""
+
+    def __init__(self, folder: str, desk_env: dict[str, str]) -> None:
+        import socket
+
+        self.folder = Path(folder) / "sshd"
+        self.folder.mkdir()
+        for name in ("host_key", "client_key"):
+            subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(self.folder / name)], check=True)
+        (self.folder / "authorized_keys").write_text((self.folder / "client_key.pub").read_text())
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        forced = " ".join(["env", *(f"{k}={shlex.quote(v)}" for k, v in desk_env.items() if k != "TERM"),
+                           shlex.quote(str(BIN / "portal-tui")), "desk"])
+        (self.folder / "sshd_config").write_text("\n".join([
+            f"Port {self.port}", "ListenAddress 127.0.0.1", f"HostKey {self.folder / 'host_key'}",
+            f"PidFile {self.folder / 'sshd.pid'}", f"AuthorizedKeysFile {self.folder / 'authorized_keys'}",
+            "PubkeyAuthentication yes", "PasswordAuthentication no", "KbdInteractiveAuthentication no",
+            "PermitRootLogin prohibit-password", "UsePAM no", "StrictModes no", "AllowTcpForwarding no",
+            "X11Forwarding no", "PermitUserEnvironment no", f"ForceCommand {forced}", ""]))
+        if os.getuid() == 0:
+            Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)
+        self.server = subprocess.Popen(["/usr/sbin/sshd", "-D", "-e", "-f", str(self.folder / "sshd_config")],
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                break
+            except OSError:
+                if self.server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the bench's sshd did not start") from None
+                time.sleep(0.05)
+
+    def client_line(self) -> str:
+        import pwd
+
+        return shlex.join(["ssh", "-tt", "-p", str(self.port), "-i", str(self.folder / "client_key"), "-o",
+                           "IdentitiesOnly=yes", "-o", "StrictHostKeyChecking=no", "-o",
+                           "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "BatchMode=yes",
+                           f"{pwd.getpwuid(os.getuid()).pw_name}@127.0.0.1"])
+
+    def session_kib(self) -> tuple[int, int]:
+        """What one SSH session holds on the server, the desk and the sshd processes for that connection: their
+        resident memory, and their proportional share of it (a page shared with others counted in part)."""
+        children: dict[int, list[int]] = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    continue
+                children.setdefault(parent, []).append(int(entry.name))
+        session, todo = [], list(children.get(self.server.pid, []))
+        while todo:
+            pid = todo.pop()
+            session.append(pid)
+            todo.extend(children.get(pid, []))
+        return sum(rss_kib(pid) for pid in session), sum(pss_kib(pid) for pid in session)
+
+    def stop(self) -> None:
+        self.server.terminate()
+        self.server.wait(timeout=10)
 
 
 def summary(name: str, values: list[float], unit: str, scale: float = 1.0) -> str:
@@ -146,7 +228,8 @@ def main() -> int:
                 results["portal-tui"].append(launch([str(BIN / "portal-tui"), "kiosk"], env, "Patient Portal",
                                                     settle))
             subprocess.run([str(BIN / "portal-tui"), "demo", "load"], env=env, check=True, capture_output=True)
-            desks = [desk_at_work(env, n) for n in range(DESK_RUNS)]
+            alone = [desk_at_work(env, n) for n in range(DESK_RUNS)]
+            desks, service_kib, sessions = desks_through_the_service(env, folder)
         finally:
             subprocess.run(["tmux", "-L", SOCKET, "kill-server"], capture_output=True)
     print(f"Kiosk start-up in a 100x30 terminal, {RUNS} runs each, in turn (floor: a Textual app that paints "
@@ -164,12 +247,52 @@ def main() -> int:
     ok = time_ratio <= TARGET_TIME and rss_ratio <= TARGET_RSS
     print(f"Ratio to floor: time {time_ratio:.2f}x (target <= {TARGET_TIME}x), "
           f"memory {rss_ratio:.2f}x (target <= {TARGET_RSS}x): {'met' if ok else 'MISSED'}")
-    desk_ratio = statistics.median(desks) / statistics.median(memory["floor"])
-    print(f"A desk at work (signed in, a record open), {DESK_RUNS} processes, resident memory:")
-    print(summary("desk", desks, "MiB", 1 / 1024))
-    print(f"Ratio to floor: memory {desk_ratio:.2f}x (target <= {TARGET_RSS}x): "
+    floor = statistics.median(memory["floor"])
+    desk_ratio = statistics.median(desks) / floor
+    print(f"A desk at work (signed in, a record open), {DESK_RUNS} processes each way, resident memory:")
+    print(summary("desk", desks, "MiB", 1 / 1024) + "   (through the desk service: the set-up for many desks)")
+    print(summary("desk alone", alone, "MiB", 1 / 1024) + f"   ({statistics.median(alone) / floor:.2f}x: it "
+          "opens the database itself)")
+    print(f"  the desk service, one per host for all its desks: {service_kib / 1024:.1f} MiB after serving "
+          f"{DESK_RUNS} desks")
+    if sessions:
+        resident, share = [r for r, _ in sessions], [p for _, p in sessions]
+        print(summary("ssh session", resident, "MiB", 1 / 1024) + f"   (the desk and sshd's processes for the "
+              f"connection: {statistics.median(resident) / floor:.2f}x)")
+        print(summary("  its share", share, "MiB", 1 / 1024) + f"   (proportional: shared pages counted in part, "
+              f"{statistics.median(share) / floor:.2f}x)")
+    print(f"Ratio to floor: memory per desk process {desk_ratio:.2f}x (target <= {TARGET_RSS}x): "
           f"{'met' if desk_ratio <= TARGET_RSS else 'MISSED'}")
     return 0 if ok and desk_ratio <= TARGET_RSS else 1
+
+
+def desks_through_the_service(env: dict[str, str], folder: str) -> tuple[list[int], int, list[tuple[int, int]]]:
+    """Desks at work through one desk service, its resident memory after them, and whole SSH sessions of a
+    desk through it (KiB); each desk's settings name only the socket, not the database."""
+    path = f"{folder}/desk.sock"
+    service = subprocess.Popen([str(BIN / "portal-tui"), "desk-service", "--socket", path], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while not os.path.exists(path):
+            if service.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the desk service did not start")
+            time.sleep(0.05)
+        desk_env = {**env, "PORTAL_DESK_SERVICE": path}
+        desks = [desk_at_work(desk_env, DESK_RUNS + n) for n in range(DESK_RUNS)]
+        service_kib = rss_kib(service.pid)
+        if not os.access("/usr/sbin/sshd", os.X_OK):
+            print("(OpenSSH's server is not installed: no SSH session measured; make bench installs it)")
+            return desks, service_kib, []
+        sshd = Sshd(folder, {k: v for k, v in desk_env.items() if k != "PORTAL_DATABASE_URL"})
+        try:
+            sessions = [desk_at_work(env, 2 * DESK_RUNS + n, sshd) for n in range(SSH_RUNS)]
+        finally:
+            sshd.stop()
+        return desks, service_kib, sessions
+    finally:
+        service.terminate()
+        service.wait(timeout=30)
 
 
 if __name__ == "__main__":

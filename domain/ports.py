@@ -6,20 +6,19 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Protocol
 
-from domain.appointments.model import Appointment, AppointmentView, CancelledBy, Referral
-from domain.audit import AuditEvent
-from domain.identity.challenges import Challenge, Invitation
-from domain.identity.codes import CodePurpose, OneTimeCode
-from domain.hospital import Clinic, Slot, Trust, TrustCode
-from domain.identifiers import NhsNumber
-from domain.limits import LimitRules
-from domain.messaging.model import SmsMessage
-from domain.identity.patients import LetterPreference, Patient, PatientAccount
-from domain.records.visits import Visit
-from domain.records.model import Document, DocumentKind, TestResult
-from domain.speech import Voice
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # names for the annotations only: a port loads none of the rules it names
+    from domain.appointments.model import Appointment, AppointmentView, CancelledBy, Referral
+    from domain.audit import AuditEvent
+    from domain.identity.challenges import Challenge, Invitation
+    from domain.identity.codes import CodePurpose, OneTimeCode
+    from domain.hospital import Clinic, Slot, Trust, TrustCode
+    from domain.identifiers import NhsNumber
+    from domain.limits import LimitRules
+    from domain.messaging.model import SmsMessage
+    from domain.identity.patients import LetterPreference, Patient, PatientAccount
+    from domain.records.visits import Visit
+    from domain.records.model import Document, DocumentKind, TestResult
+    from domain.speech import Voice
     from domain.staff.accounts import StaffMember
     from domain.records.post import PostRoomRepository
     from domain.staff.supervision import SupervisionRepository

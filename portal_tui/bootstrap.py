@@ -31,10 +31,11 @@ class Database:
             return make_engine(self.settings.database_url, busy_seconds=self.settings.database_busy_seconds)
         return make_engine(self.settings.database_url)
 
-    def unit_of_work(self, *, read_only: bool = False) -> SqlUnitOfWork:
-        """A fresh unit of work; read-only ones never take SQLite's write lock."""
-        return SqlUnitOfWork(session_factory(self.engine, read_only=read_only), self.rules, self.settings.terminal,
-                             self.settings.limits_key or "")
+    def unit_of_work(self, *, read_only: bool = False, terminal: str | None = None) -> SqlUnitOfWork:
+        """A fresh unit of work; read-only ones never take SQLite's write lock. `terminal` is who asks, where
+        one database serves many (the desk service): else this program's own terminal."""
+        return SqlUnitOfWork(session_factory(self.engine, read_only=read_only), self.rules,
+                             terminal or self.settings.terminal, self.settings.limits_key or "")
 
     @cached_property
     def rules(self):  # type: ignore[no-untyped-def]

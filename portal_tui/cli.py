@@ -61,11 +61,23 @@ def checked_settings(program: str, config_file: str | None):  # type: ignore[no-
         if program == "kiosk":
             settings.require_kiosk_pin()
             settings.check_speech()
+        elif settings.desk_service:
+            _check_desk_service(settings)
+            return settings  # the service has the database and the staff secret key, not the desk
         else:
             settings.require_staff_secret_key()
         settings.check_database_path()
         check_sqlite_schema(settings)
     return settings
+
+
+def _check_desk_service(settings):  # type: ignore[no-untyped-def]
+    from portal_tui.desk_remote import RemoteDeskServices, ServiceUnavailable
+
+    try:
+        RemoteDeskServices(settings.desk_service, settings.terminal, timeout=10).check()
+    except ServiceUnavailable as error:
+        raise SettingsError(f"{error} (desk_service = {settings.desk_service})") from None
 
 
 def _open(program: str, config_file: str | None) -> None:

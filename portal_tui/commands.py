@@ -78,6 +78,21 @@ def desk(ctx: typer.Context) -> None:
     run_desk(ctx.find_root().obj)
 
 
+@cli.command("desk-service")
+def desk_service(ctx: typer.Context, socket: str = typer.Option(
+        "", help="The socket desks connect to; else the settings' desk_service.")) -> None:
+    """Serve every desk on this host from one process (the database, the staff secrets): desks whose settings
+    name the socket in desk_service load none of that. SIGTERM lets the calls in hand finish, then stops."""
+    with one_line_errors():
+        from portal_tui import desk_service as service
+
+        settings = _settings(ctx)
+        path = socket or settings.desk_service
+        if not path:
+            raise SettingsError("Say where desks connect: --socket PATH, or desk_service in the settings.")
+        service.serve(settings, path, echo)
+
+
 class Program(str, Enum):
     kiosk = "kiosk"
     desk = "desk"

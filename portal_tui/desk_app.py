@@ -48,6 +48,8 @@ class DeskApp(PortalApp):
         """When someone last pressed, clicked or scrolled."""
         self.session_started = clock.monotonic()
         """When the member of staff signed in."""
+        self.service_lost = ""
+        """Why the desk service's connection went, until the desk signs out for it."""
         self.start_in_theme(settings.theme)
 
     def on_mount(self) -> None:
@@ -62,6 +64,9 @@ class DeskApp(PortalApp):
     def check_desk_idle(self) -> None:
         """Cover the desk when left idle; end the session when it has lasted too long."""
         if self.staff_session is None:
+            return
+        if self.service_lost:
+            self.sign_out(self.service_lost)
             return
         now = self.clock.monotonic()
         if now - self.session_started >= self.settings.desk_session_hours * 3600:
@@ -80,7 +85,10 @@ class DeskApp(PortalApp):
 
     def sign_out(self, message: str = "You have signed out.") -> None:
         """Every screen of the session goes, patients' first; the desk is back at Staff sign in."""
+        if self.staff_session is not None and self._services is not None:
+            self._services.sign_out(self.staff_session)
         self.staff_session = None
+        self.service_lost = ""
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.clear_notifications()
@@ -91,11 +99,21 @@ class DeskApp(PortalApp):
 
     @property
     def services(self) -> DeskServices:
-        if self._services is None:
+        if self._services is None and self.settings.desk_service:
+            from portal_tui.desk_remote import RemoteDeskServices
+
+            self._services = RemoteDeskServices(self.settings.desk_service, self.settings.terminal,  # type: ignore[assignment]
+                                                self._service_lost)
+        elif self._services is None:
             from portal_tui.desk_services import DeskServices
 
             self._services = DeskServices(self.settings, self.clock)
-        return self._services
+        return self._services  # type: ignore[return-value]
+
+    def _service_lost(self, message: str) -> None:
+        """The desk service's connection went while someone was signed in (a worker's thread says so): the page
+        that asked shows why first, then the next second's check signs the member of staff out."""
+        self.service_lost = message
 
     def get_default_screen(self):  # type: ignore[no-untyped-def]
         from screens.desk.sign_in import StaffSignInScreen
@@ -105,14 +123,15 @@ class DeskApp(PortalApp):
     def on_staff_signed_in(self, event: StaffSignedIn) -> None:
         """The Appointments team starts at Find a patient; a system administrator, who does not act for
         patients, at the tools."""
-        from screens.desk.find_patient import FindPatientScreen
-        from screens.desk.tools import ToolsScreen
-
         self.staff_session = event.session
         self.session_started = self.last_activity = self.clock.monotonic()
         if event.session.role.acts_for_patients:
+            from screens.desk.find_patient import FindPatientScreen
+
             self.push_screen(FindPatientScreen(self.services, event.session))  # type: ignore[arg-type]
         else:
+            from screens.desk.tools import ToolsScreen
+
             self.push_screen(ToolsScreen(self.services.supervision, event.session, home=True))
 
     def recover(self, fault: Fault) -> None:

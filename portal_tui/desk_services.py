@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -36,11 +37,12 @@ if TYPE_CHECKING:
 class DeskServices:
     """One per desk app; the database side loads on first use."""
 
-    def __init__(self, settings: Settings, clock: Clock) -> None:
+    def __init__(self, settings: Settings, clock: Clock, database: Database | None = None) -> None:
         self.settings = settings
         self.clock = clock
         self._lock = threading.Lock()
-        self._database: Database | None = None
+        self._database = database
+        """Built on first use; the desk service hands every desk it serves its one database."""
         self._parts: dict[str, Any] = {}
         self._support: Any = None
         self._supervision: Any = None
@@ -50,6 +52,13 @@ class DeskServices:
         """The trust's online rules: the desk's own go past them, as the domain's staff rules say."""
         self.release = settings.release_policy()
         """What the kiosk shows of results: the desk sees all, the held-back ones marked."""
+
+    def for_terminal(self, terminal: str) -> DeskServices:
+        """The same database, staff secrets and rules for another desk: the desk service serves many, each
+        named in the audit trail by its own terminal."""
+        other = DeskServices(replace(self.settings, terminal_id=terminal), self.clock, self._the_database())
+        other._lock, other._parts = self._lock, self._parts  # the hasher and the sealed-secret box, made once
+        return other
 
     def today(self) -> date:
         return self.clock.now().astimezone(LONDON).date()
@@ -65,6 +74,9 @@ class DeskServices:
     def find_patients(self, session: StaffSession, query: str) -> list[PatientMatch]:
         return desk.find_patients(self._uow(), self.clock, session, query, self.today())
 
+    def sign_out(self, session: StaffSession) -> None:
+        """Nothing to forget here: the session lives in the desk (the desk service forgets its own)."""
+
     def open_patient(self, session: StaffSession, patient_id: int, reason: str) -> OpenRecord:
         return desk.open_patient(self._uow(), self.clock, session, patient_id, reason)
 
@@ -73,12 +85,15 @@ class DeskServices:
         return DeskRecord(self, session, patient_id)
 
     def _uow(self, *, read_only: bool = False):  # type: ignore[no-untyped-def]
+        return self._the_database().unit_of_work(read_only=read_only, terminal=self.settings.terminal)
+
+    def _the_database(self) -> Database:
         with self._lock:
             if self._database is None:
                 from portal_tui.bootstrap import Database
 
                 self._database = Database(self.settings, interactive=True)
-        return self._database.unit_of_work(read_only=read_only)
+        return self._database
 
     @property
     def support(self):  # type: ignore[no-untyped-def]
@@ -107,9 +122,9 @@ class DeskServices:
                 from data.staff.accounts import FernetBox, TotpFactor
 
                 hasher = Argon2Hasher()
-                self._parts = {"hasher": hasher, "factor": TotpFactor(),
-                               "box": FernetBox(self.settings.require_staff_secret_key()),
-                               "dummy": hasher.hash("no member of staff has this password")}
+                self._parts.update({"hasher": hasher, "factor": TotpFactor(),
+                                    "box": FernetBox(self.settings.require_staff_secret_key()),
+                                    "dummy": hasher.hash("no member of staff has this password")})
         p = self._parts
         return p["hasher"], p["factor"], p["box"], p["dummy"]
 

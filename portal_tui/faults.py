@@ -45,7 +45,9 @@ class FaultLog:
 
     def record(self, error: BaseException, where: str) -> Fault:
         """Log the error in full; return what the screen may say about it."""
-        fault = Fault(new_reference(), where, error)
+        # A fault the desk service met already has its reference there: the desk's log keeps the same one.
+        reference = getattr(error, "fault_reference", None)
+        fault = Fault(reference if isinstance(reference, str) else new_reference(), where, error)
         self.faults.append(fault)
         details = "".join(traceback.format_exception(error))
         # Outside text can be inside an exception's message: the log keeps no terminal control either.

@@ -90,6 +90,7 @@ async def _serve(engine, host: str, port: int, echo: Callable[[str], None],  # t
             task.cancel()  # waiting for a message that has not come: nothing is lost by closing
     if handlers:  # the others finish the message in hand (its ACK sent), then end
         await asyncio.wait(list(handlers), timeout=30)
+    committer.close()
     echo(f"Stopped after {taken} message{'s' if taken != 1 else ''}.")
     return taken
 
@@ -113,6 +114,10 @@ class _GroupCommit:
 
     def __init__(self, engine, rules, connections: Callable[[], int]) -> None:  # type: ignore[no-untyped-def]
         self._engine, self._rules, self._connections = engine, rules, connections
+        self._database = None
+        """One database connection for every round, opened at the first (checking a pooled connection out and
+        pinging it each round cost two round trips to PostgreSQL a round); closed after a failure, so that the
+        next round opens a new one."""
         self._waiting: list[tuple[str, str, asyncio.Future]] = []  # type: ignore[type-arg]
         self._running: asyncio.Task[None] | None = None
         self._everyone = asyncio.Event()
@@ -145,8 +150,11 @@ class _GroupCommit:
         from data.events.receive import receive_all
 
         try:
-            receipts = receive_all(self._engine, [(raw, source) for raw, source, _ in round_], rules=self._rules)
+            if self._database is None:
+                self._database = self._engine.connect()
+            receipts = receive_all(self._database, [(raw, source) for raw, source, _ in round_], rules=self._rules)
         except Exception as error:  # noqa: BLE001 - one by one, so that what failed fails alone
+            self.close()
             if len(round_) > 1:
                 for one in round_:
                     self._commit([one])
@@ -156,3 +164,11 @@ class _GroupCommit:
         for (_, _, done), receipt in zip(round_, receipts, strict=True):
             if not done.done():  # (its connection may have gone meanwhile)
                 done.set_result(receipt)
+
+    def close(self) -> None:
+        if self._database is not None:
+            try:
+                self._database.close()
+            except Exception:  # noqa: BLE001 - a connection the database has dropped may fail to close, too
+                log.warning("the database connection could not be closed", exc_info=True)
+            self._database = None

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
-from data.migrations import HEAD
 from portal_tui.settings import Settings, SettingsError
 
 
@@ -13,6 +10,10 @@ def check_sqlite_schema(settings: Settings) -> None:
     path = settings.sqlite_path
     if path is None:
         return
+    import sqlite3  # only where there is a SQLite file to check: a desk served by the desk service has none
+
+    from data.migrations import HEAD
+
     if not path.exists():
         raise SettingsError(f"There is no database at {path}. Run: portal-tui db upgrade")
     try:

@@ -107,6 +107,9 @@ class Settings:
     """Where patients register online: the address in the registration invitation text."""
     terminal_id: str = ""
     """This kiosk's or desk's name in the audit trail and in per-terminal limits; else host and tty."""
+    desk_service: str = ""
+    """The desk service's socket (`portal-tui desk-service`): a desk set so makes every call there and needs
+    neither the database nor the staff secret key; else the desk opens the database itself."""
     staff_secret_key: str | None = field(default=None, repr=False)
     """Seals staff members' TOTP secrets in the database (keep it out of the database's backups)."""
     limits_key: str | None = field(default=None, repr=False)
@@ -445,6 +448,7 @@ def _build(values: dict[str, Any], env: Mapping[str, str]) -> Settings:
         utc_locations=tuple(w.upper() for w in _words(values.get("utc_locations", ()))),
         portal_url=str(values.get("portal_url") or "https://patientportal.westhertshospitals.nhs.uk")[:120],
         terminal_id=str(values.get("terminal_id") or "")[:80],
+        desk_service=str(values.get("desk_service") or "").strip(),
         limits_key=values.get("limits_key") or None,
         staff_secret_key=values.get("staff_secret_key") or None,
         wrong_codes_per_day=_whole_number(values, "wrong_codes_per_day", 20, minimum=1),

@@ -32,16 +32,18 @@ def _postgres_admin_url() -> str | None:
 
 
 @pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A brand-new PostgreSQL database for one test, dropped afterwards."""
+def postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A brand-new PostgreSQL database for one test, dropped afterwards (for a test with an `engine`, that
+    fixture makes it, as a copy of a migrated template)."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
     admin_url = _postgres_admin_url()
     name = f"portal_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    if "engine" not in request.fixturenames:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
         yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     finally:
@@ -83,6 +85,8 @@ def database_templates(tmp_path_factory: pytest.TempPathFactory):  # type: ignor
     from sqlalchemy.orm import Session
 
     made: dict[tuple[str, bool], str] = {}
+    made_with: dict[str, str] = {}
+    """How this server copies a template (asked once)."""
     postgres: list[str] = []
 
     def build(url: str, demo: bool) -> None:
@@ -127,7 +131,13 @@ def database_templates(tmp_path_factory: pytest.TempPathFactory):  # type: ignor
         admin = create_engine(_postgres_admin_url() or "", isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template("postgres", demo)}"'))
+            if "strategy" not in made_with:
+                # A file copy: PostgreSQL 15's default writes every block of the template through the WAL, at about
+                # four times the server's CPU (0.22 s against 0.06 s a copy of the demo, measured here).
+                version = int(connection.execute(text("SHOW server_version_num")).scalar_one())
+                made_with["strategy"] = " STRATEGY FILE_COPY" if version >= 150000 else ""
+            connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template("postgres", demo)}"'
+                                    f'{made_with["strategy"]}'))
         admin.dispose()
 
     yield copy

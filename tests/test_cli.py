@@ -284,3 +284,46 @@ def test_the_kiosk_paints_its_first_page_before_loading_what_later_pages_need(tm
     for later in ("sqlalchemy", "textual.widgets._data_table", "rich.markdown", "zoneinfo", "typer", "pydantic",
                   "babel", "phonenumbers", "secrets", "domain.messaging.model"):
         assert later not in modules, f"{later} is loaded before the first page is painted"
+
+
+def test_a_desk_whose_desk_service_does_not_answer_says_so_in_one_line(tmp_path: Path) -> None:
+    """A desk set to use the desk service needs neither the database nor the staff key, only a service."""
+    assert_one_line(run("desk", env={"PORTAL_DESK_SERVICE": str(tmp_path / "none.sock"), "HOME": str(tmp_path)}),
+                    "The desk cannot reach the desk service just now")
+    assert_one_line(run("desk-service", env={"PORTAL_DATABASE_URL": f"sqlite:///{tmp_path}/p.db"}),
+                    "Say where desks connect")
+
+
+def test_one_desk_service_to_a_socket_and_a_stale_socket_is_cleared(tmp_path: Path) -> None:
+    import signal
+    import socket
+    import tempfile
+    import time
+
+    folder = Path(tempfile.mkdtemp(prefix="ds-", dir="/tmp"))
+    path = folder / "desk.sock"
+    stale = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    stale.bind(str(path))  # a socket file that a killed service left: no one listens
+    stale.close()
+    env = {"PORTAL_DATABASE_URL": f"sqlite:///{tmp_path}/p.db", "PORTAL_DEMO": "true", "HOME": str(tmp_path)}
+    base = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
+    service = subprocess.Popen([PORTAL, "desk-service", "--socket", str(path)], env={**base, **env},
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+                    probe.connect(str(path))
+                break
+            except OSError:
+                assert service.poll() is None and time.monotonic() < deadline, service.stderr.read()  # type: ignore[union-attr]
+                time.sleep(0.05)
+        assert_one_line(run("desk-service", "--socket", str(path), env=env), "already listening")
+        assert oct(path.stat().st_mode & 0o777) == oct(0o660)  # the desks' group, no one else
+    finally:
+        service.send_signal(signal.SIGTERM)
+        out, err = service.communicate(timeout=40)
+    assert service.returncode == 0, err
+    assert "desk service stopped" in out and not path.exists()
+    folder.rmdir()

@@ -60,11 +60,19 @@ class DemoBuilder:
         self.now = hospital.london(today, time(8, 0))
         self.hasher = hasher
         self.password = password
+        self._password_hash: str | None = None
         self.accounts: list[tuple[str, str, str]] = []
         self._nhs_numbers = synthetic_nhs_numbers()
         self._serials: dict[str, int] = {}
         self._free: dict[int, list[tuple[datetime, int]]] = {}
         self.trust_names: dict[str, tuple[str, str]] = {}
+
+    def password_hash(self) -> str:
+        """The demo password's hash, made once: every demo account has the same published password, so one salt
+        for them all gives nothing away, and 32 Argon2 hashes were most of the time `demo load` took."""
+        if self._password_hash is None:
+            self._password_hash = self.hasher.hash(self.password)
+        return self._password_hash
 
     # --- the places ---------------------------------------------------------------------------------
 
@@ -115,7 +123,7 @@ class DemoBuilder:
         if registered:
             assert row.email is not None, "a registered demo patient needs an email"
             self.session.add(PatientAccountRow(patient_id=row.id, email=row.email,
-                                               password_hash=self.hasher.hash(self.password),
+                                               password_hash=self.password_hash(),
                                                registered_at=self.now - timedelta(days=30 + serial)))
             self.accounts.append((f"{given} {family}", row.email, number.formatted if number else "-"))
         return row

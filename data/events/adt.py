@@ -4,15 +4,18 @@ that stores the message — so an ACK always means the change is made."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import Row, bindparam, insert, literal, select, union_all, update
 from sqlalchemy.orm import Session
 
 from data.models import LocationRow, PatientIdentifierRow, PatientRow
 from domain.events.feed import Outcome
 from domain.events.attendance import ATTENDANCE_EVENTS, FeedRules, invitation_reason
 from domain.events.person import ADD_EVENTS, NotUsable, PersonFacts, PidFields, person
+from domain.identity.patients import LetterPreference
 
 
 def _separators(raw: str) -> tuple[str, str, str]:
@@ -63,60 +66,191 @@ MERGED_NUMBER = "urn:portal:merged-hospital-number"
 later message naming the old number still finds them."""
 
 
-def find_patient(session: Session, facts: PersonFacts) -> PatientRow | None:
-    """By NHS number, else hospital number (a merged-away number too)."""
-    row = None
-    if facts.nhs_number is not None:
-        row = session.scalars(_BY_NHS_NUMBER, {"nhs_number": facts.nhs_number.digits}).first()
-    if row is None and facts.hospital_number is not None:
-        row = _by_hospital_number(session, facts.hospital_number)
-    return row
+def find_patient(session: Session, facts: PersonFacts) -> Row[Any] | None:
+    """By NHS number, else hospital number (a merged-away number too): the patient's id and numbers."""
+    by_nhs, by_number = _stored_people(session, [facts.nhs_number.digits] if facts.nhs_number else [],
+                                       [facts.hospital_number] if facts.hospital_number else [])
+    return (by_nhs.get(facts.nhs_number.digits) if facts.nhs_number else None) or \
+        (by_number.get(facts.hospital_number) if facts.hospital_number else None)
 
 
-_BY_NHS_NUMBER = select(PatientRow).where(PatientRow.nhs_number == bindparam("nhs_number")).limit(1)
-_BY_HOSPITAL_NUMBER = select(PatientRow).where(or_(
-    PatientRow.hospital_number == bindparam("number"),
-    PatientRow.id.in_(select(PatientIdentifierRow.patient_id).where(
-        PatientIdentifierRow.system == MERGED_NUMBER, PatientIdentifierRow.value == bindparam("number"))),
-)).order_by(PatientRow.hospital_number != bindparam("number")).limit(1)
-"""The patient with this hospital number, else the one that took it in a merge (built once: every message asks)."""
+def _by_hospital_number(session: Session, number: str) -> Row[Any] | None:
+    return _stored_people(session, [], [number])[1].get(number)
+
+
+def _stored_people(session: Session, nhs: list[str], numbers: list[str]) -> tuple[dict[str, Row[Any]],
+                                                                                dict[str, Row[Any]]]:
+    """The stored patients with these NHS numbers, and with these hospital numbers — a patient's own number before
+    one merged into another record — in one statement: ({NHS number: row}, {hospital number: row})."""
+    by_nhs: dict[str, Row[Any]] = {}
+    by_number: dict[str, Row[Any]] = {}
+    if nhs or numbers:
+        for row in session.connection().execute(_FINDING, {"nhs": nhs, "numbers": numbers}):
+            if row.asked_by == "nhs":
+                by_nhs[row.asked] = row
+            elif row.asked not in by_number or row.hospital_number == row.asked:
+                by_number[row.asked] = row
+    return by_nhs, by_number
+
+
+_PATIENTS = PatientRow.__table__
+_MERGED = PatientIdentifierRow.__table__
+_FOUND = (_PATIENTS.c.id, _PATIENTS.c.nhs_number, _PATIENTS.c.hospital_number)
+_FINDING = union_all(
+    select(literal("nhs").label("asked_by"), _PATIENTS.c.nhs_number.label("asked"), *_FOUND).where(
+        _PATIENTS.c.nhs_number.in_(bindparam("nhs", expanding=True))),
+    select(literal("hospital").label("asked_by"), _PATIENTS.c.hospital_number.label("asked"), *_FOUND).where(
+        _PATIENTS.c.hospital_number.in_(bindparam("numbers", expanding=True))),
+    select(literal("hospital").label("asked_by"), _MERGED.c.value.label("asked"), *_FOUND).join(
+        _MERGED, _MERGED.c.patient_id == _PATIENTS.c.id).where(
+        _MERGED.c.system == MERGED_NUMBER, _MERGED.c.value.in_(bindparam("numbers", expanding=True))))
+"""The patients with the NHS numbers asked, with the hospital numbers asked, and those that took one of them in a
+merge — each row saying what it was asked by, each part a search of its own index (asked as one condition with OR,
+PostgreSQL reads every patient). Built once: every message, or every round of them, asks."""
+_ADD = insert(_PATIENTS).returning(_PATIENTS.c.id)
+_UPDATE = update(_PATIENTS).where(_PATIENTS.c.id == bindparam("patient_id"))
 
 
 def upsert_person(session: Session, raw: str, message_type: str, trust: str, *,
-                  allow_drama: bool = False) -> tuple[PatientRow, str]:
-    """The patient the PID names, updated from it (or added, for an event that may add one); NotUsable says
-    why not."""
+                  allow_drama: bool = False) -> tuple[int, str]:
+    """The patient the PID names, updated from it (or added, for an event that may add one): (their id, what was
+    done); NotUsable says why not, before anything is written.
+
+    Written with SQL statements rather than through the ORM (the feed's most frequent message, and the ORM's flush
+    cost more than the database): what the session holds is written first, and its copy of the patient, if it
+    has one, is read again when next used."""
     facts = person(read_pid(raw), allow_drama=allow_drama)
+    session.flush()
     row = find_patient(session, facts)
+    values = _change(facts, message_type, trust, row)
     if row is None:
+        return session.connection().execute(_ADD, values).scalar_one(), f"patient added ({facts.hospital_number})"
+    session.connection().execute(_UPDATE, [{**values, "patient_id": row.id}])
+    held = session.identity_map.get(session.identity_key(PatientRow, row.id))
+    if held is not None:
+        session.expire(held)
+    return row.id, f"patient updated ({row.hospital_number})"
+
+
+def _change(facts: PersonFacts, message_type: str, trust: str, found: Any) -> dict[str, Any]:
+    """The columns to write: a new patient's whole row (`found` None), else what the PID changes of the one found
+    (its `nhs_number`). NotUsable says why neither. An empty postcode, mobile, address or date of death says
+    nothing (HL7: not sent): what the PAS gave last stands — an empty PID-29 does not bring anyone back to life."""
+    values: dict[str, Any] = {"given_name": facts.given_name, "family_name": facts.family_name,
+                              "date_of_birth": facts.date_of_birth}
+    if found is None:
         if message_type not in ADD_EVENTS:
             raise NotUsable("no such patient: an update for a patient the portal has not been told of")
         if facts.hospital_number is None:
             raise NotUsable("a new patient needs a hospital number (PID-3 of type MR)")
-        row = PatientRow(hospital_number=facts.hospital_number, trust_code=trust,
-                         nhs_number=facts.nhs_number.digits if facts.nhs_number else None, letter_preference="paper")
-        session.add(row)
-        done = "added"
-    else:
-        if facts.nhs_number is not None and row.nhs_number not in (None, facts.nhs_number.digits):
-            raise NotUsable("the NHS number and the hospital number name two different patients")
+        return {**values, "hospital_number": facts.hospital_number, "trust_code": trust,
+                "nhs_number": facts.nhs_number.digits if facts.nhs_number else None,
+                "letter_preference": LetterPreference.PAPER.value, "postcode": facts.postcode or "",
+                "date_of_death": facts.date_of_death, "mobile": facts.mobile.e164 if facts.mobile else None,
+                "address_lines": _address(facts)}
+    if facts.nhs_number is not None and found.nhs_number not in (None, facts.nhs_number.digits):
+        raise NotUsable("the NHS number and the hospital number name two different patients")
+    said = {"nhs_number": facts.nhs_number.digits if facts.nhs_number else None, "postcode": facts.postcode,
+            "date_of_death": facts.date_of_death, "mobile": facts.mobile.e164 if facts.mobile else None,
+            "address_lines": _address(facts)}
+    return {**values, **{name: value for name, value in said.items() if value is not None}}
+
+
+def _address(facts: PersonFacts) -> str | None:
+    return "\n".join(facts.address_lines)[:400] if facts.address_lines else None
+
+
+@dataclass
+class _Person:
+    """A patient as a round of messages has left them so far: their numbers, and the columns still to write."""
+
+    id: int | None
+    """None: added by this round."""
+    nhs_number: str | None
+    hospital_number: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+class RoundOfPeople:
+    """The people a round of A28/A31/A08 messages adds or updates (the listener's group commit): found with one
+    statement for the round, changed in memory in the messages' order — a later message finds whom an earlier one
+    added or changed, as if each had been committed alone — and written at the round's end, the new in one
+    statement and the changed in one per set of columns (on PostgreSQL each statement is a round trip). Should the
+    database refuse any of it, the caller takes the round again a message at a time."""
+
+    def __init__(self, session: Session, raws: dict[int, str], *, allow_drama: bool) -> None:
+        self._facts: dict[int, PersonFacts | NotUsable] = {}
+        for n, raw in raws.items():
+            try:
+                self._facts[n] = person(read_pid(raw), allow_drama=allow_drama)
+            except NotUsable as reason:
+                self._facts[n] = reason
+        facts = [f for f in self._facts.values() if isinstance(f, PersonFacts)]
+        self._stored_nhs, self._stored_hospital = _stored_people(
+            session, sorted({f.nhs_number.digits for f in facts if f.nhs_number is not None}),
+            sorted({f.hospital_number for f in facts if f.hospital_number is not None}))
+        self._by_id: dict[int, _Person] = {}
+        self._by_nhs: dict[str, _Person] = {}
+        self._by_hospital: dict[str, _Person] = {}
+        self._added: list[_Person] = []
+
+    def apply(self, n: int, message_type: str, trust: str) -> tuple[Outcome, str, bool]:
+        """Message `n`'s change, as upsert_person would make it: (outcome, reason, invited)."""
+        facts = self._facts[n]
+        if isinstance(facts, NotUsable):
+            return Outcome.REFUSED, str(facts), False
+        found = self._find(facts)
+        try:
+            values = _change(facts, message_type, trust, found)
+        except NotUsable as reason:
+            return Outcome.REFUSED, str(reason), False
+        if found is None:
+            found = _Person(None, values["nhs_number"], values["hospital_number"], values)
+            self._added.append(found)
+            done = "added"
+        else:
+            found.values.update(values)
+            found.nhs_number = values.get("nhs_number", found.nhs_number)
+            done = "updated"
+        self._hold(found)
+        return Outcome.ACCEPTED, f"patient {done} ({found.hospital_number})", False
+
+    def write(self, session: Session) -> None:
+        connection = session.connection()
+        if self._added:
+            connection.execute(insert(_PATIENTS), [added.values for added in self._added])
+        changed: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for known in self._by_id.values():
+            if known.values:
+                changed.setdefault(tuple(sorted(known.values)), []).append({**known.values, "patient_id": known.id})
+        for rows in changed.values():
+            connection.execute(_UPDATE, rows)
+
+    def _find(self, facts: PersonFacts) -> _Person | None:
+        """By NHS number, else hospital number — whom this round has met first, then what was stored before it."""
         if facts.nhs_number is not None:
-            row.nhs_number = facts.nhs_number.digits
-        done = "updated"
-    row.given_name, row.family_name = facts.given_name, facts.family_name
-    row.date_of_birth = facts.date_of_birth
-    if facts.date_of_death is not None:  # an empty PID-29 says nothing (HL7: not sent), it does not bring back to life
-        row.date_of_death = facts.date_of_death
-    if facts.postcode is not None:
-        row.postcode = facts.postcode
-    elif row.postcode is None:
-        row.postcode = ""
-    if facts.mobile is not None:
-        row.mobile = facts.mobile.e164
-    if facts.address_lines:  # an empty PID-11 says nothing; the last address the PAS gave stands
-        row.address_lines = "\n".join(facts.address_lines)[:400]
-    session.flush()
-    return row, f"patient {done} ({row.hospital_number})"
+            digits = facts.nhs_number.digits
+            found = self._by_nhs.get(digits) or self._stored(self._stored_nhs.get(digits))
+            if found is not None:
+                return found
+        if facts.hospital_number is not None:
+            number = facts.hospital_number
+            return self._by_hospital.get(number) or self._stored(self._stored_hospital.get(number))
+        return None
+
+    def _stored(self, row: Row[Any] | None) -> _Person | None:
+        if row is None:
+            return None
+        return self._by_id.get(row.id) or self._hold(_Person(row.id, row.nhs_number, row.hospital_number))
+
+    def _hold(self, person: _Person) -> _Person:
+        if person.id is not None:
+            self._by_id[person.id] = person
+        if person.nhs_number is not None:
+            self._by_nhs[person.nhs_number] = person
+        self._by_hospital[person.hospital_number] = person
+        return person
+
 
 
 def apply_person(session: Session, raw: str, message_type: str, trust: str, *,
@@ -126,12 +260,12 @@ def apply_person(session: Session, raw: str, message_type: str, trust: str, *,
     After an attendance or admission, the visit recorded and the invitation if one is due.
     (outcome, reason, whether invited)"""
     try:
-        row, said = upsert_person(session, raw, message_type, trust, allow_drama=allow_drama)
+        patient_id, said = upsert_person(session, raw, message_type, trust, allow_drama=allow_drama)
     except NotUsable as reason:
         return Outcome.REFUSED, str(reason), False
     if message_type in ATTENDANCE_EVENTS and rules is not None and now is not None:
-        said = f"{said}; {_visit(session, raw, message_type, row.id, trust, now)}"
-        invited, why = _invite(session, raw, message_type, row.id, trust, rules, now)
+        said = f"{said}; {_visit(session, raw, message_type, patient_id, trust, now)}"
+        invited, why = _invite(session, raw, message_type, patient_id, trust, rules, now)
         return Outcome.ACCEPTED, f"{said}; {why}", invited
     return Outcome.ACCEPTED, said, False
 
@@ -174,10 +308,6 @@ def merge(session: Session, raw: str, trust: str, now: datetime, sender: str, *,
     except NotUsable as reason:
         return Outcome.REFUSED, str(reason), False
     return Outcome.ACCEPTED, f"{updated}; {said}", False
-
-
-def _by_hospital_number(session: Session, number: str) -> PatientRow | None:
-    return session.scalars(_BY_HOSPITAL_NUMBER, {"number": number}).first()
 
 
 def _visit(session: Session, raw: str, message_type: str, patient_id: int, trust: str, now: datetime) -> str:

@@ -10,17 +10,19 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import hl7
 from hl7.util import generate_message_control_id
-from sqlalchemy import Engine, bindparam, insert, select, text
+from sqlalchemy import CompoundSelect, Connection, Engine, Select, bindparam, insert, select, text, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from data.events.adt import apply_person, merge
+from data.events.adt import RoundOfPeople, apply_person, merge
 from data.events.siu import apply_booking
 from data.models import HL7_TAKEN, Hl7MessageRow
 from domain.events.attendance import FeedRules
@@ -89,59 +91,109 @@ def receive(engine: Engine, raw: str, source: str, now: Callable[[], datetime] =
     return receive_all(engine, [(raw, source)], now, allow_drama=allow_drama, rules=rules)[0]
 
 
-def receive_all(engine: Engine, arrived: list[tuple[str, str]],
+def receive_all(bind: Engine | Connection, arrived: list[tuple[str, str]],
                 now: Callable[[], datetime] = lambda: datetime.now(UTC), *, allow_drama: bool = False,
                 rules: FeedRules | None = None) -> list[Receipt]:
     """Each (raw, source) stored and acted on in turn, and all committed together: the listener's group commit
     (what arrived on many connections while the last commit was being made). No receipt may be sent before this
-    returns. A control id that another listener stored at the same moment undoes the round, which is then taken
-    again one message at a time (that one a duplicate, then); any other failure (the database gone) is raised
-    with nothing committed."""
+    returns. A database refusal (a control id that another listener stored at the same moment, a clash a patient
+    update ran into) undoes the round, which is then taken again one message at a time, each change in a savepoint
+    of its own; any other failure (the database gone) is raised with nothing committed. `bind`: an engine, or a
+    connection held for many rounds (the listener's), outside a transaction."""
     drama = allow_drama or (rules.allow_drama if rules else False)
     try:
-        return _round(engine, arrived, now, drama, rules)
+        return _round(bind, arrived, now, drama, rules, careful=False)
     except IntegrityError:
         if len(arrived) > 1:
-            return [receipt for one in arrived for receipt in receive_all(engine, [one], now, allow_drama=drama,
-                                                                          rules=rules)]
-    return _round(engine, arrived, now, drama, rules)  # the one whose control id was taken: a repeat now
+            return [receipt for one in arrived for receipt in _one_with_care(bind, one, now, drama, rules)]
+    return _one_with_care(bind, arrived[0], now, drama, rules)
 
 
-def _round(engine: Engine, arrived: list[tuple[str, str]], now: Callable[[], datetime], allow_drama: bool,
-           rules: FeedRules | None) -> list[Receipt]:
-    with Session(engine) as session, session.begin():
-        return [_receive_in(session, raw, source, now, allow_drama, rules) for raw, source in arrived]
+def _one_with_care(bind: Engine | Connection, one: tuple[str, str], now: Callable[[], datetime],
+                   allow_drama: bool, rules: FeedRules | None) -> list[Receipt]:
+    try:
+        return _round(bind, [one], now, allow_drama, rules, careful=True)
+    except IntegrityError:  # its control id was taken meanwhile, by another listener: a repeat now
+        return _round(bind, [one], now, allow_drama, rules, careful=True)
 
 
-def _receive_in(session: Session, raw: str, source: str, now: Callable[[], datetime], allow_drama: bool,
-                rules: FeedRules | None) -> Receipt:
-    """One message, within the caller's transaction."""
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """A message as far as its MSH segment: the parsed header, or why it cannot be read."""
+
+    raw: str
+    source: str
+    content_hash: str
+    message: hl7.Message | None
+    header: Header | None
+    unreadable: str = ""
+
+
+def _read(raw: str, source: str) -> _Read:
     content_hash = hashlib.sha256(raw.encode()).hexdigest()
     try:
         # MSH alone is parsed: it is all the outcome and the ACK are built from, the segments after it being read
         # by the event's own reader (python-hl7 takes any text as a segment, so parsing them refused nothing).
         message = hl7.parse(raw[:raw.find("\r") + 1] if raw.startswith("MSH") and "\r" in raw else raw)
-        header = _header(message)
+        return _Read(raw, source, content_hash, message, _header(message))
     except Exception as error:  # noqa: BLE001 - anything a sender can make python-hl7 raise is a refusal
-        control_id = _control_id(raw)
         reason = f"cannot be read as HL7 v2: {clean_line(str(error))[:200] or type(error).__name__}"
-        stored = _stored(session, "unknown", control_id, None, content_hash, raw, source, now(), Outcome.REFUSED,
-                         reason)
-        return Receipt(Outcome.REFUSED, control_id, reason, _bare_ack(now(), control_id, reason), stored)
-    outcome, reason, invited = _outcome(session, raw, header, content_hash, rules, now(), allow_drama)
-    stored = _stored(session, header.sender, header.control_id, header.message_type, content_hash, raw, source,
-                     now(), outcome, reason)
-    return Receipt(outcome, header.control_id, reason, _ack(message, outcome, reason), stored, invited)
+        return _Read(raw, source, content_hash, None, None, reason)
 
 
-def _outcome(session: Session, raw: str, header: Header, content_hash: str, rules: FeedRules | None, now: datetime,
-             allow_drama: bool) -> tuple[Outcome, str, bool]:
-    """(outcome, reason, whether invited): a repeat of a control id, a kind the portal ignores, or what acting on
-    the message made of it."""
-    previous = session.connection().execute(_PREVIOUS, {"sender": header.sender,
-                                                        "control_id": header.control_id}).first()
+def _round(bind: Engine | Connection, arrived: list[tuple[str, str]], now: Callable[[], datetime],
+           allow_drama: bool, rules: FeedRules | None, *, careful: bool) -> list[Receipt]:
+    """One transaction: the round's control ids looked up at once, each message acted on in turn, then every
+    message stored in one statement (before the commit, so an ACK always means the message is kept)."""
+    read = [_read(raw, source) for raw, source in arrived]
+    with Session(bind) as session, session.begin():
+        taken = _taken(session, [one.header for one in read if one.header is not None])
+        people = None if careful else _people(session, read, taken, allow_drama)
+        done = [_receive_in(session, n, one, now, allow_drama, rules, taken, people) for n, one in enumerate(read)]
+        if people is not None:
+            people.write(session)
+        ids = session.connection().execute(_STORE, [row for _, row in done]).scalars().all()
+    return [replace(receipt, message_id=message_id) for (receipt, _), message_id in zip(done, ids, strict=True)]
+
+
+def _people(session: Session, read: list[_Read], taken: dict[tuple[str, str], str],
+            allow_drama: bool) -> RoundOfPeople | None:
+    """The round's people, found at once, where every message it acts on adds or updates a person (the feed's
+    usual round); None where one does more (a booking, a merge, an attendance), each then found and written in
+    turn."""
+    acting = {n: (one.raw, one.header) for n, one in enumerate(read) if one.header is not None and
+              handling(one.header) is Outcome.ACCEPTED and (one.header.sender, one.header.control_id) not in taken}
+    if not acting or any(header.message_type not in _ONE_WRITE for _, header in acting.values()):
+        return None
+    return RoundOfPeople(session, {n: raw for n, (raw, _) in acting.items()}, allow_drama=allow_drama)
+
+
+def _receive_in(session: Session, n: int, one: _Read, now: Callable[[], datetime], allow_drama: bool,
+                rules: FeedRules | None, taken: dict[tuple[str, str], str],
+                people: RoundOfPeople | None) -> tuple[Receipt, dict[str, Any]]:
+    """One message, within the caller's transaction: its receipt, and the row that stores it."""
+    if one.message is None or one.header is None:
+        control_id = _control_id(one.raw)
+        receipt = Receipt(Outcome.REFUSED, control_id, one.unreadable, _bare_ack(now(), control_id, one.unreadable))
+        return receipt, _row(one, "unknown", control_id, None, now(), receipt)
+    header = one.header
+    previous = taken.get((header.sender, header.control_id))  # before this round, or earlier in it
     if previous is not None:
-        return (*repeat(previous.content_hash, content_hash), False)
+        outcome, reason, invited = *repeat(previous, one.content_hash), False
+    elif people is not None and header.message_type in _ONE_WRITE:
+        outcome, reason, invited = people.apply(n, header.message_type, _trust(header.sender))
+    else:
+        outcome, reason, invited = _outcome(session, one.raw, header, rules, now(), allow_drama)
+    if outcome in (Outcome.ACCEPTED, Outcome.IGNORED):
+        taken[(header.sender, header.control_id)] = one.content_hash  # a resend later in this round is a repeat
+    receipt = Receipt(outcome, header.control_id, reason, _ack(one.message, outcome, reason), None, invited)
+    return receipt, _row(one, header.sender, header.control_id, header.message_type, now(), receipt)
+
+
+def _outcome(session: Session, raw: str, header: Header, rules: FeedRules | None, now: datetime,
+             allow_drama: bool) -> tuple[Outcome, str, bool]:
+    """(outcome, reason, whether invited) of a message whose control id is new: a kind the portal ignores, or what
+    acting on it made of it, in a savepoint of its own."""
     outcome = handling(header)
     if outcome is not Outcome.ACCEPTED:
         return outcome, f"{header.message_type} is not a message the portal acts on: kept, nothing changed", False
@@ -157,12 +209,48 @@ def _outcome(session: Session, raw: str, header: Header, content_hash: str, rule
     return outcome, reason, invited
 
 
+_ONE_WRITE = frozenset({"ADT^A28", "ADT^A31", "ADT^A08"})
+"""The events that only add or update a person, every refusal known before anything is written: a round of them
+(and of messages nothing is done with) is found and written by RoundOfPeople, without savepoints."""
+
 _MESSAGES = Hl7MessageRow.__table__
-_PREVIOUS = select(_MESSAGES.c.content_hash).where(
-    _MESSAGES.c.sender == bindparam("sender"), _MESSAGES.c.control_id == bindparam("control_id"),
-    text(HL7_TAKEN)).limit(1)
-"""The message this control id already named, if it was taken (built once: the listener asks it of every message)."""
-_STORE = insert(_MESSAGES).returning(_MESSAGES.c.id)
+
+
+@lru_cache(maxsize=16)
+def _taken_query(senders: int) -> CompoundSelect | Select[Any]:
+    """The messages already taken under the control ids asked: per sender (a round has one, as a rule: the PAS),
+    its control ids — a search of the unique index, where the words of HL7_TAKEN let the database see that the
+    partial index applies (asked with both as IN lists, SQLite reads every taken message instead)."""
+    one = [select(_MESSAGES.c.sender, _MESSAGES.c.control_id, _MESSAGES.c.content_hash).where(
+        _MESSAGES.c.sender == bindparam(f"sender_{n}"),
+        _MESSAGES.c.control_id.in_(bindparam(f"control_ids_{n}", expanding=True)), text(HL7_TAKEN))
+        for n in range(senders)]
+    return one[0] if senders == 1 else union_all(*one)
+
+
+_STORE = insert(_MESSAGES).returning(_MESSAGES.c.id, sort_by_parameter_order=True)
+
+
+def _taken(session: Session, headers: list[Header]) -> dict[tuple[str, str], str]:
+    """(sender, control id) → the content hash of the message that took it, for the round's control ids."""
+    if not headers:
+        return {}
+    by_sender: dict[str, set[str]] = {}
+    for header in headers:
+        by_sender.setdefault(header.sender, set()).add(header.control_id)
+    asked: dict[str, Any] = {}
+    for n, (sender, control_ids) in enumerate(sorted(by_sender.items())):
+        asked[f"sender_{n}"], asked[f"control_ids_{n}"] = sender, sorted(control_ids)
+    found = session.connection().execute(_taken_query(len(by_sender)), asked)
+    return {(row.sender, row.control_id): row.content_hash for row in found}
+
+
+def _row(one: _Read, sender: str, control_id: str | None, message_type: str | None, at: datetime,
+         receipt: Receipt) -> dict[str, Any]:
+    """The message kept, as received, with its outcome."""
+    return {"sender": sender, "control_id": control_id, "message_type": message_type,
+            "content_hash": one.content_hash, "raw": one.raw, "source": one.source[:300], "received_at": at,
+            "outcome": receipt.outcome.value, "reason": receipt.reason[:300]}
 
 
 class _Undo(Exception):
@@ -268,12 +356,3 @@ def _escaped(text: str) -> str:
     """Free text in a field: HL7's own escapes for its delimiters."""
     return (text.replace("\\", "\\E\\").replace("|", "\\F\\").replace("^", "\\S\\").replace("&", "\\T\\")
             .replace("~", "\\R\\"))[:200]
-
-
-def _stored(session: Session, sender: str, control_id: str | None, message_type: str | None, content_hash: str,
-            raw: str, source: str, at: datetime, outcome: Outcome, reason: str) -> int:
-    """The message kept, as received, with its outcome: its id."""
-    return session.connection().execute(_STORE, {
-        "sender": sender, "control_id": control_id, "message_type": message_type, "content_hash": content_hash,
-        "raw": raw, "source": source[:300], "received_at": at, "outcome": outcome.value,
-        "reason": reason[:300]}).scalar_one()

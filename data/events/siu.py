@@ -80,7 +80,7 @@ def apply_booking(session: Session, raw: str, message_type: str, trust: str, sen
     """(outcome, what was done or why refused, whether a registration invitation was queued)."""
     try:
         facts = booking(message_type, read_booking(raw))
-        patient, said = upsert_person(session, raw, message_type, trust, allow_drama=allow_drama)
+        patient_id, said = upsert_person(session, raw, message_type, trust, allow_drama=allow_drama)
     except NotUsable as reason:
         return Outcome.REFUSED, str(reason), False
     mapping = session.scalars(select(ExternalRecordRow).where(
@@ -90,12 +90,12 @@ def apply_booking(session: Session, raw: str, message_type: str, trust: str, sen
         else None
     feed = _Feed(session, trust, FeedActor(sender), rules, now)
     try:
-        if current is not None and current.patient_id != patient.id:
+        if current is not None and current.patient_id != patient_id:
             raise NotUsable(f"appointment {facts.filler_id} is another patient's")
         if message_type == NEW_BOOKING:
             if current is not None:
                 raise NotUsable(f"appointment {facts.filler_id} is booked already: a change comes as S13 or S14")
-            done, invited = feed.book(patient.id, facts, raw)
+            done, invited = feed.book(patient_id, facts, raw)
             return Outcome.ACCEPTED, f"{said}; {done}", invited
         if current is None:
             raise NotUsable(f"no appointment {facts.filler_id} is known: its booking (S12) has not been received")

@@ -6,7 +6,6 @@ booking takes its slot (the database allows one live booking per slot) before th
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -296,6 +295,8 @@ def policy_window(now: datetime, policy: OnlinePolicy) -> tuple[datetime, dateti
 
 def new_reference(prefix: str) -> str:
     """'WH' + 8 characters no one misreads over the phone: unique in the database, unguessable."""
+    import secrets  # where a change is made: a desk that only shows the pages never loads it (nor OpenSSL's hashes)
+
     return prefix + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
 
 
@@ -390,6 +391,8 @@ def patient_of(uow: UnitOfWork, patient_id: int) -> Patient:
 
 
 def text_for(now: datetime, patient: Patient, appointment_id: int, template: SmsTemplate, body: str) -> SmsMessage:
+    import secrets
+
     assert patient.mobile is not None
     return SmsMessage(id=secrets.token_hex(16), to_number=patient.mobile.e164, template=template, body=body,
                       status=SmsStatus.QUEUED, created_at=now, send_after=now, patient_id=patient.id,

@@ -8,7 +8,6 @@ import unicodedata
 from collections.abc import Iterable
 from datetime import date
 from functools import cache
-from importlib import resources
 
 # The names of the trusts and of the portal, as people run them together in a password.
 PLACE_WORDS = ("westherts", "westhertfordshire", "watford", "royalfree", "patientportal", "hospitalportal",
@@ -21,6 +20,8 @@ MAX_LENGTH = 128
 @cache
 def common_passwords() -> frozenset[str]:
     """The shipped list (see NOTICE.md), lower-cased."""
+    from importlib import resources
+
     text = resources.files("domain.identity").joinpath("common-passwords.txt").read_text(encoding="utf-8")
     return frozenset(text.split())
 

@@ -4,7 +4,6 @@ looks, a supervisor does not."""
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from dataclasses import dataclass, replace
@@ -218,6 +217,8 @@ def audit_csv(uow: UnitOfWork, clock: Clock, session: StaffSession, query: Audit
     query = _as_seen_by(session, query)
     rows, total = _audited_entries(uow, clock, session, query, None, "audit_exported")
     out = io.StringIO()
+    import csv  # with the first export, not with every desk
+
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for row in rows:

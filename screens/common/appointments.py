@@ -22,7 +22,7 @@ from domain.records.reading import VISITS_SHOWN, VisitList
 from screens.common.patient_page import PatientContext, PatientPage, answer_row, banner
 from screens.common.table import PlainTable
 from screens.common.text import Footer, Plain, PlainButton, markdown, option, plain_text
-from screens.common.widgets import ErrorSummary
+from screens.common.widgets import ErrorSummary, OpensAtItsTop
 
 
 def is_upcoming(view: AppointmentView, now: datetime) -> bool:
@@ -153,8 +153,12 @@ def show_over_appointments(app, confirmation: PatientPage) -> None:  # type: ign
     app.push_screen(confirmation)
 
 
-class ConfirmationPage(PatientPage):
-    """A change has been made: a panel saying so, and one button back to the list (which has the focus)."""
+class ConfirmationPage(OpensAtItsTop, PatientPage):
+    """A change has been made: a panel saying so, and one button back to the list (which has the focus). The page
+    opens at its top — what was done is its title — even where the button is below the fold (a large font, a
+    longer language)."""
+
+    AUTO_FOCUS = "#finish"
 
     def compose_body(self) -> ComposeResult:
         yield from self.compose_panel()
@@ -164,12 +168,6 @@ class ConfirmationPage(PatientPage):
 
     def compose_panel(self) -> ComposeResult:
         yield from ()
-
-    def on_mount(self) -> None:
-        # The page opens at its top — what was done is its title — with Enter on the way back: scrolling to the
-        # button hid the title where the page is taller than the screen (a large font, a longer language), or
-        # not, as the layout happened to be ready (an e2e test in Polish at 80x24 saw both).
-        self.query_one("#finish", PlainButton).focus(scroll_visible=False)
 
     @on(PlainButton.Pressed, "#finish")
     def finish(self) -> None:

@@ -23,7 +23,7 @@ from domain.identity.session import PatientSession
 from domain.support.reports import HAPPENED_LIMIT, TRIED_LIMIT, Captured, ProblemReport, ReplyBy, Submitted
 from screens.common.choice import Choice
 from screens.common.text import Footer, Plain, PlainButton, markdown, option
-from screens.common.widgets import ErrorSummary, Field
+from screens.common.widgets import ErrorSummary, Field, OpensAtItsTop
 
 
 PAGE_TOPICS = {
@@ -56,7 +56,7 @@ class HelpServices(Protocol):
     def replies_for(self, reference: str) -> ProblemReport: ...
 
 
-class HelpPage(Screen[Any]):
+class HelpPage(OpensAtItsTop, Screen[Any]):
     """A help page: title, problem box, content, Esc for back."""
 
     BINDINGS = [Binding("escape", "back", N_("Back"), key_display="Esc")]

@@ -7,9 +7,12 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input
 
 from datetime import date
+from typing import Any, cast
 
 from domain import language as languages
 from domain.language import _
@@ -17,6 +20,28 @@ from domain.identity.my_details import MyDetails
 from domain.identity.session import StaffSession
 from domain.text import clean_line
 from screens.common.text import Plain
+
+
+class OpensAtItsTop:
+    """For a Screen (first among its bases): the page opens at its top, whatever it focuses first focused where it
+    is.
+
+    Textual's auto focus (right after the page is composed) scrolls the focused widget to the middle of the page
+    when it cannot see all of it — and before the first layout it cannot tell: a form opened scrolled down or not,
+    as the machine's load had it (an e2e test of the problem report saw its first question's label scrolled away,
+    the field's top at the top of the screen). Until the page has been drawn once, a focus does not scroll; after
+    that, Tab and the rest scroll as ever."""
+
+    _drawn = False
+
+    def set_focus(self, widget: Widget | None, scroll_visible: bool = True, from_app_focus: bool = False) -> None:
+        super().set_focus(widget, scroll_visible and self._drawn, from_app_focus)  # type: ignore[misc]
+
+    def on_mount(self) -> None:
+        cast(Screen[Any], self).call_after_refresh(self._now_drawn)
+
+    def _now_drawn(self) -> None:
+        self._drawn = True
 
 
 class FieldInput(Input):

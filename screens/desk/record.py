@@ -5,22 +5,26 @@ page and everything of theirs with it."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 
+from domain.errors import DomainError
 from domain.language import ENGLISH, language
 from domain.appointments.model import AppointmentStatus, AppointmentView
 from domain.formatting import nhs_datetime
 from domain.identity.patients import LetterPreference
 from domain.staff.desk import OpenRecord
 from domain.messaging.model import SmsStatus
-from domain.staff.supervision import TextView
 from screens.common.patient_page import PatientContext, PatientPage, banner
 from screens.common.record_home import RecordHome
 from screens.common.text import Footer, Plain, PlainButton
+
+if TYPE_CHECKING:  # the texts' page names its rows; the supervisor's rules load with the tools
+    from domain.staff.supervision import TextView
 
 
 class PatientRecordScreen(RecordHome):
@@ -86,7 +90,11 @@ class PatientRecordScreen(RecordHome):
 
     @work(thread=True, exclusive=True, group="refresh")
     def _refresh(self) -> None:
-        views = self.ctx.record.appointments()
+        try:
+            views = self.ctx.record.appointments()
+        except DomainError as error:  # busy, or the desk service gone: the page stays as it was, and says why
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
         self.app.call_from_thread(self._refreshed, views)
 
     async def _refreshed(self, views: list[AppointmentView]) -> None:

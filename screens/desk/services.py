@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from domain.staff.desk import OpenRecord, PatientMatch
-from domain.identity.session import StaffSession
-from screens.common.services import DeskRecordServices
-from screens.desk.support import SupportInbox
-from screens.desk.tools import SupervisorTools
+if TYPE_CHECKING:  # names for the annotations only: the inbox and the tools load when they are opened
+    from domain.staff.desk import OpenRecord, PatientMatch
+    from domain.identity.session import StaffSession
+    from screens.common.services import DeskRecordServices
+    from screens.desk.support import SupportInbox
+    from screens.desk.tools import SupervisorTools
 
 
 class DeskServices(Protocol):
     """Use cases for staff. Every method may block: call it from a thread worker."""
 
     def sign_in(self, username: str, password: str, code: str) -> StaffSession: ...
+
+    def sign_out(self, session: StaffSession) -> None:
+        """The member of staff has signed out (or been signed out): whatever held their session forgets it."""
+        ...
 
     def unlock(self, session: StaffSession, password: str) -> None:
         """The same person's password uncovers an idle desk; raises Refused otherwise."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -18,8 +18,10 @@ from screens.common.text import Footer, Plain, PlainButton
 from domain.errors import DomainError, InvalidValue
 from domain.language import N_, _
 from domain.identity.patients import LetterPreference
-from screens.kiosk.services import PortalServices
-from screens.common.widgets import ErrorSummary, Field
+from screens.common.widgets import ErrorSummary, Field, OpensAtItsTop
+
+if TYPE_CHECKING:  # the desk's sign-in page is a FormPage too: it loads nothing of the kiosk's use cases
+    from screens.kiosk.services import PortalServices
 
 
 T = TypeVar("T")
@@ -44,7 +46,7 @@ class FlowDone(Message):
         self.then = then
 
 
-class FormPage(Screen[None]):
+class FormPage(OpensAtItsTop, Screen[None]):
     """A page with a title, some fields, Continue and Back. Subclasses say what Continue does."""
 
     BINDINGS = [Binding("escape", "back", N_("Back"), key_display="Esc")]

@@ -1,7 +1,9 @@
 """Staff over SSH, through a real sshd: a private OpenSSH server on a free loopback port, with its own host key,
 one authorized key and `ForceCommand portal-tui desk` (the README's set-up, less the group). The client is
 `ssh -tt` in tmux; the desk is signed in with password and code, a patient found and opened, and the audit row
-names the SSH client's address. A dropped connection ends the desk with nothing half-done."""
+names the SSH client's address — with the desk opening the database itself, and through a real desk service
+(`portal-tui desk-service`), when the SSH account's settings name only the service's socket and its desk loads
+nothing of the database. A dropped connection ends the desk with nothing half-done."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import shlex
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -34,6 +37,8 @@ class Server:
     client_key: Path
     database: Path
     log_file: Path
+    service_log: Path | None = None
+    """The desk service's output, where the desks are served by one."""
 
     def client(self, width: int = 80, height: int = 24) -> Terminal:
         command = ["ssh", "-tt", "-p", str(self.port), "-i", str(self.client_key), "-o", "IdentitiesOnly=yes",
@@ -43,7 +48,7 @@ class Server:
                         width=width, height=height)
 
     def desks(self) -> list[int]:
-        """The desk processes this server started (found by their database in their environment)."""
+        """The desk processes this server started (found by their log file in their environment)."""
         found = []
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit():
@@ -53,7 +58,7 @@ class Server:
                 cmdline = (entry / "cmdline").read_bytes()
             except OSError:
                 continue
-            if str(self.database).encode() in environ and b"desk" in cmdline and b"sshd" not in cmdline:
+            if str(self.log_file).encode() in environ and b"desk" in cmdline and b"sshd" not in cmdline:
                 found.append(int(entry.name))
         return found
 
@@ -66,7 +71,38 @@ def _user() -> str:
 
 
 @pytest.fixture
-def sshd(fresh_demo: dict[str, str], tmp_path: Path) -> Iterator[Server]:
+def desk_settings(request: pytest.FixtureRequest, fresh_demo: dict[str, str],
+                  tmp_path: Path) -> Iterator[tuple[dict[str, str], Path | None]]:
+    """What the SSH account's desk is given: the whole settings ('alone'), or only the desk service's socket
+    ('service', parametrize indirectly), a real service started here with the settings."""
+    log_file = tmp_path / "desk.log"
+    settings = {**fresh_demo, "PORTAL_LOG_FILE": str(log_file)}
+    settings.pop("TERM")  # the client's own terminal type comes through the session
+    if getattr(request, "param", "alone") == "alone":
+        yield settings, None
+        return
+    folder = Path(tempfile.mkdtemp(prefix="ds-", dir="/tmp"))  # a socket's path must be short
+    socket_path, service_log = folder / "desk.sock", tmp_path / "service.out"
+    service = subprocess.Popen([PORTAL, "desk-service", "--socket", str(socket_path)],
+                               env={**settings, "PORTAL_LOG_FILE": str(tmp_path / "service.log")},
+                               stdout=service_log.open("w"), stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 20
+    while not socket_path.exists():
+        assert service.poll() is None and time.monotonic() < deadline, service_log.read_text()
+        time.sleep(0.05)
+    try:
+        yield {"PORTAL_DESK_SERVICE": str(socket_path), "PORTAL_LOG_FILE": str(log_file),
+               "HOME": str(tmp_path), "PATH": settings["PATH"]}, service_log
+    finally:
+        service.terminate()
+        assert service.wait(timeout=40) == 0, service_log.read_text()
+        assert not socket_path.exists()
+        folder.rmdir()
+
+
+@pytest.fixture
+def sshd(desk_settings: tuple[dict[str, str], Path | None], fresh_demo: dict[str, str],
+         tmp_path: Path) -> Iterator[Server]:
     if not (os.access(SSHD, os.X_OK) and shutil.which("ssh") and shutil.which("ssh-keygen")):
         pytest.skip("OpenSSH's server is not installed (make test installs openssh-server)")
     if os.getuid() == 0:
@@ -77,9 +113,8 @@ def sshd(fresh_demo: dict[str, str], tmp_path: Path) -> Iterator[Server]:
         subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(folder / name)], check=True)
     (folder / "authorized_keys").write_text((folder / "client_key.pub").read_text())
     database = Path(fresh_demo["PORTAL_DATABASE_URL"].removeprefix("sqlite:///"))
-    log_file = tmp_path / "desk.log"
-    settings = {**fresh_demo, "PORTAL_LOG_FILE": str(log_file)}
-    settings.pop("TERM")  # the client's own terminal type comes through the session
+    settings, service_log = desk_settings
+    log_file = Path(settings["PORTAL_LOG_FILE"])
     forced = " ".join(["env", *(f"{k}={shlex.quote(v)}" for k, v in settings.items()), shlex.quote(PORTAL), "desk"])
     port = free_port()
     (folder / "sshd_config").write_text("\n".join([
@@ -93,7 +128,7 @@ def sshd(fresh_demo: dict[str, str], tmp_path: Path) -> Iterator[Server]:
                               stdout=subprocess.DEVNULL, stderr=(folder / "sshd.log").open("w"))
     wait_until_listening(port, server, folder / "sshd.log")
     try:
-        yield Server(port, folder / "client_key", database, log_file)
+        yield Server(port, folder / "client_key", database, log_file, service_log)
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -119,6 +154,8 @@ def _opened(server: Server) -> list[tuple[str, str]]:
         return connection.execute("SELECT actor_id, terminal FROM audit_event WHERE action = 'staff_open'").fetchall()
 
 
+@pytest.mark.parametrize("desk_settings", ["alone", pytest.param("service", id="through-the-desk-service")],
+                         indirect=True)
 def test_the_desk_over_ssh_names_the_client_in_the_audit(sshd: Server) -> None:
     desk = sshd.client()
     try:
@@ -126,6 +163,11 @@ def test_the_desk_over_ssh_names_the_client_in_the_audit(sshd: Server) -> None:
         _find_and_open(desk)
         desk.press("Enter")  # Open the record; the first reason is chosen
         desk.wait_for("Acting for Jack Evans")
+        if sshd.service_log is not None:  # the desk at work has no database library in it: the service has
+            [pid] = sshd.desks()
+            mapped = Path(f"/proc/{pid}/maps").read_text()
+            for library in ("_sqlite3", "sqlalchemy", "psycopg", "_argon2", "cryptography"):
+                assert library not in mapped, f"a desk served by the desk service loaded {library}"
         desk.press("Escape")
         desk.wait_for("Find a patient")
         desk.press("C-q")
@@ -137,6 +179,8 @@ def test_the_desk_over_ssh_names_the_client_in_the_audit(sshd: Server) -> None:
     [(actor, terminal)] = _opened(sshd)
     assert actor == "clerk.demo"
     assert terminal.endswith("ssh from 127.0.0.1"), terminal
+    if sshd.service_log is not None:
+        assert "desk connected:" in sshd.service_log.read_text()
 
 
 def test_a_dropped_connection_ends_the_desk_with_nothing_half_done(sshd: Server) -> None:

@@ -6,19 +6,28 @@ import re
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, Static
 
 from data import schema
-from data.demo import load_demo
+from data.demo import DEMO_PASSWORD, load_demo
 from data.engine import make_engine
 from data.identity.passwords import Argon2Hasher
 from domain.clock import FixedClock
 from portal_tui.app import KioskApp
 from portal_tui.settings import Settings
 from tests.conftest import FIXED_DAY, FIXED_NOW
+
+ALL_SIZES = [(48, 16), (60, 20), (80, 24), (200, 60)]
+"""The sizes the kiosk is laid out for: a large terminal font on a kiosk screen (48×16), a small window (60×20), a
+standard terminal (80×24) and a large screen (200×60)."""
+SMALL_SIZES = ALL_SIZES[:3]
+"""Where a page of records or appointments can go wrong (a large screen shows the same page, wider)."""
+
+W = TypeVar("W")
 
 TEST_PIN = "2468"
 
@@ -89,16 +98,49 @@ async def shown(pilot: Pilot, page: type, tries: int = 200) -> None:
     raise AssertionError(f"{page.__name__} never came; the app shows {type(pilot.app.screen).__name__}")
 
 
+async def on_page(pilot: Pilot, selector: str, kind: type[W], tries: int = 500) -> W:
+    """The widget, once the page that has it is on top: a click or a key that pushed a page has not always
+    pushed it by the next pause on a loaded machine (as a person waits for the page before typing)."""
+    for _ in range(tries):
+        found = pilot.app.screen.query(selector)
+        if found:
+            return found.only_one(kind)
+        await pilot.pause(0.01)
+    raise AssertionError(f"{selector} never came; the app shows {type(pilot.app.screen).__name__}")
+
+
+async def click_on(pilot: Pilot, selector: str, tries: int = 500) -> None:
+    """Click a control once the page that has it is on top and laid out where the click goes: on a loaded machine
+    a page can still be placing its controls, and a click at a place not yet the control's does nothing (the
+    kiosk's welcome page at 48×16 stayed where it was); a control below the fold is scrolled to first, as a person
+    would (a click at its place would land on what covers it: the footer)."""
+    from textual.errors import NoWidget
+    from textual.widget import Widget
+
+    for _ in range(tries):
+        control = await on_page(pilot, selector, Widget)
+        if control.region:
+            try:
+                under, _ = pilot.app.get_widget_at(*control.region.offset)
+            except NoWidget:
+                under = None
+            if (under is control or control in getattr(under, "ancestors", ())) and await pilot.click(control):
+                return
+        control.scroll_visible(animate=False, immediate=True)  # as a person scrolls to a control below the fold
+        await pilot.pause(0.01)
+    raise AssertionError(f"{selector} was never where a click would reach it on {type(pilot.app.screen).__name__}")
+
+
 async def fill(pilot: Pilot, **answers: str) -> None:
     """Type answers into fields by id (field ids use '-', keyword names use '_')."""
     for name, value in answers.items():
-        pilot.app.screen.query_one(f"#{name.replace('_', '-')}-input", Input).value = value
+        (await on_page(pilot, f"#{name.replace('_', '-')}-input", Input)).value = value
     await pilot.pause()
 
 
 async def press_continue(pilot: Pilot) -> None:
     """Press Continue as Enter on a focused button would (a click misses a button scrolled out of view)."""
-    button = pilot.app.screen.query_one("#continue", Button)
+    button = await on_page(pilot, "#continue", Button)
     while button.has_class("-active"):  # Textual ignores a press during the last press's 0.2 s effect
         await pilot.pause(0.05)
     button.focus()
@@ -136,3 +178,25 @@ def all_text(app: KioskApp) -> str:
         parts += [widget.value for widget in screen.query(Input)]
     parts += [notification.message for notification in app._notifications]
     return "\n".join(parts)
+
+
+async def signed_in(pilot: Pilot, db: Path, email: str) -> None:
+    """Sign a demo patient in through the kiosk's services — their password, then the code texted to them — and
+    let the app start their session, as the code page does. For a walk whose subject is a later page: the sign-in
+    pages have walks of their own, and going through them was a third of every later walk's time."""
+    import asyncio
+
+    from domain.identifiers import EmailAddress
+    from screens.kiosk.home import HomeScreen
+    from screens.kiosk.verify_code import SignedIn
+
+    services = pilot.app.services  # type: ignore[attr-defined]
+
+    def sign_in() -> tuple[object, object]:
+        ticket = services.sign_in(EmailAddress.parse(email), DEMO_PASSWORD)
+        session = services.finish_sign_in(ticket.id, last_code(db))
+        return session, services.my_details(session)
+
+    session, details = await asyncio.to_thread(sign_in)
+    pilot.app.post_message(SignedIn(session, details))  # type: ignore[arg-type]
+    await shown(pilot, HomeScreen)

@@ -11,24 +11,14 @@ from screens.common.appointments import AppointmentScreen, AppointmentsScreen, L
 from screens.common.cancel import CancelConfirmScreen, CancelledScreen, CancelWarningScreen
 from screens.kiosk.home import HomeScreen
 from screens.common.reschedule import CheckChangeScreen, RescheduleDayScreen, RescheduledScreen, RescheduleTimeScreen
-from screens.kiosk.sign_in import SignInScreen
-from screens.kiosk.verify_code import SignInCodeScreen
-from tests.screens.flows import fill, last_code, press_continue, screen_text, settle, shown
+from tests.screens.flows import fill, screen_text, settle, shown, signed_in
 
 SIZE = (100, 40)
-PASSWORD = "kiosk-demo-2026"
 
 
 async def sign_in_as(pilot, db, email: str) -> None:  # type: ignore[no-untyped-def]
-    """Sign in as the patient would, each page waited for (a loaded machine is slow to push one)."""
-    await press(pilot, "#sign-in")
-    await shown(pilot, SignInScreen)
-    await fill(pilot, email=email, password=PASSWORD)
-    await press_continue(pilot)
-    await shown(pilot, SignInCodeScreen)
-    await fill(pilot, code=last_code(db))
-    await press_continue(pilot)
-    await shown(pilot, HomeScreen)
+    """Signed in, at Home (the sign-in pages themselves are walked in the flow tests)."""
+    await signed_in(pilot, db, email)
     assert isinstance(pilot.app.screen, HomeScreen), screen_text(pilot.app)
 
 

@@ -17,10 +17,11 @@ from portal_tui.desk_app import DeskApp
 from screens.desk.record import PatientRecordScreen
 from screens.desk.sign_in import StaffSignInScreen
 from screens.common.reason import ReasonScreen
+from screens.common.widgets import ErrorSummary
 from screens.desk.find_patient import FindPatientScreen
 from tests.conftest import FIXED_NOW
 from tests.data.demo_fixtures import FAST_HASHER
-from tests.screens.flows import fill, kiosk_settings, press_continue, screen_text, settle
+from tests.screens.flows import click_on, fill, kiosk_settings, press_continue, screen_text, settle
 
 KEY = "a desk key for tests only"
 PASSWORD = "quiet harbour lantern"
@@ -72,7 +73,7 @@ async def test_sign_in_find_open_with_a_reason_and_close(demo_db: Path) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ReasonScreen)
-        await pilot.click("#reason-1")
+        await click_on(pilot, "#reason-1")
         app.screen.query_one("#open").press()
         await settle(pilot)
         await pilot.pause()
@@ -143,10 +144,55 @@ async def test_the_desk_stays_in_english_and_shows_the_patients_language(demo_db
         await search(pilot, "999 000 0018")
         await pilot.press("enter")
         await pilot.pause()
-        await pilot.click("#reason-1")
+        await click_on(pilot, "#reason-1")
         app.screen.query_one("#open").press()
         await settle(pilot)
         await pilot.pause()
         text = screen_text(app)
         assert "Acting for Margaret Thompson (Polish)" in text
         assert "Language: Polish (kiosk and texts)" in text and "What would you like to do?" in text
+
+
+async def test_a_desk_served_by_the_desk_service_works_and_signs_out_when_it_goes(demo_db: Path) -> None:
+    """The same pages through the desk service (the desk's settings name only its socket); when the service
+    goes, the member of staff is signed out with the reason, and nothing of the patient stays on screen."""
+    import tempfile
+    import threading
+
+    from portal_tui import desk_service
+
+    secret = enrol(demo_db)
+    folder = tempfile.mkdtemp(prefix="ds-", dir="/tmp")
+    path = f"{folder}/desk.sock"
+    ready, stop = threading.Event(), threading.Event()
+    served = threading.Thread(target=desk_service.serve, daemon=True, kwargs={
+        "settings": kiosk_settings(database_url=f"sqlite:///{demo_db}", staff_secret_key=KEY, log_file=""),
+        "path": path, "say": lambda line: None, "ready": ready, "stop": stop, "clock": FixedClock(FIXED_NOW)})
+    served.start()
+    assert ready.wait(30)
+    app = DeskApp(kiosk_settings(desk_service=path, terminal_id="desk-9"), FixedClock(FIXED_NOW))
+    try:
+        async with app.run_test(size=(100, 34)) as pilot:
+            await signed_in(pilot, secret)
+            await settle(pilot)
+            assert isinstance(app.screen, FindPatientScreen)
+            await search(pilot, "999 000 0018")
+            assert "1 patient found" in screen_text(app)
+            stop.set()
+            served.join(60)
+            summary = app.screen.query_one(ErrorSummary)
+            await search(pilot, "999 000 0395")
+            notes = ""
+            for _ in range(100):  # the page that asked says why; the desk's next second signs the staff out
+                notes = " ".join(str(n.message) for n in app._notifications)  # a notice is posted, then shown
+                if isinstance(app.screen, StaffSignInScreen) and "lost its connection" in notes:
+                    break
+                await pilot.pause(0.1)
+            assert isinstance(app.screen, StaffSignInScreen) and app.staff_session is None
+            assert "lost its connection to the desk service" in str(summary.visual)
+            assert app.faults == []
+            assert "lost its connection to the desk service" in notes
+    finally:
+        stop.set()
+        served.join(60)
+    Path(folder).rmdir()  # the service took its socket with it

@@ -13,7 +13,7 @@ import pyotp
 from screens.common.help import ArticleScreen, HelpCentreScreen, ReplyScreen, ReportProblemScreen, ReportSentScreen
 from screens.desk.support import SupportInboxScreen, SupportReportScreen
 from tests.conftest import FIXED_NOW
-from tests.screens.flows import fill, screen_text, settle
+from tests.screens.flows import click_on, fill, screen_text, settle
 from tests.screens.test_appointments import SIZE, press, sign_in_as
 from tests.screens.test_desk import PASSWORD, desk_on, enrol
 
@@ -26,7 +26,7 @@ async def _report(pilot, tried: str, happened: str, mobile: str | None) -> str: 
     elif mobile is not None:
         await fill(pilot, mobile=mobile)
     else:
-        await pilot.click("#none")
+        await click_on(pilot, "#none")
     await press(pilot, "#send")
     await settle(pilot)
     assert isinstance(app.screen, ReportSentScreen), screen_text(app)
@@ -86,7 +86,7 @@ async def test_three_reports_a_kiosk_then_a_clear_refusal(kiosk_on, demo_db: Pat
         app.action_report_problem()
         await pilot.pause()
         await fill(pilot, tried="again", happened="still broken")
-        await pilot.click("#none")
+        await click_on(pilot, "#none")
         await press(pilot, "#send")
         await settle(pilot)
         assert "cannot take another just now" in screen_text(app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.screens.conftest import still_inputs
-from tests.screens.flows import settle
+from tests.screens.flows import SMALL_SIZES, settle
 from tests.screens.test_appointment_snapshots import enter, press
 from tests.screens.test_appointments import sign_in_as
 
@@ -32,9 +32,9 @@ def steps_to(target: str, db, email: str):  # type: ignore[no-untyped-def]
     ("letters", "rosa.fernandez"), ("letter-pdf", "rosa.fernandez"), ("results", "chidi.okonkwo"),
     ("trend", "eileen.doherty"),
 ])
-def test_step(snap_compare, kiosk_on, demo_db, target: str, who: str) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(kiosk_on(demo=False), terminal_size=SIZE,
-                        run_before=steps_to(target, demo_db, f"{who}@example.com"))
+def test_step(snap_sizes, kiosk_on, demo_db, target: str, who: str) -> None:  # type: ignore[no-untyped-def]
+    sizes = [SIZE, *SMALL_SIZES] if target in ("letters", "results", "trend") else [SIZE]
+    assert snap_sizes(kiosk_on(demo=False), sizes, steps_to(target, demo_db, f"{who}@example.com"))
 
 
 def test_visits_on_record(snap_compare, kiosk_on, demo_db, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -9,13 +9,13 @@ from screens.kiosk.check_answers import CheckAnswersScreen, RegisteredScreen
 from screens.kiosk.register import RegisterWithCodeScreen, RegisterWithDetailsScreen
 from screens.kiosk.verify_code import VerifyMobileScreen
 from screens.kiosk.welcome import WelcomeScreen
-from tests.screens.flows import fill, last_code, press_continue, screen_text, settle
+from tests.screens.flows import click_on, fill, last_code, press_continue, screen_text, settle
 
 
 async def test_register_with_an_invitation_code(kiosk_on, demo_db) -> None:  # type: ignore[no-untyped-def]
     app = kiosk_on()
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.click("#register-code")
+        await click_on(pilot, "#register-code")
         assert isinstance(app.screen, RegisterWithCodeScreen)
         await fill(pilot, code="demo-gr4c", dob="25 September 2000")
         await press_continue(pilot)
@@ -34,12 +34,12 @@ async def test_register_with_an_invitation_code(kiosk_on, demo_db) -> None:  # t
         assert isinstance(app.screen, LetterChoiceScreen)
         await press_continue(pilot)
         assert "Error: Choose paperless or paper letters." in screen_text(app)
-        await pilot.click("#paperless")
+        await click_on(pilot, "#paperless")
         await press_continue(pilot)
         assert isinstance(app.screen, CheckAnswersScreen)
         assert "grace@example.org" in screen_text(app) and "violet" not in screen_text(app)
-        await pilot.click("#change-letters")
-        await pilot.click("#paper")
+        await click_on(pilot, "#change-letters")
+        await click_on(pilot, "#paper")
         await press_continue(pilot)
         assert isinstance(app.screen, CheckAnswersScreen)
         assert "Paper (posted to you" in screen_text(app)
@@ -55,7 +55,7 @@ async def test_register_with_an_invitation_code(kiosk_on, demo_db) -> None:  # t
 async def test_register_directly_with_every_mistake_explained(kiosk_on, demo_db) -> None:  # type: ignore[no-untyped-def]
     app = kiosk_on()
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.click("#register-details")
+        await click_on(pilot, "#register-details")
         assert isinstance(app.screen, RegisterWithDetailsScreen)
         await press_continue(pilot)
         shown = screen_text(app)
@@ -89,7 +89,7 @@ def _record(db, given: str) -> tuple[str, str, str]:  # type: ignore[no-untyped-
 async def test_back_from_the_first_page_returns_to_welcome(kiosk_on) -> None:  # type: ignore[no-untyped-def]
     app = kiosk_on()
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.click("#register-code")
+        await click_on(pilot, "#register-code")
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, WelcomeScreen)

@@ -12,7 +12,7 @@ from screens.common.fault import FaultScreen
 from screens.kiosk.sign_in import SignInScreen
 from screens.common.too_small import TooSmallScreen
 from screens.kiosk.welcome import WelcomeScreen
-from tests.screens.flows import settle
+from tests.screens.flows import settle, shown
 
 
 class Broken(Screen[None]):
@@ -75,6 +75,7 @@ def test_the_kiosk_command_exits_non_zero_after_a_fault(monkeypatch: pytest.Monk
 async def test_keys_that_arrive_together_land_in_their_own_fields(make_kiosk) -> None:  # type: ignore[no-untyped-def]
     app = make_kiosk()
     async with app.run_test() as pilot:
+        await shown(pilot, WelcomeScreen)  # the kiosk's own first page first, or it lands on top of this one
         await app.push_screen(SignInScreen(app.services))
         await pilot.pause()
         burst = [*"ann@example.com", "tab", *"secret words"]
@@ -135,6 +136,7 @@ async def test_nothing_moves_or_blinks(make_kiosk) -> None:  # type: ignore[no-u
 async def test_a_long_paste_is_cut_to_the_box_and_says_so(make_kiosk) -> None:  # type: ignore[no-untyped-def]
     app = make_kiosk()
     async with app.run_test() as pilot:
+        await shown(pilot, WelcomeScreen)  # the kiosk's own first page first, or it lands on top of this one
         await app.push_screen(SignInScreen(app.services))
         await pilot.pause()
         box = app.screen.query_one("#email-input")

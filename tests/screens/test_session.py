@@ -11,14 +11,14 @@ from screens.common.session_end import IdleWarningScreen, SessionEndedScreen
 from screens.kiosk.sign_in import SignInScreen
 from screens.kiosk.verify_code import SignInCodeScreen
 from screens.kiosk.welcome import WelcomeScreen
-from tests.screens.flows import all_text, fill, last_code, press_continue, screen_text, settle, shown
+from tests.screens.flows import click_on, all_text, fill, last_code, press_continue, screen_text, settle, shown
 
 MARGARET = ("margaret.thompson@example.com", "kiosk-demo-2026")
 PRIVATE = ("Margaret", "Thompson", "999 000 0018", "0018", "margaret.thompson")
 
 
 async def sign_in(pilot, db) -> None:  # type: ignore[no-untyped-def]
-    await pilot.click("#sign-in")
+    await click_on(pilot, "#sign-in")
     assert isinstance(pilot.app.screen, SignInScreen)
     await fill(pilot, email=MARGARET[0], password=MARGARET[1])
     await press_continue(pilot)
@@ -43,7 +43,7 @@ async def test_sign_in_shows_home_with_the_banner_masked_until_asked(kiosk_on, d
 async def test_a_wrong_password_and_an_unknown_email_look_the_same(kiosk_on) -> None:  # type: ignore[no-untyped-def]
     app = kiosk_on()
     async with app.run_test(size=(100, 36)) as pilot:
-        await pilot.click("#sign-in")
+        await click_on(pilot, "#sign-in")
         messages = []
         for email in ("margaret.thompson@example.com", "nobody.here@example.com"):
             await fill(pilot, email=email, password="not the password")
@@ -57,16 +57,16 @@ async def test_switch_to_paper_and_back_with_a_confirmation_each_time(kiosk_on, 
     app = kiosk_on()
     async with app.run_test(size=(100, 36)) as pilot:
         await sign_in(pilot, demo_db)
-        await pilot.click("#my-details")
+        await click_on(pilot, "#my-details")
         assert isinstance(app.screen, MyDetailsScreen)
         shown = screen_text(app)
         assert "***** ***001" in shown and "Paperless" in shown and "margaret.thompson@example.com" in shown
         for wanted in ("paper", "paperless"):
-            await pilot.click("#switch-letters")
+            await click_on(pilot, "#switch-letters")
             await pilot.pause()
             assert isinstance(app.screen, ConfirmScreen)
             assert app.focused is not None and app.focused.id == "cancel"  # the safe answer has the focus
-            await pilot.click("#confirm")
+            await click_on(pilot, "#confirm")
             await settle(pilot)
             assert isinstance(app.screen, MyDetailsScreen)
             assert f"Your letters are now {wanted}." in [n.message for n in app._notifications]
@@ -80,8 +80,8 @@ async def test_cancel_on_the_confirmation_changes_nothing(kiosk_on, demo_db) -> 
     app = kiosk_on()
     async with app.run_test(size=(100, 36)) as pilot:
         await sign_in(pilot, demo_db)
-        await pilot.click("#my-details")
-        await pilot.click("#switch-letters")
+        await click_on(pilot, "#my-details")
+        await click_on(pilot, "#switch-letters")
         await shown(pilot, ConfirmScreen)
         await pilot.press("enter")  # the focused, safe button
         await settle(pilot)
@@ -94,7 +94,7 @@ async def test_idle_warns_then_ends_and_forgets_everything(kiosk_on, demo_db) ->
     app = kiosk_on(kiosk_idle_seconds=120)
     async with app.run_test(size=(100, 36)) as pilot:
         await sign_in(pilot, demo_db)
-        await pilot.click("#my-details")
+        await click_on(pilot, "#my-details")
         app.clock.advance(89)
         app.check_inactivity()
         assert isinstance(app.screen, MyDetailsScreen)
@@ -115,7 +115,7 @@ async def test_idle_warns_then_ends_and_forgets_everything(kiosk_on, demo_db) ->
         text = all_text(app)
         assert "Your session has ended" in text
         assert not [word for word in PRIVATE if word in text], text
-        await pilot.click("#done")
+        await click_on(pilot, "#done")
         await pilot.pause()
         assert isinstance(app.screen, WelcomeScreen) and len(app.screen_stack) == 1
 
@@ -137,7 +137,7 @@ async def test_sign_out_ends_the_session(kiosk_on, demo_db) -> None:  # type: ig
     app = kiosk_on()
     async with app.run_test(size=(100, 36)) as pilot:
         await sign_in(pilot, demo_db)
-        await pilot.click("#sign-out")
+        await click_on(pilot, "#sign-out")
         await pilot.pause()
         assert isinstance(app.screen, SessionEndedScreen) and "signed out" in screen_text(app)
         assert not [word for word in PRIVATE if word in all_text(app)]
@@ -146,7 +146,7 @@ async def test_sign_out_ends_the_session(kiosk_on, demo_db) -> None:  # type: ig
 async def test_no_demo_phone_outside_demo_mode(kiosk_on) -> None:  # type: ignore[no-untyped-def]
     app = kiosk_on(demo=False)
     async with app.run_test(size=(100, 36)) as pilot:
-        await pilot.click("#sign-in")
+        await click_on(pilot, "#sign-in")
         await fill(pilot, email=MARGARET[0], password=MARGARET[1])
         await press_continue(pilot)
         assert isinstance(app.screen, SignInCodeScreen)

@@ -1,6 +1,7 @@
 """Many terminals at once against one PostgreSQL, for a set time: real kiosk and desk programs (each in a process
 of its own, driven by the Pilot) move, cancel and open into the same clinics while the SMS dispatcher sends the
-outbox and the HL7 listener takes a stream of patient updates. Afterwards every invariant holds: one live booking
+outbox and the HL7 listener takes a stream of patient updates; every other desk makes its calls through one desk
+service (`portal-tui desk-service`), as a desk host's many SSH sessions do. Afterwards every invariant holds: one live booking
 per slot, no appointment past its limit, one text and one audit row per change, one audit row per record opened,
 every text sent, every HL7 message acknowledged and stored once — and no process met a fault.
 
@@ -15,6 +16,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -134,6 +136,13 @@ def test_many_kiosks_and_desks_at_once_keep_every_invariant(postgres_url: str, t
         stop, acknowledged = threading.Event(), []
         feeder = threading.Thread(target=_hl7_feeder, args=(port, stop, numbers, acknowledged))
         feeder.start()
+        folder = Path(tempfile.mkdtemp(prefix="ds-", dir="/tmp"))  # a socket's path must be short
+        service_socket = folder / "desk.sock"
+        service = subprocess.Popen([PORTAL, "desk-service", "--socket", str(service_socket)], env=env,
+                                   stdout=subprocess.DEVNULL, stderr=(tmp_path / "desk-service.log").open("w"))
+        while not service_socket.exists():
+            assert service.poll() is None, (tmp_path / "desk-service.log").read_text()
+            time.sleep(0.05)
         started = time.monotonic()
         drivers = []
         for n, email in enumerate(emails):
@@ -142,8 +151,10 @@ def test_many_kiosks_and_desks_at_once_keep_every_invariant(postgres_url: str, t
                                                    str(seconds), str(n), str(out)], env=env)))
         for n, who in enumerate(staff):
             out = tmp_path / f"desk{n}.json"
+            served = {"SOAK_DESK_SERVICE": str(service_socket)} if n % 2 else {}  # every other desk
             drivers.append((out, subprocess.Popen([sys.executable, "-m", "tests.soak.driver", "desk", who,
-                                                   str(seconds), str(100 + n), str(out), *numbers], env=env)))
+                                                   str(seconds), str(100 + n), str(out), *numbers],
+                                                  env={**env, **served})))
         for _, process in drivers:
             process.wait(timeout=seconds + 300)
         elapsed = time.monotonic() - started
@@ -151,6 +162,9 @@ def test_many_kiosks_and_desks_at_once_keep_every_invariant(postgres_url: str, t
         feeder.join(timeout=60)
         listener.send_signal(signal.SIGTERM)
         listener.wait(timeout=30)
+        service.send_signal(signal.SIGTERM)
+        assert service.wait(timeout=60) == 0, (tmp_path / "desk-service.log").read_text()
+        folder.rmdir()
         dispatcher.send_signal(signal.SIGTERM)
         dispatcher.wait(timeout=60)
         subprocess.run([PORTAL, "sms", "dispatch", "--once"], env=env, check=True, capture_output=True, timeout=120)
