@@ -17,6 +17,24 @@ FIXED_DAY = date(2026, 11, 24)
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The garbage collector, set for a test run: each Pilot test builds and drops a whole Textual app, and with
+    Python's defaults a third of a screen test's CPU went on full collections (38 in 18 s of four page walks,
+    each ~150 ms over every object the imports made). A larger first generation and rarer full collections cut
+    a screen test's CPU by about a seventh, for ~20% more memory per worker."""
+    import gc
+
+    gc.set_threshold(10_000, 10, 10)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What the imports and collection made lives to the end: kept out of every later full collection."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(FIXED_NOW)

@@ -5,57 +5,20 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from textual.widgets import OptionList
 
 from domain.appointments import changes as my_appointments
 from tests.screens.conftest import still_inputs
-from tests.screens.flows import SMALL_SIZES, fill, settle, signed_in
+from tests.screens.flows import SMALL_SIZES
+from tests.screens.pages import walk_to
 
 SIZE = (100, 40)
 AT_SMALL_SIZES = {"list", "page", "day", "check", "cancel-confirm"}
 """The appointment pages where the small sizes are what can go wrong."""
 
 
-async def enter(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.press("enter")
-    await settle(pilot)
-    await pilot.pause()
-
-
-async def press(pilot, selector: str) -> None:  # type: ignore[no-untyped-def]
-    pilot.app.screen.query_one(selector).focus()
-    await pilot.pause()
-    await enter(pilot)
-
-
 def steps_to(target: str, db, email: str):  # type: ignore[no-untyped-def]
     async def walk(pilot) -> None:  # type: ignore[no-untyped-def]
-        await pilot.pause()
-        await signed_in(pilot, db, email)
-        await press(pilot, "#appointments")
-        if target != "list":
-            pilot.app.screen.query_one("#upcoming", OptionList).focus()
-            await enter(pilot)
-        if target in ("day", "time", "check", "changed"):
-            await press(pilot, "#reschedule")
-        if target in ("time", "check", "changed"):
-            await enter(pilot)
-        if target in ("check", "changed"):
-            await enter(pilot)
-        if target == "changed":
-            await press(pilot, "#confirm")
-        if target in ("cancel-warning", "cancel-confirm", "cancel-word-missing", "cancelled"):
-            await press(pilot, "#cancel")
-        if target in ("cancel-confirm", "cancel-word-missing", "cancelled"):
-            await press(pilot, "#continue")
-        if target == "cancel-word-missing":
-            await press(pilot, "#cancel-appointment")
-        if target == "cancelled":
-            await fill(pilot, reason="Feeling better", confirm_word="CANCEL")
-            await press(pilot, "#cancel-appointment")
-        if target == "letter":
-            await press(pilot, ".letter-button")
-        await settle(pilot)
+        await walk_to(pilot, target, db, email.removesuffix("@example.com"))
         still_inputs(pilot.app)
         await pilot.pause()
 

@@ -21,7 +21,7 @@ from screens.common.table import PlainTable
 from domain.clock import FixedClock
 from tests.conftest import FIXED_NOW
 from tests.screens.flows import kiosk_settings, settle
-from tests.screens.pages import PAGES, SETTINGS, walk_to
+from tests.screens.pages import SETTINGS, TOURS, step
 from tests.screens.test_speech import shown_on_screen
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,57 +82,71 @@ def record_words(demo_template: Path) -> set[str]:
     return _record_words(demo_template) | _words(articles) | _words(own_names)
 
 
-@pytest.mark.parametrize("kind, target, who", PAGES, ids=[p[1] for p in PAGES])
-async def test_every_page_in_a_pseudo_language(demo_db, record_words: set[str], kind: str, target: str,
-                                               who: str) -> None:
-    app = pseudo_kiosk(demo_db, **SETTINGS.get(target, {}))
+@pytest.mark.parametrize("tour, who, pages", TOURS, ids=[t[0] for t in TOURS])
+async def test_every_page_in_a_pseudo_language(demo_db, record_words: set[str], tour: str, who: str,
+                                               pages: list[str]) -> None:
+    app = pseudo_kiosk(demo_db, **SETTINGS.get(tour, {}))
     problems: list[str] = []
     try:
         async with app.run_test(size=(80, 150)) as pilot:
-            await walk_to(kind, target, who, demo_db)(pilot)
-            await settle(pilot)
-            for width in (80, 48):
-                await pilot.resize_terminal(width, 150)
-                await pilot.pause()
-                tables = list(app.screen.query(PlainTable))
-                lists = list(app.screen.query(OptionList))  # a list scrolls: its options wrap, never cut off
-                cells = "\n".join([*map(_table_text, tables), *map(_list_text, lists)])
-                for table in tables:  # a table scrolls sideways: its cells are checked against their columns
-                    problems += [f"at {width} columns, the {column.label} column of {target} cuts off {cell}"
-                                 for column in table.columns.values() if not column.auto_width
-                                 for cell in map(str, table.get_column(column.key))
-                                 if PSEUDO_OPEN in cell and cell_len(cell) > column.width]
-                for scrolling in [*tables, *lists]:
-                    scrolling.display = False
-                await pilot.pause()
-                shown = shown_on_screen(app)
-                for scrolling in [*tables, *lists]:
-                    scrolling.display = True
-                footer = " ".join(str(key.description) for key in app.screen.query("FooterKey"))
-                typed = _words(" ".join(field.value for field in app.screen.query(Input)))
-                left = _words(english_left("\n".join((shown, footer, cells)))) - record_words - KEYS - typed
-                if left:
-                    problems.append(f"at {width} columns, in English on {target}: {sorted(left)}")
-                opened, closed = shown.count(PSEUDO_OPEN), shown.count(PSEUDO_CLOSE)
-                if opened != closed:
-                    problems.append(f"at {width} columns, {abs(opened - closed)} string(s) cut off on {target}:\n"
-                                    f"{shown}")
-            # At the real sizes, 80×24 and 48×16, the longer words push nothing out of reach: each Tab stop
-            # scrolls into view as it takes the focus.
-            if target != "idle-warning":  # any key there is the patient carrying on
-                for size in ((80, 24), (48, 16)):
-                    await pilot.resize_terminal(*size)
+            await pilot.pause()  # the welcome screen is still being composed
+            for target in pages:
+                if app.size != (80, 150):
+                    await pilot.resize_terminal(80, 150)
                     await pilot.pause()
-                    for _ in range(len(app.screen.focus_chain)):
-                        await pilot.press("tab")
-                        await pilot.pause()
-                        focused = app.screen.focused
-                        if focused is not None and not app.screen.region.overlaps(focused.region):
-                            problems.append(f"at {size[0]}×{size[1]} the focus went out of view on {target}: "
-                                            f"{focused}")
+                await step(pilot, target, demo_db, who)
+                await settle(pilot)
+                problems += await _check_page(app, pilot, target, record_words)
     finally:
         languages.use(languages.ENGLISH)
     assert not problems, "\n".join(problems)
+
+
+async def _check_page(app: KioskApp, pilot, target: str, record_words: set[str]) -> list[str]:  # type: ignore[no-untyped-def]
+    problems: list[str] = []
+    start = app.screen.focused
+    for width in (80, 48):
+        await pilot.resize_terminal(width, 150)
+        await pilot.pause()
+        tables = list(app.screen.query(PlainTable))
+        lists = list(app.screen.query(OptionList))  # a list scrolls: its options wrap, never cut off
+        cells = "\n".join([*map(_table_text, tables), *map(_list_text, lists)])
+        for table in tables:  # a table scrolls sideways: its cells are checked against their columns
+            problems += [f"at {width} columns, the {column.label} column of {target} cuts off {cell}"
+                         for column in table.columns.values() if not column.auto_width
+                         for cell in map(str, table.get_column(column.key))
+                         if PSEUDO_OPEN in cell and cell_len(cell) > column.width]
+        for scrolling in [*tables, *lists]:
+            scrolling.display = False
+        await pilot.pause()
+        shown = shown_on_screen(app)
+        for scrolling in [*tables, *lists]:
+            scrolling.display = True
+        app.screen.set_focus(start)  # hidden, a list lost the focus
+        footer = " ".join(str(key.description) for key in app.screen.query("FooterKey"))
+        typed = _words(" ".join(field.value for field in app.screen.query(Input)))
+        left = _words(english_left("\n".join((shown, footer, cells)))) - record_words - KEYS - typed
+        if left:
+            problems.append(f"at {width} columns, in English on {target}: {sorted(left)}")
+        opened, closed = shown.count(PSEUDO_OPEN), shown.count(PSEUDO_CLOSE)
+        if opened != closed:
+            problems.append(f"at {width} columns, {abs(opened - closed)} string(s) cut off on {target}:\n"
+                            f"{shown}")
+    # At the real sizes, 80×24 and 48×16, the longer words push nothing out of reach: each Tab stop scrolls into
+    # view as it takes the focus (then back where the focus began, for the tour's next step).
+    if target != "idle-warning":  # any key there is the patient carrying on
+        for size in ((80, 24), (48, 16)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            for _ in range(len(app.screen.focus_chain)):
+                await pilot.press("tab")
+                await pilot.pause()
+                focused = app.screen.focused
+                if focused is not None and not app.screen.region.overlaps(focused.region):
+                    problems.append(f"at {size[0]}×{size[1]} the focus went out of view on {target}: "
+                                    f"{focused}")
+        app.screen.set_focus(start)  # a page that scrolls at 48×16 has one more stop: its scrolling part
+    return problems
 
 
 def test_the_template_holds_every_marked_string(tmp_path: Path) -> None:

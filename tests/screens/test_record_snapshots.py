@@ -6,7 +6,7 @@ import pytest
 
 from tests.screens.conftest import still_inputs
 from tests.screens.flows import SMALL_SIZES, settle
-from tests.screens.test_appointment_snapshots import enter, press
+from tests.screens.pages import press, walk_to
 from tests.screens.test_appointments import sign_in_as
 
 SIZE = (100, 40)
@@ -14,14 +14,7 @@ SIZE = (100, 40)
 
 def steps_to(target: str, db, email: str):  # type: ignore[no-untyped-def]
     async def walk(pilot) -> None:  # type: ignore[no-untyped-def]
-        await pilot.pause()
-        await sign_in_as(pilot, db, email)
-        await press(pilot, "#letters" if target.startswith("letter") else "#results")
-        if target in ("letter-pdf", "trend"):
-            if target == "letter-pdf":
-                await pilot.press("down")
-            await enter(pilot)
-        await settle(pilot)
+        await walk_to(pilot, target, db, email.removesuffix("@example.com"))
         still_inputs(pilot.app)
         await pilot.pause()
 
