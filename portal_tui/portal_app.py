@@ -162,7 +162,7 @@ class PortalApp(App[None]):
 
     def on_mount(self) -> None:
         if not gc.isenabled():  # the program's start (cli) turned the collector off until the first paint
-            self.call_after_refresh(gc.enable)
+            self.call_after_refresh(_collector_on)
         if not self.is_headless and self.console.color_system in ("standard", "windows"):
             # In 16 colours the NHS blues round to cyan and white text on it cannot be read: use the
             # terminal's own palette, where the contrast is the terminal's.
@@ -332,3 +332,12 @@ class PortalApp(App[None]):
             self.push_screen(TooSmallScreen(width, height))
         while not small and isinstance(self.screen, TooSmallScreen) and len(self.screen_stack) > 1:
             self.pop_screen()
+
+
+def _collector_on() -> None:
+    """After the first paint: what the start made (Textual, the stylesheet, the first page — ~50,000 objects,
+    with a few hundred of garbage among them) lives as long as the program, so it is frozen out of the cyclic
+    collector's full collections, each of which would otherwise walk all of it again (~30 ms apiece, measured:
+    a pause a patient's key could land in); then the collector comes back on."""
+    gc.freeze()
+    gc.enable()

@@ -20,6 +20,25 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
                           stdin=subprocess.DEVNULL)
 
 
+def command(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> subprocess.CompletedProcess[str]:
+    """The same command in this process (Typer's runner): what it prints, on which stream, and its exit status, for
+    the tests of what the commands do — each `portal-tui` process spent most of a second importing before it began
+    (a minute of CPU in this file). Starting the real program, its settings checks and its one-line errors are the
+    subject of the tests that use `run`. An exception that would have been a traceback is one here too."""
+    import traceback
+
+    from typer.testing import CliRunner
+
+    from portal_tui.commands import cli
+
+    unset: dict[str, str | None] = {k: None for k in os.environ if k.startswith("PORTAL_")}
+    result = CliRunner().invoke(cli, list(args), env={**unset, **(env or {})}, input=input)
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += "".join(traceback.format_exception(result.exception))
+    return subprocess.CompletedProcess([PORTAL, *args], result.exit_code, result.stdout, stderr)
+
+
 def assert_one_line(result: subprocess.CompletedProcess[str], message: str) -> None:
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
@@ -76,15 +95,15 @@ def test_a_file_that_is_not_a_database(tmp_path: Path) -> None:
 
 def test_sms_commands(tmp_path: Path) -> None:
     env = {"PORTAL_DATABASE_URL": f"sqlite:///{tmp_path}/p.db", "PORTAL_SMS_FILE": str(tmp_path / "sms.jsonl")}
-    assert run("demo", "load", env=env).returncode == 0
-    assert "Queued" in run("sms", "remind", env=env).stdout
-    listed = run("sms", "list", "--status", "queued", env=env)
+    assert command("demo", "load", env=env).returncode == 0
+    assert "Queued" in command("sms", "remind", env=env).stdout
+    listed = command("sms", "list", "--status", "queued", env=env)
     assert listed.returncode == 0 and ("reminder" in listed.stdout or listed.stdout.strip() == "No texts.")
-    assert run("sms", "list", "--status", "failed", env=env).stdout.strip() == "No texts."
-    assert_one_line(run("sms", "list", "--status", "lost", env=env), "--status must be one of")
-    assert_one_line(run("sms", "dispatch", "--once", env={**env, "PORTAL_SMS_SENDER": "notify"}),
+    assert command("sms", "list", "--status", "failed", env=env).stdout.strip() == "No texts."
+    assert_one_line(command("sms", "list", "--status", "lost", env=env), "--status must be one of")
+    assert_one_line(command("sms", "dispatch", "--once", env={**env, "PORTAL_SMS_SENDER": "notify"}),
                     "set PORTAL_NOTIFY_API_KEY")
-    assert_one_line(run("sms", "remind", env={**env, "PORTAL_REMINDER_DAYS": "7,soon"}), "whole numbers of days")
+    assert_one_line(command("sms", "remind", env={**env, "PORTAL_REMINDER_DAYS": "7,soon"}), "whole numbers of days")
 
 
 def test_import_fhir_reports_in_json_and_by_its_exit_code(tmp_path: Path) -> None:
@@ -94,26 +113,26 @@ def test_import_fhir_reports_in_json_and_by_its_exit_code(tmp_path: Path) -> Non
     from tests.data import fhir_fixtures as fx
 
     env = {"PORTAL_DATABASE_URL": f"sqlite:///{tmp_path}/p.db"}
-    assert_one_line(run("import", "fhir", str(tmp_path), "--trust", "rf", env=env), "--trust must be west-herts or royal-free")
-    assert_one_line(run("import", "fhir", str(tmp_path), "--trust", "royal-free", env=env), "run `portal-tui db upgrade`")
-    assert run("db", "upgrade", env=env).returncode == 0
-    assert_one_line(run("import", "fhir", str(tmp_path), "--trust", "royal-free", env=env), "not set up in this database")
+    assert_one_line(command("import", "fhir", str(tmp_path), "--trust", "rf", env=env), "--trust must be west-herts or royal-free")
+    assert_one_line(command("import", "fhir", str(tmp_path), "--trust", "royal-free", env=env), "run `portal-tui db upgrade`")
+    assert command("db", "upgrade", env=env).returncode == 0
+    assert_one_line(command("import", "fhir", str(tmp_path), "--trust", "royal-free", env=env), "not set up in this database")
     with sqlite3.connect(tmp_path / "p.db") as connection:  # the trust's reference row, as a site would load it
         connection.execute("INSERT INTO trust VALUES ('RAL', 'Royal Free London NHS Foundation Trust', 'Royal Free', "
                            "'01632 960 200', 'royalfree.appointments@example.nhs.uk')")
     good = fx.write_ndjson(tmp_path / "good.ndjson", [fx.patient("p1"), fx.observation("o1", "p1")])
-    done = run("import", "fhir", str(good), "--trust", "royal-free", "--json", env=env)
+    done = command("import", "fhir", str(good), "--trust", "royal-free", "--json", env=env)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == {"files": 1, "imported": {"Observation": 1, "Patient": 1}, "unchanged": {},
                                        "skipped": {}, "skipped_reasons": {}, "errors": []}
     bad = fx.write_ndjson(tmp_path / "bad.ndjson", [fx.patient("p1"), "{oops", fx.observation("o2", "p1")])
-    partly = run("import", "fhir", str(good), str(bad), "--trust", "royal-free", "--json", env=env)
+    partly = command("import", "fhir", str(good), str(bad), "--trust", "royal-free", "--json", env=env)
     assert partly.returncode == 1 and partly.stderr == ""
     report = json.loads(partly.stdout)
     assert report["imported"] == {"Observation": 1} and report["unchanged"] == {"Observation": 1, "Patient": 2}
     assert report["errors"] == [{"file": str(bad), "entry": "line 2", "reason": "is not JSON (Expecting property name "
                                  "enclosed in double quotes at column 2)"}]
-    words = run("import", "fhir", str(bad), "--trust", "royal-free", env=env)
+    words = command("import", "fhir", str(bad), "--trust", "royal-free", env=env)
     assert words.returncode == 1 and "Traceback" not in words.stderr
     assert f"{bad}, line 2: is not JSON" in words.stdout and "import the same files again" in words.stdout
     assert "Read 1 file from the Royal Free." in words.stdout
@@ -146,12 +165,10 @@ def test_pin_hash_makes_a_hash_the_kiosk_accepts_and_refuses_short_pins() -> Non
 
 def test_staff_accounts_from_the_command_line(tmp_path: Path) -> None:
     env = {"PORTAL_DATABASE_URL": f"sqlite:///{tmp_path}/p.db", "PORTAL_STAFF_SECRET_KEY": "for this test only"}
-    assert run("db", "upgrade", env=env).returncode == 0
+    assert command("db", "upgrade", env=env).returncode == 0
 
     def staff(*args: str, password: str = "quiet harbour lantern") -> subprocess.CompletedProcess[str]:
-        base = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
-        return subprocess.run([PORTAL, "staff", *args], env={**base, **env}, input=password + "\n",
-                              capture_output=True, text=True, timeout=120)
+        return command("staff", *args, env=env, input=password + "\n")
 
     added = staff("add", "sam.patel", "--name", "Sam Patel", "--role", "appointments_clerk", "--password-stdin",
                   "--by", "admin.ann")
@@ -181,16 +198,16 @@ def test_a_trust_starts_from_an_empty_database_with_its_reference_data(tmp_path:
     from data.demo.builder import REFERENCE
 
     env = {"PORTAL_DATABASE_URL": f"sqlite:///{tmp_path}/p.db"}
-    loaded = run("reference", "load", str(REFERENCE), env=env)
+    loaded = command("reference", "load", str(REFERENCE), env=env)
     assert loaded.returncode == 0 and "Reference data loaded" in loaded.stdout and "12 added" in loaded.stdout, \
         loaded.stderr
-    assert "nothing changed" in run("reference", "load", str(REFERENCE), env=env).stdout
-    made = run("slots", "generate", "--weeks", "2", "--from", "2026-12-07", env=env)
+    assert "nothing changed" in command("reference", "load", str(REFERENCE), env=env).stdout
+    made = command("slots", "generate", "--weeks", "2", "--from", "2026-12-07", env=env)
     assert made.returncode == 0 and made.stdout.startswith("Made ") and "7 December 2026 for 2 weeks" in made.stdout
-    assert "there already" in run("slots", "generate", "--weeks", "2", "--from", "2026-12-07", env=env).stdout
+    assert "there already" in command("slots", "generate", "--weeks", "2", "--from", "2026-12-07", env=env).stdout
     broken = tmp_path / "trust.toml"
     broken.write_text(REFERENCE.read_text().replace('slot_minutes = 20', 'slot_minutes = "twenty"', 1))
-    assert_one_line(run("reference", "load", str(broken), env=env), "clinic CARD › clinician C1001 › session 1: "
+    assert_one_line(command("reference", "load", str(broken), env=env), "clinic CARD › clinician C1001 › session 1: "
                     "slot_minutes must be a whole number")
 
 
@@ -203,21 +220,21 @@ def test_support_commands_list_and_show_reports_as_written(tmp_path: Path) -> No
     from domain.support import reports
 
     env = {"PORTAL_DATABASE_URL": f"sqlite:///{tmp_path}/p.db"}
-    assert run("db", "upgrade", env=env).returncode == 0
-    assert_one_line(run("support", "list", "--status", "lost", env=env), "--status must be new")
-    assert "No problem reports." in run("support", "list", env=env).stdout
+    assert command("db", "upgrade", env=env).returncode == 0
+    assert_one_line(command("support", "list", "--status", "lost", env=env), "--status must be new")
+    assert "No problem reports." in command("support", "list", env=env).stdout
     engine = make_engine(env["PORTAL_DATABASE_URL"])
     sent = reports.submit(SqlUnitOfWork(session_factory(engine)), FixedClock(datetime(2026, 11, 24, 9, tzinfo=UTC)),
                           tried="book", happened="it froze \x1b[2J here", reply_by=reports.ReplyBy.NONE,
                           typed_mobile="", captured=reports.Captured("WelcomeScreen", "80x24", "0.1.0", "kiosk"),
                           session=None, terminal="kiosk-1")
     engine.dispose()
-    listed = run("support", "list", env=env)
+    listed = command("support", "list", env=env)
     assert sent.reference in listed.stdout and "new" in listed.stdout and "\x1b" not in listed.stdout
-    shown = run("support", "show", sent.reference, env=env)
+    shown = command("support", "show", sent.reference, env=env)
     assert shown.returncode == 0 and "What happened: it froze [2J here" in shown.stdout
     assert "Reply: none asked for" in shown.stdout
-    assert_one_line(run("support", "show", "PR-NOSUCH", env=env), "There is no problem report PR-NOSUCH")
+    assert_one_line(command("support", "show", "PR-NOSUCH", env=env), "There is no problem report PR-NOSUCH")
 
 
 def test_letters_print_once_then_nothing_new_then_posted(tmp_path: Path) -> None:
@@ -226,19 +243,19 @@ def test_letters_print_once_then_nothing_new_then_posted(tmp_path: Path) -> None
     from pypdf import PdfReader
 
     env = {"PORTAL_DATABASE_URL": f"sqlite:///{tmp_path}/p.db"}
-    assert run("db", "upgrade", env=env).returncode == 0
-    assert run("demo", "load", env=env).returncode == 0  # the demo for today: paperless patients with appointment letters unopened for days
+    assert command("db", "upgrade", env=env).returncode == 0
+    assert command("demo", "load", env=env).returncode == 0  # the demo for today: paperless patients with appointment letters unopened for days
     out = tmp_path / "post"
-    first = run("letters", "print", "--out", str(out), "--json", env=env)
+    first = command("letters", "print", "--out", str(out), "--json", env=env)
     assert first.returncode == 0, first.stderr
     printed = json.loads(first.stdout)
     assert printed["letters"] > 0 and printed["held"] == []
     assert len(PdfReader(printed["file"]).pages) >= printed["letters"]
-    again = run("letters", "print", "--out", str(out), env=env)
+    again = command("letters", "print", "--out", str(out), env=env)
     assert again.returncode == 0 and "Nothing new to print." in again.stdout
-    posted = run("letters", "posted", str(printed["batch"]), env=env)
+    posted = command("letters", "posted", str(printed["batch"]), env=env)
     assert posted.returncode == 0 and f"Batch {printed['batch']} posted" in posted.stdout
-    assert_one_line(run("letters", "posted", str(printed["batch"]), env=env), "is not a printed batch waiting")
+    assert_one_line(command("letters", "posted", str(printed["batch"]), env=env), "is not a printed batch waiting")
 
 
 @pytest.mark.parametrize("words, opened", [

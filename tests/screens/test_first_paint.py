@@ -30,3 +30,21 @@ async def test_the_welcome_page_is_painted_in_its_final_look(size: tuple[int, in
                                                              languages: tuple[str, ...]) -> None:
     first = await _welcome(size, theme, languages, whole=False)
     assert first == await _welcome(size, theme, languages, whole=True)
+
+
+async def test_after_the_first_paint_the_collector_is_back_on_with_the_start_frozen_out_of_it() -> None:
+    """The program starts with the cyclic collector off (cli._open); once the first page is painted it is on
+    again, and what the start made is frozen out of its full collections (portal_app._collector_on)."""
+    import gc
+
+    frozen = gc.get_freeze_count()
+    gc.disable()
+    try:
+        app = KioskApp(kiosk_settings(), FixedClock(FIXED_NOW))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await pilot.pause()
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > frozen
+    finally:
+        gc.enable()
