@@ -14,7 +14,7 @@ import hl7
 import hl7.mllp
 
 from tests.data.test_hl7_receive import A02
-from tests.test_cli import PORTAL, run
+from tests.test_cli import PORTAL, assert_one_line, command
 
 
 def _listener(env: dict[str, str]) -> tuple[subprocess.Popen[str], int]:
@@ -40,7 +40,7 @@ async def _send(port: int, texts: list[str]) -> list[str]:
 
 def test_two_clients_at_once_a_resend_and_a_clean_stop(tmp_path: Path) -> None:
     env = {"PORTAL_DATABASE_URL": f"sqlite:///{tmp_path}/p.db"}
-    assert run("db", "upgrade", env=env).returncode == 0
+    assert command("db", "upgrade", env=env).returncode == 0
     process, port = _listener(env)
     try:
         ones = [A02.replace("MSG0001", f"A{n:04d}") for n in range(5)]
@@ -57,28 +57,26 @@ def test_two_clients_at_once_a_resend_and_a_clean_stop(tmp_path: Path) -> None:
         out, _ = process.communicate(timeout=30)
     assert process.returncode == 0, out
     assert "Stopped after 11 messages." in out and "B0000 duplicate" in out
-    listed = run("hl7", "list", "--status", "duplicate", env=env)
+    listed = command("hl7", "list", "--status", "duplicate", env=env)
     assert listed.returncode == 0 and "B0000" in listed.stdout and listed.stdout.count("\n") == 1
 
 
 def test_ingest_reports_in_json_and_by_its_exit_code(tmp_path: Path) -> None:
     env = {"PORTAL_DATABASE_URL": f"sqlite:///{tmp_path}/p.db"}
-    assert run("db", "upgrade", env=env).returncode == 0
+    assert command("db", "upgrade", env=env).returncode == 0
     good = tmp_path / "good.hl7"
     good.write_text(A02.replace("\r", "\n"))
-    done = run("hl7", "ingest", str(good), "--json", env=env)
+    done = command("hl7", "ingest", str(good), "--json", env=env)
     assert done.returncode == 0 and json.loads(done.stdout) == {
         "accepted": 0, "ignored": 1, "duplicate": 0, "refused": 0, "invitations": 0, "refusals": []}
     bad = tmp_path / "bad.hl7"
     bad.write_text(A02.replace("MARGARET", "MAGGIE"))
-    refused = run("hl7", "ingest", str(good), str(bad), env=env)
+    refused = command("hl7", "ingest", str(good), str(bad), env=env)
     assert refused.returncode == 1
     assert "Read 2 messages: 0 accepted, 0 ignored, 1 duplicates, 1 refused; 0 registration invitations" in refused.stdout
     assert "control id reused" in refused.stdout
-    from tests.test_cli import assert_one_line
-
-    assert_one_line(run("hl7", "retry", "999", env=env), "There is no refused message 999")
-    again = run("hl7", "retry", "3", env=env)  # the reused id: still refused, so exit 1
+    assert_one_line(command("hl7", "retry", "999", env=env), "There is no refused message 999")
+    again = command("hl7", "retry", "3", env=env)  # the reused id: still refused, so exit 1
     assert again.returncode == 1 and "control id reused" in again.stdout
 
 
@@ -111,7 +109,7 @@ def test_a_listener_killed_at_any_moment_loses_nothing_and_does_nothing_twice(da
     from data.models import Hl7MessageRow, PatientRow
 
     env = {"PORTAL_DATABASE_URL": database_url}
-    assert run("reference", "load", str(REFERENCE), env=env).returncode == 0
+    assert command("reference", "load", str(REFERENCE), env=env).returncode == 0
     total, kills = 40, set(random.Random(7).sample(range(3, 38), 5))
     texts = [(f"MSH|^~\\&|PAS|RWG|PORTAL|RWG|20261124101500||ADT^A28|K{n:04d}|P|2.4\r"
               f"PID|1||RWG6{n:06d}^^^RWG^MR||KILLTEST^K{n}||19700101\r") for n in range(total)]

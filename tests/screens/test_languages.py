@@ -132,10 +132,11 @@ async def _check_page(app: KioskApp, pilot, target: str, record_words: set[str])
         if opened != closed:
             problems.append(f"at {width} columns, {abs(opened - closed)} string(s) cut off on {target}:\n"
                             f"{shown}")
-    # At the real sizes, 80×24 and 48×16, the longer words push nothing out of reach: each Tab stop scrolls into
-    # view as it takes the focus (then back where the focus began, for the tour's next step).
+    # At the smallest real size, 48×16 (a large kiosk font), the longer words push nothing out of reach: each Tab
+    # stop scrolls into view as it takes the focus (then back where the focus began, for the tour's next step).
+    # A page scrolls at 80×24 as it does there, with less to scroll: one pass, at the harder size.
     if target != "idle-warning":  # any key there is the patient carrying on
-        for size in ((80, 24), (48, 16)):
+        for size in ((48, 16),):
             await pilot.resize_terminal(*size)
             await pilot.pause()
             for _ in range(len(app.screen.focus_chain)):
