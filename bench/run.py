@@ -20,6 +20,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.e2e.net import free_port, wait_until_listening  # noqa: E402
+from tests.e2e.processes import descendants  # noqa: E402
+
 RUNS = int(os.environ.get("BENCH_RUNS", "40"))
 """Start-ups timed of each, in turn: on this project's machines one start-up varies by a third from the next."""
 SETTLED = 5
@@ -142,16 +147,12 @@ class Sshd:
     runs the desk through the desk service, as the README's SSH set-up does."""
 
     def __init__(self, folder: str, desk_env: dict[str, str]) -> None:
-        import socket
-
         self.folder = Path(folder) / "sshd"
         self.folder.mkdir()
         for name in ("host_key", "client_key"):
             subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(self.folder / name)], check=True)
         (self.folder / "authorized_keys").write_text((self.folder / "client_key.pub").read_text())
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        self.port = free_port()
         forced = " ".join(["env", *(f"{k}={shlex.quote(v)}" for k, v in desk_env.items() if k != "TERM"),
                            shlex.quote(str(BIN / "portal-tui")), "desk"])
         (self.folder / "sshd_config").write_text("\n".join([
@@ -162,17 +163,11 @@ class Sshd:
             "X11Forwarding no", "PermitUserEnvironment no", f"ForceCommand {forced}", ""]))
         if os.getuid() == 0:
             Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)
-        self.server = subprocess.Popen(["/usr/sbin/sshd", "-D", "-e", "-f", str(self.folder / "sshd_config")],
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                break
-            except OSError:
-                if self.server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the bench's sshd did not start") from None
-                time.sleep(0.05)
+        log = self.folder / "sshd.log"
+        with log.open("w") as written:
+            self.server = subprocess.Popen(["/usr/sbin/sshd", "-D", "-e", "-f", str(self.folder / "sshd_config")],
+                                           stdout=subprocess.DEVNULL, stderr=written)
+        wait_until_listening(self.port, self.server, log)
 
     def client_line(self) -> str:
         import pwd
@@ -185,19 +180,7 @@ class Sshd:
     def session_kib(self) -> tuple[int, int]:
         """What one SSH session holds on the server, the desk and the sshd processes for that connection: their
         resident memory, and their proportional share of it (a page shared with others counted in part)."""
-        children: dict[int, list[int]] = {}
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-                except (OSError, IndexError, ValueError):
-                    continue
-                children.setdefault(parent, []).append(int(entry.name))
-        session, todo = [], list(children.get(self.server.pid, []))
-        while todo:
-            pid = todo.pop()
-            session.append(pid)
-            todo.extend(children.get(pid, []))
+        session = descendants(self.server.pid)
         return sum(rss_kib(pid) for pid in session), sum(pss_kib(pid) for pid in session)
 
     def stop(self) -> None:

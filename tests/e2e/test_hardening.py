@@ -12,6 +12,7 @@ import pytest
 
 from tests.data import fhir_fixtures as fx
 from tests.e2e.conftest import PORTAL
+from tests.e2e.processes import descendants
 from tests.e2e.test_appointments import open_first_upcoming, sign_in, wait_until
 from tests.e2e.test_patient_flows import code_from_demo_phone, dmy, record
 from tests.e2e.test_records import open_from_home
@@ -146,26 +147,9 @@ def test_a_locked_database_ends_in_a_message_and_trying_again_works(kiosk: Termi
     kiosk.wait_for("Check your phone to sign in", timeout=30)
 
 
-def _descendants(pid: int) -> list[int]:
-    children = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(parent, []).append(int(entry.name))
-    found, queue = [], [pid]
-    while queue:
-        for child in children.get(queue.pop(), []):
-            found.append(child)
-            queue.append(child)
-    return found
-
-
 def _kiosk_pids(root: int) -> list[int]:
     pids = []
-    for pid in _descendants(root):
+    for pid in descendants(root):
         try:
             command = (Path("/proc") / str(pid) / "cmdline").read_bytes().split(b"\0")
         except OSError:

@@ -13,6 +13,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
+from data.demo import DEMO_PASSWORD
 from tests.screens.flows import click_on, fill, last_code, press_continue, settle, signed_in
 
 TOURS: list[tuple[str, str, list[str]]] = [
@@ -45,6 +46,15 @@ SIDE_STEPS: dict[str, tuple[str, str]] = {
 }
 """Pages a walk to a later page does not pass through (a mistake corrected, a refusal for another patient): each
 is reached from the page named here, and only a walk to it goes there."""
+
+ANSWERS: dict[str, dict[str, str]] = {
+    "register-errors": {"code": "abc", "dob": "31 2 2000"},
+    "register-verify": {"code": "DEMO-GR4C", "dob": "25 9 2000"},
+    "register-letters": {"email": "grace@example.org", "password": "violet tractor lamp",
+                         "password_again": "violet tractor lamp"},
+    "sign-in-code": {"email": "margaret.thompson@example.com", "password": DEMO_PASSWORD},
+}
+"""What the form before each of these pages is answered with (by field id, '_' for '-')."""
 
 SETTINGS: dict[str, dict[str, object]] = {"welcome-languages": {"languages": ("pl", "ro")}}
 """A page that shows only with some settings: the welcome page's languages, offered once the trust lists them."""
@@ -79,33 +89,23 @@ async def step(pilot: Pilot, page: str, db: Path, who: str) -> None:
         await pilot.press("f1")
     elif page == "staff-pin":
         await pilot.press("f12")
-    # Registering.
-    elif page == "register-start":
-        await click_on(pilot, "#register-code")
-    elif page == "register-errors":
-        await fill(pilot, code="abc", dob="31 2 2000")
-        await press_continue(pilot)
-    elif page == "register-verify":
-        await fill(pilot, code="DEMO-GR4C", dob="25 9 2000")
+    # Registering, and signing in: a form's answers, then Continue.
+    elif page in ANSWERS:
+        await fill(pilot, **ANSWERS[page])
         await press_continue(pilot)
     elif page == "register-account":
-        await fill(pilot, code=last_code(db))
-        await press_continue(pilot)
-    elif page == "register-letters":
-        await fill(pilot, email="grace@example.org", password="violet tractor lamp",
-                   password_again="violet tractor lamp")
+        await fill(pilot, code=last_code(db))  # the code texted to the patient's phone
         await press_continue(pilot)
     elif page == "register-check":
         await click_on(pilot, "#paperless")
         await press_continue(pilot)
     elif page == "registered":
         await press_continue(pilot)
-    # Signing in, and a session (signed in through the kiosk's services: the sign-in pages are walked above).
+    elif page == "register-start":
+        await click_on(pilot, "#register-code")
+    # A session (signed in through the kiosk's services: the sign-in pages are walked above).
     elif page == "sign-in":
         await click_on(pilot, "#sign-in")
-    elif page == "sign-in-code":
-        await fill(pilot, email="margaret.thompson@example.com", password="kiosk-demo-2026")
-        await press_continue(pilot)
     elif page == "home":
         await signed_in(pilot, db, email)
     elif page == "my-details":
