@@ -103,7 +103,7 @@ class DeskApp(PortalApp):
             from portal_tui.desk_remote import RemoteDeskServices
 
             self._services = RemoteDeskServices(self.settings.desk_service, self.settings.terminal,  # type: ignore[assignment]
-                                                self._service_lost)
+                                                self._service_lost, on_covered=self._service_covered)
         elif self._services is None:
             from portal_tui.desk_services import DeskServices
 
@@ -114,6 +114,10 @@ class DeskApp(PortalApp):
         """The desk service's connection went while someone was signed in (a worker's thread says so): the page
         that asked shows why first, then the next second's check signs the member of staff out."""
         self.service_lost = message
+
+    def _service_covered(self) -> None:
+        """The desk service covered this desk for being idle (it saw no call): the next check covers it here."""
+        self.last_activity = -float("inf")
 
     def get_default_screen(self):  # type: ignore[no-untyped-def]
         from screens.desk.sign_in import StaffSignInScreen

@@ -1,15 +1,16 @@
 """A desk's end of the desk service (portal_tui/desk_service.py): the screens' DeskServices, every call made by
-the service over its Unix socket. Standard library and the domain's errors only: a desk that uses it loads
-nothing of the database."""
+the service over its Unix socket, each with its own schema (portal_tui/desk_wire.py). The domain's values, the
+wire's schemas and msgspec only: a desk that uses it loads nothing of the database."""
 
 from __future__ import annotations
 
-import importlib
 import socket
 import threading
 from collections.abc import Callable
 from datetime import date
 from typing import Any
+
+import msgspec
 
 from domain.errors import DomainError, Refused
 from portal_tui import desk_wire as wire
@@ -37,7 +38,7 @@ class RemoteDeskServices:
     connection is the signed-in session's: closing it makes the service forget the member of staff."""
 
     def __init__(self, path: str, terminal: str, on_lost: Callable[[str], None] | None = None,
-                 timeout: float = 120.0) -> None:
+                 timeout: float = 120.0, on_covered: Callable[[], None] | None = None) -> None:
         self.path = path
         """The service's socket."""
         self.terminal = terminal
@@ -45,6 +46,8 @@ class RemoteDeskServices:
         self.on_lost = on_lost
         """Told, with the words to show, when the connection of a signed-in member of staff goes."""
         self.timeout = timeout
+        self.on_covered = on_covered
+        """Told when the service has covered the desk for being left idle (the desk then asks for the password)."""
         self._lock = threading.Lock()
         self._sock: socket.socket | None = None
         self._signed_in = False
@@ -61,8 +64,14 @@ class RemoteDeskServices:
         return session
 
     def sign_out(self, session: object) -> None:
-        """Hang up: the service forgets the member of staff with the connection (no wait, no call)."""
+        """Say so (briefly: the service records a sign-out), then hang up: the service forgets the member of staff
+        with the connection either way."""
         with self._lock:
+            if self._sock is not None and self._signed_in:
+                try:
+                    self._exchange("desk", None, "sign_out", wire.ENCODER.encode({}), min(self.timeout, 5.0))
+                except OSError:
+                    pass
             self._signed_in = False
             self._drop()
 
@@ -83,39 +92,61 @@ class RemoteDeskServices:
 
     def call(self, target: str, patient_id: int | None, name: str, args: tuple[Any, ...],
              kwargs: dict[str, Any]) -> Any:
+        schema = wire.call(target, name)
+        if schema is None:
+            raise Refused("The desk asked for something the desk service does not do.")
+        arguments = schema.encode_arguments(args, kwargs)
         with self._lock:
-            if self._sock is None:
-                self._sock = self._connect()
-            try:
-                wire.send(self._sock, (target, patient_id, name, args, kwargs))
-                kind, value = wire.receive(self._sock)  # type: ignore[misc]
-                lost = None
-            except OSError:  # WireClosed, a timeout, a reset
-                lost, self._signed_in = self._signed_in, False
-                self._drop()
+            for fresh in (self._sock is None, True):  # a desk no one is signed in at may be closed while it waits
+                if self._sock is None:
+                    self._sock = self._connect()
+                try:
+                    reply = self._exchange(target, patient_id, name, arguments)
+                    answer = schema.decode_answer(reply.value) if reply.kind == "ok" else None
+                    lost = None
+                    break
+                except (OSError, msgspec.DecodeError, msgspec.ValidationError):  # gone, timed out, not a service's
+                    lost, self._signed_in = self._signed_in, False
+                    self._drop()
+                    if lost or fresh:
+                        break
         if lost is not None:  # told outside the lock: the desk marks itself to sign out at its next check
             if lost and self.on_lost is not None:
                 self.on_lost(LOST)
             raise ServiceUnavailable(LOST if lost else UNREACHABLE)
-        if kind == "ok":
-            return value
-        if kind == "fault":
-            raise ServiceFault(value)
-        raise _rebuilt(*value)
+        if reply.kind == "ok":
+            return answer
+        if reply.kind == "fault":
+            raise ServiceFault(msgspec.msgpack.decode(reply.value, type=str))
+        error = wire.rebuilt(reply.value)
+        if isinstance(error, wire.DeskCovered) and self.on_covered is not None:
+            self.on_covered()
+        if isinstance(error, wire.SessionEnded):
+            self._signed_in = False
+            if self.on_lost is not None:
+                self.on_lost(str(error))
+        raise error
+
+    def _exchange(self, target: str, patient_id: int | None, name: str, arguments: bytes,
+                  timeout: float | None = None) -> wire.Reply:
+        assert self._sock is not None
+        self._sock.settimeout(timeout or self.timeout)
+        wire.send(self._sock, wire.Request(target, name, patient_id, msgspec.Raw(arguments)))
+        return wire.receive(self._sock, wire.Reply, wire.LARGEST_REPLY)
 
     def _connect(self) -> socket.socket:
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         sock.settimeout(self.timeout)
         try:
             sock.connect(self.path)
-            wire.send(sock, ("hello", wire.VERSION, self.terminal))
-            kind, value = wire.receive(sock)  # type: ignore[misc]
+            wire.send(sock, wire.Hello(wire.VERSION, self.terminal))
+            greeting = wire.receive(sock, wire.Greeting, 4096)
         except OSError:
             sock.close()
             raise ServiceUnavailable(UNREACHABLE) from None
-        if kind != "ok":
+        if greeting.refused:
             sock.close()
-            raise ServiceUnavailable(str(value))
+            raise ServiceUnavailable(greeting.refused)
         return sock
 
     def _drop(self) -> None:
@@ -144,13 +175,3 @@ class _Remote:
         return call
 
 
-def _rebuilt(module: str, qualname: str, message: str, attributes: dict[str, Any]) -> DomainError:
-    """The service's DomainError, as it was raised there (a SlotTaken keeps its nearest free times)."""
-    found: Any = importlib.import_module(module) if module.split(".")[0] == "domain" else None
-    for part in qualname.split("."):
-        found = getattr(found, part, None)
-    kind = found if isinstance(found, type) and issubclass(found, DomainError) else Refused
-    error = kind.__new__(kind)
-    error.args = (message,)
-    error.__dict__.update(attributes)
-    return error

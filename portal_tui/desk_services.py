@@ -75,7 +75,19 @@ class DeskServices:
         return desk.find_patients(self._uow(), self.clock, session, query, self.today())
 
     def sign_out(self, session: StaffSession) -> None:
-        """Nothing to forget here: the session lives in the desk (the desk service forgets its own)."""
+        """The session lives in the desk (the desk service forgets its own): its end is audited."""
+        self.record_session(session, "staff_sign_out", "signed out")
+
+    def staff_account(self, username: str) -> staff.StaffMember | None:
+        """A member of staff's account as it is now (the desk service checks a session against it each call)."""
+        with self._uow(read_only=True) as uow:
+            return uow.staff.by_username(username)
+
+    def record_session(self, session: StaffSession, action: str, detail: str) -> None:
+        """A staff session's end or cover, in the audit trail with this desk's terminal."""
+        with self._uow() as uow:
+            uow.audit.record(staff.session_audit(self.clock, session, action, detail))
+            uow.commit()
 
     def open_patient(self, session: StaffSession, patient_id: int, reason: str) -> OpenRecord:
         return desk.open_patient(self._uow(), self.clock, session, patient_id, reason)

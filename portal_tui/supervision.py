@@ -14,7 +14,7 @@ from domain.ports import Clock
 from domain.records import post
 from domain.records.post import Batch, PostItem, PostRoom
 from domain.staff import supervision
-from domain.staff.accounts import Enrolment, StaffMember
+from domain.staff.accounts import Enrolment, StaffAccount
 from domain.staff.supervision import AuditPage, AuditQuery, AuditRow, Outbox, StaffParts, TextView, Tool
 from domain.errors import Refused
 from portal_tui.settings import Settings
@@ -62,9 +62,11 @@ class SupervisionServices:
 
     # --- the audit trail --------------------------------------------------------------------------------------
 
-    def audit_query(self, session: StaffSession, **typed: str) -> AuditQuery:
+    def audit_query(self, session: StaffSession, *, patient: str = "", staff: str = "", action: str = "",
+                    since: str = "", until: str = "") -> AuditQuery:
         supervision.require(session, Tool.AUDIT)
-        return supervision.parse_audit_query(self._uow(read_only=True), **typed)
+        return supervision.parse_audit_query(self._uow(read_only=True), patient=patient, staff=staff, action=action,
+                                             since=since, until=until)
 
     def audit_page(self, session: StaffSession, query: AuditQuery) -> AuditPage:
         return supervision.audit_page(self._uow(), self.clock, session, query)
@@ -101,8 +103,8 @@ class SupervisionServices:
 
     # --- staff accounts ---------------------------------------------------------------------------------------
 
-    def staff_members(self, session: StaffSession) -> list[StaffMember]:
-        return supervision.staff_members(self._uow(read_only=True), session)
+    def staff_members(self, session: StaffSession) -> list[StaffAccount]:
+        return supervision.staff_members(self._uow(), self.clock, session)
 
     def add_staff(self, session: StaffSession, username: str, display_name: str, role: StaffRole,
                   password: str) -> Enrolment:

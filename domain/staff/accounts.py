@@ -38,6 +38,21 @@ class StaffMember:
     last_step: int | None = None
     """The TOTP time step of the last code accepted: that code, and every earlier one, is spent."""
 
+    @property
+    def account(self) -> StaffAccount:
+        """What a supervisor's list shows: never the password's hash or the sealed secret."""
+        return StaffAccount(self.username, self.display_name, self.role, self.active)
+
+
+@dataclass(frozen=True, slots=True)
+class StaffAccount:
+    """A member of staff's account as the staff list shows it."""
+
+    username: str
+    display_name: str
+    role: StaffRole
+    active: bool
+
 
 @dataclass(frozen=True, slots=True)
 class Enrolment:
@@ -229,3 +244,23 @@ def unlock(uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, session: Staff
         uow.limits.clear(rules.name, subject)
         uow.audit.record(_sign_in_audit(clock, session.username, member, Outcome.SUCCESS, "unlocked"))
         uow.commit()
+
+
+def session_problem(now: StaffMember | None, session: StaffSession, at_sign_in: StaffMember) -> str:
+    """Why a signed-in member of staff may no longer act, from their account as it is now ('' while they may):
+    disabled, reset (a new password or authenticator) or given another role since they signed in."""
+    if now is None or now.id != session.staff_id:
+        return "account removed"
+    if not now.active:
+        return "account disabled"
+    if now.role is not session.role:
+        return "role changed"
+    if (now.password_hash, now.sealed_secret) != (at_sign_in.password_hash, at_sign_in.sealed_secret):
+        return "account reset"
+    return ""
+
+
+def session_audit(clock: Clock, session: StaffSession, action: str, detail: str) -> AuditEvent:
+    """A staff session's end or cover (signed out, hung up, covered, expired, ended by the service)."""
+    return AuditEvent(at=clock.now(), actor_kind="staff", actor_id=session.username[:40],
+                      actor_role=session.role.value, action=action, outcome=Outcome.SUCCESS, detail=detail)

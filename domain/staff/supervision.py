@@ -21,7 +21,7 @@ from domain.messaging.model import SmsMessage, SmsStatus, SmsTemplate
 from domain.messaging.wording import redacted
 from domain.ports import Clock, PasswordHasher, UnitOfWork
 from domain.staff import accounts
-from domain.staff.accounts import Enrolment, SecondFactor, SecretBox, StaffMember
+from domain.staff.accounts import Enrolment, SecondFactor, SecretBox, StaffAccount
 from domain.text import clean_line
 from domain.typed import parse_day
 
@@ -361,9 +361,14 @@ def _audit(clock: Clock, session: StaffSession, action: str, patient_id: int | N
 # --- staff accounts -----------------------------------------------------------------------------------------
 
 
-def staff_members(uow: UnitOfWork, session: StaffSession) -> list[StaffMember]:
+def staff_members(uow: UnitOfWork, clock: Clock, session: StaffSession) -> list[StaffAccount]:
+    """The staff list as a supervisor sees it (no password hashes, no sealed secrets); the look is audited."""
     require(session, Tool.STAFF)
-    return accounts.list_staff(uow)
+    with uow:
+        members = [m.account for m in uow.staff.all()]
+        uow.audit.record(_audit(clock, session, "staff_list_viewed", None, f"{len(members)} accounts"))
+        uow.commit()
+    return members
 
 
 def add_member(uow: UnitOfWork, clock: Clock, parts: StaffParts, session: StaffSession, username: str,

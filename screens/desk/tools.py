@@ -17,7 +17,7 @@ from domain.formatting import nhs_datetime, table_datetime
 from domain.identity.session import StaffRole, StaffSession
 from domain.messaging.model import SmsStatus
 from domain.records.post import Batch, PostItem, PostRoom
-from domain.staff.accounts import Enrolment, StaffMember
+from domain.staff.accounts import Enrolment, StaffAccount
 from domain.staff.supervision import AUDIT_PAGE, AuditPage, AuditQuery, AuditRow, Outbox, TextView, Tool
 from screens.common.table import PlainTable
 from screens.common.text import Plain, PlainButton
@@ -32,7 +32,8 @@ class SupervisorTools(Protocol):
 
     def require(self, session: StaffSession, tool: Tool) -> None: ...
 
-    def audit_query(self, session: StaffSession, **typed: str) -> AuditQuery: ...
+    def audit_query(self, session: StaffSession, *, patient: str = "", staff: str = "", action: str = "",
+                    since: str = "", until: str = "") -> AuditQuery: ...
 
     def audit_page(self, session: StaffSession, query: AuditQuery) -> AuditPage: ...
 
@@ -50,7 +51,7 @@ class SupervisorTools(Protocol):
 
     def retry_text(self, session: StaffSession, message_id: str) -> TextView: ...
 
-    def staff_members(self, session: StaffSession) -> list[StaffMember]: ...
+    def staff_members(self, session: StaffSession) -> list[StaffAccount]: ...
 
     def add_staff(self, session: StaffSession, username: str, display_name: str, role: StaffRole,
                   password: str) -> Enrolment: ...
@@ -332,7 +333,7 @@ class StaffScreen(ToolPage):
 
     def __init__(self, tools: SupervisorTools, session: StaffSession) -> None:
         super().__init__(tools, session)
-        self.members: list[StaffMember] = []
+        self.members: list[StaffAccount] = []
 
     def compose_body(self) -> ComposeResult:
         yield Plain("", id="staff-count", classes="lede")
@@ -352,7 +353,7 @@ class StaffScreen(ToolPage):
     def load(self) -> None:
         self.in_background(lambda: self.tools.staff_members(self.session), self._show, "staff")
 
-    def _show(self, members: list[StaffMember]) -> None:
+    def _show(self, members: list[StaffAccount]) -> None:
         self.members = members
         table = self.query_one("#members", PlainTable)
         table.clear()
@@ -410,7 +411,7 @@ class AddStaffScreen(ToolPage):
 class StaffMemberScreen(ToolPage):
     AUTO_FOCUS = "#password-input"
 
-    def __init__(self, tools: SupervisorTools, session: StaffSession, member: StaffMember) -> None:
+    def __init__(self, tools: SupervisorTools, session: StaffSession, member: StaffAccount) -> None:
         super().__init__(tools, session)
         self.member = member
 

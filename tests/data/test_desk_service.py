@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import msgspec
 import pyotp
 import pytest
 from sqlalchemy import select
@@ -23,7 +24,7 @@ from sqlalchemy.orm import Session
 from data.demo import DEMO_STAFF_PASSWORD, DEMO_TOTP_SECRET, load_demo
 from data.models import AuditEventRow
 from data.staff.accounts import FernetBox
-from domain.errors import InvalidValue, Refused
+from domain.errors import AccessDenied, InvalidValue, Refused
 from domain.identity.patients import LetterPreference
 from domain.identity.session import PatientSession, StaffRole, StaffSession
 from domain.staff.desk import OpenReason
@@ -83,20 +84,36 @@ def signed_in(desk: RemoteDeskServices, username: str = "clerk.demo") -> StaffSe
 
 
 def test_the_calls_are_exactly_what_the_screens_ask() -> None:
+    """Each call's schema has the screens' own parameters, defaults and answer (by name): the wire restates the
+    Protocols, and this is where the two are kept the same."""
+    import inspect
+
     from screens.common.help import HelpServices
     from screens.common.services import DeskRecordServices
     from screens.desk.services import DeskServices
     from screens.desk.support import SupportInbox
     from screens.desk.tools import SupervisorTools
 
-    def methods(*protocols: type) -> set[str]:
-        return {name for protocol in protocols for klass in protocol.__mro__ if klass.__module__.startswith("screens.")
-                for name, value in vars(klass).items() if not name.startswith("_") and callable(value)}
+    def methods(*protocols: type) -> dict[str, object]:
+        return {name: value for protocol in protocols for klass in protocol.__mro__
+                if klass.__module__.startswith("screens.") for name, value in vars(klass).items()
+                if not name.startswith("_") and callable(value)}
 
-    assert methods(DeskServices) - {"acting_for"} == desk_wire.DESK_CALLS  # acting_for is the desk's own
-    assert methods(DeskRecordServices) == desk_wire.RECORD_CALLS
-    assert methods(HelpServices, SupportInbox) == desk_wire.SUPPORT_CALLS
-    assert methods(SupervisorTools) == desk_wire.SUPERVISION_CALLS
+    def shape(function: object) -> list[tuple[str, object, object, str]]:
+        signature = inspect.signature(function)  # type: ignore[arg-type]
+        last = str(signature.return_annotation).split(".")[-1].replace("Sequence[", "list[")
+        return [(p.name, p.kind, p.default, str(p.annotation).split(".")[-1]) for p in signature.parameters.values()
+                ] + [("return", None, None, last)]
+
+    screens = {"desk": methods(DeskServices), "record": methods(DeskRecordServices),
+               "support": methods(HelpServices, SupportInbox), "supervision": methods(SupervisorTools)}
+    screens["desk"].pop("acting_for")  # the desk's own: a record's calls name the patient
+    for target, protocol in screens.items():
+        assert set(protocol) == desk_wire.CALLS[target], target
+        for name, function in protocol.items():
+            stub = getattr(desk_wire._SURFACES[target], name)
+            assert shape(stub) == shape(function).__class__(
+                (n, k, d, a.replace("StaffMember", "StaffAccount")) for n, k, d, a in shape(function)), name
 
 
 def test_a_desk_works_through_the_service_and_the_audit_names_the_desk(served: Served) -> None:
@@ -114,75 +131,162 @@ def test_a_desk_works_through_the_service_and_the_audit_names_the_desk(served: S
     with pytest.raises(InvalidValue, match="Search by NHS number"):  # the rules' own error, with its words
         desk.find_patients(clerk, "Thompson")
     assert [a.title for a in desk.support.articles()] and desk.support.place == "desk"
+    desk.sign_out(clerk)
+    rows = _audit(served, "staff_sign_in", "staff_open", "staff_sign_out")
+    uid = os.getuid()
+    assert [(a, who) for a, who, _, _ in rows] == [("staff_sign_in", "clerk.demo"), ("staff_open", "clerk.demo"),
+                                                   ("staff_sign_out", "clerk.demo")]
+    for _, _, terminal, _ in rows:  # what the desk said, and beside it what the kernel says of its process
+        assert terminal.startswith(TERMINAL[:52]) and f"[uid {uid} pid {os.getpid()}]" in terminal
+    assert rows[-1][3] == "signed out"
+
+
+def _audit(served: Served, *actions: str) -> list[tuple[str, str, str, str]]:
     with Session(served.engine) as session:  # type: ignore[arg-type]
-        rows = session.execute(select(AuditEventRow.action, AuditEventRow.actor_id, AuditEventRow.terminal).where(
-            AuditEventRow.action.in_(["staff_sign_in", "staff_open"]))).all()
-    assert sorted(tuple(row) for row in rows) == [("staff_open", "clerk.demo", TERMINAL),
-                                                  ("staff_sign_in", "clerk.demo", TERMINAL)]
+        return [tuple(row) for row in session.execute(  # type: ignore[misc]
+            select(AuditEventRow.action, AuditEventRow.actor_id, AuditEventRow.terminal, AuditEventRow.detail)
+            .where(AuditEventRow.action.in_(actions)).order_by(AuditEventRow.id)).all()]
 
 
-def test_the_service_keeps_who_is_signed_in(served: Served) -> None:
+def test_the_service_takes_who_is_acting_only_from_the_connections_sign_in(served: Served) -> None:
     desk = served.desk()
-    clerk = StaffSession(1, "clerk.demo", StaffRole.APPOINTMENTS_CLERK, FIXED_NOW)
-    with pytest.raises(Refused, match="sign in first"):
-        desk.acting_for(clerk, 1).appointments()
-    with pytest.raises(Refused, match="not signed in as that member of staff"):
-        desk.find_patients(clerk, "999 000 0018")  # a session the desk made up
+    forged = StaffSession(1, "supervisor.demo", StaffRole.SYSTEM_ADMIN, FIXED_NOW)
+    for attempt in (lambda: desk.acting_for(forged, 1).appointments(), lambda: desk.find_patients(forged, "999 000 0018"),
+                    lambda: desk.support.inbox(forged, None), lambda: desk.support.inbox(None, None),
+                    lambda: desk.supervision.staff_members(forged)):
+        with pytest.raises(Refused, match="sign in first"):
+            attempt()
     clerk = signed_in(desk)
-    supervisor = replace(clerk, username="supervisor.demo", role=StaffRole.APPOINTMENTS_SUPERVISOR)
-    with pytest.raises(Refused, match="not signed in as that member of staff"):
-        desk.supervision.audit_page(supervisor, None)
-    with pytest.raises(Refused, match="does not act as a patient"):
-        desk.call("support", None, "inbox", (PatientSession(1, FIXED_NOW), None), {})
+    # A session the desk makes up never crosses: the service acts as the clerk, whatever the desk names.
+    with pytest.raises(AccessDenied):
+        desk.supervision.add_staff(forged, "mallory.admin", "Mallory", StaffRole.SYSTEM_ADMIN, "a long passphrase 9")
+    with pytest.raises(AccessDenied):
+        desk.supervision.reset_staff(forged, "supervisor.demo", "a long passphrase 9")
+    assert desk.find_patients(forged, "999 000 0018")  # answered as the clerk it is
+    assert {who for _, who, _, _ in _audit(served, "staff_find")} <= {"clerk.demo"}
     for target, name in (("desk", "_uow"), ("record", "__init__"), ("elsewhere", "now"), ("support", "unread_reply")):
         with pytest.raises(Refused, match="does not do"):
             desk.call(target, 1, name, (), {})
-    assert desk.find_patients(clerk, "999 000 0018")
     desk.sign_out(clerk)  # the connection goes, and the service forgets the member of staff with it
-    with pytest.raises(Refused, match="not signed in as that member of staff"):
+    with pytest.raises(Refused, match="sign in first"):
         desk.find_patients(clerk, "999 000 0018")
+
+
+def test_the_staff_list_carries_no_secrets(served: Served) -> None:
+    desk = served.desk()
+    admin = desk.sign_in("admin.demo", DEMO_STAFF_PASSWORD, pyotp.TOTP(DEMO_TOTP_SECRET).at(FIXED_NOW))
+    members = desk.supervision.staff_members(admin)
+    assert members and all(set(vars(m) if hasattr(m, "__dict__") else m.__slots__) ==
+                           {"username", "display_name", "role", "active"} for m in members)
+    assert _audit(served, "staff_list_viewed")[-1][1] == "admin.demo"
+
+
+def test_the_service_checks_the_session_before_every_call(served: Served, clock) -> None:  # type: ignore[no-untyped-def]
+    lost: list[str] = []
+    desk = served.desk(lost=lost)
+    clerk = signed_in(desk)
+    assert desk.find_patients(clerk, "999 000 0018")
+    clock.advance(16 * 60)  # no call for longer than the idle time: covered, whatever the desk program does
+    with pytest.raises(desk_wire.DeskCovered):
+        desk.find_patients(clerk, "999 000 0018")
+    with pytest.raises(Refused, match="password is not right"):
+        desk.unlock(clerk, "not the password")
+    with pytest.raises(desk_wire.DeskCovered):
+        desk.find_patients(clerk, "999 000 0018")
+    desk.unlock(clerk, DEMO_STAFF_PASSWORD)
+    assert desk.find_patients(clerk, "999 000 0018")
+    clock.advance(12 * 3600)  # the longest a session lasts, counted by the service
+    with pytest.raises(desk_wire.SessionEnded, match="12 hours"):
+        desk.find_patients(clerk, "999 000 0018")
+    assert lost and "12 hours" in lost[-1]
+    with pytest.raises(Refused, match="sign in first"):
+        desk.find_patients(clerk, "999 000 0018")
+    # An account disabled (or reset, or given another role) while its owner is signed in stops at the next call.
+    admin_desk, clerk_desk = served.desk(), served.desk()
+    admin = admin_desk.sign_in("admin.demo", DEMO_STAFF_PASSWORD, pyotp.TOTP(DEMO_TOTP_SECRET).at(clock.now()))
+    clock.advance(30)
+    clerk = clerk_desk.sign_in("clerk.demo", DEMO_STAFF_PASSWORD, pyotp.TOTP(DEMO_TOTP_SECRET).at(clock.now()))
+    admin_desk.supervision.reset_staff(admin, "clerk.demo", "a brand new passphrase 7")
+    with pytest.raises(desk_wire.SessionEnded, match="changed since you signed in"):
+        clerk_desk.find_patients(clerk, "999 000 0018")
+    ends = _audit(served, "staff_session_expired", "staff_session_ended", "staff_desk_covered")
+    assert [(a, d) for a, _, _, d in ends] == [("staff_desk_covered", "no call for the idle time"),
+                                               ("staff_session_expired", "over 12 hours"),
+                                               ("staff_session_ended", "account reset")]
+
+
+def test_a_desk_that_hangs_up_is_signed_out_in_the_audit(served: Served) -> None:
+    desk = served.desk()
+    signed_in(desk)
+    assert desk._sock is not None
+    desk._sock.close()  # the SSH connection drops, the desk is killed: no sign-out is said
+    for _ in range(100):
+        rows = _audit(served, "staff_sign_out")
+        if rows:
+            break
+        threading.Event().wait(0.05)
+    assert [(a, d) for a, _, _, d in rows] == [("staff_sign_out", "the desk hung up")]
 
 
 def _raw(path: str) -> socket.socket:
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.settimeout(30)
     sock.connect(path)
-    desk_wire.send(sock, ("hello", desk_wire.VERSION, "a desk"))
-    assert desk_wire.receive(sock) == ("ok", desk_wire.VERSION)
+    desk_wire.send(sock, desk_wire.Hello(desk_wire.VERSION, "a desk"))
+    assert desk_wire.receive(sock, desk_wire.Greeting, 4096) == desk_wire.Greeting(desk_wire.VERSION)
     return sock
 
 
-class _Payload:
-    def __init__(self, marker: Path) -> None:
-        self.marker = marker
+def _hung_up(sock: socket.socket) -> bool:
+    try:
+        return sock.recv(1) == b""
+    except ConnectionResetError:
+        return True
 
-    def __reduce__(self):  # type: ignore[no-untyped-def]
-        return (os.system, (f"touch {self.marker}",))
 
-
-def test_what_a_desk_sends_is_only_ever_values(served: Served, tmp_path: Path) -> None:
+def test_what_a_desk_sends_is_only_ever_data(served: Served, tmp_path: Path) -> None:
     marker = tmp_path / "ran"
-    hostile = [pickle.dumps(("desk", None, "today", (_Payload(marker),), {})),
-               pickle.dumps(("desk", None, "today", (), {"x": Path("/etc/passwd")})),
-               b"not a pickle at all"]
-    for data in hostile:
+
+    class Payload:
+        def __reduce__(self):  # type: ignore[no-untyped-def]
+            return (os.system, (f"touch {marker}",))
+
+    for data in (pickle.dumps(("desk", None, "today", (Payload(),), {})), b"not a message at all",
+                 msgspec.msgpack.encode(["desk", "today"])):  # a pickle, noise, a request that is not one
         sock = _raw(served.path)
         sock.sendall(struct.pack("!I", len(data)) + data)
-        assert sock.recv(1) == b"", "the service answered what no desk sends"  # it hung up
+        assert _hung_up(sock), "the service answered what no desk sends"
         sock.close()
+    # A well-formed request whose arguments do not fit the call's schema is refused, and the desk goes on.
     sock = _raw(served.path)
-    sock.sendall(struct.pack("!I", desk_wire.LARGEST_REQUEST + 1))  # a frame larger than any call
-    assert sock.recv(1) == b""
+    for args in ({"query": 12345}, {"query": "x", "extra": 1}, {"session": {"username": "supervisor.demo"}}):
+        desk_wire.send(sock, desk_wire.Request("desk", "find_patients", None,
+                                               msgspec.Raw(msgspec.msgpack.encode(args))))
+        reply = desk_wire.receive(sock, desk_wire.Reply, desk_wire.LARGEST_REPLY)
+        assert reply.kind == "error" and isinstance(desk_wire.rebuilt(reply.value), InvalidValue)
+    sock.close()
+    sock = _raw(served.path)
+    sock.sendall(struct.pack("!I", desk_wire.LARGEST_REQUEST + 1))  # refused on its size alone, before it is read
+    assert _hung_up(sock)
     sock.close()
     assert not marker.exists()
     assert served.desk().today() == FIXED_DAY  # and it goes on serving
 
 
-def test_a_fault_in_the_service_reaches_the_desk_as_its_reference(served: Served, tmp_path: Path) -> None:
+def test_a_fault_in_the_service_reaches_the_desk_as_its_reference(served: Served, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from portal_tui.desk_services import DeskRecord
+
     desk = served.desk()
     clerk = signed_in(desk)
+
+    def broken(self: object) -> None:
+        raise RuntimeError("a bug in the service")
+
+    monkeypatch.setattr(DeskRecord, "appointments", broken)
     with pytest.raises(ServiceFault) as caught:
-        desk.find_patients(clerk, 12345)  # type: ignore[arg-type]  # no screen sends this: the rules were never asked
+        desk.acting_for(clerk, 1).appointments()
+    monkeypatch.undo()
     reference = caught.value.fault_reference
     assert reference.startswith("E-")
     assert f"fault {reference}" in (tmp_path / "service.log").read_text()
