@@ -80,7 +80,8 @@ def _through(port: int, messages: list[str], clients: int) -> float:
 
 
 def run(name: str, url: str, floor: float) -> bool:
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}, "PORTAL_DATABASE_URL": url}
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}, "PORTAL_DATABASE_URL": url,
+           "PORTAL_HL7_SENDERS": "PAS^RWG"}
     subprocess.run([PORTAL, "reference", "load", str(REFERENCE)], env=env, check=True, capture_output=True)
     process = subprocess.Popen([PORTAL, "hl7", "listen", "--port", "0"], env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)

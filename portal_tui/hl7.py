@@ -1,5 +1,10 @@
 """`portal-tui hl7 …`: the hospital's HL7 v2 feed — an MLLP listener, file ingest, and the list of messages.
 
+The listener takes messages only from the sending systems the settings name (MSH-3^MSH-4), connecting from the
+networks they name, over TLS with the trust's client certificates where set; anything else gets an AR and changes
+nothing. A message too large, one that cannot be read, or one whose MSH-9 names no trigger event gets an AR with
+the reason: no message stalls the feed. Idle connections are closed, and connections are capped.
+
 The listener takes many connections at once; each message is stored and committed before its ACK goes back,
 together with what the other connections sent meanwhile (a group commit). SIGTERM stops new connections, lets
 every connection finish the message in hand, then ends."""
@@ -7,11 +12,15 @@ every connection finish the message in hand, then ends."""
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
 import signal
+import ssl
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from portal_tui.settings import Settings
+from portal_tui.settings import Settings, SettingsError
 
 log = logging.getLogger("portal.hl7")
 
@@ -25,48 +34,176 @@ def engine_for(settings: Settings):  # type: ignore[no-untyped-def]
 def listen(settings: Settings, host: str, port: int, echo: Callable[[str], None],
            ready: Callable[[int], None] | None = None) -> int:
     """Serve until SIGTERM or SIGINT; returns how many messages were taken."""
-    return asyncio.run(_serve(engine_for(settings), host, port, echo, ready, settings.feed_rules()))
+    door = Door.of(settings)
+    return asyncio.run(_serve(engine_for(settings), host, port, echo, ready, settings.feed_rules(), door))
+
+
+@dataclass(frozen=True)
+class Door:
+    """Who the listener takes messages from, decided by the trust's settings: never by what a sender says."""
+
+    senders: frozenset[str]
+    """MSH-3^MSH-4 of the sending systems named."""
+    networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
+    tls: ssl.SSLContext | None
+    connections: int
+    idle_seconds: float
+    largest: int
+    """Bytes of the largest message taken."""
+    frame_seconds: float = 30.0
+    """Once a frame has begun, the rest of it comes within this."""
+
+    @classmethod
+    def of(cls, settings: Settings) -> Door:
+        if not settings.hl7_senders:
+            raise SettingsError("The HL7 listener takes messages only from the sending systems the settings name: "
+                                "set PORTAL_HL7_SENDERS (MSH-3^MSH-4 of the trust's PAS, like PAS^RWG).")
+        return cls(frozenset(settings.hl7_senders),
+                   tuple(ipaddress.ip_network(n, strict=False) for n in settings.hl7_networks), _tls(settings),
+                   settings.hl7_connections, float(settings.hl7_idle_seconds), settings.hl7_largest_message_kib * 1024)
+
+    def admits(self, address: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(address.split("%", 1)[0])
+        except ValueError:
+            return False
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        return any(ip in network for network in self.networks)
+
+
+def _tls(settings: Settings) -> ssl.SSLContext | None:
+    """MLLP over TLS, each sender with a client certificate the trust's CA signed; None for plain MLLP."""
+    named = [settings.hl7_tls_certificate, settings.hl7_tls_key, settings.hl7_tls_client_ca]
+    if not any(named):
+        return None
+    if not all(named):
+        raise SettingsError("MLLP over TLS needs all three of PORTAL_HL7_TLS_CERTIFICATE, PORTAL_HL7_TLS_KEY and "
+                            "PORTAL_HL7_TLS_CLIENT_CA.")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.verify_mode = ssl.CERT_REQUIRED
+    try:
+        context.load_cert_chain(settings.hl7_tls_certificate, settings.hl7_tls_key)
+        context.load_verify_locations(settings.hl7_tls_client_ca)
+    except (OSError, ssl.SSLError) as error:
+        raise SettingsError(f"The HL7 listener's TLS files cannot be used: {error}.") from None
+    return context
+
+
+class _Frames:
+    """MLLP frames (a start block, the message, an end block) as they arrive, bounded: a frame larger than the
+    largest is read to its end and only its start kept (enough to refuse it by its control id); bytes outside a
+    frame are skipped, and a sender of nothing but those is not an MLLP sender."""
+
+    def __init__(self, reader: asyncio.StreamReader, door: Door) -> None:
+        self.reader, self.door = reader, door
+        self.buffer = bytearray()
+
+    async def next(self) -> tuple[bytes, int] | None:
+        """(what was kept of the next frame, its whole size), or None when the sender has closed or gone quiet."""
+        skipped = 0
+        while (start := self.buffer.find(b"\x0b")) < 0:
+            skipped += len(self.buffer)
+            self.buffer.clear()
+            if skipped > self.door.largest or not await self._more(self.door.idle_seconds):
+                return None
+        del self.buffer[:start + 1]
+        kept, size = bytearray(), 0
+        while True:
+            end = self.buffer.find(b"\x1c")
+            part = self.buffer[:end] if end >= 0 else self.buffer[:]
+            size += len(part)
+            kept += part[:max(self.door.largest - len(kept), 0)]
+            if end >= 0:
+                del self.buffer[:end + 1]
+                return bytes(kept), size
+            self.buffer.clear()
+            if not await self._more(self.door.frame_seconds):
+                return None
+
+    async def _more(self, seconds: float) -> bool:
+        try:
+            data = await asyncio.wait_for(self.reader.read(65536), seconds)
+        except (TimeoutError, ConnectionError, ssl.SSLError):
+            return False
+        self.buffer += data
+        return bool(data)
+
+
+class _Once:
+    """A log line said once a minute at most, however often its cause comes (a flood must not fill the disk)."""
+
+    def __init__(self, echo: Callable[[str], None]) -> None:
+        self.echo = echo
+        self._said: dict[str, tuple[float, int]] = {}
+
+    def __call__(self, key: str, line: str) -> None:
+        now = time.monotonic()
+        last, missed = self._said.get(key, (-1e9, 0))
+        if now - last < 60:
+            self._said[key] = (last, missed + 1)
+            return
+        self._said[key] = (now, 0)
+        self.echo(line + (f" ({missed} more like it in the last minute)" if missed else ""))
 
 
 async def _serve(engine, host: str, port: int, echo: Callable[[str], None],  # type: ignore[no-untyped-def]
-                 ready: Callable[[int], None] | None, rules) -> int:
-    import hl7.mllp
-
-    from data.events.receive import messages
+                 ready: Callable[[int], None] | None, rules, door: Door) -> int:
+    from data.events.receive import messages, refusal, sender
 
     stopping = asyncio.Event()
     handlers: dict[asyncio.Task[None], bool] = {}
     """Each connection's task, and whether it has a message in hand (True) or is waiting for one."""
     committer = _GroupCommit(engine, rules, lambda: len(handlers))
+    once = _Once(echo)
     taken = 0
+
+    async def take(raw: str, source: str, size: int):  # type: ignore[no-untyped-def]
+        """The receipt of one message: refused at the door (nothing stored), or stored and acted on."""
+        if size > door.largest:
+            return refusal(raw, f"the message is {size} bytes, larger than the {door.largest} this portal takes")
+        who = sender(raw)
+        if who and who not in door.senders:
+            once(f"sender {who}", f"{source}: messages from {who} refused: not a sending system the settings name")
+            return refusal(raw, f"{who} is not a sending system this portal takes messages from")
+        return await committer.receive(raw, source)
 
     async def handle(reader, writer) -> None:  # type: ignore[no-untyped-def]
         nonlocal taken
         task = asyncio.current_task()
         assert task is not None
-        handlers[task] = False
         peer = writer.get_extra_info("peername")
         source = f"mllp {peer[0]}:{peer[1]}" if peer else "mllp"
+        if not (peer and door.admits(str(peer[0]))):
+            once(f"address {peer[0] if peer else ''}", f"{source}: closed: not an address the settings name")
+            writer.close()
+            return
+        if len(handlers) >= door.connections:
+            once("full", f"{source}: closed: already serving {door.connections} connections")
+            writer.close()
+            return
+        handlers[task] = False
+        frames = _Frames(reader, door)
         try:
             while not stopping.is_set():
-                try:
-                    block = await reader.readblock()
-                except (asyncio.IncompleteReadError, ConnectionError):
+                got = await frames.next()
+                if got is None:
                     break
-                except hl7.mllp.InvalidBlockError as error:
-                    echo(f"{source}: a frame that is not MLLP was dropped ({error})")
-                    break
+                block, size = got
                 handlers[task] = True
                 for raw in list(messages(block)) or [""]:  # an empty frame is refused, with an AR
-                    receipt = await committer.receive(raw, source)
+                    receipt = await take(raw, source, size)
                     taken += 1
                     echo(f"{source}: {receipt.control_id or '(no control id)'} {receipt.outcome.value}: "
                          f"{receipt.reason}")
-                    writer.writeblock(receipt.ack.encode())
+                    writer.write(b"\x0b" + receipt.ack.encode() + b"\x1c\r")
                     await writer.drain()
                 handlers[task] = False
         except asyncio.CancelledError:
             pass  # stopping, and this connection had no message in hand
+        except (ConnectionError, ssl.SSLError):
+            pass  # the sender went while its ACK was being written: it sends the message again
         except Exception as error:  # noqa: BLE001 - the database failed: no ACK, so the sender sends it again
             log.exception("a message could not be stored")
             echo(f"{source}: not stored, no ACK sent, the connection closed ({type(error).__name__}); "
@@ -75,12 +212,15 @@ async def _serve(engine, host: str, port: int, echo: Callable[[str], None],  # t
             writer.close()
             handlers.pop(task, None)
 
-    server = await hl7.mllp.start_hl7_server(handle, host=host, port=port)
     loop = asyncio.get_running_loop()
+    loop.set_exception_handler(lambda _, context: once(str(context.get("message", "")),
+                                                       f"listener: {context.get('message', 'trouble')}: "
+                                                       f"{context.get('exception', '')}"))
+    server = await asyncio.start_server(handle, host=host, port=port, ssl=door.tls, limit=65536)
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stopping.set)
     bound = server.sockets[0].getsockname()[1]
-    echo(f"Listening for HL7 v2 over MLLP on {host}:{bound}")
+    echo(f"Listening for HL7 v2 over MLLP{' over TLS' if door.tls else ''} on {host}:{bound}")
     if ready is not None:
         ready(bound)
     await stopping.wait()

@@ -103,6 +103,22 @@ class Settings:
     """PV1-3 point-of-care codes of Emergency Departments: an attendance there brings the registration invitation."""
     utc_locations: tuple[str, ...] = ()
     """Urgent Treatment Centres: an attendance there brings none (the FAQ's words)."""
+    hl7_senders: tuple[str, ...] = ()
+    """The sending systems the HL7 listener takes messages from, as MSH-3^MSH-4 (`PAS^RWG`): anything else gets
+    an AR and changes nothing. The listener does not start with none named."""
+    hl7_networks: tuple[str, ...] = ("127.0.0.1/32", "::1/128")
+    """The addresses or networks those senders connect from (the trust's integration engine); others are closed."""
+    hl7_tls_certificate: str = ""
+    """MLLP over TLS: the listener's certificate chain (PEM). With it, hl7_tls_key and hl7_tls_client_ca."""
+    hl7_tls_key: str = field(default="", repr=False)
+    hl7_tls_client_ca: str = ""
+    """The trust's CA that issues senders' client certificates: a sender without one signed by it is refused."""
+    hl7_connections: int = 16
+    """Connections the listener serves at once (a PAS uses one or a few)."""
+    hl7_idle_seconds: int = 600
+    """A connection with no message for this long is closed (its sender connects again when it has one)."""
+    hl7_largest_message_kib: int = 1024
+    """A larger message is refused (AR, with the reason) and nothing of it is kept."""
     portal_url: str = "https://patientportal.westhertshospitals.nhs.uk"
     """Where patients register online: the address in the registration invitation text."""
     terminal_id: str = ""
@@ -350,6 +366,29 @@ def _words(value: Any) -> tuple[str, ...]:
     return tuple(str(item).strip() for item in items if str(item).strip())
 
 
+def _senders(value: Any) -> tuple[str, ...]:
+    """Sending systems as MSH-3^MSH-4, upper case (the listener compares them so)."""
+    senders = tuple(word.upper() for word in _words(value))
+    for sender in senders:
+        if sender.count("^") != 1 or not all(sender.split("^")):
+            raise SettingsError(f"PORTAL_HL7_SENDERS: {sender!r} must be a sending application and facility as "
+                                "MSH-3^MSH-4, like PAS^RWG.")
+    return senders
+
+
+def _networks(value: Any) -> tuple[str, ...]:
+    import ipaddress
+
+    networks = _words(value)
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise SettingsError(f"PORTAL_HL7_NETWORKS: {network!r} is not an address or network "
+                                "(like 10.20.0.0/16).") from None
+    return networks
+
+
 def _days(value: Any) -> tuple[int, ...]:
     items = value.split(",") if isinstance(value, str) else list(value)
     try:
@@ -446,6 +485,14 @@ def _build(values: dict[str, Any], env: Mapping[str, str]) -> Settings:
         results_delay_days=_whole_number(values, "results_delay_days", 7, minimum=0),
         ed_locations=tuple(w.upper() for w in _words(values.get("ed_locations", ()))),
         utc_locations=tuple(w.upper() for w in _words(values.get("utc_locations", ()))),
+        hl7_senders=_senders(values.get("hl7_senders", ())),
+        hl7_networks=_networks(values.get("hl7_networks", ("127.0.0.1/32", "::1/128"))),
+        hl7_tls_certificate=str(values.get("hl7_tls_certificate") or ""),
+        hl7_tls_key=str(values.get("hl7_tls_key") or ""),
+        hl7_tls_client_ca=str(values.get("hl7_tls_client_ca") or ""),
+        hl7_connections=_whole_number(values, "hl7_connections", 16, minimum=1),
+        hl7_idle_seconds=_whole_number(values, "hl7_idle_seconds", 600, minimum=5),
+        hl7_largest_message_kib=_whole_number(values, "hl7_largest_message_kib", 1024, minimum=16),
         portal_url=str(values.get("portal_url") or "https://patientportal.westhertshospitals.nhs.uk")[:120],
         terminal_id=str(values.get("terminal_id") or "")[:80],
         desk_service=str(values.get("desk_service") or "").strip(),

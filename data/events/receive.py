@@ -30,6 +30,7 @@ from domain.events.bookings import BOOKING_EVENTS
 from domain.events.feed import Header, Outcome, handling, repeat
 from domain.text import clean_line
 
+_EVENT_PART = re.compile(r"[A-Z0-9]{3}")
 _FRAME = re.compile(rb"\x0b(.*?)\x1c\r?", re.S)
 _ENVELOPE = ("FHS", "BHS", "BTS", "FTS")
 
@@ -310,10 +311,29 @@ def _header(message: hl7.Message) -> Header:
         raise ValueError("MSH-10 (the message control id) is empty")
     sender = "^".join(part for part in (str(msh[3]).strip(), str(msh[4]).strip()) if part) or "unknown"
     kind = msh[9]
-    message_type = "^".join(str(part) for part in (kind[0][0], kind[0][1]) if str(part)) if len(kind[0]) > 1 \
-        else str(kind)
+    code, trigger = (str(kind[0][0]).strip(), str(kind[0][1]).strip()) if len(kind[0]) > 1 else (str(kind), "")
+    if not (_EVENT_PART.fullmatch(code) and _EVENT_PART.fullmatch(trigger)):
+        raise ValueError(f"MSH-9 must name a message type and a trigger event, like ADT^A31 (it says "
+                         f"{clean_line(str(kind))[:40]!r})")
+    message_type = f"{code}^{trigger}"
     return Header(clean_line(sender)[:120], clean_line(control_id)[:80], clean_line(message_type)[:20],
                   str(msh[12]).strip())
+
+
+def sender(raw: str) -> str:
+    """MSH-3^MSH-4 as the listener compares it with the senders the settings name ('' where there is no MSH)."""
+    first = raw.split("\r", 1)[0]
+    if not first.startswith("MSH") or len(first) < 4:
+        return ""
+    fields = first.split(first[3])
+    parts = [clean_line(fields[n]).split(first[4:5] or "^")[0].strip() if len(fields) > n else "" for n in (2, 3)]
+    return "^".join(parts).upper()
+
+
+def refusal(raw: str, reason: str) -> Receipt:
+    """An AR for a message the listener will not take, with nothing stored and nothing changed."""
+    control_id = _control_id(raw)
+    return Receipt(Outcome.REFUSED, control_id, reason, _bare_ack(datetime.now(UTC), control_id, reason))
 
 
 def _control_id(raw: str) -> str | None:

@@ -11,7 +11,7 @@ import pytest
 from tests.e2e.conftest import PORTAL
 from tests.e2e.test_appointments import sign_in
 from tests.e2e.tmux import Terminal
-from tests.test_hl7_feed import _ack_of, _frame
+from tests.test_hl7_feed import PAS, _ack_of, _frame
 
 pytestmark = pytest.mark.e2e
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.e2e
 def _listener(env: dict[str, str]):  # type: ignore[no-untyped-def]
     import subprocess
 
-    process = subprocess.Popen([PORTAL, "hl7", "listen", "--port", "0"], env=env, stdout=subprocess.PIPE,
+    process = subprocess.Popen([PORTAL, "hl7", "listen", "--port", "0"], env={**env, **PAS}, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
     assert process.stdout is not None
     return process, int(process.stdout.readline().rsplit(":", 1)[1])

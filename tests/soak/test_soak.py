@@ -27,6 +27,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from data.demo import DEMO_PASSWORD
+from tests.test_hl7_feed import PAS
 from tests.e2e.conftest import PORTAL
 
 pytestmark = [pytest.mark.soak, pytest.mark.postgres]
@@ -129,7 +130,7 @@ def test_many_kiosks_and_desks_at_once_keep_every_invariant(postgres_url: str, t
         before = _counts(engine)
         dispatcher = subprocess.Popen([PORTAL, "sms", "dispatch"], env=env, stdout=subprocess.DEVNULL,
                                       stderr=(tmp_path / "dispatch.log").open("w"))
-        listener = subprocess.Popen([PORTAL, "hl7", "listen", "--port", "0"], env=env, stdout=subprocess.PIPE,
+        listener = subprocess.Popen([PORTAL, "hl7", "listen", "--port", "0"], env={**env, **PAS}, stdout=subprocess.PIPE,
                                     stderr=subprocess.STDOUT, text=True)
         assert listener.stdout is not None
         port = int(listener.stdout.readline().rsplit(":", 1)[1])
