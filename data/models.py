@@ -375,6 +375,10 @@ class VisitRow(Base):
     place: Mapped[str | None] = mapped_column(String(200))
 
 
+MERGED_ID = "urn:portal:merged-patient-id"
+"""The system under which a merged-away record's own id is kept on the survivor: its audit entries stay under it."""
+
+
 class PatientIdentifierRow(Base):
     """Another system's identifier for one of our patients (a FHIR source's own id), kept as it came."""
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, aliased
 
 from data import convert
 from data.models import (
+    MERGED_ID,
     LIVE_STATUS_SQL,
     AppointmentRow,
     AuditEventRow,
@@ -18,6 +19,7 @@ from data.models import (
     ClinicRow,
     DocumentRow,
     LocationRow,
+    PatientIdentifierRow,
     PatientRow,
     ReferralRow,
     SiteRow,
@@ -361,12 +363,19 @@ class SqlAuditLog:
 
     def staff_looks(self, patient_id: int, since: datetime) -> list[AuditEvent]:
         rows = self._session.scalars(select(AuditEventRow).where(
-            AuditEventRow.patient_id == patient_id, AuditEventRow.actor_kind == "staff", AuditEventRow.at >= since)
+            AuditEventRow.patient_id.in_(self._ids_of(patient_id)), AuditEventRow.actor_kind == "staff",
+            AuditEventRow.at >= since)
             .order_by(AuditEventRow.at.desc(), AuditEventRow.id.desc()).limit(500))
         return [convert.audit_event(row) for row in rows]
 
     def for_patient(self, patient_id: int) -> list[AuditEvent]:
         rows = self._session.scalars(
-            select(AuditEventRow).where(AuditEventRow.patient_id == patient_id).order_by(AuditEventRow.id)
+            select(AuditEventRow).where(AuditEventRow.patient_id.in_(self._ids_of(patient_id))).order_by(AuditEventRow.id)
         )
         return [convert.audit_event(row) for row in rows]
+
+    def _ids_of(self, patient_id: int) -> list[int]:
+        """The patient's id and those of the records merged into theirs (their audit entries stay under them)."""
+        merged = self._session.scalars(select(PatientIdentifierRow.value).where(
+            PatientIdentifierRow.patient_id == patient_id, PatientIdentifierRow.system == MERGED_ID))
+        return [patient_id, *(int(value) for value in merged if value.isdigit())]

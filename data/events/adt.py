@@ -5,16 +5,16 @@ that stores the message — so an ACK always means the change is made."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Row, bindparam, insert, literal, select, union_all, update
 from sqlalchemy.orm import Session
 
-from data.models import LocationRow, PatientIdentifierRow, PatientRow
+from data.models import AuditEventRow, LocationRow, PatientIdentifierRow, PatientRow
 from domain.events.feed import Outcome
 from domain.events.attendance import ATTENDANCE_EVENTS, FeedRules, invitation_reason
-from domain.events.person import ADD_EVENTS, NotUsable, PersonFacts, PidFields, person
+from domain.events.person import ADD_EVENTS, CHANGES_WATCHED, NotUsable, PersonFacts, PidFields, changes_said, person
 from domain.identity.patients import LetterPreference
 
 
@@ -95,7 +95,9 @@ def _stored_people(session: Session, nhs: list[str], numbers: list[str]) -> tupl
 
 _PATIENTS = PatientRow.__table__
 _MERGED = PatientIdentifierRow.__table__
-_FOUND = (_PATIENTS.c.id, _PATIENTS.c.nhs_number, _PATIENTS.c.hospital_number)
+_FOUND = (_PATIENTS.c.id, _PATIENTS.c.nhs_number, _PATIENTS.c.hospital_number,
+          *(_PATIENTS.c[column] for column in CHANGES_WATCHED if column != "nhs_number"))
+"""A patient as found, with what the feed may change of them (the audit says old and new)."""
 _FINDING = union_all(
     select(literal("nhs").label("asked_by"), _PATIENTS.c.nhs_number.label("asked"), *_FOUND).where(
         _PATIENTS.c.nhs_number.in_(bindparam("nhs", expanding=True))),
@@ -108,11 +110,20 @@ _FINDING = union_all(
 merge — each row saying what it was asked by, each part a search of its own index (asked as one condition with OR,
 PostgreSQL reads every patient). Built once: every message, or every round of them, asks."""
 _ADD = insert(_PATIENTS).returning(_PATIENTS.c.id)
+_ADD_MANY = insert(_PATIENTS).returning(_PATIENTS.c.id, sort_by_parameter_order=True)
+_AUDIT = insert(AuditEventRow.__table__)
+
+
+def feed_audit(patient_id: int | None, sender: str, now: datetime | None, action: str, detail: str) -> dict[str, Any]:
+    """An audit row for a change the feed made to a person: the sending system as the actor."""
+    return {"at": now or datetime.now(UTC), "actor_kind": "system", "actor_id": f"hl7:{sender}"[:40],
+            "actor_role": None, "patient_id": patient_id, "action": action, "outcome": "success",
+            "detail": detail[:2000], "terminal": "hl7 feed"}
 _UPDATE = update(_PATIENTS).where(_PATIENTS.c.id == bindparam("patient_id"))
 
 
 def upsert_person(session: Session, raw: str, message_type: str, trust: str, *,
-                  allow_drama: bool = False) -> tuple[int, str]:
+                  allow_drama: bool = False, sender: str = "PAS", now: datetime | None = None) -> tuple[int, str]:
     """The patient the PID names, updated from it (or added, for an event that may add one): (their id, what was
     done); NotUsable says why not, before anything is written.
 
@@ -124,8 +135,13 @@ def upsert_person(session: Session, raw: str, message_type: str, trust: str, *,
     row = find_patient(session, facts)
     values = _change(facts, message_type, trust, row)
     if row is None:
-        return session.connection().execute(_ADD, values).scalar_one(), f"patient added ({facts.hospital_number})"
+        added = session.connection().execute(_ADD, values).scalar_one()
+        session.connection().execute(_AUDIT, [feed_audit(added, sender, now, "feed_person_added",
+                                                         f"patient added ({facts.hospital_number})")])
+        return added, f"patient added ({facts.hospital_number})"
     session.connection().execute(_UPDATE, [{**values, "patient_id": row.id}])
+    if said := changes_said(row._mapping, values):
+        session.connection().execute(_AUDIT, [feed_audit(row.id, sender, now, "feed_person_changed", said)])
     held = session.identity_map.get(session.identity_key(PatientRow, row.id))
     if held is not None:
         session.expire(held)
@@ -169,6 +185,9 @@ class _Person:
     nhs_number: str | None
     hospital_number: str
     values: dict[str, Any] = field(default_factory=dict)
+    before: dict[str, Any] = field(default_factory=dict)
+    """As stored before the round (the audit says what the round changed)."""
+    senders: set[str] = field(default_factory=set)
 
 
 class RoundOfPeople:
@@ -194,7 +213,7 @@ class RoundOfPeople:
         self._by_hospital: dict[str, _Person] = {}
         self._added: list[_Person] = []
 
-    def apply(self, n: int, message_type: str, trust: str) -> tuple[Outcome, str, bool]:
+    def apply(self, n: int, message_type: str, trust: str, sender: str = "PAS") -> tuple[Outcome, str, bool]:
         """Message `n`'s change, as upsert_person would make it: (outcome, reason, invited)."""
         facts = self._facts[n]
         if isinstance(facts, NotUsable):
@@ -212,19 +231,29 @@ class RoundOfPeople:
             found.values.update(values)
             found.nhs_number = values.get("nhs_number", found.nhs_number)
             done = "updated"
+        found.senders.add(sender)
         self._hold(found)
         return Outcome.ACCEPTED, f"patient {done} ({found.hospital_number})", False
 
-    def write(self, session: Session) -> None:
+    def write(self, session: Session, now: datetime | None = None) -> None:
         connection = session.connection()
+        audit = []
         if self._added:
-            connection.execute(insert(_PATIENTS), [added.values for added in self._added])
+            ids = connection.execute(_ADD_MANY,
+                                     [added.values for added in self._added]).scalars().all()
+            audit += [feed_audit(i, "+".join(sorted(a.senders)), now, "feed_person_added",
+                                 f"patient added ({a.hospital_number})") for i, a in zip(ids, self._added, strict=True)]
+        for known in self._by_id.values():
+            if said := changes_said(known.before, known.values):
+                audit.append(feed_audit(known.id, "+".join(sorted(known.senders)), now, "feed_person_changed", said))
         changed: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for known in self._by_id.values():
             if known.values:
                 changed.setdefault(tuple(sorted(known.values)), []).append({**known.values, "patient_id": known.id})
         for rows in changed.values():
             connection.execute(_UPDATE, rows)
+        if audit:
+            connection.execute(_AUDIT, audit)
 
     def _find(self, facts: PersonFacts) -> _Person | None:
         """By NHS number, else hospital number — whom this round has met first, then what was stored before it."""
@@ -241,7 +270,8 @@ class RoundOfPeople:
     def _stored(self, row: Row[Any] | None) -> _Person | None:
         if row is None:
             return None
-        return self._by_id.get(row.id) or self._hold(_Person(row.id, row.nhs_number, row.hospital_number))
+        return self._by_id.get(row.id) or self._hold(_Person(row.id, row.nhs_number, row.hospital_number,
+                                                             before=dict(row._mapping)))
 
     def _hold(self, person: _Person) -> _Person:
         if person.id is not None:
@@ -255,12 +285,13 @@ class RoundOfPeople:
 
 def apply_person(session: Session, raw: str, message_type: str, trust: str, *,
                  allow_drama: bool = False, rules: FeedRules | None = None,
-                 now: datetime | None = None) -> tuple[Outcome, str, bool]:
+                 now: datetime | None = None, sender: str = "PAS") -> tuple[Outcome, str, bool]:
     """Update the patient the PID names (by NHS number, else hospital number); add one for A28/A31/A04/A01.
     After an attendance or admission, the visit recorded and the invitation if one is due.
     (outcome, reason, whether invited)"""
     try:
-        patient_id, said = upsert_person(session, raw, message_type, trust, allow_drama=allow_drama)
+        patient_id, said = upsert_person(session, raw, message_type, trust, allow_drama=allow_drama, sender=sender,
+                                         now=now)
     except NotUsable as reason:
         return Outcome.REFUSED, str(reason), False
     if message_type in ATTENDANCE_EVENTS and rules is not None and now is not None:
@@ -304,7 +335,7 @@ def merge(session: Session, raw: str, trust: str, now: datetime, sender: str, *,
         said = f"{prior_number} merged into {survivor.hospital_number} (" + merge_patients(
             session, gone.id, survivor.id, now, f"hl7:{sender}", MERGED_NUMBER) + ")"
     try:
-        _, updated = upsert_person(session, raw, "ADT^A40", trust, allow_drama=allow_drama)
+        _, updated = upsert_person(session, raw, "ADT^A40", trust, allow_drama=allow_drama, sender=sender, now=now)
     except NotUsable as reason:
         return Outcome.REFUSED, str(reason), False
     return Outcome.ACCEPTED, f"{updated}; {said}", False

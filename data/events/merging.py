@@ -9,6 +9,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from data.models import (
+    MERGED_ID,
     AppointmentRow,
     AuditEventRow,
     ChallengeRow,
@@ -42,11 +43,9 @@ def merge_patients(session: Session, gone_id: int, survivor_id: int, now: dateti
         if moved:
             counts.append(f"{moved} {model.__tablename__.replace('_', ' ')}")  # type: ignore[attr-defined]
     account_said = _account(session, gone_id, survivor_id)
-    # "Who has looked at my record" goes on showing every look, whichever record it was made under.
-    looks = session.execute(update(AuditEventRow).where(AuditEventRow.patient_id == gone_id)
-                            .values(patient_id=survivor_id)).rowcount
-    if looks:
-        counts.append(f"{looks} audit entries")
+    # The audit trail is history, never rewritten: its entries stay under the id they were made under, and the
+    # survivor keeps that id, so "who has looked at my record" goes on showing every look under either.
+    session.add(PatientIdentifierRow(patient_id=survivor_id, system=MERGED_ID, value=str(gone_id)))
     gone_number, gone_nhs = gone.hospital_number, gone.nhs_number
     if survivor.mobile is None:
         survivor.mobile = gone.mobile

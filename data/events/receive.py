@@ -152,7 +152,7 @@ def _round(bind: Engine | Connection, arrived: list[tuple[str, str]], now: Calla
         people = None if careful else _people(session, read, taken, allow_drama)
         done = [_receive_in(session, n, one, now, allow_drama, rules, taken, people) for n, one in enumerate(read)]
         if people is not None:
-            people.write(session)
+            people.write(session, now())
         ids = session.connection().execute(_STORE, [row for _, row in done]).scalars().all()
     return [replace(receipt, message_id=message_id) for (receipt, _), message_id in zip(done, ids, strict=True)]
 
@@ -182,7 +182,7 @@ def _receive_in(session: Session, n: int, one: _Read, now: Callable[[], datetime
     if previous is not None:
         outcome, reason, invited = *repeat(previous, one.content_hash), False
     elif people is not None and header.message_type in _ONE_WRITE:
-        outcome, reason, invited = people.apply(n, header.message_type, _trust(header.sender))
+        outcome, reason, invited = people.apply(n, header.message_type, _trust(header.sender), header.sender)
     else:
         outcome, reason, invited = _outcome(session, one.raw, header, rules, now(), allow_drama)
     if outcome in (Outcome.ACCEPTED, Outcome.IGNORED):
@@ -267,7 +267,8 @@ def _act(session: Session, raw: str, header: Header, rules: FeedRules | None, no
                              allow_drama=allow_drama)
     if header.message_type == "ADT^A40":
         return merge(session, raw, trust, now, header.sender, allow_drama=allow_drama)
-    return apply_person(session, raw, header.message_type, trust, allow_drama=allow_drama, rules=rules, now=now)
+    return apply_person(session, raw, header.message_type, trust, allow_drama=allow_drama, rules=rules, now=now,
+                        sender=header.sender)
 
 
 def ingest(engine: Engine, paths: list[str], now: Callable[[], datetime] = lambda: datetime.now(UTC),

@@ -80,7 +80,8 @@ def apply_booking(session: Session, raw: str, message_type: str, trust: str, sen
     """(outcome, what was done or why refused, whether a registration invitation was queued)."""
     try:
         facts = booking(message_type, read_booking(raw))
-        patient_id, said = upsert_person(session, raw, message_type, trust, allow_drama=allow_drama)
+        patient_id, said = upsert_person(session, raw, message_type, trust, allow_drama=allow_drama, sender=sender,
+                                         now=now)
     except NotUsable as reason:
         return Outcome.REFUSED, str(reason), False
     mapping = session.scalars(select(ExternalRecordRow).where(

@@ -4,6 +4,7 @@ is a refusal with its reason; what is merely absent (no mobile) is simply absent
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -109,3 +110,29 @@ def _day(text: str) -> date | None:
         return date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
     except ValueError:
         return None
+
+
+CHANGES_WATCHED = {"nhs_number": "NHS number", "given_name": "given name", "family_name": "family name",
+                   "date_of_birth": "date of birth", "date_of_death": "date of death", "postcode": "postcode",
+                   "address_lines": "address", "mobile": "mobile"}
+"""What the feed may change of a person, as the audit trail names it (column: words)."""
+
+
+def changes_said(before: Mapping[str, object], after: Mapping[str, object]) -> str:
+    """What the feed changed of a person, each 'old → new', for the audit trail ('' where nothing changed).
+    A mobile shows its last three digits only, as staff screens do."""
+    said = []
+    for column, words in CHANGES_WATCHED.items():
+        if column in after and after[column] != before.get(column):
+            said.append(f"{words}: {_shown(column, before.get(column))} → {_shown(column, after[column])}")
+    return "; ".join(said)
+
+
+def _shown(column: str, value: object) -> str:
+    if value is None or value == "":
+        return "(none)"
+    if column == "mobile":
+        return f"*****{str(value)[-3:]}"
+    if isinstance(value, date):
+        return value.isoformat()
+    return clean_line(str(value).replace("\n", ", "))[:120]

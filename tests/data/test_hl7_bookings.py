@@ -111,7 +111,8 @@ def test_a_booking_from_the_pas_moved_changed_and_cancelled(demo_engine) -> None
     with Session(demo_engine) as session:
         actions = session.scalars(select(AuditEventRow.action).where(AuditEventRow.actor_kind == "system")
                                   .order_by(AuditEventRow.id)).all()
-    assert actions == ["hospital_booking", "hospital_change", "hospital_reschedule", "hospital_cancellation"]
+    assert actions == ["feed_person_added", "hospital_booking", "hospital_change", "hospital_reschedule",
+                       "hospital_cancellation"]  # the person the first SIU added, then what each did
 
 
 def test_what_cannot_be_used_safely_is_refused_and_nothing_is_half_written(demo_engine) -> None:  # type: ignore[no-untyped-def]
@@ -160,6 +161,10 @@ def test_a_merge_keeps_everything_and_the_account_on_the_surviving_record(demo_e
         given, family, born = registered.given_name, registered.family_name, registered.date_of_birth
         owned = session.scalar(select(func.count()).select_from(AppointmentRow)
                                .where(AppointmentRow.patient_id == gone_id))
+        session.add(AuditEventRow(at=datetime(2026, 11, 20, 10, tzinfo=UTC), actor_kind="staff",
+                                  actor_id="clerk.demo", actor_role="appointments_clerk", patient_id=gone_id,
+                                  action="staff_open", outcome="success", detail="On the phone", terminal="desk 1"))
+        session.commit()  # a look at the record merged away: the audit trail will not let it be rewritten
     # The survivor: a second record the PAS made for the same person, without the NHS number.
     receive(demo_engine, "MSH|^~\\&|PAS|RWG|PORTAL|RWG|20261124120000||ADT^A28|M0|P|2.4\r"
             f"PID|1||RWG9200001^^^RWG^MR||{family}^{given}||{born:%Y%m%d}\r", "test", NOON, rules=RULES)
@@ -176,6 +181,12 @@ def test_a_merge_keeps_everything_and_the_account_on_the_surviving_record(demo_e
                               .where(AppointmentRow.patient_id == survivor.id)) == owned
         audit = session.scalars(select(AuditEventRow).where(AuditEventRow.action == "merge_patients")).one()
         assert audit.patient_id == survivor.id and gone_number in audit.detail
+        look = session.scalars(select(AuditEventRow).where(AuditEventRow.action == "staff_open")).one()
+        assert look.patient_id == gone_id  # history as it was written
+        from data.repositories import SqlAuditLog
+
+        looks = SqlAuditLog(session).staff_looks(survivor.id, datetime(2026, 1, 1, tzinfo=UTC))
+        assert [e.detail for e in looks] == ["On the phone"]  # and the survivor's "who has looked" still shows it
     later = receive(demo_engine, "MSH|^~\\&|PAS|RWG|PORTAL|RWG|20261124120200||ADT^A08|M2|P|2.4\r"
                     f"PID|1||{gone_number}^^^RWG^MR||{family}^{given}||{born:%Y%m%d}|||||||07700 900777^PRN^CP\r",
                     "test", NOON, rules=RULES)

@@ -112,6 +112,22 @@ def test_people_added_and_updated_from_the_pas(demo_engine) -> None:  # type: ig
         assert (row.postcode, row.mobile, row.nhs_number) == ("WD25 7HQ", "+447700900456", "9990000018")
         nina = session.scalars(select(PatientRow).where(PatientRow.hospital_number == "RWG7000001")).one()
         assert (nina.given_name, nina.postcode, nina.date_of_birth.isoformat()) == ("NINA", "AL1 3HD", "1990-01-01")
+    # Every change the feed made to a person is in the audit trail, with the PAS as the actor, old and new.
+    changes = feed_audit(demo_engine)
+    assert changes[0][:3] == ("hl7:PAS^RWG", margaret.id, "feed_person_changed")
+    assert "postcode: WD17 1LS → WD25 7HQ" in changes[0][3] and "date of birth: 1959-10-15 → 1959-10-22" in changes[0][3]
+    assert "mobile: *****001 → *****456" in changes[0][3]  # a mobile as staff screens show it
+    assert changes[1][:3] == ("hl7:PAS^RWG", nina.id, "feed_person_added")
+    assert all(change[2] != "feed_person_changed" or change[1] != margaret.id for change in changes[2:]), \
+        "an update that changes nothing is not audited as a change"
+
+
+def feed_audit(engine) -> list[tuple[str, int, str, str]]:  # type: ignore[no-untyped-def]
+    from data.models import AuditEventRow
+
+    with Session(engine) as session:
+        return [(r.actor_id, r.patient_id, r.action, r.detail) for r in session.scalars(
+            select(AuditEventRow).where(AuditEventRow.action.like("feed_person_%")).order_by(AuditEventRow.id))]
 
 
 def test_a_refused_message_is_taken_again_once_what_refused_it_is_fixed(demo_engine) -> None:  # type: ignore[no-untyped-def]
@@ -221,6 +237,24 @@ def test_a_resend_is_found_by_the_index_not_by_reading_every_message(sqlite_url:
         engine.dispose()
     searches = [str(step) for step in plan if "hl7_message" in str(step)]
     assert len(searches) == 2 and all("uq_hl7_message_first" in step for step in searches), plan
+
+
+def test_a_round_audits_what_it_changed_of_each_person(demo_engine) -> None:  # type: ignore[no-untyped-def]
+    """The listener's group commit writes people at the round's end: each one's change is audited all the same."""
+    from data.events.receive import receive_all
+    from tests.data.demo_fixtures import patient
+
+    margaret = patient(demo_engine, "Margaret", "Thompson")
+    pid = f"PID|1||{margaret.hospital_number}^^^RWG^MR||THOMPSON^MARGARET||19600101|F"
+    receipts = receive_all(demo_engine, [(person_message("A31", "R1", pid), "one"),
+                                         (person_message("A28", "R2", "PID|1||RWG7000002^^^RWG^MR||NEW^NED||19900101"),
+                                          "two")])
+    assert [r.outcome for r in receipts] == [Outcome.ACCEPTED, Outcome.ACCEPTED]
+    changes = feed_audit(demo_engine)
+    assert sorted((who, action) for who, _, action, _ in changes) == [("hl7:PAS^RWG", "feed_person_added"),
+                                                                     ("hl7:PAS^RWG", "feed_person_changed")]
+    [changed] = [c for c in changes if c[2] == "feed_person_changed"]
+    assert changed[1] == margaret.id and changed[3].endswith("date of birth: 1959-10-15 → 1960-01-01")
 
 
 def test_a_round_sees_its_own_changes(demo_engine) -> None:  # type: ignore[no-untyped-def]
