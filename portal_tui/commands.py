@@ -109,10 +109,14 @@ def serve(ctx: typer.Context, program: Program = typer.Argument(..., help="kiosk
     from portal_tui.cli import checked_settings
 
     config_file = ctx.find_root().obj
-    checked_settings(program.value, config_file)  # a bad setting is one line now, not in every tab
+    with one_line_errors():
+        settings = checked_settings(program.value, config_file)  # a bad setting is one line now, not in every tab
+        if program is Program.kiosk and not settings.terminal_id:
+            raise SettingsError("A kiosk in a browser needs its name: set PORTAL_TERMINAL_ID (every tab is then the "
+                                "same kiosk, so its limits and its PIN lock-out hold across tabs).")
     from portal_tui.web import PortalServer
 
-    PortalServer(program.value, config_file, host, port, public_url or None).serve()
+    PortalServer(program.value, config_file, host, port, public_url or None, settings.serve_sessions).serve()
 
 
 @db_cli.command("upgrade")

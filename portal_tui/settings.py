@@ -103,6 +103,8 @@ class Settings:
     """PV1-3 point-of-care codes of Emergency Departments: an attendance there brings the registration invitation."""
     utc_locations: tuple[str, ...] = ()
     """Urgent Treatment Centres: an attendance there brings none (the FAQ's words)."""
+    serve_sessions: int = 8
+    """Browser tabs `portal-tui serve` runs at once (a program each); the next is told to try again later."""
     hl7_senders: tuple[str, ...] = ()
     """The sending systems the HL7 listener takes messages from, as MSH-3^MSH-4 (`PAS^RWG`): anything else gets
     an AR and changes nothing. The listener does not start with none named."""
@@ -485,6 +487,7 @@ def _build(values: dict[str, Any], env: Mapping[str, str]) -> Settings:
         results_delay_days=_whole_number(values, "results_delay_days", 7, minimum=0),
         ed_locations=tuple(w.upper() for w in _words(values.get("ed_locations", ()))),
         utc_locations=tuple(w.upper() for w in _words(values.get("utc_locations", ()))),
+        serve_sessions=_whole_number(values, "serve_sessions", 8, minimum=1),
         hl7_senders=_senders(values.get("hl7_senders", ())),
         hl7_networks=_networks(values.get("hl7_networks", ("127.0.0.1/32", "::1/128"))),
         hl7_tls_certificate=str(values.get("hl7_tls_certificate") or ""),

@@ -100,7 +100,7 @@ def served_kiosk(fresh_demo: dict[str, str], tmp_path: Path) -> Iterator[tuple[s
     pytest.importorskip("selenium", reason="selenium is a test dependency (make test installs it)")
     port = free_port()
     env = {**fresh_demo, "PORTAL_KIOSK_IDLE_SECONDS": "30", "PORTAL_LOG_FILE": str(tmp_path / "kiosk.log"),
-           "LANG": "C.UTF-8"}
+           "LANG": "C.UTF-8", "PORTAL_TERMINAL_ID": "reception kiosk 1 (browser)"}
     server = subprocess.Popen([PORTAL, "serve", "kiosk", "--port", str(port)], env=env,
                               stdout=(tmp_path / "serve.log").open("w"), stderr=subprocess.STDOUT)
     wait_until_listening(port, server, tmp_path / "serve.log")
@@ -176,3 +176,60 @@ def test_the_kiosk_in_a_browser_signs_a_patient_in_and_keeps_its_lock_down(
     page.wait_for("Your session has ended", timeout=60)
     page.screenshot("session-ended")
     assert not page.closed()
+
+
+def test_the_served_kiosk_keeps_its_door(fresh_demo: dict[str, str], tmp_path: Path) -> None:
+    """No Chromium needed: what any client can send. A kiosk in a browser must be named; a websocket from another
+    site's page is refused; every answer carries the headers that keep the page out of frames; the tabs are
+    capped, with a page that says so; a tab that asks for a screen of 8000×4000 and closes leaves no program."""
+    import asyncio
+
+    import aiohttp
+
+    from tests.e2e.processes import descendants
+    from tests.test_cli import assert_one_line, run
+
+    unnamed = run("serve", "kiosk", "--port", str(free_port()), env=fresh_demo)
+    assert_one_line(unnamed, "PORTAL_TERMINAL_ID")
+    port = free_port()
+    env = {**fresh_demo, "PORTAL_TERMINAL_ID": "reception kiosk 2 (browser)", "PORTAL_SERVE_SESSIONS": "2",
+           "PORTAL_LOG_FILE": str(tmp_path / "kiosk.log"), "LANG": "C.UTF-8"}
+    server = subprocess.Popen([PORTAL, "serve", "kiosk", "--port", str(port)], env=env,
+                              stdout=(tmp_path / "serve.log").open("w"), stderr=subprocess.STDOUT)
+    wait_until_listening(port, server, tmp_path / "serve.log")
+    here = f"http://127.0.0.1:{port}"
+
+    async def visit() -> None:
+        async with aiohttp.ClientSession() as client:
+            async with client.get(f"{here}/") as index:
+                assert index.status == 200
+                assert "frame-ancestors 'none'" in index.headers["Content-Security-Policy"]
+                assert index.headers["X-Frame-Options"] == "DENY"
+            for origin in ("http://evil.example", "null", ""):
+                async with client.get(f"{here}/ws", headers={"Origin": origin, "Connection": "Upgrade",
+                                                             "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
+                                                             "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}) as no:
+                    assert no.status == 403
+            tabs = [await client.ws_connect(f"{here}/ws?width=8000&height=4000", origin=here) for _ in range(2)]
+            await tabs[0].send_json(["resize", {"width": 8000, "height": 4000}])
+            await tabs[0].receive(timeout=30)  # its program has begun to draw (clamped to 300×120)
+            async with client.get(f"{here}/") as full:
+                assert full.status == 503 and "busy" in await full.text()
+            try:
+                third = await client.ws_connect(f"{here}/ws", origin=here)
+                await third.close()
+                raise AssertionError("a third tab was served")
+            except aiohttp.WSServerHandshakeError as refused:
+                assert refused.status == 503
+            for tab in tabs:
+                await tab.close()
+
+    try:
+        asyncio.run(visit())
+        deadline = time.monotonic() + 20
+        while descendants(server.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert descendants(server.pid) == [], "a closed tab left its program running"
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
