@@ -83,12 +83,17 @@ class LimitRules:
     identity_failures: Limit = Limit("identity_failure", 5, timedelta(hours=1))
     """Failed matches on one NHS number, hospital number or invitation code."""
     identity_failures_per_terminal: Limit = Limit("identity_failure_at_terminal", 20, timedelta(hours=1))
+    identity_failures_per_person: Limit = Limit("identity_failure_for_person", 20, timedelta(days=1))
+    """Failed matches on one person, whichever of their numbers (NHS, hospital, invitation) named them: a date of
+    birth is not guessed by taking each number's allowance in turn."""
     email_in_use_per_terminal: Limit = Limit("email_in_use_at_terminal", 5, timedelta(hours=1))
     reports_per_terminal: Limit = Limit("problem_report_at_terminal", 3, timedelta(minutes=10))
     reports_per_patient: Limit = Limit("problem_report_by_patient", 5, timedelta(days=1))
     """Problem reports: a public kiosk is not a way to flood the support inbox."""
     sign_in: Lockout = Lockout("sign_in_failure", every=10, first=timedelta(minutes=15), hard_stop=100)
     """Wrong passwords and wrong sign-in codes for one address, real or not."""
+    sign_in_failures_per_terminal: Limit = Limit("sign_in_failure_at_terminal", 30, timedelta(hours=1))
+    """Failed sign-ins at one kiosk across every address: one password tried on many addresses gets nowhere."""
 
 
 def first_refusal(*decisions: Decision) -> Decision:

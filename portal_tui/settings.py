@@ -141,6 +141,10 @@ class Settings:
     identity_failures_per_hour: int = 5
     """Failed matches on one NHS or hospital number (or invitation code) in an hour."""
     identity_failures_per_terminal_hour: int = 20
+    identity_failures_per_person_day: int = 20
+    """Failed matches on one person in 24 hours, whichever of their numbers named them."""
+    sign_in_failures_per_terminal_hour: int = 30
+    """Failed sign-ins at one kiosk in an hour, across every address (password spraying)."""
     sign_in_lock_after: int = 10
     """Failed sign-ins (wrong password or code) that lock an address; each further run locks twice as long."""
     sign_in_lock_minutes: int = 15
@@ -176,6 +180,10 @@ class Settings:
             identity_failures=Limit("identity_failure", self.identity_failures_per_hour, hour),
             identity_failures_per_terminal=Limit("identity_failure_at_terminal",
                                                  self.identity_failures_per_terminal_hour, hour),
+            identity_failures_per_person=Limit("identity_failure_for_person", self.identity_failures_per_person_day,
+                                               day),
+            sign_in_failures_per_terminal=Limit("sign_in_failure_at_terminal",
+                                                self.sign_in_failures_per_terminal_hour, hour),
             sign_in=Lockout("sign_in_failure", every=self.sign_in_lock_after,
                             first=timedelta(minutes=self.sign_in_lock_minutes), hard_stop=self.sign_in_hard_stop),
         )
@@ -508,6 +516,9 @@ def _build(values: dict[str, Any], env: Mapping[str, str]) -> Settings:
         identity_failures_per_hour=_whole_number(values, "identity_failures_per_hour", 5, minimum=1),
         identity_failures_per_terminal_hour=_whole_number(values, "identity_failures_per_terminal_hour", 20,
                                                           minimum=1),
+        identity_failures_per_person_day=_whole_number(values, "identity_failures_per_person_day", 20, minimum=1),
+        sign_in_failures_per_terminal_hour=_whole_number(values, "sign_in_failures_per_terminal_hour", 30,
+                                                         minimum=1),
         sign_in_lock_after=_whole_number(values, "sign_in_lock_after", 10, minimum=1),
         sign_in_lock_minutes=_whole_number(values, "sign_in_lock_minutes", 15, minimum=1),
         sign_in_hard_stop=_whole_number(values, "sign_in_hard_stop", 100, minimum=1),

@@ -11,14 +11,14 @@ from domain.identity.challenges import CHALLENGE_LIFETIME, Challenge, Registrati
 from domain.clock import LONDON
 from domain.identity.codes import CodePurpose, invitation_hash
 from domain.errors import Conflict, Refused
-from domain.limits import first_refusal, within
+from domain.limits import Decision, first_refusal, within
 from domain.hospital import TrustCode
 from domain.identifiers import EmailAddress, NhsNumber, Postcode
 from domain.identity.passwords import password_problem
 from domain.identity.patients import LetterPreference, Patient, PatientAccount
 from domain.ports import Clock, PasswordHasher, UnitOfWork
 from domain.typed import HospitalNumber
-from domain.identity.verification import CodeSent, check, kiosk_audit, open_challenge, send_code
+from domain.identity.verification import CodeSent, check, kiosk_audit, open_challenge, person_subject, send_code
 from domain.language import _
 
 ADULT_AGE = 18
@@ -162,8 +162,9 @@ def _matched(uow: UnitOfWork, clock: Clock, patient: Patient, route: Registratio
 
 
 class _IdentityGuard:
-    """Failed matches counted per number (or invitation code) and per terminal. Past either limit every try gets
-    the mismatch's words — even a right one — so guessing a date of birth gets nowhere; each try is audited."""
+    """Failed matches counted per number (or invitation code), per terminal, and per person whichever of their
+    numbers named them. Past any limit every try gets the mismatch's words — even a right one — so guessing a date
+    of birth gets nowhere; each try is audited."""
 
     def __init__(self, uow: UnitOfWork, clock: Clock, kind: str, value: str) -> None:
         self.uow, self.clock, self.now = uow, clock, clock.now()
@@ -179,7 +180,7 @@ class _IdentityGuard:
         at_terminal = within(rules.identity_failures_per_terminal,
                              limits.times(rules.identity_failures_per_terminal.name, self.terminal,
                                           self.now - rules.identity_failures_per_terminal.window), self.now)
-        decision = first_refusal(per_number, at_terminal)
+        decision = first_refusal(per_number, at_terminal, self._for_person(patient_id))
         if not decision:
             _refuse(self.uow, self.clock, patient_id, f"limit: {decision.reason}")
 
@@ -187,7 +188,19 @@ class _IdentityGuard:
         rules = self.uow.limits.rules
         self.uow.limits.add(rules.identity_failures.name, self.number, self.now)
         self.uow.limits.add(rules.identity_failures_per_terminal.name, self.terminal, self.now)
+        if patient_id is not None:
+            self.uow.limits.add(rules.identity_failures_per_person.name, person_subject(self.uow, patient_id),
+                                self.now)
         _refuse(self.uow, self.clock, patient_id, reason)
+
+    def _for_person(self, patient_id: int | None) -> Decision:
+        if patient_id is None:
+            return Decision(True)
+        rule, limits = self.uow.limits.rules.identity_failures_per_person, self.uow.limits
+        subject = person_subject(self.uow, patient_id)
+        limits.hold(subject)
+        return within(rule, limits.times(rule.name, subject, self.now - rule.window), self.now)
+
 
 
 EMAIL_IN_USE = "An account already uses this email address. Use a different one, or sign in."

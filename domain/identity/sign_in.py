@@ -18,7 +18,7 @@ from domain.errors import Refused
 from domain.clock import LONDON
 from domain.formatting import nhs_datetime, nhs_time
 from domain.identifiers import EmailAddress
-from domain.limits import Decision, lockout
+from domain.limits import Decision, lockout, within
 from domain.language import N_, _
 from domain.ports import Clock, PasswordHasher, UnitOfWork
 from domain.identity.session import PatientSession
@@ -34,19 +34,27 @@ def begin(uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, email: EmailAdd
         now = clock.now()
         address = email.normalized.lower()
         subject = address_subject(uow, address)
-        uow.limits.hold(subject)
-        rules = uow.limits.rules.sign_in
+        terminal = uow.limits.subject("terminal", uow.limits.terminal)
+        uow.limits.hold(subject, terminal)
+        rules, spraying = uow.limits.rules.sign_in, uow.limits.rules.sign_in_failures_per_terminal
         failures = uow.limits.times(rules.name, subject)
         account = uow.accounts.by_email(address)
         right = hasher.verify(account.password_hash if account else dummy_hash, password)
         gate = lockout(rules, failures, now)
         patient_id = account.patient_id if account else None
+        here = within(spraying, uow.limits.times(spraying.name, terminal, now - spraying.window), now)
+        if not here:  # many addresses failing here: one password tried on each, as likely as not
+            uow.audit.record(kiosk_audit(clock, "sign_in", Outcome.DENIED, patient_id, f"limit: {here.reason}"))
+            uow.commit()
+            raise Refused(_("Too many sign-ins have failed at this kiosk. Please try again later, or ask at "
+                            "reception."))
         if not gate:
             uow.audit.record(kiosk_audit(clock, "sign_in", Outcome.DENIED, patient_id, f"locked: {gate.reason}"))
             uow.commit()
             raise Refused(locked_message(uow, gate, now))
         if account is None or not right:
             uow.limits.add(rules.name, subject, now)
+            uow.limits.add(spraying.name, terminal, now)
             after = lockout(rules, [*failures, now], now)
             why = "unknown email" if account is None else "wrong password"
             uow.audit.record(kiosk_audit(clock, "sign_in", Outcome.DENIED, patient_id,

@@ -192,6 +192,11 @@ def resend(uow: UnitOfWork, clock: Clock, ticket: str) -> CodeSent:
         return sent
 
 
+def person_subject(uow: UnitOfWork, patient_id: int) -> str:
+    """What failed matches on one person are counted under, whichever of their numbers named them."""
+    return uow.limits.subject("person", str(patient_id))
+
+
 def reopen_record(uow: UnitOfWork, clock: Clock, patient_id: int, numbers: list[tuple[str, str]], by: str) -> int:
     """Staff: open again the ways in that limits closed for one record — its wrong codes of the day, and the
     failed matches on its NHS and hospital numbers. Returns how many counted events were forgotten."""
@@ -202,6 +207,9 @@ def reopen_record(uow: UnitOfWork, clock: Clock, patient_id: int, numbers: list[
         limits.hold(*subjects, *matches)
         cleared = sum(limits.clear(rules.wrong_codes.name, s) for s in subjects)
         cleared += sum(limits.clear(rules.identity_failures.name, s) for s in matches)
+        person = person_subject(uow, patient_id)
+        limits.hold(person)
+        cleared += limits.clear(rules.identity_failures_per_person.name, person)
         uow.audit.record(replace(kiosk_audit(clock, "routes_reopened", Outcome.SUCCESS, patient_id,
                                              f"{cleared} counted events forgotten"), actor_kind="staff", actor_id=by))
         uow.commit()

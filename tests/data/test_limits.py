@@ -3,6 +3,7 @@ who means harm would walk it; and two terminals racing at one limit."""
 
 from __future__ import annotations
 
+import itertools
 import threading
 from datetime import timedelta
 
@@ -33,7 +34,10 @@ def words(call) -> str:  # type: ignore[no-untyped-def]
     return str(refused.value)
 
 
-def test_real_and_unknown_addresses_lock_alike_and_lengthen(uow, clock) -> None:  # type: ignore[no-untyped-def]
+def test_real_and_unknown_addresses_lock_alike_and_lengthen(demo_engine, clock) -> None:  # type: ignore[no-untyped-def]
+    factory = session_factory(demo_engine)
+    uow = lambda: SqlUnitOfWork(factory, LimitRules(), f"kiosk {next(kiosks)}")  # noqa: E731
+    kiosks = itertools.cycle(range(4))  # each address's failures from more kiosks than one (see the next test)
     said: dict[str, list[str]] = {"real": [], "unknown": []}
     for _ in range(11):
         said["real"].append(words(lambda: sign_in.begin(uow(), clock, FAST_HASHER, MARGARET, "wrong!", DUMMY)))
@@ -50,6 +54,49 @@ def test_real_and_unknown_addresses_lock_alike_and_lengthen(uow, clock) -> None:
     assert "locked" in words(lambda: sign_in.begin(uow(), clock, FAST_HASHER, NOBODY, "wrong!", DUMMY))
     clock.advance(QUARTER)
     assert sign_in.begin(uow(), clock, FAST_HASHER, MARGARET, DEMO_PASSWORD, DUMMY).ticket
+
+
+def test_one_kiosk_that_tries_one_password_on_many_addresses_is_stopped(demo_engine, clock) -> None:  # type: ignore[no-untyped-def]
+    """Password spraying: 30 failures in an hour at one kiosk, each on a different address, and that kiosk takes no
+    more sign-ins (the right password included) for the hour; another kiosk is not affected."""
+    factory = session_factory(demo_engine)
+    at = lambda kiosk: SqlUnitOfWork(factory, LimitRules(), kiosk)  # noqa: E731
+    for n in range(30):
+        address = EmailAddress.parse(f"someone.{n}@example.com")
+        assert "not right" in words(lambda: sign_in.begin(at("kiosk 1"), clock, FAST_HASHER, address, "Winter2026!",
+                                                          DUMMY))
+    stopped = words(lambda: sign_in.begin(at("kiosk 1"), clock, FAST_HASHER, MARGARET, DEMO_PASSWORD, DUMMY))
+    assert "failed at this kiosk" in stopped
+    assert sign_in.begin(at("kiosk 2"), clock, FAST_HASHER, MARGARET, DEMO_PASSWORD, DUMMY).ticket
+    clock.advance(3601)
+    assert sign_in.begin(at("kiosk 1"), clock, FAST_HASHER, MARGARET, DEMO_PASSWORD, DUMMY).ticket
+
+
+def test_a_date_of_birth_is_not_guessed_by_taking_each_numbers_allowance_in_turn(uow, clock, demo_engine) -> None:  # type: ignore[no-untyped-def]
+    """The NHS number and the hospital number each allow 5 failures an hour; one person allows 20 a day, whichever
+    number named them. Walked through 24 hours, the guesses stop at 20."""
+    from domain.typed import HospitalNumber
+
+    liam = patient(demo_engine, "Liam", "Byrne")
+    nhs, number = NhsNumber.parse(liam.nhs_number), HospitalNumber(liam.hospital_number)
+    postcode = Postcode.parse(liam.postcode)
+    counted = 0
+    for hour in range(24):
+        for identifier in (nhs, number):
+            for i in range(5):
+                born = liam.date_of_birth.replace(year=1900 + hour * 10 + i)
+                words(lambda: registration.start_with_details(uow(), clock, identifier, born, postcode))
+        if hour == 12:  # the right details too, while the person's allowance is spent
+            assert "could not match" in words(lambda: registration.start_with_details(
+                uow(), clock, nhs, liam.date_of_birth, postcode))
+        clock.advance(3600)
+    with Session(demo_engine) as session:
+        counted = session.scalar(select(func.count()).select_from(AuditEventRow).where(
+            AuditEventRow.patient_id == liam.id, AuditEventRow.action == "registration_match",
+            AuditEventRow.detail.like("%does not match")))
+    assert counted == 20
+    clock.advance(3600)
+    assert registration.start_with_details(uow(), clock, number, liam.date_of_birth, postcode).ticket
 
 
 def test_a_hundred_failures_stop_an_address_until_staff_reopen_it(demo_engine, clock) -> None:  # type: ignore[no-untyped-def]
