@@ -36,3 +36,9 @@ class AuditEvent:
     def __post_init__(self) -> None:
         # A detail may quote what a person typed or a file held: kept as data, never a terminal control.
         object.__setattr__(self, "detail", clean_line(self.detail))
+
+
+def command_line_read(at: datetime, user: str, action: str, detail: str) -> AuditEvent:
+    """Something read at the command line (the support inbox, the text outbox): who ran it, as the system says."""
+    return AuditEvent(at=at, actor_kind="system", actor_id=f"command line ({user})"[:40], action=action,
+                      outcome=Outcome.SUCCESS, detail=detail)

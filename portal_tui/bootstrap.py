@@ -37,6 +37,22 @@ class Database:
         return SqlUnitOfWork(session_factory(self.engine, read_only=read_only), self.rules,
                              terminal or self.settings.terminal, self.settings.limits_key or "")
 
+    def audit_read(self, action: str, detail: str) -> None:
+        """A read at the command line, in the audit trail with the account that ran it (and this host)."""
+        import getpass
+        import os
+        from datetime import UTC, datetime
+
+        from domain.audit import command_line_read
+
+        try:
+            user = getpass.getuser()
+        except (KeyError, OSError):
+            user = f"uid {os.getuid()}"
+        with self.unit_of_work() as uow:
+            uow.audit.record(command_line_read(datetime.now(UTC), user, action, detail))
+            uow.commit()
+
     @cached_property
     def rules(self):  # type: ignore[no-untyped-def]
         """The limits in force, read from settings once."""

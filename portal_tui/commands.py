@@ -227,6 +227,7 @@ def support_list(
         database = bootstrap.Database(_settings(ctx))
         with database.unit_of_work(read_only=True) as uow:
             found = SqlSupportRepository(uow.session).list(ReportStatus(status) if status else None)
+        database.audit_read("support_inbox_viewed", f"{status or 'all'}: {len(found)} reports")
         database.engine.dispose()
     for r in found:
         echo(f"{r.reference}  {r.created_at:%Y-%m-%d %H:%M}  {r.status.value:9} {r.captured.place:6} "
@@ -245,6 +246,8 @@ def support_show(ctx: typer.Context, reference: str = typer.Argument(..., help="
         database = bootstrap.Database(_settings(ctx))
         with database.unit_of_work(read_only=True) as uow:
             report = SqlSupportRepository(uow.session).get(reference.strip().upper())
+        if report is not None:
+            database.audit_read("support_report_opened", report.reference)
         database.engine.dispose()
         if report is None:
             raise SettingsError(f"There is no problem report {reference} (see `portal-tui support list`).")

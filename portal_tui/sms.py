@@ -59,7 +59,10 @@ def listing(settings: Settings, status: str) -> list[str]:
     except ValueError:
         raise SettingsError(f"--status must be one of {', '.join(s.value for s in SmsStatus)}.") from None
     lines = []
-    for message in list_messages(Database(settings).engine, wanted):
+    database = Database(settings)
+    found = list_messages(database.engine, wanted)
+    database.audit_read("outbox_viewed", f"{status or 'all'}: {len(found)} texts listed")
+    for message in found:
         when = message.created_at.astimezone(LONDON).strftime("%d %b %H:%M")
         reason = f"  {message.last_error}" if message.last_error else ""
         lines.append(f"{when}  {message.status.value:<9} {message.template.value:<26} ***{message.to_number[-3:]}"

@@ -96,7 +96,7 @@ class SupervisionServices:
     # --- texts ------------------------------------------------------------------------------------------------
 
     def outbox(self, session: StaffSession, status: SmsStatus | None) -> Outbox:
-        return supervision.outbox(self._uow(read_only=True), session, status)
+        return supervision.outbox(self._uow(), self.clock, session, status)
 
     def retry_text(self, session: StaffSession, message_id: str) -> TextView:
         return supervision.retry_text(self._uow(), self.clock, session, message_id)

@@ -235,6 +235,16 @@ def test_support_commands_list_and_show_reports_as_written(tmp_path: Path) -> No
     assert shown.returncode == 0 and "What happened: it froze [2J here" in shown.stdout
     assert "Reply: none asked for" in shown.stdout
     assert_one_line(command("support", "show", "PR-NOSUCH", env=env), "There is no problem report PR-NOSUCH")
+    command("sms", "list", env=env)
+    engine = make_engine(env["PORTAL_DATABASE_URL"])  # every read at the command line is in the audit trail
+    with engine.connect() as connection:
+        from sqlalchemy import text
+
+        reads = connection.execute(text("SELECT action, actor_id FROM audit_event WHERE actor_id LIKE 'command line%'"
+                                        " ORDER BY id")).all()
+    engine.dispose()
+    assert [action for action, _ in reads] == ["support_inbox_viewed", "support_inbox_viewed", "support_report_opened",
+                                               "outbox_viewed"]
 
 
 def test_letters_print_once_then_nothing_new_then_posted(tmp_path: Path) -> None:

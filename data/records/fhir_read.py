@@ -13,6 +13,12 @@ from pathlib import Path
 
 SUFFIXES = (".json", ".ndjson", ".jsonl", ".json.gz", ".ndjson.gz", ".jsonl.gz")
 """The files taken from a folder given on the command line."""
+LONGEST_LINE = 16 << 20
+"""Bytes of one NDJSON line (one resource) at most: a longer one is that line's problem, read past, never held."""
+LARGEST_BUNDLE = 256 << 20
+"""Bytes of a JSON file (unpacked) at most: a larger bundle is refused — bulk data comes as NDJSON, line by line."""
+DEEPEST = 64
+"""Levels of nesting in one resource at most (FHIR's own are a dozen or so): deeper is refused, never recursed into."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,34 +107,41 @@ def _open(path: Path):  # type: ignore[no-untyped-def]
 
 def _ndjson(path: Path, name: str) -> Iterator[Entry | Problem]:
     # Read as bytes and decode line by line: a line that is not UTF-8 is that line's problem, not the file's.
+    # A packed file is unpacked as it is read, a line at a time, each line bounded: a small .gz that unpacks to
+    # gigabytes costs time, never memory.
     opened = gzip.open(path, "rb") if path.name.lower().endswith(".gz") else path.open("rb")
     with opened as stream:
-        for number, raw_line in enumerate(stream, start=1):
+        number = 0
+        while raw_line := stream.readline(LONGEST_LINE + 1):
+            number += 1
+            where = f"line {number}"
+            if len(raw_line) > LONGEST_LINE and not raw_line.endswith(b"\n"):
+                while (rest := stream.readline(LONGEST_LINE)) and not rest.endswith(b"\n"):
+                    pass  # read past the rest of the line
+                yield Problem(name, where, f"is longer than {_size(LONGEST_LINE)}: not a resource this portal takes")
+                continue
             if number == 1:
                 raw_line = raw_line.removeprefix(b"\xef\xbb\xbf")
             if not raw_line.strip():
                 continue
-            where = f"line {number}"
             try:
                 line = raw_line.decode("utf-8")
             except UnicodeDecodeError as error:
                 yield Problem(name, where, f"is not UTF-8 text (byte {error.start + 1} of the line cannot be read)")
                 continue
-            try:
-                raw = json.loads(line)
-            except json.JSONDecodeError as error:
-                yield Problem(name, where, f"is not JSON ({error.msg} at column {error.colno})")
-                continue
-            yield _resource(name, where, raw)
+            yield _parsed(name, where, line)
 
 
 def _json(path: Path, name: str) -> Iterator[Entry | Problem]:
     with _open(path) as stream:
-        try:
-            raw = json.load(stream)
-        except json.JSONDecodeError as error:
-            yield Problem(name, None, f"is not JSON ({error.msg} at line {error.lineno}, column {error.colno})")
-            return
+        text = stream.read(LARGEST_BUNDLE + 1)
+    if len(text) > LARGEST_BUNDLE:
+        yield Problem(name, None, f"is larger than {_size(LARGEST_BUNDLE)} of JSON: send bulk data as NDJSON")
+        return
+    raw, problem = _loaded(text, whole=True)
+    if problem:
+        yield Problem(name, None, problem)
+        return
     if not (isinstance(raw, dict) and raw.get("resourceType") == "Bundle"):
         yield _resource(name, "the file", raw)
         return
@@ -150,6 +163,49 @@ def _json(path: Path, name: str) -> Iterator[Entry | Problem]:
             continue
         found = _resource(name, where, resource)
         yield Entry(found.file, found.where, found.raw, aliases) if isinstance(found, Entry) else found
+
+
+def _parsed(name: str, where: str, text: str) -> Entry | Problem:
+    """One NDJSON line's resource, or its problem."""
+    raw, problem = _loaded(text, whole=False)
+    return Problem(name, where, problem) if problem else _resource(name, where, raw)
+
+
+def _loaded(text: str, *, whole: bool) -> tuple[object, str]:
+    """(the JSON, '') or (None, why it is refused): not JSON, or nested deeper than any FHIR resource (a bundle
+    holds its resources two levels down)."""
+    deepest = DEEPEST + (3 if whole else 0)
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as error:
+        at = f"line {error.lineno}, column {error.colno}" if whole else f"column {error.colno}"
+        return None, f"is not JSON ({error.msg} at {at})"
+    except RecursionError:
+        return None, f"is nested more than {DEEPEST} levels deep: not a FHIR resource"
+    if _deeper_than(raw, deepest):
+        return None, f"is nested more than {DEEPEST} levels deep: not a FHIR resource"
+    return raw, ""
+
+
+def _size(count: int) -> str:
+    return f"{count >> 20} MiB" if count >= 1 << 20 else f"{count >> 10} KiB"
+
+
+def _deeper_than(value: object, deepest: int) -> bool:
+    """Whether lists and objects nest more than `deepest` levels (looked at without recursion)."""
+    waiting = [(value, 1)]
+    while waiting:
+        item, depth = waiting.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > deepest:
+            return True
+        waiting.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
 
 
 def _resource(name: str, where: str, raw: object) -> Entry | Problem:

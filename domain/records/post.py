@@ -135,7 +135,10 @@ def post_room(uow: UnitOfWork, clock: Clock, session: StaffSession | None, hours
         require(session, Tool.POST_ROOM)
     fallback = queue_unopened(uow, clock, hours)
     with uow:
-        return PostRoom(uow.post_room.waiting(), uow.post_room.batches(20), fallback)
+        room = PostRoom(uow.post_room.waiting(), uow.post_room.batches(20), fallback)
+        uow.audit.record(_audit(clock.now(), session, "post_room_viewed", f"{len(room.waiting)} letters waiting"))
+        uow.commit()
+        return room
 
 
 def print_batch(uow: UnitOfWork, clock: Clock, session: StaffSession | None, printer: LetterPrinter,

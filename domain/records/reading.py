@@ -164,3 +164,19 @@ def history(uow: UnitOfWork, clock: Clock, actor: Actor, result_id: int, patient
         shown = sort_results(same, clock.now(), policy).shown
         return shown if any(r.id == result_id for r in shown) else []
     return same
+
+
+LETTER_PAGE = 12_000
+"""Characters of a letter shown at once (a few screenfuls): a letter of megabytes is read a page at a time, each
+laid out as quickly as a short one, never all at once."""
+
+
+def letter_pages(text: str, size: int = LETTER_PAGE) -> list[str]:
+    """A letter's text in pages of at most `size` characters, each ending where a paragraph does (else a line,
+    else a word) so that no sentence or table row is cut in two where it can be helped."""
+    pages: list[str] = []
+    while len(text) > size:
+        cut = next((at for mark in ("\n\n", "\n", " ") if (at := text.rfind(mark, size // 2, size)) > 0), size)
+        pages.append(text[:cut].rstrip())
+        text = text[cut:].lstrip("\n ")
+    return [*pages, text] if text or not pages else pages

@@ -302,11 +302,15 @@ class Outbox:
     status: SmsStatus | None
 
 
-def outbox(uow: UnitOfWork, session: StaffSession, status: SmsStatus | None) -> Outbox:
+def outbox(uow: UnitOfWork, clock: Clock, session: StaffSession, status: SmsStatus | None) -> Outbox:
+    """The newest texts (codes blanked) and how many stand where; the look is audited."""
     require(session, Tool.TEXTS)
     with uow:
         texts = [_text_view(m) for m in uow.supervision.texts(status, None, TEXTS_PAGE)]
         counts = uow.supervision.text_counts()
+        uow.audit.record(_audit(clock, session, "outbox_viewed", None,
+                                f"{status.value if status else 'all'}: {len(texts)} texts shown"))
+        uow.commit()
     return Outbox(texts, counts, status)
 
 

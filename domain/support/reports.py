@@ -14,7 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from domain.audit import AuditEvent, Outcome
-from domain.errors import InvalidValue, NotFound, Refused
+from domain.errors import AccessDenied, InvalidValue, NotFound, Refused
 from domain.identifiers import UkMobile
 from domain.identity.session import PatientSession, StaffSession
 from domain.limits import first_refusal, within
@@ -148,17 +148,31 @@ def submit(uow: UnitOfWork, clock: Clock, *, tried: str, happened: str, reply_by
 
 
 def inbox(uow: UnitOfWork, clock: Clock, staff: StaffSession, status: ReportStatus | None) -> list[ProblemReport]:
-    """Oldest first: the one waiting longest is answered first."""
+    """Oldest first: the one waiting longest is answered first. The look is audited."""
+    _staff_only(staff)
     with uow:
-        return uow.support.list(status)
+        found = uow.support.list(status)
+        _audit(uow, staff.audit_identity, clock.now(), "support_inbox_viewed", None,
+               f"{status.value if status else 'all'}: {len(found)} reports")
+        uow.commit()
+        return found
 
 
 def open_report(uow: UnitOfWork, clock: Clock, staff: StaffSession, reference: str) -> ProblemReport:
+    _staff_only(staff)
     with uow:
         report = uow.support.get(_normal(reference))
         if report is None:
             raise NotFound(f"There is no problem report {reference}.")
+        _audit(uow, staff.audit_identity, clock.now(), "support_report_opened", report.patient_id, report.reference)
+        uow.commit()
         return report
+
+
+def _staff_only(staff: object) -> None:
+    """The inbox is the desk's: a member of staff, never anyone else (a forged or missing session included)."""
+    if not isinstance(staff, StaffSession):
+        raise AccessDenied("The support inbox is for staff signed in at a desk.")
 
 
 def reply(uow: UnitOfWork, clock: Clock, staff: StaffSession, reference: str, body: str) -> ProblemReport:

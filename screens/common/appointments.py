@@ -18,7 +18,7 @@ from domain.formatting import day_month_year, nhs_date, nhs_datetime
 from domain.appointments.changes import AppointmentPage
 from domain.clock import LONDON
 from domain.records.model import Document, PostStatus
-from domain.records.reading import VISITS_SHOWN, VisitList
+from domain.records.reading import VISITS_SHOWN, VisitList, letter_pages
 from screens.common.patient_page import PatientContext, PatientPage, answer_row, banner
 from screens.common.table import PlainTable
 from screens.common.text import Footer, Plain, PlainButton, markdown, option, plain_text
@@ -369,7 +369,9 @@ class LetterScreen(PatientPage):
         super().__init__(ctx)
         self.letter = letter
         """The letter, already marked read."""
-
+        self.pages = letter_pages(letter.body_markdown or "")
+        """Its text a few screenfuls at a time: a letter of megabytes is laid out a page at a time."""
+        self.page_number = 0
     def compose(self) -> ComposeResult:
         # The header stays put; only the letter scrolls (arrows, Page Up/Down, Home, End).
         d = self.letter
@@ -386,17 +388,20 @@ class LetterScreen(PatientPage):
             elif d.post_status is PostStatus.QUEUED:
                 yield Plain(_("A paper copy is being posted to you."), classes="letter-header")
             if d.body_markdown is not None:
+                if len(self.pages) > 1:
+                    yield Plain(self._page_words(), id="letter-page", classes="letter-header")
                 with VerticalScroll(id="letter-body", classes="letter-body"):
                     # Rich's Markdown, not Textual's widget: a letter is read, not clicked, and nothing inside
                     # it takes the focus (or the keys) away from scrolling.
-                    # A note from another system is plain text: shown as written, never re-flowed as Markdown.
-                    body = markdown(d.body_markdown) if d.is_markdown else plain_text(d.body_markdown)
-                    yield Plain(body, id="letter-text")
+                    yield Plain(self._page_text(), id="letter-text")
             else:
                 yield Plain(_("This document is a file that cannot be shown on screen ({kind}, {size}). You can "
                               "collect a printed copy from the Appointments team.").format(
                     kind=_kind_of_file(d.content_type), size=_size(d.size_bytes)), classes="lede", id="not-text")
             with Horizontal(classes="page-buttons"):
+                if len(self.pages) > 1:
+                    yield PlainButton(_("Next page"), id="next-page", variant="primary")
+                    yield PlainButton(_("Previous page"), id="previous-page", disabled=True)
                 yield PlainButton(_("Back"), id="back")
         yield Footer()
 
@@ -406,6 +411,24 @@ class LetterScreen(PatientPage):
     @on(PlainButton.Pressed, "#back")
     def back_pressed(self) -> None:
         self.dismiss()
+
+    @on(PlainButton.Pressed, "#next-page, #previous-page")
+    def turn(self, event: PlainButton.Pressed) -> None:
+        step = 1 if event.button.id == "next-page" else -1
+        self.page_number = max(0, min(len(self.pages) - 1, self.page_number + step))
+        self.query_one("#letter-text", Plain).update(self._page_text())
+        self.query_one("#letter-page", Plain).update(self._page_words())
+        self.query_one("#letter-body", VerticalScroll).scroll_home(animate=False)
+        self.query_one("#previous-page", PlainButton).disabled = self.page_number == 0
+        self.query_one("#next-page", PlainButton).disabled = self.page_number == len(self.pages) - 1
+
+    def _page_text(self):  # type: ignore[no-untyped-def]
+        # A note from another system is plain text: shown as written, never re-flowed as Markdown.
+        text = self.pages[self.page_number]
+        return markdown(text) if self.letter.is_markdown else plain_text(text)
+
+    def _page_words(self) -> str:
+        return _("Page {number} of {count}").format(number=self.page_number + 1, count=len(self.pages))
 
 
 def _trust_name(document: Document) -> str:

@@ -96,3 +96,32 @@ def test_a_resource_no_mapping_foresaw_is_reported_not_a_crash(monkeypatch) -> N
                                          "class": {"code": "AMB"}})
     with pytest.raises(fhir_map.Unusable, match="could not be mapped \\(AttributeError"):
         fhir_map.to_record(entry, fhir_map.Panels())
+
+
+def test_hostile_files_cost_one_line_and_bounded_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A line nested 30,000 deep is that line's problem (it raised RecursionError and ended the import); a line
+    longer than the limit is read past, never held; a small .gz that unpacks to far more than a bundle may be is
+    refused by its size, read only that far."""
+    import gzip
+
+    from data.records import fhir_read
+
+    monkeypatch.setattr(fhir_read, "LONGEST_LINE", 1 << 16)
+    monkeypatch.setattr(fhir_read, "LARGEST_BUNDLE", 1 << 20)
+    nested = tmp_path / "nested.ndjson"
+    nested.write_text('{"resourceType": "Patient", "id": "a"}\n'
+                      + '{"resourceType": "Patient", "x": ' + "[" * 30_000 + "]" * 30_000 + "}\n"
+                      + '{"resourceType": "Patient", "x": ' + "[" * 70 + "]" * 70 + "}\n"
+                      + '{"resourceType": "Patient", "id": "' + "b" * 200_000 + '"}\n'
+                      + '{"resourceType": "Patient", "id": "c"}\n')
+    found = list(entries(nested))
+    assert [e.source_id for e in found if isinstance(e, Entry)] == ["a", "c"]
+    assert [(p.entry, p.reason.split(":")[0]) for p in found if isinstance(p, Problem)] == [
+        ("line 2", "is nested more than 64 levels deep"), ("line 3", "is nested more than 64 levels deep"),
+        ("line 4", "is longer than 64 KiB")]
+    bomb = tmp_path / "bomb.json.gz"
+    with gzip.open(bomb, "wb") as packed:
+        packed.write(b'{"resourceType": "Bundle", "entry": [' + b" " * (8 << 20) + b"]}")
+    assert bomb.stat().st_size < 100_000
+    [refused] = list(entries(bomb))
+    assert isinstance(refused, Problem) and "larger than 1 MiB of JSON" in refused.reason

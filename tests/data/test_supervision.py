@@ -111,7 +111,7 @@ def _failed_text(engine, template: str = "booking_confirmation") -> str:  # type
 def test_a_failed_text_is_queued_again_once_and_a_code_never(uow, demo_engine, clock) -> None:  # type: ignore[no-untyped-def]
     message = _failed_text(demo_engine)
     code = _failed_text(demo_engine, "one_time_code")
-    box = tools.outbox(uow(), SUPERVISOR, tools.SmsStatus.FAILED)
+    box = tools.outbox(uow(), clock, SUPERVISOR, tools.SmsStatus.FAILED)
     shown = {t.id: t for t in box.texts}
     assert shown[code].body.endswith("******") and not shown[code].retryable  # a code is never on a screen
     assert shown[message].masked_to.endswith("123") and "7700" not in shown[message].masked_to

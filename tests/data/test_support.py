@@ -76,3 +76,23 @@ def test_two_staff_replying_at_once_both_reach_the_person_in_order(uow, demo_eng
         texts = session.scalars(select(SmsMessageRow.body).where(SmsMessageRow.template == "problem_reply")).all()
     assert replies == ["Please try again now.", "We have mended it."] and report.status == ReportStatus.ANSWERED
     assert sorted(texts) == sorted(f"Reply to your problem report {sent.reference}: {r}" for r in replies)
+
+
+def test_the_inbox_is_staff_only_and_every_look_is_audited(uow, demo_engine) -> None:  # type: ignore[no-untyped-def]
+    from data.models import AuditEventRow
+    from domain.errors import AccessDenied
+
+    clock = FixedClock(FIXED_NOW)
+    sent = _submit(uow, clock)
+    for nobody in (None, PatientSession(1, FIXED_NOW)):
+        with pytest.raises(AccessDenied):
+            reports.inbox(uow(), clock, nobody, None)  # type: ignore[arg-type]
+        with pytest.raises(AccessDenied):
+            reports.open_report(uow(), clock, nobody, sent.reference)  # type: ignore[arg-type]
+    assert [r.reference for r in reports.inbox(uow(), clock, ONE, ReportStatus.NEW)] == [sent.reference]
+    assert reports.open_report(uow(), clock, ONE, sent.reference).reference == sent.reference
+    with Session(demo_engine) as session:
+        looks = session.execute(select(AuditEventRow.action, AuditEventRow.actor_id, AuditEventRow.detail).where(
+            AuditEventRow.action.like("support_%")).order_by(AuditEventRow.id)).all()
+    assert [tuple(row) for row in looks] == [("support_inbox_viewed", "clerk.demo", "new: 1 reports"),
+                                             ("support_report_opened", "clerk.demo", sent.reference)]

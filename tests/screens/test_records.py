@@ -216,3 +216,33 @@ async def test_visits_load_a_page_at_a_time_with_their_count(kiosk_on, demo_db) 
         await press(pilot, "#earlier-visits")
         assert len(app.screen.visits) == 150 and not app.screen.query("#earlier-visits")
         assert "Hospital visits on record (150)" in screen_text(app)
+
+
+async def test_a_letter_of_megabytes_is_read_a_page_at_a_time(kiosk_on, demo_db) -> None:  # type: ignore[no-untyped-def]
+    """A 1 MB Markdown table and a 5 MB plain letter froze the kiosk (120 s at 1.5 GB): each is laid out a few
+    screenfuls at a time, with Next page and Previous page, and nothing of it is lost between pages."""
+    import sqlite3
+
+    table = "| Test | Result |\n|---|---|\n" + "".join(f"| Sodium {n} | {n} mmol/L |\n" for n in range(40_000))
+    with sqlite3.connect(demo_db) as c:
+        c.execute("UPDATE document SET body_markdown = ? WHERE body_markdown IS NOT NULL AND patient_id = "
+                  "(SELECT id FROM patient WHERE given_name = 'Rosa')", (table,))
+    app = kiosk_on()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in_as(pilot, demo_db, "rosa.fernandez@example.com")
+        await press(pilot, "#letters")
+        letters = app.screen.query_one("#letters", OptionList)
+        letters.focus()
+        letters.highlighted = 0  # the newest: a letter, not the scanned PDF
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LetterScreen)
+        pages = app.screen.pages
+        assert len(pages) > 50 and max(len(p) for p in pages) <= 12_000
+        assert sum(len(p) for p in pages) >= len(table) - 2 * len(pages)  # only the breaks between pages go
+        assert f"Page 1 of {len(pages)}" in screen_text(app)
+        await press(pilot, "#next-page")
+        await press(pilot, "#next-page")
+        assert f"Page 3 of {len(pages)}" in screen_text(app) and not app.screen.query_one("#previous-page").disabled
+        await press(pilot, "#previous-page")
+        assert f"Page 2 of {len(pages)}" in screen_text(app) and not app.faults
