@@ -5,17 +5,24 @@ field, an audit detail): they remove what must never be stored. `visible` is use
 screen: it replaces, one character for one, whatever is still there (text stored before the cleaning
 existed), so styles laid over the text keep their places and nothing reaches the terminal as a command.
 
-What is removed or replaced: C0 controls (but newline and tab in multi-line text), DEL, C1 controls, and
-the Unicode bidirectional embeddings, overrides and isolates (which can make text read backwards: the
-"Trojan Source" trick). Zero-width joiners, combining marks and every script are kept: they are writing.
+What is removed or replaced: C0 controls (but newline and tab in multi-line text), DEL, C1 controls, the
+Unicode bidirectional embeddings, overrides, isolates and marks (which can make text read backwards: the
+"Trojan Source" trick), and the characters that show as nothing — zero-width space, soft hyphen, word joiner
+and invisible operators, byte order mark, Hangul fillers, tag characters — with which two names that look the
+same are not. Zero-width joiners and non-joiners, combining marks and every script are kept: they are writing.
 """
 
 from __future__ import annotations
 
 import re
 
-_BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-_CONTROL = f"\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI_CONTROLS}"
+_BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+_INVISIBLE = ("\u00ad\u115f\u1160\u180e\u200b\u2060-\u2064\u206a-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb"
+              "\U000e0000-\U000e007f")
+"""Characters that show as nothing (and are no one's writing): soft hyphen, Hangul fillers, the Mongolian vowel
+separator, zero-width space, word joiner and invisible operators, deprecated format characters, byte order
+mark, interlinear annotation, tag characters."""
+_CONTROL = f"\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI_CONTROLS}{_INVISIBLE}"
 CONTROL_CHARACTERS = _ALL_CONTROLS = re.compile(f"[{_CONTROL}]")
 _NEWLINES = re.compile(r"\r\n?|[\x0b\x0c\x85\u2028\u2029]")
 

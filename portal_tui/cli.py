@@ -89,6 +89,10 @@ def _open(program: str, config_file: str | None) -> None:
     from domain.clock import SystemClock
 
     settings = checked_settings(program, config_file)
+    with one_line_errors():
+        from portal_tui.preflight import check_terminal
+
+        check_terminal(program)
     if program == "kiosk":
         from portal_tui.app import KioskApp as App
     else:

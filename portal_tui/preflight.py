@@ -47,3 +47,18 @@ def check_terminal_encoding(environ: dict[str, str] | None = None) -> None:
     if charset and charset not in ("utf8", "utf16"):
         raise SettingsError(f"This terminal is set to {chosen}, but the portal needs UTF-8: start it with "
                             "LANG=C.UTF-8 (or en_GB.UTF-8).")
+
+
+def check_terminal(program: str, environ: dict[str, str] | None = None) -> None:
+    """A kiosk or desk draws on a terminal: without one (`ssh` with no `-t`, a pipe) it would wait for ever,
+    drawing on nothing, until someone found it and killed it. A browser tab's program is given textual-serve's
+    driver instead, and needs none."""
+    import os
+    import sys
+
+    env = os.environ if environ is None else environ
+    if "web_driver" in env.get("TEXTUAL_DRIVER", ""):
+        return
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise SettingsError(f"The {program} needs a terminal to draw on, and this has none. Over SSH, connect with "
+                            "`ssh -t`.")

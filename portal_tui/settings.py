@@ -17,9 +17,10 @@ class SettingsError(Exception):
     """A setting is missing or wrong; the message is the one line a person needs to put it right."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Settings:
-    """Everything the portal reads from its environment, checked once at start."""
+    """Everything the portal reads from its environment, checked once at start. Its repr (a log line, a
+    traceback's locals) shows no secret: the database's password hidden, keys and PINs left out."""
 
     database_url: str
     """SQLAlchemy URL: sqlite:///path (the default, in the user's data directory) or postgresql+psycopg://."""
@@ -221,6 +222,10 @@ class Settings:
             return None
         return Path(self.database_url.removeprefix("sqlite:///"))
 
+    def __repr__(self) -> str:
+        shown = [f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr and f.name != "database_url"]
+        return f"Settings(database_url={self.database_display!r}, {', '.join(shown)})"
+
     @property
     def database_display(self) -> str:
         """The database URL with any password hidden, fit for a message."""
@@ -302,12 +307,16 @@ def load_settings(environ: Mapping[str, str] | None = None, config_file: str | N
 
 def redact_url(url: str) -> str:
     """Hide the password in a database URL."""
+    import re
+
     scheme, sep, rest = url.partition("://")
-    if not sep or "@" not in rest:
+    if not sep:
         return url
-    credentials, _, host = rest.rpartition("@")
-    user = credentials.split(":", 1)[0]
-    return f"{scheme}://{user}:***@{host}" if ":" in credentials else url
+    if "@" in rest:
+        credentials, _, host = rest.rpartition("@")
+        user = credentials.split(":", 1)[0]
+        url = f"{scheme}://{user}:***@{host}" if ":" in credentials else url
+    return re.sub(r"(?i)([?&]password=)[^&]*", r"\1***", url)  # libpq's password in the query, too
 
 
 def _default_config_file(env: Mapping[str, str]) -> str | None:

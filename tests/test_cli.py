@@ -354,3 +354,12 @@ def test_one_desk_service_to_a_socket_and_a_stale_socket_is_cleared(tmp_path: Pa
     assert service.returncode == 0, err
     assert "desk service stopped" in out and not path.exists()
     folder.rmdir()
+
+
+def test_a_desk_or_kiosk_without_a_terminal_says_so_and_ends(tmp_path: Path) -> None:
+    """`ssh` without `-t` runs the ForceCommand on pipes: the desk left a 40 MiB process waiting for ever."""
+    env = {"PORTAL_DATABASE_URL": f"sqlite:///{tmp_path}/p.db", "PORTAL_STAFF_SECRET_KEY": "k",
+           "PORTAL_KIOSK_PIN": "2468", "PORTAL_DEMO": "true"}
+    assert command("db", "upgrade", env=env).returncode == 0
+    for program in ("desk", "kiosk"):
+        assert_one_line(run(program, env=env), f"The {program} needs a terminal")

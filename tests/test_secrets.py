@@ -41,3 +41,26 @@ def test_passwords_are_normalised_and_old_hashes_still_open() -> None:
     assert hasher.verify(hasher.hash(typed), other_form) and hasher.verify(hasher.hash(other_form), typed)
     old = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(typed)  # made before normalising
     assert hasher.verify(old, typed) and not hasher.verify(old, "violet tractors")
+
+
+def test_a_code_that_fails_for_good_is_redacted_too(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from data.engine import make_engine
+    from data.messaging.outbox import SqlOutboxQueue
+
+    url = f"sqlite:///{tmp_path}/portal.db"
+    assert run("db", "upgrade", env={"PORTAL_DATABASE_URL": url}).returncode == 0
+    with sqlite3.connect(tmp_path / "portal.db") as connection:
+        connection.execute("INSERT INTO sms_message (id, to_number, template, body, status, created_at, send_after, "
+                           "attempts) VALUES ('c0de', '+447700900001', 'one_time_code', '936187 is your West Herts "
+                           "patient portal code.', 'queued', '2026-01-01 09:00:00.000000', "
+                           "'2026-01-01 09:00:00.000000', 0)")
+    engine = make_engine(url)
+    queue = SqlOutboxQueue(engine)
+    [claimed] = queue.claim(datetime(2026, 1, 1, 10, tzinfo=UTC), 10, timedelta(minutes=2), "lease-1")
+    queue.mark_failed(claimed.id, "lease-1", "permanent: the number is not a mobile")
+    engine.dispose()
+    with sqlite3.connect(tmp_path / "portal.db") as connection:
+        (body, status) = connection.execute("SELECT body, status FROM sms_message WHERE id = 'c0de'").fetchone()
+    assert (body, status) == ("****** is your West Herts patient portal code.", "failed")

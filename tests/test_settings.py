@@ -125,3 +125,16 @@ def test_speech_that_cannot_speak_says_so(tmp_path: Path) -> None:
         load_settings({**on, "PORTAL_SPEECH_COMMAND": "", "PORTAL_SPEECH_RECORD": str(tmp_path / "r"),
                        "PORTAL_SPEECH_WAV_FOLDER": str(tmp_path / "none")}).check_speech()
     load_settings({"HOME": str(tmp_path)}).check_speech()  # off: nothing to check
+
+
+def test_the_settings_repr_shows_no_secret() -> None:
+    """A repr lands in logs and tracebacks: the database's password (in the URL or its query), the keys and the
+    PIN are never in it."""
+    settings = load_settings({"PORTAL_DATABASE_URL": "postgresql+psycopg://portal:s3cret@db/portal?password=x9y",
+                              "PORTAL_STAFF_SECRET_KEY": "staff-key-1", "PORTAL_LIMITS_KEY": "limits-key-1",
+                              "PORTAL_NOTIFY_API_KEY": "notify-key-1", "PORTAL_KIOSK_PIN": "2468",
+                              "PORTAL_DEMO": "true", "HOME": "/tmp"})
+    shown = repr(settings)
+    assert "portal:***@db/portal?password=***" in shown
+    for secret in ("s3cret", "x9y", "staff-key-1", "limits-key-1", "notify-key-1", "2468"):
+        assert secret not in shown

@@ -50,8 +50,8 @@ class SqlOutboxQueue:
         return finished
 
     def _redact_code(self, message_id: str) -> None:
-        """A code's digits stay in the outbox only until the gateway has them: kept, they would make the
-        code's salted hash pointless for anyone who can read the database."""
+        """A code's digits stay in the outbox only until the gateway has them (or has failed for good): kept,
+        they would make the code's salted hash pointless for anyone who can read the database or its backups."""
         with Session(self._engine) as session, session.begin():
             row = session.get(SmsMessageRow, message_id)
             if row is not None and row.template in (SmsTemplate.ONE_TIME_CODE.value,
@@ -62,7 +62,8 @@ class SqlOutboxQueue:
         self._finish(message_id, token, status=SmsStatus.QUEUED.value, send_after=send_after, last_error=error[:500])
 
     def mark_failed(self, message_id: str, token: str, error: str) -> None:
-        self._finish(message_id, token, status=SmsStatus.FAILED.value, last_error=error[:500])
+        if self._finish(message_id, token, status=SmsStatus.FAILED.value, last_error=error[:500]):
+            self._redact_code(message_id)  # a code never sent is never sent again: its digits have no use left
 
     def release(self, message_id: str, token: str, send_after: datetime | None = None) -> None:
         later = {"send_after": send_after} if send_after else {}

@@ -73,6 +73,13 @@ def test_unknown_usernames_get_the_same_words_and_cost_a_hash(staff_uow, clock) 
             sign_in(staff_uow, clock, username, password, "123456", hasher)
         said.append(str(refused.value))
     assert said[0] == said[1] == staff.WRONG_DETAILS and hasher.verified == 2
+    # A password typed into the username box is not kept for good in the audit trail (nor its CSV).
+    with pytest.raises(Refused):
+        sign_in(staff_uow, clock, PASSWORD, PASSWORD, "123456", hasher)
+    with staff_uow() as uow:
+        who = list(uow.session.scalars(select(AuditEventRow.actor_id).where(
+            AuditEventRow.action == "staff_sign_in").order_by(AuditEventRow.id)))
+    assert who == ["sam.patel", "unknown", "unknown"] and not any(PASSWORD.lower() in w for w in who)
 
 
 def test_ten_failures_lock_alike_and_a_disabled_account_cannot_sign_in(staff_uow, clock) -> None:  # type: ignore[no-untyped-def]

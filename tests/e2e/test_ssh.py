@@ -42,11 +42,16 @@ class Server:
     """The desk service's output, where the desks are served by one."""
 
     def client(self, width: int = 80, height: int = 24) -> Terminal:
-        command = ["ssh", "-tt", "-p", str(self.port), "-i", str(self.client_key), "-o", "IdentitiesOnly=yes",
-                   "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
-                   "-o", "BatchMode=yes", f"{os.environ.get('USER') or _user()}@127.0.0.1"]
+        command = ["ssh", "-tt", *self.options(), f"{os.environ.get('USER') or _user()}@127.0.0.1"]
         return Terminal(command, {"TERM": "xterm-256color", "PATH": "/usr/bin:/bin", "HOME": str(self.client_key.parent)},
                         width=width, height=height)
+
+    def options(self) -> list[str]:
+        """How the client reaches this server; it sends a locale the desk could not draw in (as Debian's sshd
+        accepts with AcceptEnv LC_*): the ForceCommand's own must win."""
+        return ["-p", str(self.port), "-i", str(self.client_key), "-o", "IdentitiesOnly=yes",
+                   "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
+                "-o", "BatchMode=yes", "-o", "SetEnv=LC_ALL=en_GB.ISO-8859-1"]
 
     def desks(self) -> list[int]:
         """The desk processes this server started (found by their log file in their environment)."""
@@ -116,7 +121,8 @@ def sshd(desk_settings: tuple[dict[str, str], Path | None], fresh_demo: dict[str
     database = Path(fresh_demo["PORTAL_DATABASE_URL"].removeprefix("sqlite:///"))
     settings, service_log = desk_settings
     log_file = Path(settings["PORTAL_LOG_FILE"])
-    forced = " ".join(["env", *(f"{k}={shlex.quote(v)}" for k, v in settings.items()), shlex.quote(PORTAL), "desk"])
+    forced = " ".join(["env", "LANG=C.UTF-8", "LC_ALL=C.UTF-8",  # the README's: a client's own locale never reaches it
+                       *(f"{k}={shlex.quote(v)}" for k, v in settings.items()), shlex.quote(PORTAL), "desk"])
     port = free_port()
     (folder / "sshd_config").write_text("\n".join([
         f"Port {port}", "ListenAddress 127.0.0.1", f"HostKey {folder / 'host_key'}",
@@ -124,7 +130,7 @@ def sshd(desk_settings: tuple[dict[str, str], Path | None], fresh_demo: dict[str
         "PubkeyAuthentication yes", "PasswordAuthentication no", "KbdInteractiveAuthentication no",
         "PermitRootLogin prohibit-password", "UsePAM no", "StrictModes no",
         "AllowTcpForwarding no", "AllowAgentForwarding no", "X11Forwarding no", "PermitTunnel no",
-        "PermitUserEnvironment no", "ClientAliveInterval 5", f"ForceCommand {forced}", ""]))
+        "PermitUserEnvironment no", "ClientAliveInterval 5", "AcceptEnv LANG LC_*", f"ForceCommand {forced}", ""]))
     server = subprocess.Popen([SSHD, "-D", "-e", "-f", str(folder / "sshd_config")],
                               stdout=subprocess.DEVNULL, stderr=(folder / "sshd.log").open("w"))
     wait_until_listening(port, server, folder / "sshd.log")
@@ -211,3 +217,28 @@ def test_a_dropped_connection_ends_the_desk_with_nothing_half_done(sshd: Server)
     assert "hung up" in log and "Traceback" not in log and "fault" not in log.lower(), log
     with sqlite3.connect(sshd.database) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_ssh_without_a_terminal_gets_one_line_and_leaves_nothing_running(sshd: Server) -> None:
+    """`ssh` with no `-t` runs the ForceCommand on pipes: one line says why, and no desk is left waiting."""
+    done = subprocess.run(["ssh", "-T", *sshd.options(), f"{os.environ.get('USER') or _user()}@127.0.0.1"],
+                          capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert done.returncode == 2 and "The desk needs a terminal to draw on" in done.stderr, done
+    assert "Traceback" not in done.stderr and not sshd.desks()
+
+
+def test_the_readmes_sshd_settings_are_ones_sshd_takes(tmp_path: Path) -> None:
+    """The README's block, as written, checked by this machine's sshd (`sshd -t`): PermitUserEnvironment inside
+    a Match made OpenSSH 9.2 refuse the whole file."""
+    if not os.access(SSHD, os.X_OK):
+        pytest.skip("OpenSSH's server is not installed (make test installs openssh-server)")
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    block = re.search(r"```\n  (# Global.*?Match Group portal-staff.*?)  ```", readme, re.S)
+    assert block, "the README's sshd_config block was not found"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(tmp_path / "host_key")], check=True)
+    config = tmp_path / "sshd_config"
+    config.write_text(f"HostKey {tmp_path / 'host_key'}\nPidFile {tmp_path / 'sshd.pid'}\n"
+                      + "\n".join(line.removeprefix("  ") for line in block.group(1).splitlines()) + "\n")
+    checked = subprocess.run([SSHD, "-t", "-f", str(config)], capture_output=True, text=True,
+                             env={**os.environ, "PATH": "/usr/sbin:/usr/bin:/bin"})
+    assert checked.returncode == 0, checked.stderr
