@@ -3,20 +3,22 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | cksum | cut -d' ' -f1)
 DEMO := PORTAL_CONFIG=config/demo.toml
 
-.PHONY: run test bench install db demo kiosk lint tmux fonts sshd browser speech messages clean
+.PHONY: run test bench install db demo kiosk lint tmux fonts sshd browser speech messages lock clean
 
 run: install db demo kiosk
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# Every package from requirements.lock, each checked against its hash; then the portal itself, with nothing more.
+$(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "portal-tui needs Python 3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]' --config-settings editable_mode=compat
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . --config-settings editable_mode=compat
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
@@ -58,6 +60,14 @@ messages: install
 	$(BIN)/pybabel update -i $(LOCALE)/portal.pot -d $(LOCALE) -D portal --ignore-obsolete
 	$(BIN)/pybabel compile -d $(LOCALE) -D portal --statistics
 
+# requirements.lock again from pyproject.toml (after changing a dependency, or to take new releases on purpose:
+# review what moved, and the snapshots if Textual did), with pip-tools in a virtual environment of its own.
+lock:
+	$(PYTHON) -m venv .lock-tools
+	.lock-tools/bin/python -m pip install --quiet --upgrade pip pip-tools
+	.lock-tools/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --extra test --all-build-deps \
+		--no-emit-index-url --no-emit-find-links $(if $(UPGRADE),--upgrade) -o requirements.lock pyproject.toml
+
 lint: install
 	$(BIN)/lint-imports
 
@@ -70,4 +80,4 @@ bench: install tmux sshd
 	$(BIN)/python bench/run.py; s1=$$?; $(BIN)/python bench/sms.py; s2=$$?; $(BIN)/python bench/appointments.py; s3=$$?; $(BIN)/python bench/fhir_import.py; s4=$$?; $(BIN)/python bench/sign_in.py; s5=$$?; $(BIN)/python bench/hl7_listener.py; s6=$$?; exit $$(( s1 || s2 || s3 || s4 || s5 || s6 ))
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis .bench .artefacts
+	rm -rf $(VENV) .pytest_cache .hypothesis .bench .artefacts .lock-tools

@@ -84,3 +84,26 @@ def test_screens_never_build_text_or_markup_themselves() -> None:
                               if keyword.arg == "markup" and not (isinstance(keyword.value, ast.Constant)
                                                                   and keyword.value.value is False)]
     assert offenders == []
+
+
+def test_the_lock_file_holds_every_dependency_with_its_hashes() -> None:
+    """`make install` takes every package from requirements.lock, each checked against its hash: a dependency
+    named in pyproject.toml and missing from the lock (or locked outside its range) fails here, not in CI's
+    install. `make lock` writes it again."""
+    import re
+    import tomllib
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = [Requirement(text) for text in project["dependencies"] + project["optional-dependencies"]["test"]]
+    lock = (ROOT / "requirements.lock").read_text()
+    pinned = {canonicalize_name(name): version for name, version in re.findall(r"^([A-Za-z0-9_.\-]+)==(\S+) \\", lock, re.M)}
+    for requirement in wanted:
+        name = canonicalize_name(requirement.name)
+        assert name in pinned, f"{requirement.name} is not in requirements.lock: run `make lock`"
+        assert requirement.specifier.contains(pinned[name], prereleases=True), (requirement, pinned[name])
+    blocks = re.split(r"\n(?=[A-Za-z0-9])", lock.split("\n\n", 1)[1] if "\n\n" in lock else lock)
+    assert all("--hash=sha256:" in block for block in blocks if "==" in block)
+    assert {"setuptools", "wheel"} <= set(pinned)  # the build tools too: the portal is built without isolation

@@ -26,11 +26,16 @@ PLAIN_WORDS = {
 _STOP = frozenset("a an and are at be can do for from get got have how i in is it me my not of on or the to "
                   "was what when where why will with you your didnt dont cant".split())
 THRESHOLD = 62
+LONGEST_QUERY = 200
+"""Characters of a query read: what a person types in the search box, never a page of text (each word costs a
+fuzzy match against every article)."""
+MOST_WORDS = 12
 
 
 def search(articles: Sequence[Article], query: str, closest: Closest, limit: int = 8) -> list[Article]:
     """The articles that match, best first; none for a query that matches nothing well."""
-    words = [w for w in re.findall(r"[a-z0-9]+", query.lower().replace("'", "")) if w not in _STOP]
+    found_words = re.findall(r"[a-z0-9]+", query[:LONGEST_QUERY].lower().replace("'", ""))
+    words = list(dict.fromkeys(w[:40] for w in found_words if w not in _STOP))[:MOST_WORDS]
     if not words:
         return []
     scores: list[tuple[float, int, Article]] = []

@@ -41,6 +41,22 @@ def test_misspellings_and_plain_words_find_the_right_article_first(query: str, s
     assert found and found[0].slug == slug, (query, [a.slug for a in found])
 
 
+def test_a_query_of_a_megabyte_costs_what_a_typed_one_does() -> None:
+    """The search reads the first 200 characters and 12 different words of a query: a page pasted into the box
+    (or sent to the desk service) does no more work than a question typed into it."""
+    from domain.help import search
+
+    asked: list[str] = []
+
+    def counting(term: str, vocabulary: object) -> None:
+        asked.append(term)
+        return None
+
+    search.search(articles(), "reshedule " + "appointment letters results " * 100_000, counting)
+    assert 0 < len(asked) <= len(articles()) * search.MOST_WORDS * 3
+    assert find("cancle " + "zz " * 300_000)[0].slug == "changing-appointments"
+
+
 @pytest.mark.parametrize("query", ["", "   ", "the and of", "qqqzzz", "🙂"])
 def test_nothing_matches_nothing(query: str) -> None:
     assert find(query) == []
