@@ -334,3 +334,50 @@ def test_mllp_over_tls_takes_only_senders_with_the_trusts_certificates(tmp_path:
         process.send_signal(signal.SIGTERM)
         out, _ = process.communicate(timeout=30)
     assert [control for _, control, _ in _rows(url)] == ["MSG0001"]
+
+
+def test_fuzz_the_mllp_listener(tmp_path: Path) -> None:
+    """Noise, broken frames, frames of random HL7-ish text, in pieces, over many connections: every answer is an
+    ACK frame (AA or AR), nothing stalls the listener, and a good message afterwards is taken."""
+    import socket
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    env = {"PORTAL_DATABASE_URL": f"sqlite:///{tmp_path}/p.db", "PORTAL_HL7_LARGEST_MESSAGE_KIB": "16"}
+    assert command("db", "upgrade", env=env).returncode == 0
+    process, port = _listener(env)
+    segment = st.builds(lambda name, fields: name + "|" + "|".join(fields),
+                        st.sampled_from(["MSH", "PID", "EVN", "PV1", "MRG", "SCH", "ZZZ", "MS"]),
+                        st.lists(st.text(st.characters(codec="utf-8"), max_size=12), max_size=14))
+    message = st.lists(segment, min_size=1, max_size=5).map(lambda s: "\r".join(s)).map(str.encode)
+    pieces = st.lists(st.one_of(st.binary(max_size=40), message.map(_frame_bytes), message,
+                                st.just(b"\x0b"), st.just(b"\x1c\r")), min_size=1, max_size=6)
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(pieces)
+    def one_connection(sent: list[bytes]) -> None:
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            for piece in sent:
+                sock.sendall(piece)
+            sock.shutdown(socket.SHUT_WR)
+            data = b""
+            sock.settimeout(10)
+            while chunk := sock.recv(65536):
+                data += chunk
+        for ack in [frame for frame in data.split(b"\x1c\r") if frame]:
+            assert ack.startswith(b"\x0bMSH|") and (b"\rMSA|AA|" in ack or b"\rMSA|AR|" in ack), ack
+
+    try:
+        one_connection()
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            sock.sendall(_frame(A02.replace("MSG0001", "FUZZ-END")))
+            assert "MSA|AA|FUZZ-END" in _ack_of(sock)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, _ = process.communicate(timeout=30)
+    assert process.returncode == 0 and "Traceback" not in out, out[-3000:]
+
+
+def _frame_bytes(content: bytes) -> bytes:
+    return b"\x0b" + content + b"\x1c\r"

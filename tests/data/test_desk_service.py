@@ -18,6 +18,8 @@ from pathlib import Path
 import msgspec
 import pyotp
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -304,3 +306,38 @@ def test_a_desk_whose_service_goes_is_told_and_signs_out(served: Served) -> None
     with pytest.raises(ServiceUnavailable) as caught:
         desk.today()
     assert str(caught.value) == UNREACHABLE and lost == [LOST]
+
+
+_VALUES = st.recursive(st.none() | st.booleans() | st.integers(-2**63, 2**63 - 1) | st.text(max_size=40)
+                       | st.binary(max_size=40), lambda inner: st.lists(inner, max_size=4)
+                       | st.dictionaries(st.text(max_size=12), inner, max_size=4), max_leaves=12)
+_NAMES = st.sampled_from(sorted({(t, n) for t, names in desk_wire.CALLS.items() for n in names}
+                                | {("desk", "_uow"), ("record", "__class__"), ("x", "today")}))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(frames=st.lists(st.one_of(
+    st.binary(max_size=64),
+    st.tuples(_NAMES, st.one_of(st.none(), st.integers(-5, 10**12)), st.dictionaries(st.text(max_size=16), _VALUES,
+                                                                                     max_size=4))
+    .map(lambda c: msgspec.msgpack.encode(desk_wire.Request(c[0][0], c[0][1], c[1],
+                                                            msgspec.Raw(msgspec.msgpack.encode(c[2])))))),
+    min_size=1, max_size=6))
+def test_fuzz_the_desk_wire(served: Served, frames: list[bytes]) -> None:
+    """Whatever reaches the socket — noise, or calls of every name with arguments of every shape — the service
+    answers with an error or hangs up, never acts for someone who has not signed in here, and goes on serving."""
+    sock = _raw(served.path)
+    try:
+        for data in frames:
+            sock.sendall(struct.pack("!I", len(data)) + data)
+            try:
+                reply = desk_wire.receive(sock, desk_wire.Reply, desk_wire.LARGEST_REPLY)
+            except (OSError, desk_wire.WireClosed):
+                break  # it hung up on what no desk sends
+            assert reply.kind in ("ok", "error"), reply  # a fault would be a bug the wire let through
+            if reply.kind == "ok":
+                request = msgspec.msgpack.decode(data, type=desk_wire.Request)
+                assert (request.target, request.name) in desk_wire.SESSION_FREE, request
+    finally:
+        sock.close()
+    assert served.desk().today() == FIXED_DAY
