@@ -4,6 +4,7 @@ The database side is loaded on first use, so the kiosk paints its welcome screen
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections.abc import Callable
 from datetime import date, datetime
@@ -97,6 +98,15 @@ class PortalServices:
 
     def finish_sign_in(self, ticket: str, code: str) -> PatientSession:
         return sign_in.finish(self._uow(), self.clock, ticket, code)
+
+    def begin_unlock(self, email: EmailAddress) -> Ticket:
+        sent = sign_in.begin_unlock(self._uow(), self.clock, email)
+        if sent is None:  # no account, or no code may go now: a ticket like any other, that nothing opens
+            return Ticket(secrets.token_urlsafe(24), "")
+        return self._sent(sent)
+
+    def finish_unlock(self, ticket: str, code: str) -> None:
+        sign_in.finish_unlock(self._uow(), self.clock, ticket, code)
 
     # --- my details -----------------------------------------------------------------------------------
 

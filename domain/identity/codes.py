@@ -23,6 +23,8 @@ class CodePurpose(StrEnum):
 
     REGISTRATION = "registration"
     SIGN_IN = "sign_in"
+    UNLOCK = "unlock"
+    """The owner of a locked or stopped address opens it again (their password is still asked after)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -89,7 +89,7 @@ def start_with_details(uow: UnitOfWork, clock: Clock, identifier: NhsNumber | Ho
 def verify_mobile(uow: UnitOfWork, clock: Clock, ticket: str, typed: str) -> None:
     """Check the code sent for a registration."""
     with uow:
-        challenge = open_challenge(uow, clock, ticket)
+        challenge = open_challenge(uow, clock, ticket, CodePurpose.REGISTRATION)
         check(uow, clock, challenge, typed)
         uow.commit()
 
@@ -110,7 +110,7 @@ def complete(uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, ticket: str,
     if problem:
         raise Refused(problem)
     with uow:
-        challenge = open_challenge(uow, clock, ticket)
+        challenge = open_challenge(uow, clock, ticket, CodePurpose.REGISTRATION)
         if challenge.verified_at is None:
             uow.audit.record(kiosk_audit(clock, "register", Outcome.DENIED, challenge.patient_id, "mobile not proven"))
             uow.commit()

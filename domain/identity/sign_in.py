@@ -25,6 +25,13 @@ from domain.identity.session import PatientSession
 from domain.identity.verification import CodeSent, address_subject, call_us, check, kiosk_audit, open_challenge, send_code
 
 WRONG_DETAILS = N_("Your email address or password is not right. Check them and try again.")
+UNLOCK_WRONG = N_("That code is not right, or it has run out. Check the text message, or ask for a new code.")
+"""Every answer to an unlock code but the right one: no one learns from it whether an address has an account."""
+
+
+class AddressLocked(Refused):
+    """Signing in with this address is locked or stopped: its owner may open it again with a code to the mobile
+    on their record (begin_unlock)."""
 
 
 def begin(uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, email: EmailAddress, password: str,
@@ -51,7 +58,7 @@ def begin(uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, email: EmailAdd
         if not gate:
             uow.audit.record(kiosk_audit(clock, "sign_in", Outcome.DENIED, patient_id, f"locked: {gate.reason}"))
             uow.commit()
-            raise Refused(locked_message(uow, gate, now))
+            raise AddressLocked(locked_message(uow, gate, now))
         if account is None or not right:
             uow.limits.add(rules.name, subject, now)
             uow.limits.add(spraying.name, terminal, now)
@@ -60,7 +67,9 @@ def begin(uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, email: EmailAdd
             uow.audit.record(kiosk_audit(clock, "sign_in", Outcome.DENIED, patient_id,
                                          why if after else f"{why}; address locked"))
             uow.commit()
-            raise Refused(_(WRONG_DETAILS) if after else locked_message(uow, after, now))
+            if not after:
+                raise AddressLocked(locked_message(uow, after, now))
+            raise Refused(_(WRONG_DETAILS))
         patient = uow.patients.get(account.patient_id)
         assert patient is not None
         if patient.mobile is None:
@@ -79,7 +88,7 @@ def begin(uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, email: EmailAdd
 def finish(uow: UnitOfWork, clock: Clock, ticket: str, typed: str) -> PatientSession:
     """Check the code; on success the patient is signed in and the address's failures are forgotten."""
     with uow:
-        challenge = open_challenge(uow, clock, ticket)
+        challenge = open_challenge(uow, clock, ticket, CodePurpose.SIGN_IN)
         account = uow.accounts.for_patient(challenge.patient_id)
         assert account is not None
         subject = address_subject(uow, str(account.email))
@@ -95,6 +104,54 @@ def finish(uow: UnitOfWork, clock: Clock, ticket: str, typed: str) -> PatientSes
         uow.audit.record(kiosk_audit(clock, "sign_in", Outcome.SUCCESS, challenge.patient_id, "signed in"))
         uow.commit()
         return PatientSession(patient_id=challenge.patient_id, started_at=now)
+
+
+def begin_unlock(uow: UnitOfWork, clock: Clock, email: EmailAddress) -> CodeSent | None:
+    """The owner of a locked or stopped address opens it again themselves: a code goes to the mobile on the
+    record of the account with this address — where there is one, that may have a code now. None otherwise;
+    the screen says the same either way, so that no one learns whether an address has an account. A stranger
+    gets nowhere (the code goes to the owner's phone), and every text counts against the mobile's limits."""
+    with uow:
+        now = clock.now()
+        account = uow.accounts.by_email(email.normalized.lower())
+        patient = uow.patients.get(account.patient_id) if account else None
+        if patient is None or patient.mobile is None:
+            uow.audit.record(kiosk_audit(clock, "unlock", Outcome.DENIED, patient.id if patient else None,
+                                         "no account with a mobile for that address"))
+            uow.commit()
+            return None
+        challenge = Challenge(id=secrets.token_urlsafe(24), patient_id=patient.id, purpose=CodePurpose.UNLOCK,
+                              created_at=now, expires_at=now + CHALLENGE_LIFETIME)
+        uow.challenges.add(challenge)
+        try:
+            sent = send_code(uow, clock, challenge, patient)
+        except Refused:  # the route closed for today, or the mobile's texts used up: audited, and said as above
+            return None
+        uow.commit()
+        return sent
+
+
+def finish_unlock(uow: UnitOfWork, clock: Clock, ticket: str, typed: str) -> None:
+    """The right code forgets the address's failed sign-ins (the password is still asked for after); any other
+    answer — a wrong code, a spent or expired one, a ticket for no account — has the same words."""
+    with uow:
+        now = clock.now()
+        challenge = uow.challenges.get(ticket)
+        if challenge is None or challenge.purpose is not CodePurpose.UNLOCK or not challenge.open_at(now):
+            raise Refused(_(UNLOCK_WRONG))
+        try:
+            check(uow, clock, challenge, typed)
+        except Refused:
+            raise Refused(_(UNLOCK_WRONG)) from None
+        account = uow.accounts.for_patient(challenge.patient_id)
+        assert account is not None
+        subject = address_subject(uow, str(account.email))
+        uow.limits.hold(subject)
+        cleared = uow.limits.clear(uow.limits.rules.sign_in.name, subject)
+        uow.challenges.save(replace(challenge, verified_at=now, completed_at=now))
+        uow.audit.record(kiosk_audit(clock, "sign_in_reopened", Outcome.SUCCESS, challenge.patient_id,
+                                     f"by the patient, with a code to their mobile: {cleared} failures forgotten"))
+        uow.commit()
 
 
 def reopen(uow: UnitOfWork, clock: Clock, email: EmailAddress, by: str) -> int:
@@ -114,10 +171,12 @@ def reopen(uow: UnitOfWork, clock: Clock, email: EmailAddress, by: str) -> int:
 def locked_message(uow: UnitOfWork, gate: Decision, now: datetime) -> str:
     """The same words for every address, real or not, after the same failures."""
     if gate.retry_at is None:
-        return _("Signing in with this email address has been stopped after too many failed tries. Call the "
-                 "Appointments team on {phone} to reopen it.").format(phone=call_us(uow))
+        return _("Signing in with this email address has been stopped after too many failed tries. If it is "
+                 "yours, reopen it with a code to your phone, or call the Appointments team on {phone}.").format(
+            phone=call_us(uow))
     return _("Signing in with this email address is locked because of too many failed tries. Try again after {when}, "
-             "or call the Appointments team on {phone}.").format(when=_when(gate.retry_at, now), phone=call_us(uow))
+             "reopen it with a code to your phone, or call the Appointments team on {phone}.").format(
+        when=_when(gate.retry_at, now), phone=call_us(uow))
 
 
 def _when(moment: datetime, now: datetime) -> str:

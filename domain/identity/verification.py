@@ -168,9 +168,12 @@ def address_subject(uow: UnitOfWork, email: str) -> str:
     return uow.limits.subject("email", email.lower())
 
 
-def open_challenge(uow: UnitOfWork, clock: Clock, ticket: str) -> Challenge:
-    """The challenge behind a screen's ticket, if it is still open."""
+def open_challenge(uow: UnitOfWork, clock: Clock, ticket: str, *purposes: CodePurpose) -> Challenge:
+    """The challenge behind a screen's ticket, if it is still open (and, where `purposes` are given, is for one
+    of them: a code that unlocks an address never signs anyone in, nor registers them)."""
     challenge = uow.challenges.get(ticket)
+    if challenge is not None and purposes and challenge.purpose not in purposes:
+        challenge = None
     if challenge is None or not challenge.open_at(clock.now()):
         if challenge is not None:
             uow.audit.record(kiosk_audit(clock, f"{challenge.purpose}_expired", Outcome.DENIED, challenge.patient_id,
@@ -184,7 +187,7 @@ def open_challenge(uow: UnitOfWork, clock: Clock, ticket: str) -> Challenge:
 def resend(uow: UnitOfWork, clock: Clock, ticket: str) -> CodeSent:
     """Another code to the same mobile, for registration or sign-in alike; wrong tries so far still count."""
     with uow:
-        challenge = open_challenge(uow, clock, ticket)
+        challenge = open_challenge(uow, clock, ticket, CodePurpose.REGISTRATION, CodePurpose.SIGN_IN)
         patient = uow.patients.get(challenge.patient_id)
         assert patient is not None
         sent = send_code(uow, clock, challenge, patient)

@@ -72,6 +72,15 @@ class PortalServices(Protocol):
 
     def finish_sign_in(self, ticket: str, code: str) -> PatientSession: ...
 
+    def begin_unlock(self, email: EmailAddress) -> Ticket:
+        """A code to the mobile of the account with this address, if there is one: the same answer either way
+        (a ticket whose codes are never right, where there is none)."""
+        ...
+
+    def finish_unlock(self, ticket: str, code: str) -> None:
+        """The right code opens signing in with the address again; raises Refused otherwise."""
+        ...
+
     def my_details(self, session: PatientSession) -> MyDetails: ...
 
     def who_looked(self, session: PatientSession) -> list[RecordLook]:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 
 from domain.errors import DomainError, SystemBusy
 from domain.identifiers import EmailAddress
+from domain.identity.sign_in import AddressLocked
 from domain.language import N_, _
+from screens.common.text import PlainButton
 from screens.kiosk.flow import FormPage
 from screens.kiosk.services import Ticket
+from screens.kiosk.unlock import AddressReopened, UnlockScreen
 from screens.kiosk.verify_code import SignInCodeScreen
-from screens.common.widgets import Field
+from screens.common.widgets import ErrorSummary, Field
 
 
 class SignInScreen(FormPage):
@@ -46,6 +49,22 @@ class SignInScreen(FormPage):
         self.show_problem(str(error))
         if self.is_shown and not isinstance(error, SystemBusy):
             self.field("password").input.value = ""  # a wrong password is typed again; a busy system kept it
+        if self.is_shown and isinstance(error, AddressLocked) and not self.query("#unlock"):
+            # Its owner may reopen it: the words say so, and the way is right under them.
+            self.query_one(".page").mount(PlainButton(_("Reopen with a code to my phone"), id="unlock"),
+                                          after="#summary")
+
+    @on(PlainButton.Pressed, "#unlock")
+    def unlock(self) -> None:
+        self.app.push_screen(UnlockScreen(self.services, self.field("email").value.strip()))
+
+    def on_address_reopened(self, event: AddressReopened) -> None:
+        """Back from reopening the address: the lock's words and the way to reopen it go, the password is next."""
+        self.query_one(ErrorSummary).hide()
+        self.query("#unlock").remove()
+        self.field("password").input.focus()
+        self.app.notify(_("Signing in with {email} is open again. Sign in with your password.").format(
+            email=event.email.normalized), title=_("Reopened"), timeout=15)
 
     def code_sent(self, ticket: Ticket) -> None:
         if not self.is_shown:

@@ -114,6 +114,38 @@ def test_a_hundred_failures_stop_an_address_until_staff_reopen_it(demo_engine, c
     assert sign_in.begin(uow(), clock, FAST_HASHER, MARGARET, DEMO_PASSWORD, DUMMY).ticket
 
 
+def test_the_owner_of_a_stopped_address_reopens_it_with_a_code_and_a_stranger_cannot(demo_engine, clock) -> None:  # type: ignore[no-untyped-def]
+    """100 failures from a stranger stopped an address for good until staff reopened it. Now its owner reopens it
+    with a code to the mobile on their record; the stranger, who has not that phone, gets the same words for
+    every code and for an address with no account, and no code never signs anyone in."""
+    rules = LimitRules()
+    factory = session_factory(demo_engine)
+    uow = lambda: SqlUnitOfWork(factory, rules, f"kiosk {next(kiosks)}")  # noqa: E731
+    kiosks = itertools.count()  # a stranger walking from kiosk to kiosk
+    for _ in range(100):
+        words(lambda: sign_in.begin(uow(), clock, FAST_HASHER, MARGARET, "wrong!", DUMMY))
+        clock.advance(24 * 3600)  # each after the last lock has run out
+    with pytest.raises(sign_in.AddressLocked, match="stopped.*reopen it with a code to your phone"):
+        sign_in.begin(uow(), clock, FAST_HASHER, MARGARET, DEMO_PASSWORD, DUMMY)
+    assert sign_in.begin_unlock(uow(), clock, NOBODY) is None  # no account: no text (the screen says the same)
+    sent = sign_in.begin_unlock(uow(), clock, MARGARET)
+    assert sent is not None
+    wrong = [words(lambda: sign_in.finish_unlock(uow(), clock, sent.ticket, "000000")),
+             words(lambda: sign_in.finish_unlock(uow(), clock, "a ticket for no one", "123456"))]
+    assert wrong[0] == wrong[1] == sign_in._(sign_in.UNLOCK_WRONG)
+    code = last_code(demo_engine, patient(demo_engine, "Margaret", "Thompson").mobile)
+    with pytest.raises(Refused, match="taken too long"):  # an unlock code never signs anyone in
+        sign_in.finish(uow(), clock, sent.ticket, code)
+    sign_in.finish_unlock(uow(), clock, sent.ticket, code)
+    assert sign_in.begin(uow(), clock, FAST_HASHER, MARGARET, DEMO_PASSWORD, DUMMY).ticket  # the password still asked
+    with pytest.raises(Refused):
+        sign_in.finish_unlock(uow(), clock, sent.ticket, code)  # a code reopens once
+    with Session(demo_engine) as session:
+        reopened = session.scalars(select(AuditEventRow.detail).where(
+            AuditEventRow.action == "sign_in_reopened")).all()
+    assert reopened == ["by the patient, with a code to their mobile: 100 failures forgotten"]
+
+
 def test_wrong_codes_count_towards_the_lock_and_close_the_route_for_the_day(uow, clock, demo_engine) -> None:  # type: ignore[no-untyped-def]
     row = patient(demo_engine, "Margaret", "Thompson")
     wrong = 0

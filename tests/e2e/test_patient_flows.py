@@ -115,3 +115,34 @@ def test_left_idle_the_kiosk_warns_then_forgets(kiosk: Terminal) -> None:
     kiosk.press("Enter")
     screen = kiosk.wait_for("Patient Portal")
     assert not [word for word in PRIVATE if word in screen]
+
+
+def test_a_locked_address_is_reopened_with_a_code_to_the_phone(fresh_demo: dict[str, str]) -> None:
+    """Ten wrong passwords lock Rosa's address; the kiosk offers to reopen it with a code to her phone, the code
+    page never shows where it went, the code from the demo phone reopens it, and her password signs her in."""
+    from tests.e2e.conftest import PORTAL
+
+    kiosk = Terminal([PORTAL, "kiosk"], fresh_demo)
+    try:
+        kiosk.wait_for("Patient Portal")
+        kiosk.press("Enter")  # Sign in has the focus
+        kiosk.wait_for("Use the email address and password")
+        answer(kiosk, "rosa.fernandez@example.com", "not my password")
+        for _ in range(9):
+            kiosk.wait_for("There is a problem")
+            answer(kiosk, "not my password")  # the password box keeps the focus, emptied
+        kiosk.wait_for("is locked because of too many failed tries")
+        kiosk.press("BTab", "BTab")  # from the password, past the email, to the way to reopen it
+        kiosk.wait_for("Reopen with a code to my phone")
+        kiosk.press("Enter")
+        kiosk.wait_for("Reopen signing in")
+        kiosk.press("Enter")  # Send the code has the focus: the address is already there
+        screen = kiosk.wait_for("If rosa.fernandez@example.com has an account")
+        assert "*****" not in screen.split("Demo phone")[0]
+        answer(kiosk, code_from_demo_phone(kiosk))
+        screen = kiosk.wait_for("Reopened")  # the notice (its words wrap in the toast)
+        assert "is locked" not in screen and "Reopen with a code" not in screen
+        answer(kiosk, "kiosk-demo-2026")  # the password box has the focus
+        kiosk.wait_for("Check your phone to sign in")
+    finally:
+        kiosk.close()

@@ -22,6 +22,7 @@ TOURS: list[tuple[str, str, list[str]]] = [
     ("registration", "", ["register-start", "register-errors", "register-verify", "register-account",
                           "register-letters", "register-check", "registered"]),
     ("sign-in", "", ["sign-in", "sign-in-code"]),
+    ("unlock", "margaret.thompson", ["sign-in-locked", "unlock", "unlock-code"]),
     ("session", "margaret.thompson", ["home", "my-details", "confirm"]),
     ("idle-warning", "margaret.thompson", ["idle-warning"]),
     ("session-ended", "margaret.thompson", ["session-ended"]),
@@ -106,6 +107,15 @@ async def step(pilot: Pilot, page: str, db: Path, who: str) -> None:
     # A session (signed in through the kiosk's services: the sign-in pages are walked above).
     elif page == "sign-in":
         await click_on(pilot, "#sign-in")
+    elif page == "sign-in-locked":  # ten wrong passwords: the address locked, and the way to reopen it offered
+        await click_on(pilot, "#sign-in")
+        for _ in range(10):
+            await fill(pilot, email=email, password="not the password")
+            await press_continue(pilot)
+    elif page == "unlock":
+        await click_on(pilot, "#unlock")
+    elif page == "unlock-code":
+        await press_continue(pilot)
     elif page == "home":
         await signed_in(pilot, db, email)
     elif page == "my-details":

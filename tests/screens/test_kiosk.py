@@ -107,3 +107,41 @@ async def test_the_clipboard_and_screenshots_are_closed(make_kiosk) -> None:  # 
         assert app.clipboard == ""
         app.action_screenshot()
         assert app.is_running
+
+
+async def test_a_locked_address_is_reopened_by_its_owner_with_a_code(kiosk_on, demo_db) -> None:  # type: ignore[no-untyped-def]
+    """Ten wrong passwords lock Margaret's address; the sign-in page then offers to reopen it with a code to her
+    phone. The code page never says where the code went; the right code brings her back to Sign in, open again,
+    and her password signs her in."""
+    from data.demo import DEMO_PASSWORD
+    from screens.kiosk.sign_in import SignInScreen
+    from screens.kiosk.unlock import UnlockCodeScreen, UnlockScreen
+    from screens.kiosk.verify_code import SignInCodeScreen
+    from tests.screens.flows import click_on, fill, last_code, press_continue, screen_text, shown
+
+    app = kiosk_on()
+    async with app.run_test(size=(100, 40)) as pilot:
+        app.push_screen(SignInScreen(app.services))
+        await shown(pilot, SignInScreen)
+        for _ in range(10):
+            await fill(pilot, email="margaret.thompson@example.com", password="not my password")
+            await press_continue(pilot)
+        assert "is locked because of too many failed tries" in screen_text(app)
+        await click_on(pilot, "#unlock")
+        await shown(pilot, UnlockScreen)
+        assert app.screen.field("email").value == "margaret.thompson@example.com"  # as typed on Sign in
+        await press_continue(pilot)
+        await shown(pilot, UnlockCodeScreen)
+        said = screen_text(app)
+        assert "If margaret.thompson@example.com has an account" in said and "*****" not in said
+        await fill(pilot, code="000000")
+        await press_continue(pilot)
+        assert "That code is not right, or it has run out" in screen_text(app)
+        await fill(pilot, code=last_code(demo_db))
+        await press_continue(pilot)
+        await shown(pilot, SignInScreen)
+        assert any("is open again" in str(n.message) for n in app._notifications)
+        await fill(pilot, email="margaret.thompson@example.com", password=DEMO_PASSWORD)
+        await press_continue(pilot)
+        await shown(pilot, SignInCodeScreen)
+        assert not app.faults
