@@ -66,11 +66,12 @@ class DeskApp(PortalApp):
         if self.staff_session is None:
             return
         if self.service_lost:
-            self.sign_out(self.service_lost)
+            self.sign_out(self.service_lost, why="the desk service's connection went")
             return
         now = self.clock.monotonic()
         if now - self.session_started >= self.settings.desk_session_hours * 3600:
-            self.sign_out(f"You have been signed in for {self.settings.desk_session_hours} hours, the longest a "
+            self.sign_out(why=f"over {self.settings.desk_session_hours} hours", message=
+                          f"You have been signed in for {self.settings.desk_session_hours} hours, the longest a "
                           "desk session lasts. Please sign in again.")
         elif now - self.last_activity >= self.settings.desk_idle_minutes * 60:
             self.action_cover()
@@ -82,17 +83,40 @@ class DeskApp(PortalApp):
         if self.staff_session is None or any(isinstance(s, DeskCoverScreen) for s in self.screen_stack):
             return
         self.push_screen(DeskCoverScreen(self.services, self.staff_session))  # type: ignore[arg-type]
+        self._covered(self.staff_session)
 
-    def sign_out(self, message: str = "You have signed out.") -> None:
+    @work(thread=True, exit_on_error=False)
+    def _covered(self, session: StaffSession) -> None:
+        """The cover audited (and, through the desk service, kept there too): a failure is the log's, the desk
+        stays covered whatever."""
+        try:
+            self.services.cover(session)
+        except Exception as error:  # noqa: BLE001 - the cover on screen is what protects the desk now
+            self.fault_log.record(error, "recording the desk's cover")
+
+    def sign_out(self, message: str = "You have signed out.", why: str = "signed out") -> None:
         """Every screen of the session goes, patients' first; the desk is back at Staff sign in."""
         if self.staff_session is not None and self._services is not None:
-            self._services.sign_out(self.staff_session)
+            try:
+                self._services.sign_out(self.staff_session, why)
+            except Exception as error:  # noqa: BLE001 - signing out goes on: the record of it is the log's
+                self.fault_log.record(error, "recording a sign-out")
         self.staff_session = None
         self.service_lost = ""
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.clear_notifications()
         self.notify(message, title="Signed out", timeout=15)
+
+    def hang_up(self) -> None:
+        """The terminal went (an SSH link dropped): the member of staff signed in here is signed out, audited."""
+        if self.staff_session is not None and self._services is not None:
+            try:
+                self._services.sign_out(self.staff_session, "the terminal hung up")
+            except Exception as error:  # noqa: BLE001 - stopping matters more than the record of it
+                self.fault_log.record(error, "recording a hang-up")
+            self.staff_session = None
+        super().hang_up()
 
     def on_sign_out_staff(self, event: SignOutStaff) -> None:
         self.sign_out()

@@ -63,17 +63,22 @@ class RemoteDeskServices:
         self._signed_in = True
         return session
 
-    def sign_out(self, session: object) -> None:
-        """Say so (briefly: the service records a sign-out), then hang up: the service forgets the member of staff
-        with the connection either way."""
+    def sign_out(self, session: object, why: str = "signed out") -> None:
+        """Say so (briefly: the service records a sign-out, and why), then hang up: the service forgets the member
+        of staff with the connection either way."""
         with self._lock:
             if self._sock is not None and self._signed_in:
                 try:
-                    self._exchange("desk", None, "sign_out", wire.ENCODER.encode({}), min(self.timeout, 5.0))
+                    self._exchange("desk", None, "sign_out", wire.ENCODER.encode({"why": why}),
+                                   min(self.timeout, 5.0))
                 except OSError:
                     pass
             self._signed_in = False
             self._drop()
+
+    def cover(self, session: object) -> None:
+        """The service covers this desk too: only the password uncovers it there, as here."""
+        self.call("desk", None, "cover", (session,), {})
 
     def unlock(self, session: object, password: str) -> None:
         self.call("desk", None, "unlock", (session, password), {})

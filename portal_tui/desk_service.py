@@ -126,7 +126,14 @@ class Connection:
         if (call.target, call.name) == ("desk", "sign_in"):
             return self._sign_in(**kwargs)
         if (call.target, call.name) == ("desk", "sign_out"):
-            self.end("staff_sign_out", "signed out")
+            self.end("staff_sign_out", clean_line(kwargs["why"])[:200] or "signed out")
+            return None
+        if (call.target, call.name) == ("desk", "cover"):
+            self._acting(call.name)
+            if not self.covered:
+                self.covered = True
+                assert self.session is not None
+                self.desk.record_session(self.session, "staff_desk_covered", "covered at the desk")
             return None
         if (call.target, call.name) not in wire.SESSION_FREE:
             session = self._acting(call.name)
@@ -162,7 +169,7 @@ class Connection:
         if not self.covered and now - self.last_call >= settings.desk_idle_minutes * 60:
             self.covered = True
             self.desk.record_session(session, "staff_desk_covered", "no call for the idle time")
-        if self.covered and name != "unlock":
+        if self.covered and name not in ("unlock", "cover"):
             raise wire.DeskCovered("This desk was left idle, so it has been covered. Enter your password to go on. "
                                    "Nothing has been changed.")
         self.last_call = now

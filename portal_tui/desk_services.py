@@ -28,6 +28,7 @@ from domain.staff import desk
 from domain.staff import supervision
 from domain.staff.supervision import TextView
 from domain.staff.desk import OpenRecord, PatientMatch
+from domain.text import clean_line
 from portal_tui.settings import Settings
 
 if TYPE_CHECKING:
@@ -74,9 +75,13 @@ class DeskServices:
     def find_patients(self, session: StaffSession, query: str) -> list[PatientMatch]:
         return desk.find_patients(self._uow(), self.clock, session, query, self.today())
 
-    def sign_out(self, session: StaffSession) -> None:
+    def sign_out(self, session: StaffSession, why: str = "signed out") -> None:
         """The session lives in the desk (the desk service forgets its own): its end is audited."""
-        self.record_session(session, "staff_sign_out", "signed out")
+        self.record_session(session, "staff_sign_out", clean_line(why)[:200])
+
+    def cover(self, session: StaffSession) -> None:
+        """The desk in this process covers itself; its cover is audited."""
+        self.record_session(session, "staff_desk_covered", "covered")
 
     def staff_account(self, username: str) -> staff.StaffMember | None:
         """A member of staff's account as it is now (the desk service checks a session against it each call)."""

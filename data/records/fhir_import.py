@@ -41,6 +41,7 @@ from data.records.fhir_map import (
 )
 from data.records.fhir_read import Entry, Problem, entries, expand
 from data.models import (
+    AuditEventRow,
     DocumentRow,
     ExternalRecordRow,
     PatientIdentifierRow,
@@ -49,6 +50,7 @@ from data.models import (
     TrustRow,
     VisitRow,
 )
+from domain.events.person import CHANGES_WATCHED, changes_said
 from domain.hospital import TrustCode
 from domain.identity.patients import LetterPreference
 from domain.records.model import ResultFlag
@@ -473,8 +475,12 @@ class _Writer:
             _demographics(row, record)
             session.add(row)
             session.flush()
+            self._audit(session, row.id, "feed_person_added", f"patient added from {key}")
         elif row.hospital_number == self._hospital_number(system, value):
+            before = {column: getattr(row, column) for column in CHANGES_WATCHED}
             _demographics(row, record)  # one we made from an import: the source's changes are the news
+            if said := changes_said(before, {column: getattr(row, column) for column in CHANGES_WATCHED}):
+                self._audit(session, row.id, "feed_person_changed", said)
         # else: the hospital's own record is the master; only the link to the source's identifier is added.
         linked = session.scalar(select(PatientIdentifierRow.patient_id).where(
             PatientIdentifierRow.system == system, PatientIdentifierRow.value == value))
@@ -493,6 +499,12 @@ class _Writer:
         session.flush()
         self.patients[key] = row.id
         return "imported"
+
+    def _audit(self, session: Session, patient_id: int, action: str, detail: str) -> None:
+        """A change an import made to a person, with the source trust as the actor (the feed's own words)."""
+        session.add(AuditEventRow(at=self.now(), actor_kind="system", actor_id=f"fhir:{self.trust.value}",
+                                  actor_role=None, patient_id=patient_id, action=action, outcome="success",
+                                  detail=detail[:2000], terminal="fhir import"))
 
     def _hospital_number(self, system: str, value: str) -> str:
         """A patient made from an import gets a number of its own, the same on every run and every terminal

@@ -18,8 +18,13 @@ class DeskServices(Protocol):
 
     def sign_in(self, username: str, password: str, code: str) -> StaffSession: ...
 
-    def sign_out(self, session: StaffSession) -> None:
-        """The member of staff has signed out (or been signed out): whatever held their session forgets it."""
+    def sign_out(self, session: StaffSession, why: str = "signed out") -> None:
+        """The member of staff has signed out (or been signed out, `why` says how): whatever held their session
+        forgets it, and the audit trail says so."""
+        ...
+
+    def cover(self, session: StaffSession) -> None:
+        """The desk is covered (Ctrl+L, or left idle): only the same person's password uncovers it (unlock)."""
         ...
 
     def unlock(self, session: StaffSession, password: str) -> None:

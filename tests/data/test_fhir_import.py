@@ -126,6 +126,16 @@ def test_a_new_patient_is_made_from_what_the_source_says(demo_engine, tmp_path) 
         assert (row.postcode, row.mobile, row.trust_code) == ("NW3 2QG", "+447700900123", "RAL")
         assert row.hospital_number.startswith("RALF") and len(row.hospital_number) <= 20
         assert row.letter_preference == "paper"
+    # The same source later says another date of birth: changed, and both imports are in the audit trail.
+    fx.write_ndjson(tmp_path / "p.ndjson", [{**source, "birthDate": "1970-05-02"}])
+    run(demo_engine, [tmp_path / "p.ndjson"])
+    with Session(demo_engine) as session:
+        from data.models import AuditEventRow
+
+        audit = session.execute(select(AuditEventRow.actor_id, AuditEventRow.action, AuditEventRow.detail).where(
+            AuditEventRow.patient_id == row.id).order_by(AuditEventRow.id)).all()
+    assert [tuple(a) for a in audit] == [("fhir:RAL", "feed_person_added", "patient added from Patient/p9"),
+                                         ("fhir:RAL", "feed_person_changed", "date of birth: 1970-05-01 → 1970-05-02")]
 
 
 def test_a_patient_with_an_nhs_number_is_matched_to_the_hospitals_own_record(demo_engine, tmp_path, clock) -> None:  # type: ignore[no-untyped-def]

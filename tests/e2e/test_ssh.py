@@ -213,6 +213,9 @@ def test_a_dropped_connection_ends_the_desk_with_nothing_half_done(sshd: Server)
     finally:
         desk.close()
     assert len(_opened(sshd)) == 1  # the finished look kept, the half-begun one never written
+    with sqlite3.connect(sshd.database) as connection:  # and the session's end is in the audit trail
+        ends = connection.execute("SELECT actor_id, detail FROM audit_event WHERE action = 'staff_sign_out'").fetchall()
+    assert ends == [("clerk.demo", "the terminal hung up")], ends
     log = sshd.log_file.read_text()
     assert "hung up" in log and "Traceback" not in log and "fault" not in log.lower(), log
     with sqlite3.connect(sshd.database) as connection:
