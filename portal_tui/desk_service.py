@@ -69,7 +69,8 @@ class DeskService:
         self.settings = settings
         self.clock = clock
         self.say = say
-        self.bounds = bounds or Bounds()
+        self.bounds = bounds or Bounds(calls_per_second=settings.desk_calls_per_second,
+                                       burst=5.0 * settings.desk_calls_per_second)
         self.desks = DeskServices(settings, clock, Database(settings, interactive=True))
         """One engine (and pool), one password hasher and one sealed-secret box for every desk served."""
         self.faults = FaultLog(settings.log_file, "desk-service")

@@ -129,6 +129,8 @@ class Settings:
     desk_service: str = ""
     """The desk service's socket (`portal-tui desk-service`): a desk set so makes every call there and needs
     neither the database nor the staff secret key; else the desk opens the database itself."""
+    desk_calls_per_second: int = 20
+    """How fast one desk may call the desk service (five seconds' worth at once): faster is no person's."""
     staff_secret_key: str | None = field(default=None, repr=False)
     """Seals staff members' TOTP secrets in the database (keep it out of the database's backups)."""
     limits_key: str | None = field(default=None, repr=False)
@@ -516,6 +518,7 @@ def _build(values: dict[str, Any], env: Mapping[str, str]) -> Settings:
         portal_url=str(values.get("portal_url") or "https://patientportal.westhertshospitals.nhs.uk")[:120],
         terminal_id=str(values.get("terminal_id") or "")[:80],
         desk_service=str(values.get("desk_service") or "").strip(),
+        desk_calls_per_second=_whole_number(values, "desk_calls_per_second", 20, minimum=1),
         limits_key=values.get("limits_key") or None,
         staff_secret_key=values.get("staff_secret_key") or None,
         wrong_codes_per_day=_whole_number(values, "wrong_codes_per_day", 20, minimum=1),

@@ -356,3 +356,21 @@ def test_fuzz_the_desk_wire(served: Served, frames: list[bytes]) -> None:
     desk = served.desk()
     assert desk.today() == FIXED_DAY
     desk.sign_out(None)  # hang up: sixty-four desks left open would fill the service (as it should)
+
+
+def test_a_desk_that_calls_faster_than_a_person_is_refused(served: Served, clock) -> None:  # type: ignore[no-untyped-def]
+    """260 records a second were read through the service: a desk gets 100 calls at once and 20 a second after
+    (the served clock stands still here, so nothing refills until it moves)."""
+    desk = served.desk()
+    answered = 0
+    with pytest.raises(Refused, match="asking the desk service too fast"):
+        for _ in range(200):
+            desk.today()
+            answered += 1
+    assert answered == 100
+    clock.advance(1)  # a second on: twenty more
+    for _ in range(20):
+        desk.today()
+    with pytest.raises(Refused, match="too fast"):
+        desk.today()
+    desk.sign_out(None)
