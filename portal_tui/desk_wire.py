@@ -16,28 +16,33 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import msgspec
 
-from domain.appointments.booking import Booked, BookingKind, ClinicChoice
-from domain.appointments.changes import AppointmentPage, Cancelled, Rescheduled, SlotTaken
-from domain.appointments.model import AppointmentView
 from domain.errors import (AccessDenied, Conflict, DomainError, InvalidTransition, InvalidValue, NotFound, Refused,
                            SystemBusy)
-from domain.help.articles import Article
-from domain.hospital import Slot, Trust, TrustCode
-from domain.identity.my_details import MyDetails, RecordLook
-from domain.identity.patients import LetterPreference
-from domain.identity.session import PatientSession, StaffRole, StaffSession
-from domain.messaging.model import SmsStatus
-from domain.records.model import Document, DocumentKind, TestResult
-from domain.records.post import Batch, PostItem, PostRoom
-from domain.records.reading import LETTERS_PAGE, VISITS_SHOWN, LetterList, ResultsPage, VisitList
-from domain.staff.accounts import Enrolment, StaffAccount
-from domain.staff.desk import OpenRecord, PatientMatch
-from domain.staff.supervision import AuditPage, AuditQuery, AuditRow, Outbox, TextView, Tool
-from domain.support.reports import Captured, ProblemReport, ReplyBy, ReportStatus, Submitted
+from domain.hospital import Slot
+from domain.identity.session import PatientSession, StaffSession
+from domain.records.reading import LETTERS_PAGE, VISITS_SHOWN
+
+if TYPE_CHECKING:  # the calls' types, loaded for a surface when its first call is made (_types)
+    from domain.appointments.booking import Booked, BookingKind, ClinicChoice
+    from domain.appointments.changes import AppointmentPage, Cancelled, Rescheduled
+    from domain.appointments.model import AppointmentView
+    from domain.help.articles import Article
+    from domain.hospital import Trust, TrustCode
+    from domain.identity.my_details import MyDetails, RecordLook
+    from domain.identity.patients import LetterPreference
+    from domain.identity.session import StaffRole
+    from domain.messaging.model import SmsStatus
+    from domain.records.model import Document, DocumentKind, TestResult
+    from domain.records.post import Batch, PostItem, PostRoom
+    from domain.records.reading import LetterList, ResultsPage, VisitList
+    from domain.staff.accounts import Enrolment, StaffAccount
+    from domain.staff.desk import OpenRecord, PatientMatch
+    from domain.staff.supervision import AuditPage, AuditQuery, AuditRow, Outbox, TextView, Tool
+    from domain.support.reports import Captured, ProblemReport, ReplyBy, ReportStatus, Submitted
 
 VERSION = 2
 """Both ends say it first; a desk and a service of different versions do not talk."""
@@ -83,7 +88,7 @@ class Reply(msgspec.Struct, array_like=True, forbid_unknown_fields=True):
 
 
 class Error(msgspec.Struct, array_like=True, forbid_unknown_fields=True):
-    """A DomainError: its class by name (one of ERRORS), its words, and the attributes a screen reads."""
+    """A DomainError: its class by name (one of errors()), its words, and the attributes a screen reads."""
 
     kind: str
     message: str
@@ -99,10 +104,13 @@ class SessionEnded(Refused):
     """The service ended the member of staff's session (too long, account disabled, reset or changed)."""
 
 
-ERRORS: dict[str, type[DomainError]] = {kind.__name__: kind for kind in (
-    DomainError, InvalidValue, AccessDenied, InvalidTransition, NotFound, Conflict, Refused, SystemBusy, SlotTaken,
-    DeskCovered, SessionEnded)}
-"""The errors a desk rebuilds; any other DomainError crosses as the nearest of these it is a kind of."""
+@cache
+def errors() -> dict[str, type[DomainError]]:
+    """The errors a desk rebuilds; any other DomainError crosses as the nearest of these it is a kind of."""
+    from domain.appointments.changes import SlotTaken
+
+    return {kind.__name__: kind for kind in (DomainError, InvalidValue, AccessDenied, InvalidTransition, NotFound,
+                                             Conflict, Refused, SystemBusy, SlotTaken, DeskCovered, SessionEnded)}
 
 
 # Every call a desk may make, by what it is made on, with its parameters and its answer. They restate the screens'
@@ -233,7 +241,7 @@ def call(target: str, name: str) -> Call | None:
 @cache
 def _schema(target: str, name: str) -> Call:
     stub = getattr(_SURFACES[target], name)
-    hints = typing.get_type_hints(stub)
+    hints = typing.get_type_hints(stub, globalns={**globals(), **_types(target)})
     signature = inspect.signature(stub)
     staff, nobody, fields = [], [], []
     for parameter in list(signature.parameters.values())[1:]:
@@ -248,6 +256,28 @@ def _schema(target: str, name: str) -> Call:
             fields.append((parameter.name, kind, parameter.default))
     arguments = msgspec.defstruct(f"{target}.{name}", fields, kw_only=True, forbid_unknown_fields=True)
     return Call(target, name, signature, tuple(staff), tuple(nobody), arguments, hints["return"])
+
+
+_MODULES = {
+    "desk": ("domain.staff.desk",),
+    "record": ("domain.appointments.booking", "domain.appointments.changes", "domain.appointments.model",
+               "domain.hospital", "domain.identity.my_details", "domain.identity.patients", "domain.records.model",
+               "domain.records.reading", "domain.staff.supervision"),
+    "support": ("domain.help.articles", "domain.hospital", "domain.support.reports"),
+    "supervision": ("domain.identity.session", "domain.messaging.model", "domain.records.post", "domain.staff.accounts",
+                    "domain.staff.supervision"),
+}
+"""Where each surface's types live: loaded when the surface's first call is made, so that a desk carries only
+the types of what it does (a clerk's desk never loads the supervisor's)."""
+
+
+def _types(target: str) -> dict[str, Any]:
+    import importlib
+
+    found: dict[str, Any] = {}
+    for module in _MODULES[target]:
+        found.update({k: v for k, v in vars(importlib.import_module(module)).items() if not k.startswith("_")})
+    return found
 
 
 def _encode_hook(value: object) -> object:
@@ -273,7 +303,8 @@ def _decoder(kind: Any) -> msgspec.msgpack.Decoder[Any]:
 # Errors both ways.
 
 def error_reply(error: DomainError) -> bytes:
-    kind = next(k for k in type(error).__mro__ if k.__name__ in ERRORS and ERRORS[k.__name__] is k)
+    known = errors()
+    kind = next(k for k in type(error).__mro__ if known.get(k.__name__) is k)
     return ENCODER.encode(Error(kind.__name__, str(error), getattr(error, "constraint", None),
                                 getattr(error, "nearest", None)))
 
@@ -281,7 +312,7 @@ def error_reply(error: DomainError) -> bytes:
 def rebuilt(data: bytes) -> DomainError:
     """The service's DomainError, as it was raised there (a SlotTaken keeps its nearest free times)."""
     sent = _decoder(Error).decode(data)
-    kind = ERRORS.get(sent.kind, Refused)
+    kind = errors().get(sent.kind, Refused)
     error = kind.__new__(kind)
     error.args = (sent.message,)
     if sent.constraint is not None:
