@@ -217,6 +217,8 @@ class _Server:
         """The connections open now: a stopping service hangs up on each (its desk signs out)."""
         self._lock = threading.Lock()
         self._full_said = False
+        self.stopping = False
+        """The service is hanging up on every desk (its sessions end for that, not the desks')."""
 
     def serve(self, stop: threading.Event) -> None:
         while not stop.is_set():
@@ -285,7 +287,8 @@ class _Server:
         finally:
             if connection is not None and connection.session is not None:
                 try:
-                    connection.end("staff_sign_out", "the desk hung up")
+                    why = "the desk service stopped" if self.stopping else "the desk hung up"
+                    connection.end("staff_sign_out", why)
                 except Exception as error:
                     service.faults.record(error, "desk service, recording a hang-up")
             with self._lock:
@@ -297,6 +300,7 @@ class _Server:
         self.listener.close()
 
     def hang_up(self) -> None:
+        self.stopping = True
         with self._lock:
             open_now = list(self.desks)
         for sock in open_now:

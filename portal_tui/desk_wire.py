@@ -187,8 +187,8 @@ _SURFACES: dict[str, type] = {"desk": _Desk, "record": _Record, "support": _Supp
 CALLS: dict[str, frozenset[str]] = {target: frozenset(n for n in vars(k) if not n.startswith("_"))
                                     for target, k in _SURFACES.items()}
 """The names of the calls on each target."""
-SESSION_FREE = frozenset({("desk", "sign_in"), ("desk", "sign_out"), ("desk", "today"), ("support", "articles"), ("support", "find"),
-                          ("support", "trusts"), ("support", "submit"), ("support", "replies_for")})
+SESSION_FREE = frozenset({("desk", "sign_in"), ("desk", "sign_out"), ("desk", "today"), ("support", "articles"),
+                          ("support", "find"), ("support", "trusts"), ("support", "submit"), ("support", "replies_for")})
 """The calls a desk may make before anyone signs in there: signing in and out, the date and the help centre."""
 
 
