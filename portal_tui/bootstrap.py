@@ -27,6 +27,9 @@ class Database:
 
     @cached_property
     def engine(self) -> Engine:
+        from data.messaging.sealing import use_key
+
+        use_key(self.settings.limits_key)  # codes waiting in the outbox are sealed with it (data/messaging/sealing.py)
         if self.interactive:
             return make_engine(self.settings.database_url, busy_seconds=self.settings.database_busy_seconds)
         return make_engine(self.settings.database_url)

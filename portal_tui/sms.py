@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from data.messaging.outbox import SqlOutboxQueue, list_messages
+from data.messaging.sealing import SealError
 from domain.clock import LONDON, SystemClock
 from domain.messaging.dispatch import DispatchReport, dispatch_batch
 from domain.messaging.model import SmsStatus
@@ -32,6 +33,8 @@ def dispatch(settings: Settings, *, once: bool, poll: float, echo: Callable[[str
             report = dispatch_batch(queue, sender, clock, token, lease=lease)
         except SendError as error:
             raise SettingsError(f"The SMS sender refused to work: {error.reason}. Nothing was marked.") from None
+        except SealError as error:  # a wrong or missing limits_key: said, nothing sent (nothing taken either)
+            raise SettingsError(str(error)) from None
         for name in ("sent", "recovered", "retried", "failed", "deferred"):
             setattr(total, name, getattr(total, name) + getattr(report, name))
         for line in report.errors:

@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from data import convert
+from data.messaging.sealing import sealed
 from data.models import ChallengeRow, InvitationRow, OneTimeCodeRow, PatientAccountRow, SmsMessageRow, TrustRow
 from domain.identity.challenges import Challenge, Invitation, RegistrationRoute
 from domain.identity.codes import CodePurpose, OneTimeCode
@@ -156,6 +157,7 @@ class SqlOutbox:
         values = asdict(message)
         values["template"] = message.template.value
         values["status"] = message.status.value
+        values["body"] = sealed(message.body, message.template.value)  # a code, sealed while it waits
         self._session.add(SmsMessageRow(**values))
 
     def withdraw_reminders(self, appointment_id: int) -> int:

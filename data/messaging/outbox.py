@@ -7,13 +7,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, and_, or_, select, update
 from sqlalchemy.orm import Session
 
+from data.messaging.sealing import opened
 from data.models import SmsMessageRow
 from domain.messaging.wording import redacted
 from domain.messaging.model import SmsMessage, SmsStatus, SmsTemplate
 
 
 def to_message(row: SmsMessageRow) -> SmsMessage:
-    return SmsMessage(id=row.id, to_number=row.to_number, template=SmsTemplate(row.template), body=row.body,
+    return SmsMessage(id=row.id, to_number=row.to_number, template=SmsTemplate(row.template), body=opened(row.body),
                       status=SmsStatus(row.status), created_at=row.created_at, send_after=row.send_after,
                       patient_id=row.patient_id, appointment_id=row.appointment_id, dedupe_key=row.dedupe_key,
                       attempts=row.attempts, last_error=row.last_error, sent_at=row.sent_at,
@@ -56,7 +57,7 @@ class SqlOutboxQueue:
             row = session.get(SmsMessageRow, message_id)
             if row is not None and row.template in (SmsTemplate.ONE_TIME_CODE.value,
                                                     SmsTemplate.REGISTRATION_INVITATION.value):
-                row.body = redacted(row.body)
+                row.body = redacted(opened(row.body))
 
     def mark_retry(self, message_id: str, token: str, send_after: datetime, error: str) -> None:
         self._finish(message_id, token, status=SmsStatus.QUEUED.value, send_after=send_after, last_error=error[:500])

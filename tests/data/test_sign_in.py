@@ -140,3 +140,34 @@ def test_a_signed_in_patient_reaches_no_other_record_through_any_use_case(uow, c
     change_letter_preference(uow(), clock, session, LetterPreference.PAPER)
     assert my_details(uow(), clock, session).letter_preference is LetterPreference.PAPER
     assert use_cases.open_record(uow(), clock, session).id == me.id
+
+
+def test_a_code_waits_in_the_outbox_sealed_and_goes_out_as_written(uow, demo_engine, clock, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """With limits_key set (kept out of the database and its backups), a code waiting to be sent is sealed in the
+    outbox: the database alone does not give it away. The dispatcher opens it to send it; sent, it is gone; a
+    dispatcher with another key says so in words instead of sending nonsense."""
+    import re
+    from datetime import timedelta
+
+    from data.messaging import sealing
+    from data.messaging.outbox import SqlOutboxQueue
+    from data.models import SmsMessageRow
+
+    monkeypatch.setattr(sealing, "_box", None)  # restored after: the key is the process's
+    sealing.use_key("the trust's limits key")
+    sent = sign_in.begin(uow(), clock, FAST_HASHER, MARGARET, DEMO_PASSWORD, DUMMY)
+    with Session(demo_engine) as session:
+        stored = session.get(SmsMessageRow, sent.sms.id).body
+    assert stored.startswith("sealed:") and not re.search(r"\d{6}", stored)
+    queue = SqlOutboxQueue(demo_engine)
+    [claimed] = [m for m in queue.claim(clock.now() + timedelta(minutes=1), 50, timedelta(minutes=2), "lease-1")
+                 if m.id == sent.sms.id]
+    assert claimed.body == sent.sms.body and re.match(r"\d{6} is your", claimed.body)
+    queue.mark_sent(claimed.id, "lease-1", clock.now())
+    with Session(demo_engine) as session:
+        assert session.get(SmsMessageRow, sent.sms.id).body.startswith("****** is your")
+    second = sign_in.begin(uow(), clock, FAST_HASHER, MARGARET, DEMO_PASSWORD, DUMMY)
+    sealing.use_key("another key")
+    with pytest.raises(sealing.SealError, match="same on every terminal"):
+        queue.claim(clock.now() + timedelta(minutes=2), 50, timedelta(minutes=2), "lease-2")
+    assert second.sms.id
