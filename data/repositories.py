@@ -31,6 +31,7 @@ from data.models import (
 )
 from domain.appointments.model import LIVE_STATUSES, Appointment, AppointmentStatus, AppointmentView, CancelledBy, Referral
 from domain.audit import AuditEvent
+from domain.events.person import FEED_CHANGES
 from domain.errors import Conflict
 from domain.hospital import Clinic, Slot, TrustCode
 from domain.identifiers import NhsNumber
@@ -362,9 +363,9 @@ class SqlAuditLog:
         self._session.add(row)
 
     def staff_looks(self, patient_id: int, since: datetime) -> list[AuditEvent]:
+        by_staff_or_feed = or_(AuditEventRow.actor_kind == "staff", AuditEventRow.action.in_(FEED_CHANGES))
         rows = self._session.scalars(select(AuditEventRow).where(
-            AuditEventRow.patient_id.in_(self._ids_of(patient_id)), AuditEventRow.actor_kind == "staff",
-            AuditEventRow.at >= since)
+            AuditEventRow.patient_id.in_(self._ids_of(patient_id)), by_staff_or_feed, AuditEventRow.at >= since)
             .order_by(AuditEventRow.at.desc(), AuditEventRow.id.desc()).limit(500))
         return [convert.audit_event(row) for row in rows]
 

@@ -287,7 +287,8 @@ class AuditLog(Protocol):
     def record(self, event: AuditEvent) -> None: ...
 
     def staff_looks(self, patient_id: int, since: datetime) -> list[AuditEvent]:
-        """What staff did with this patient's record since `since`, newest first."""
+        """What staff did with this patient's record since `since`, and what the hospital's systems changed of
+        their details (domain.events.person.FEED_CHANGES), newest first."""
         ...
 
 

@@ -240,7 +240,7 @@ class KioskApp(PortalApp, inherit_bindings=False):
         if self.patient_session is not None and now - self.session_started >= SESSION_LIMIT:
             self.end_session(N_("You have been signed in for 15 minutes, the longest a kiosk session can last."))
             return
-        if len(self.screen_stack) == 1:
+        if len(self.screen_stack) <= 1:  # at the welcome page, or (the timer's last tick as the kiosk ends) none
             return
         state = self.idle_policy.state(now - self.last_activity)
         warning = isinstance(self.screen, IdleWarningScreen)

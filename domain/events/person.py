@@ -112,6 +112,10 @@ def _day(text: str) -> date | None:
         return None
 
 
+FEED_CHANGES = frozenset({"feed_person_changed"})
+"""The audit actions of a hospital system changing a person's details: the patient is shown them beside staff's
+looks ("who has looked at or changed my record"), and so is a clerk on the phone."""
+
 CHANGES_WATCHED = {"nhs_number": "NHS number", "given_name": "given name", "family_name": "family name",
                    "date_of_birth": "date of birth", "date_of_death": "date of death", "postcode": "postcode",
                    "address_lines": "address", "mobile": "mobile"}

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from domain.identity.access import STAFF_READS, record_access, require_access, target_patient
 from domain.audit import AuditEvent, Outcome
 from domain.errors import AccessDenied, InvalidValue, NotFound
+from domain.events.person import FEED_CHANGES
 from domain.identity.patients import LetterPreference, Patient, PatientAccount
 from domain.language import _, ENGLISH, LANGUAGES, PSEUDO
 from domain.ports import Clock, UnitOfWork
@@ -123,6 +124,13 @@ _LOOKS = {"staff_open": "Opened your record", "open_letter": "Read a letter",
 """The audit actions a patient is shown, in their words."""
 
 
+def _feed_change(event: AuditEvent) -> RecordLook:
+    """A hospital system's change to the patient's details: which details, never their values (a shared screen)."""
+    fields = [part.split(":", 1)[0].strip() for part in event.detail.split(";") if ":" in part]
+    who = "The Royal Free's records" if event.actor_id.endswith("RAL") else "The hospital's records"
+    return RecordLook(event.at, who, f"Changed your {', '.join(fields) or 'details'}", "Sent by the hospital's system")
+
+
 @dataclass(frozen=True, slots=True)
 class RecordLook:
     """One look at the patient's record by hospital staff, as the patient is told of it."""
@@ -143,6 +151,9 @@ def who_looked(uow: UnitOfWork, clock: Clock, actor: Actor, patient_id: int | No
     looks: list[RecordLook] = []
     shown: dict[tuple[str, str | None], datetime] = {}
     for event in events:  # newest first
+        if event.action in FEED_CHANGES:
+            looks.append(_feed_change(event))
+            continue
         if event.action not in _LOOKS or event.outcome is not Outcome.SUCCESS:
             continue
         # The same look again within minutes (a page read again on the way back to it) is said once.

@@ -120,6 +120,17 @@ def test_people_added_and_updated_from_the_pas(demo_engine) -> None:  # type: ig
     assert changes[1][:3] == ("hl7:PAS^RWG", nina.id, "feed_person_added")
     assert all(change[2] != "feed_person_changed" or change[1] != margaret.id for change in changes[2:]), \
         "an update that changes nothing is not audited as a change"
+    # Margaret sees it, as a clerk on the phone with her does: which details the hospital's system changed.
+    from data.uow import SqlUnitOfWork, session_factory
+    from domain.clock import FixedClock
+    from domain.identity.my_details import who_looked
+    from domain.identity.session import PatientSession
+    from datetime import UTC, datetime
+
+    now = FixedClock(datetime.now(UTC))
+    looks = who_looked(SqlUnitOfWork(session_factory(demo_engine)), now, PatientSession(margaret.id, now.now()))
+    [changed] = [look for look in looks if look.who == "The hospital's records"]
+    assert changed.what == "Changed your given name, family name, date of birth, postcode, address, mobile"
 
 
 def feed_audit(engine) -> list[tuple[str, int, str, str]]:  # type: ignore[no-untyped-def]
