@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 
 import pytest
 
@@ -53,7 +54,13 @@ def test_a_polish_patient_reschedules_in_polish_and_is_texted_in_polish(fresh_de
         assert (template, language) == ("reschedule_confirmation", "pl")
         assert body.startswith("West Herts: Twoja wizyta w szpitalu") and "Pytania? Zadzwoń" in body
         kiosk.press("Enter")  # Wróć do swoich wizyt
-        kiosk.wait_for("Twoje wizyty")
+        # Back at the list: its title, or (the list scrolled to the focused appointment, Polish being longer at
+        # 80×24) its sections — either is the list page, and the moved appointment is on it.
+        deadline = time.monotonic() + 20
+        while not any(words in (screen := kiosk.screen()) for words in ("Twoje wizyty", "Nadchodzące (",
+                                                                        "Wcześniejsze, przeniesione")):
+            assert time.monotonic() < deadline, screen
+            time.sleep(0.05)
         kiosk.press("Escape")
         kiosk.wait_for("Co chcesz zrobić?")
         kiosk.press("Tab", "Tab", "Tab", "Tab", "Tab", "Enter")  # past the record's parts and Help to Wyloguj się
