@@ -66,26 +66,28 @@ MERGED_NUMBER = "urn:portal:merged-hospital-number"
 later message naming the old number still finds them."""
 
 
-def find_patient(session: Session, facts: PersonFacts) -> Row[Any] | None:
-    """By NHS number, else hospital number (a merged-away number too): the patient's id and numbers."""
+def find_patient(session: Session, facts: PersonFacts, trust: str) -> Row[Any] | None:
+    """By NHS number (national), else hospital number — of the sending trust's own patients only (a merged-away
+    number too): the patient's id and numbers. The same digits at another trust are another person."""
     by_nhs, by_number = _stored_people(session, [facts.nhs_number.digits] if facts.nhs_number else [],
-                                       [facts.hospital_number] if facts.hospital_number else [])
+                                       [facts.hospital_number] if facts.hospital_number else [], trust)
     return (by_nhs.get(facts.nhs_number.digits) if facts.nhs_number else None) or \
         (by_number.get(facts.hospital_number) if facts.hospital_number else None)
 
 
-def _by_hospital_number(session: Session, number: str) -> Row[Any] | None:
-    return _stored_people(session, [], [number])[1].get(number)
+def _by_hospital_number(session: Session, number: str, trust: str) -> Row[Any] | None:
+    return _stored_people(session, [], [number], trust)[1].get(number)
 
 
-def _stored_people(session: Session, nhs: list[str], numbers: list[str]) -> tuple[dict[str, Row[Any]],
-                                                                                dict[str, Row[Any]]]:
-    """The stored patients with these NHS numbers, and with these hospital numbers — a patient's own number before
-    one merged into another record — in one statement: ({NHS number: row}, {hospital number: row})."""
+def _stored_people(session: Session, nhs: list[str], numbers: list[str],
+                   trust: str) -> tuple[dict[str, Row[Any]], dict[str, Row[Any]]]:
+    """The stored patients with these NHS numbers, and the sending trust's patients with these hospital numbers —
+    a patient's own number before one merged into another record — in one statement: ({NHS number: row},
+    {hospital number: row})."""
     by_nhs: dict[str, Row[Any]] = {}
     by_number: dict[str, Row[Any]] = {}
     if nhs or numbers:
-        for row in session.connection().execute(_FINDING, {"nhs": nhs, "numbers": numbers}):
+        for row in session.connection().execute(_FINDING, {"nhs": nhs, "numbers": numbers, "trust": trust}):
             if row.asked_by == "nhs":
                 by_nhs[row.asked] = row
             elif row.asked not in by_number or row.hospital_number == row.asked:
@@ -102,10 +104,12 @@ _FINDING = union_all(
     select(literal("nhs").label("asked_by"), _PATIENTS.c.nhs_number.label("asked"), *_FOUND).where(
         _PATIENTS.c.nhs_number.in_(bindparam("nhs", expanding=True))),
     select(literal("hospital").label("asked_by"), _PATIENTS.c.hospital_number.label("asked"), *_FOUND).where(
-        _PATIENTS.c.hospital_number.in_(bindparam("numbers", expanding=True))),
+        _PATIENTS.c.hospital_number.in_(bindparam("numbers", expanding=True)),
+        _PATIENTS.c.trust_code == bindparam("trust")),
     select(literal("hospital").label("asked_by"), _MERGED.c.value.label("asked"), *_FOUND).join(
         _MERGED, _MERGED.c.patient_id == _PATIENTS.c.id).where(
-        _MERGED.c.system == MERGED_NUMBER, _MERGED.c.value.in_(bindparam("numbers", expanding=True))))
+        _MERGED.c.system == MERGED_NUMBER, _MERGED.c.value.in_(bindparam("numbers", expanding=True)),
+        _PATIENTS.c.trust_code == bindparam("trust")))
 """The patients with the NHS numbers asked, with the hospital numbers asked, and those that took one of them in a
 merge — each row saying what it was asked by, each part a search of its own index (asked as one condition with OR,
 PostgreSQL reads every patient). Built once: every message, or every round of them, asks."""
@@ -132,7 +136,7 @@ def upsert_person(session: Session, raw: str, message_type: str, trust: str, *,
     has one, is read again when next used."""
     facts = person(read_pid(raw), allow_drama=allow_drama)
     session.flush()
-    row = find_patient(session, facts)
+    row = find_patient(session, facts, trust)
     values = _change(facts, message_type, trust, row)
     if row is None:
         added = session.connection().execute(_ADD, values).scalar_one()
@@ -197,7 +201,7 @@ class RoundOfPeople:
     statement and the changed in one per set of columns (on PostgreSQL each statement is a round trip). Should the
     database refuse any of it, the caller takes the round again a message at a time."""
 
-    def __init__(self, session: Session, raws: dict[int, str], *, allow_drama: bool) -> None:
+    def __init__(self, session: Session, raws: dict[int, str], trust: str, *, allow_drama: bool) -> None:
         self._facts: dict[int, PersonFacts | NotUsable] = {}
         for n, raw in raws.items():
             try:
@@ -207,7 +211,7 @@ class RoundOfPeople:
         facts = [f for f in self._facts.values() if isinstance(f, PersonFacts)]
         self._stored_nhs, self._stored_hospital = _stored_people(
             session, sorted({f.nhs_number.digits for f in facts if f.nhs_number is not None}),
-            sorted({f.hospital_number for f in facts if f.hospital_number is not None}))
+            sorted({f.hospital_number for f in facts if f.hospital_number is not None}), trust)
         self._by_id: dict[int, _Person] = {}
         self._by_nhs: dict[str, _Person] = {}
         self._by_hospital: dict[str, _Person] = {}
@@ -321,9 +325,9 @@ def merge(session: Session, raw: str, trust: str, now: datetime, sender: str, *,
     except NotUsable as reason:
         return Outcome.REFUSED, str(reason), False
     # The survivor by its hospital number first: the record merged away may be the one holding the NHS number.
-    survivor = (_by_hospital_number(session, facts.hospital_number) if facts.hospital_number else None) \
-        or find_patient(session, facts)
-    gone = _by_hospital_number(session, prior_number[:20])
+    survivor = (_by_hospital_number(session, facts.hospital_number, trust) if facts.hospital_number else None) \
+        or find_patient(session, facts, trust)
+    gone = _by_hospital_number(session, prior_number[:20], trust)
     if survivor is None:
         return Outcome.REFUSED, "no such patient: the surviving record (PID) is not one the portal knows", False
     said = ""

@@ -166,7 +166,10 @@ def _people(session: Session, read: list[_Read], taken: dict[tuple[str, str], st
               handling(one.header) is Outcome.ACCEPTED and (one.header.sender, one.header.control_id) not in taken}
     if not acting or any(header.message_type not in _ONE_WRITE for _, header in acting.values()):
         return None
-    return RoundOfPeople(session, {n: raw for n, (raw, _) in acting.items()}, allow_drama=allow_drama)
+    trusts = {_trust(header.sender) for _, header in acting.values()}
+    if len(trusts) > 1:  # hospital numbers are each trust's own: a round of two trusts' people goes one by one
+        return None
+    return RoundOfPeople(session, {n: raw for n, (raw, _) in acting.items()}, trusts.pop(), allow_drama=allow_drama)
 
 
 def _receive_in(session: Session, n: int, one: _Read, now: Callable[[], datetime], allow_drama: bool,

@@ -305,8 +305,8 @@ def test_a_patient_is_found_by_the_indexes_not_by_reading_every_patient(engine) 
     thousands); each lookup is now an index search, for one message and for a whole round, on both databases."""
     from data.events.adt import _FINDING
 
-    asked = [_FINDING.params(nhs=[], numbers=["RWG1000001"]),
-             _FINDING.params(nhs=["9990000018"], numbers=["RWG1000001", "RWG1000002"])]
+    asked = [_FINDING.params(nhs=[], numbers=["RWG1000001"], trust="RWG"),
+             _FINDING.params(nhs=["9990000018"], numbers=["RWG1000001", "RWG1000002"], trust="RAL")]
     postgres = engine.dialect.name == "postgresql"
     with engine.connect() as connection:
         if postgres:
@@ -317,3 +317,27 @@ def test_a_patient_is_found_by_the_indexes_not_by_reading_every_patient(engine) 
                 f"{'EXPLAIN' if postgres else 'EXPLAIN QUERY PLAN'} {compiled}").all())
             assert "Seq Scan" not in plan and "SCAN patient" not in plan, plan
             assert plan.count("patient_hospital_number" if postgres else "sqlite_autoindex_patient_1") >= 1, plan
+
+
+def test_a_message_never_changes_a_patient_through_another_trusts_hospital_number(demo_engine) -> None:  # type: ignore[no-untyped-def]
+    """The wrong-patient hazard: a Royal Free message for its own patient whose hospital number has the same
+    digits as a West Herts patient's changed the West Herts patient's name, date of birth, postcode and mobile.
+    A hospital number is matched among the sending trust's own patients only — alone, and in a round."""
+    from data.events.receive import receive_all
+    from data.models import PatientRow
+    from tests.data.demo_fixtures import patient
+
+    margaret = patient(demo_engine, "Margaret", "Thompson")
+    stranger = (f"PID|1||{margaret.hospital_number}^^^RAL^MR||STRANGER^SAM||19800101|M|||"
+                "9 Other Road^^London^^NW3 2QG||07700 900999^PRN^CP")
+    royal_free = [person_message(event, f"RF{event}", stranger).replace("|PAS|RWG|", "|CERNER|RAL|")
+                  for event in ("A08", "A31", "A01")]
+    alone = [receive(demo_engine, message, "test", allow_drama=True) for message in royal_free]
+    together = receive_all(demo_engine, [(m.replace("|RF", "|RG"), "round") for m in royal_free[:2]],
+                           allow_drama=True)
+    assert all(r.outcome is not Outcome.ACCEPTED for r in alone + together), [r.reason for r in alone + together]
+    with Session(demo_engine) as session:
+        row = session.get(PatientRow, margaret.id)
+        assert (row.family_name, row.date_of_birth, row.postcode, row.mobile) == (
+            margaret.family_name, margaret.date_of_birth, margaret.postcode, margaret.mobile)
+    assert [c for c in feed_audit(demo_engine) if c[1] == margaret.id] == []
