@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from data.models import AuditEventRow, LocationRow, PatientIdentifierRow, PatientRow
 from domain.events.feed import Outcome
 from domain.events.attendance import ATTENDANCE_EVENTS, FeedRules, invitation_reason
-from domain.events.person import ADD_EVENTS, CHANGES_WATCHED, NotUsable, PersonFacts, PidFields, changes_said, person
+from domain.events.person import (ADD_EVENTS, CHANGES_WATCHED, NotUsable, PersonFacts, PidFields, changes_said,
+                                  identity_conflict, person)
 from domain.identity.patients import LetterPreference
 
 
@@ -170,6 +171,9 @@ def _change(facts: PersonFacts, message_type: str, trust: str, found: Any) -> di
                 "address_lines": _address(facts)}
     if facts.nhs_number is not None and found.nhs_number not in (None, facts.nhs_number.digits):
         raise NotUsable("the NHS number and the hospital number name two different patients")
+    stored = found._mapping if hasattr(found, "_mapping") else found.before  # a row, or one a round holds
+    if conflict := identity_conflict(stored, facts):
+        raise NotUsable(conflict)
     said = {"nhs_number": facts.nhs_number.digits if facts.nhs_number else None, "postcode": facts.postcode,
             "date_of_death": facts.date_of_death, "mobile": facts.mobile.e164 if facts.mobile else None,
             "address_lines": _address(facts)}

@@ -140,3 +140,53 @@ def _shown(column: str, value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return clean_line(str(value).replace("\n", ", "))[:120]
+
+
+def identity_conflict(stored: Mapping[str, object], facts: PersonFacts) -> str:
+    """Why the person a message describes is plainly not the stored one its identifier found ('' where they may
+    be the same, with a change or a typo mended): the message is then refused and kept for a person to resolve,
+    never applied. The rule, decided for a wrong-patient hazard, not for tidiness:
+
+    - both names plainly disagree — the family name *and* the given name are neither the same (letters only, any
+      case), nor one inside the other, nor three-quarters alike (a family name alone changes on marriage);
+    - or the date of birth plainly disagrees and a name does too. A date plainly disagrees when more than one of
+      day, month and year differ, or one differs by more than a typo (one digit, a neighbouring number, day and
+      month swapped). The same names with another date of birth is the PAS mending it: applied, and audited.
+    """
+    family, given = str(stored.get("family_name") or ""), str(stored.get("given_name") or "")
+    family_alike = not family or _alike(family, facts.family_name)
+    given_alike = not given or _alike(given, facts.given_name)
+    if not family_alike and not given_alike:
+        return ("identity conflict: the record this identifier names is another person by both names (PID-5); "
+                "kept for a person to resolve, nothing changed")
+    born = stored.get("date_of_birth")
+    if isinstance(born, date) and _plainly_different(born, facts.date_of_birth) and not (family_alike and given_alike):
+        return (f"identity conflict: the record this identifier names was born {born.isoformat()} with another "
+                f"name, the message says {facts.date_of_birth.isoformat()} (PID-7, PID-5); kept for a person to "
+                "resolve, nothing changed")
+    return ""
+
+
+def _plainly_different(a: date, b: date) -> bool:
+    if a == b or (a.year == b.year and a.day == b.month and a.month == b.day):
+        return False
+    parts = [(a.day, b.day), (a.month, b.month), (a.year, b.year)]
+    differing = [(x, y) for x, y in parts if x != y]
+    if len(differing) > 1:
+        return True
+    x, y = differing[0]
+    return not _one_digit_apart(x, y) and abs(x - y) > 1
+
+
+def _one_digit_apart(x: int, y: int) -> bool:
+    left, right = str(x).zfill(4), str(y).zfill(4)
+    return sum(p != q for p, q in zip(left, right)) == 1 or sorted(left) == sorted(right)
+
+
+def _alike(a: str, b: str) -> bool:
+    from difflib import SequenceMatcher
+
+    left, right = ("".join(c for c in s.casefold() if c.isalpha()) for s in (a, b))
+    if not left or not right or left in right or right in left:
+        return True
+    return SequenceMatcher(None, left, right).ratio() >= 0.75

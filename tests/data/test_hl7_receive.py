@@ -103,9 +103,12 @@ def test_people_added_and_updated_from_the_pas(demo_engine) -> None:  # type: ig
     bad = receive(demo_engine, person_message("A28", "P4", "PID|1||9990000019^^^NHS^NH~X1^^^RWG^MR||A^B||19900101"),
                   "test")
     assert bad.outcome is Outcome.REFUSED and "fails its check digit" in bad.reason
-    unverified = receive(demo_engine, person_message("A31", "P5", (
+    other = receive(demo_engine, person_message("A31", "P5", (
+        f"PID|1||{margaret.hospital_number}^^^RWG^MR~9990000026^^^NHS^NH||THOMPSON^MARGARET||19591022|F")), "test")
+    assert other.outcome is Outcome.REFUSED and "identity conflict" in other.reason  # that NHS number is someone else's
+    unverified = receive(demo_engine, person_message("A31", "P6", (
         f"PID|1||{margaret.hospital_number}^^^RWG^MR~9990000026^^^NHS^NH||THOMPSON^MARGARET||19591022|F"
-        + "|" * 25 + "|02")), "test")  # PID-32: the NHS number is not verified, so it is not used
+        + "|" * 24 + "02")), "test")  # PID-32: the NHS number is not verified, so it is not used
     assert unverified.outcome is Outcome.ACCEPTED, unverified.reason
     with Session(demo_engine) as session:
         row = session.get(PatientRow, margaret.id)
@@ -341,3 +344,22 @@ def test_a_message_never_changes_a_patient_through_another_trusts_hospital_numbe
         assert (row.family_name, row.date_of_birth, row.postcode, row.mobile) == (
             margaret.family_name, margaret.date_of_birth, margaret.postcode, margaret.mobile)
     assert [c for c in feed_audit(demo_engine) if c[1] == margaret.id] == []
+
+
+def test_an_nhs_number_naming_another_person_is_an_identity_conflict_kept_for_a_person(demo_engine) -> None:  # type: ignore[no-untyped-def]
+    """Margaret's NHS number on a message about someone else by name and date of birth (a mistyped number at the
+    PAS): refused with the reason, kept among the refused messages for a person to resolve, never applied."""
+    from data.models import PatientRow
+    from tests.data.demo_fixtures import patient
+
+    margaret = patient(demo_engine, "Margaret", "Thompson")
+    wrong = receive(demo_engine, person_message("A31", "IC1", (
+        f"PID|1||RWG7100001^^^RWG^MR~{margaret.nhs_number}^^^NHS^NH||STRANGER^SAM||19800101|M|||"
+        "9 Other Road^^London^^NW3 2QG||07700 900999^PRN^CP")), "test", allow_drama=True)
+    assert wrong.outcome is Outcome.REFUSED and wrong.reason.startswith("identity conflict"), wrong.reason
+    assert "MSA|AR|IC1|identity conflict" in wrong.ack
+    assert ("refused", "IC1", "ADT^A31") in rows(demo_engine)  # kept: `hl7 list --status refused`
+    with Session(demo_engine) as session:
+        row = session.get(PatientRow, margaret.id)
+        assert (row.family_name, row.date_of_birth, row.mobile) == (margaret.family_name, margaret.date_of_birth,
+                                                                     margaret.mobile)

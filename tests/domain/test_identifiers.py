@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import nhs_number
 import pytest
 from hypothesis import given
@@ -127,3 +129,24 @@ def test_a_good_password_and_its_other_unicode_forms() -> None:
 
     assert password_problem("violet tractor lamp", "maggie.t@example.com", ("Margaret", "Thompson")) is None
     assert normalised("ｖｉｏｌｅｔ ｔｒａｃｔｏｒ") == "violet tractor"  # full-width, as some keyboards type it
+
+
+@pytest.mark.parametrize("stored, message, conflict", [
+    (("Margaret", "Thompson", date(1959, 10, 15)), ("MARGARET", "THOMPSON", date(1959, 10, 15)), False),
+    (("Margaret", "Thompson", date(1959, 10, 15)), ("Margaret", "Thompson", date(1960, 1, 1)), False),  # PAS mends
+    (("Margaret", "Thompson", date(1959, 10, 15)), ("Margaret", "Smith", date(1959, 10, 15)), False),  # married
+    (("Margaret", "Thompson", date(1959, 10, 15)), ("Margret", "Thomson", date(1959, 10, 15)), False),  # typos
+    (("Margaret", "Thompson", date(1959, 10, 15)), ("Margaret", "Smith", date(1959, 10, 16)), False),  # a digit
+    (("Margaret", "Thompson", date(1959, 10, 12)), ("Margaret", "Smith", date(1959, 12, 10)), False),  # swapped
+    (("Margaret", "Thompson", date(1959, 10, 15)), ("Sam", "Stranger", date(1959, 10, 15)), True),  # both names
+    (("Margaret", "Thompson", date(1959, 10, 15)), ("Margaret", "Smith", date(1980, 1, 1)), True),  # date and name
+])
+def test_an_identity_conflict_is_a_plainly_different_person(stored, message, conflict) -> None:  # type: ignore[no-untyped-def]
+    """The rule domain.events.person.identity_conflict documents: a wrong patient is refused, a record mended or
+    a name changed on marriage is not."""
+    from domain.events.person import PersonFacts, identity_conflict
+
+    given, family, born = stored
+    facts = PersonFacts(None, "RWG1000001", message[0], message[1], message[2], None, None, None)
+    found = identity_conflict({"given_name": given, "family_name": family, "date_of_birth": born}, facts)
+    assert bool(found) is conflict, found
