@@ -31,6 +31,24 @@ class NhsNumber:
             raise InvalidValue(_("That is not a valid NHS number. Check the digits and try again."))
         return cls(digits)
 
+    @staticmethod
+    def problem(text: str) -> str:
+        """What is wrong with a number another system sent as an NHS number, in words a person can act on
+        ('' for none): its length, its check digit, or — the check digit right — what its number range is."""
+        import nhs_number
+
+        digits = _NON_DIGITS.sub("", text or "")
+        if not digits.isdigit() or len(digits) != 10:
+            return f"{text!r} is not 10 digits"
+        if nhs_number.is_valid(digits):
+            return ""
+        if str(nhs_number.calculate_checksum(digits[:9])) != digits[9]:
+            return f"the NHS number {digits} fails its check digit (Modulus 11)"
+        if nhs_number.REGIONS["SCOTLAND"].contains_number(digits):
+            return (f"{digits} is in Scotland's CHI range but its first six digits are not a date of birth: "
+                    "not a CHI number, nor an NHS number issued in England, Wales or the Isle of Man")
+        return f"{digits} is not an NHS number issued in England, Wales or the Isle of Man"
+
     @property
     def formatted(self) -> str:
         """The NHS style for display: three, three and four digits."""

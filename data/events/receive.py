@@ -138,8 +138,23 @@ def _read(raw: str, source: str) -> _Read:
         message = hl7.parse(raw[:raw.find("\r") + 1] if raw.startswith("MSH") and "\r" in raw else raw)
         return _Read(raw, source, content_hash, message, _header(message))
     except Exception as error:  # noqa: BLE001 - anything a sender can make python-hl7 raise is a refusal
-        reason = f"cannot be read as HL7 v2: {clean_line(str(error))[:200] or type(error).__name__}"
-        return _Read(raw, source, content_hash, None, None, reason)
+        return _Read(raw, source, content_hash, None, None, f"cannot be read as HL7 v2: {_unreadable(raw, error)}")
+
+
+def _unreadable(raw: str, error: Exception) -> str:
+    """Why, in words a person can act on — never a Python exception's own text ("list index out of range")."""
+    if isinstance(error, ValueError) and str(error).startswith("MSH-"):
+        return clean_line(str(error))[:200]  # our own words (MSH-9, MSH-10)
+    if not raw.strip():
+        return "the frame is empty"
+    if not raw.startswith("MSH"):
+        return f"it does not start with an MSH segment (it starts {clean_line(raw[:12])!r})"
+    first = raw.split("\r", 1)[0]
+    if len(first) < 8:
+        return "its MSH segment is cut short: no field separator and encoding characters (MSH-1, MSH-2)"
+    if len(first.split(first[3])) < 12:
+        return "its MSH segment stops before MSH-12 (the version): a header needs MSH-1 to MSH-12"
+    return "its MSH segment is not in HL7 v2's form (fields, components and repetitions by MSH-1 and MSH-2)"
 
 
 def _round(bind: Engine | Connection, arrived: list[tuple[str, str]], now: Callable[[], datetime],

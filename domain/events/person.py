@@ -71,7 +71,7 @@ def person(fields: PidFields, *, allow_drama: bool = False) -> PersonFacts:
             try:
                 nhs = NhsNumber.parse(value)
             except InvalidValue:
-                raise NotUsable(f"the NHS number {value} fails its check digit") from None
+                raise NotUsable(f"PID-3: {NhsNumber.problem(value) or 'not an NHS number'}") from None
         elif kind.upper() in ("MR", "PI") and hospital is None:
             hospital = value[:20]
     family, given = clean_line(fields.family_name).strip(), clean_line(fields.given_name).strip()

@@ -4,6 +4,7 @@ a frame that is not HL7 refused with its control id where it can be read — and
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -363,3 +364,23 @@ def test_an_nhs_number_naming_another_person_is_an_identity_conflict_kept_for_a_
         row = session.get(PatientRow, margaret.id)
         assert (row.family_name, row.date_of_birth, row.mobile) == (margaret.family_name, margaret.date_of_birth,
                                                                      margaret.mobile)
+
+
+def test_refusals_say_what_is_wrong_in_words() -> None:
+    """An unreadable frame is described, never by a Python exception's text; an NHS number whose check digit is
+    right but whose range is not England's, Wales's or the Isle of Man's says so — not "check digit"."""
+    from data.events.receive import _read
+    from domain.events.person import NotUsable, person
+    from data.events.adt import read_pid
+
+    said = [_read(raw, "t").unreadable for raw in ("", "hello", "MSH|", "MSH|^~\\&|A|B")]
+    assert said == ["cannot be read as HL7 v2: the frame is empty",
+                    "cannot be read as HL7 v2: it does not start with an MSH segment (it starts 'hello')",
+                    "cannot be read as HL7 v2: its MSH segment is cut short: no field separator and encoding "
+                    "characters (MSH-1, MSH-2)",
+                    "cannot be read as HL7 v2: its MSH segment stops before MSH-12 (the version): a header needs "
+                    "MSH-1 to MSH-12"]
+    assert not any("index" in s or "Error" in s for s in said)
+    for number, words in (("9990000019", "fails its check digit"), ("3002999903", "not a date of birth")):
+        with pytest.raises(NotUsable, match=words):
+            person(read_pid(person_message("A31", "N1", f"PID|1||X1^^^RWG^MR~{number}^^^NHS^NH||A^B||19900101")))
