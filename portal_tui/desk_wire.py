@@ -280,6 +280,8 @@ def _types(target: str) -> dict[str, Any]:
     return found
 
 
+# msgspec's hooks say "not mine" by raising NotImplementedError (msgspec turns it into its own encode or
+# validation error, naming the type): only a path (an export's file) crosses besides the schemas' own types.
 def _encode_hook(value: object) -> object:
     if isinstance(value, Path):
         return str(value)

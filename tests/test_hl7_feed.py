@@ -21,13 +21,14 @@ PAS = {"PORTAL_HL7_SENDERS": "PAS^RWG"}
 """The sending system the tests' messages come from, named in the listener's settings."""
 
 
-def _listener(env: dict[str, str]) -> tuple[subprocess.Popen[str], int]:
+def _listener(env: dict[str, str], says: str = "Listening for HL7 v2 over MLLP on 127.0.0.1:"
+              ) -> tuple[subprocess.Popen[str], int]:
     base = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
     process = subprocess.Popen([PORTAL, "hl7", "listen", "--port", "0"], env={**base, **PAS, **env},
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert process.stdout is not None
     line = process.stdout.readline()
-    assert "Listening for HL7 v2 over MLLP on 127.0.0.1:" in line, line
+    assert says in line, line
     return process, int(line.rsplit(":", 1)[1])
 
 
@@ -304,13 +305,7 @@ def test_mllp_over_tls_takes_only_senders_with_the_trusts_certificates(tmp_path:
     env = {"PORTAL_DATABASE_URL": url, "PORTAL_HL7_TLS_CERTIFICATE": f"{files['listener']}.pem",
            "PORTAL_HL7_TLS_KEY": f"{files['listener']}.key", "PORTAL_HL7_TLS_CLIENT_CA": f"{files['trust-ca']}.pem"}
     assert command("db", "upgrade", env=env).returncode == 0
-    base = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
-    process = subprocess.Popen([PORTAL, "hl7", "listen", "--port", "0"], env={**base, **PAS, **env},
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    assert "over TLS on 127.0.0.1:" in line, line
-    port = int(line.rsplit(":", 1)[1])
+    process, port = _listener(env, says="Listening for HL7 v2 over MLLP over TLS on 127.0.0.1:")
 
     def client(name: str | None) -> ssl.SSLSocket:
         context = ssl.create_default_context(cafile=f"{files['trust-ca']}.pem")

@@ -39,9 +39,9 @@ from data.records.fhir_map import (
     VisitRecord,
     to_record,
 )
+from data import convert
 from data.records.fhir_read import Entry, Problem, entries, expand
 from data.models import (
-    AuditEventRow,
     DocumentRow,
     ExternalRecordRow,
     PatientIdentifierRow,
@@ -50,6 +50,7 @@ from data.models import (
     TrustRow,
     VisitRow,
 )
+from domain.audit import AuditEvent, Outcome
 from domain.events.person import CHANGES_WATCHED, changes_said
 from domain.hospital import TrustCode
 from domain.identity.patients import LetterPreference
@@ -502,9 +503,11 @@ class _Writer:
 
     def _audit(self, session: Session, patient_id: int, action: str, detail: str) -> None:
         """A change an import made to a person, with the source trust as the actor (the feed's own words)."""
-        session.add(AuditEventRow(at=self.now(), actor_kind="system", actor_id=f"fhir:{self.trust.value}",
-                                  actor_role=None, patient_id=patient_id, action=action, outcome="success",
-                                  detail=detail[:2000], terminal="fhir import"))
+        row = convert.audit_row(AuditEvent(at=self.now(), actor_kind="system", actor_id=f"fhir:{self.trust.value}",
+                                           action=action, outcome=Outcome.SUCCESS, patient_id=patient_id,
+                                           detail=detail[:2000]))
+        row.terminal = "fhir import"
+        session.add(row)
 
     def _hospital_number(self, system: str, value: str) -> str:
         """A patient made from an import gets a number of its own, the same on every run and every terminal

@@ -36,8 +36,8 @@ def words(call) -> str:  # type: ignore[no-untyped-def]
 
 def test_real_and_unknown_addresses_lock_alike_and_lengthen(demo_engine, clock) -> None:  # type: ignore[no-untyped-def]
     factory = session_factory(demo_engine)
-    uow = lambda: SqlUnitOfWork(factory, LimitRules(), f"kiosk {next(kiosks)}")  # noqa: E731
     kiosks = itertools.cycle(range(4))  # each address's failures from more kiosks than one (see the next test)
+    uow = lambda: SqlUnitOfWork(factory, LimitRules(), f"kiosk {next(kiosks)}")  # noqa: E731
     said: dict[str, list[str]] = {"real": [], "unknown": []}
     for _ in range(11):
         said["real"].append(words(lambda: sign_in.begin(uow(), clock, FAST_HASHER, MARGARET, "wrong!", DUMMY)))
@@ -120,8 +120,8 @@ def test_the_owner_of_a_stopped_address_reopens_it_with_a_code_and_a_stranger_ca
     every code and for an address with no account, and no code never signs anyone in."""
     rules = LimitRules()
     factory = session_factory(demo_engine)
-    uow = lambda: SqlUnitOfWork(factory, rules, f"kiosk {next(kiosks)}")  # noqa: E731
     kiosks = itertools.count()  # a stranger walking from kiosk to kiosk
+    uow = lambda: SqlUnitOfWork(factory, rules, f"kiosk {next(kiosks)}")  # noqa: E731
     for _ in range(100):
         words(lambda: sign_in.begin(uow(), clock, FAST_HASHER, MARGARET, "wrong!", DUMMY))
         clock.advance(24 * 3600)  # each after the last lock has run out
