@@ -83,6 +83,7 @@ def appointment(row: AppointmentRow) -> Appointment:
         arrangements=row.arrangements,
         arrangements_done_at=row.arrangements_done_at,
         arrangements_done_by=row.arrangements_done_by,
+        online_changes=row.online_changes,
     )
 
 
@@ -98,6 +99,7 @@ def appointment_row(a: Appointment) -> AppointmentRow:
         cancelled_by=a.cancelled_by.value if a.cancelled_by else None, cancelled_at=a.cancelled_at,
         cancellation_reason=a.cancellation_reason, cancellation_reference=a.cancellation_reference,
         staff_by=a.staff_by, staff_reason=a.staff_reason, arrangements=a.arrangements,
+        online_changes=a.online_changes,
         arrangements_done_at=a.arrangements_done_at, arrangements_done_by=a.arrangements_done_by,
     )
 

@@ -29,7 +29,7 @@ from domain.identity.challenges import RegistrationRoute
 from domain.identity.codes import CodePurpose
 from domain.hospital import TrustCode
 from domain.messaging.model import SmsStatus, SmsTemplate
-from domain.identity.patients import LetterPreference
+from domain.identity.patients import LetterPreference, NumberState
 from domain.records.model import DocumentKind, PostStatus, ResultFlag
 from domain.identity.session import StaffRole
 from domain.records.visits import VisitKind
@@ -166,15 +166,22 @@ class PatientRow(Base):
         one_of("letter_preference", LetterPreference, "letter_preference"),
         one_of("trust_code", TrustCode, "trust_code"),
         Index("ix_patient_dob_postcode", "date_of_birth", "postcode"),
+        # A hospital number is its trust's: the same digits at two trusts are two people (hospital_number below).
+        UniqueConstraint("trust_code", "hospital_number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     nhs_number: Mapped[str | None] = mapped_column(String(10), unique=True)
-    hospital_number: Mapped[str] = mapped_column(String(20), unique=True)
+    """The national identifier (issued by NHS England): one per person across every trust."""
+    hospital_number: Mapped[str] = mapped_column(String(20))
+    """The number the patient's own trust (`trust_code`) gave them: what their letters and the desk show. Every
+    number any trust gave them, this one included, is in hospital_number (HospitalNumberRow), where the feed
+    finds people."""
     trust_code: Mapped[str] = mapped_column(ForeignKey("trust.code"))
     given_name: Mapped[str] = mapped_column(String(100))
     family_name: Mapped[str] = mapped_column(String(100))
-    date_of_birth: Mapped[date] = mapped_column(Date)
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    """None: the PAS sent none (kept, but they cannot register or be invited until one arrives)."""
     date_of_death: Mapped[date | None] = mapped_column(Date)
     postcode: Mapped[str] = mapped_column(String(8))
     address_lines: Mapped[str | None] = mapped_column(String(400))
@@ -281,6 +288,9 @@ class AppointmentRow(Base):
     arrangements: Mapped[str | None] = mapped_column(String(200))
     arrangements_done_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     arrangements_done_by: Mapped[str | None] = mapped_column(String(64))
+    online_changes: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+    """False: the patient sees it but cannot move or cancel it online (a PAS appointment type the trust has not
+    mapped, or mapped as not bookable online): they call the Appointments team."""
 
 
 class DocumentRow(Base):
@@ -373,6 +383,40 @@ class VisitRow(Base):
     title: Mapped[str] = mapped_column(String(200))
     reason: Mapped[str | None] = mapped_column(String(200))
     place: Mapped[str | None] = mapped_column(String(200))
+
+
+class HospitalNumberRow(Base):
+    """A hospital number and the trust that issued it: unique within that trust, never across trusts. A patient
+    has one or more (their own trust's, a partner trust's, the numbers of records merged into theirs)."""
+
+    __tablename__ = "hospital_number"
+    __table_args__ = (
+        UniqueConstraint("value", "trust_code"),  # value first: the feed asks by value, of one trust or of each
+        one_of("state", NumberState, "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
+    trust_code: Mapped[str] = mapped_column(ForeignKey("trust.code"))
+    value: Mapped[str] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(8), default=NumberState.CURRENT.value)
+
+
+class AppointmentTypeRow(Base):
+    """A trust's own appointment type code (SIU SCH-8, or SCH-7/AIS-3 where its PAS puts it) and what it is to the
+    portal (the reference data's [[appointment_types]])."""
+
+    __tablename__ = "appointment_type"
+    __table_args__ = (
+        UniqueConstraint("trust_code", "code"),
+        one_of("kind", AppointmentKind, "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trust_code: Mapped[str] = mapped_column(ForeignKey("trust.code"))
+    code: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(32))
+    online_changes: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 MERGED_ID = "urn:portal:merged-patient-id"

@@ -18,6 +18,7 @@ from data.models import (
     ClinicianRow,
     ClinicRow,
     DocumentRow,
+    HospitalNumberRow,
     LocationRow,
     PatientIdentifierRow,
     PatientRow,
@@ -71,9 +72,12 @@ class SqlPatientRepository:
         row = self._session.scalar(select(PatientRow).where(PatientRow.nhs_number == nhs_number.digits))
         return convert.patient(row) if row else None
 
-    def by_hospital_number(self, hospital_number: str) -> Patient | None:
-        row = self._session.scalar(select(PatientRow).where(PatientRow.hospital_number == hospital_number))
-        return convert.patient(row) if row else None
+    def by_hospital_number(self, hospital_number: str) -> list[tuple[TrustCode, Patient]]:
+        rows = self._session.execute(
+            select(HospitalNumberRow.trust_code, PatientRow).join(
+                PatientRow, PatientRow.id == HospitalNumberRow.patient_id)
+            .where(HospitalNumberRow.value == hospital_number).order_by(HospitalNumberRow.trust_code))
+        return [(TrustCode(trust), convert.patient(row)) for trust, row in rows]
 
     def born_on(self, day: date) -> list[Patient]:
         rows = self._session.scalars(select(PatientRow).where(PatientRow.date_of_birth == day).limit(1000))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -23,20 +24,42 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database to `revision`; safe to run again and from several terminals at once."""
-    config = alembic_config(engine)
-    with engine.connect() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
-        connection.commit()
+    _migrate(engine, lambda config: command.upgrade(config, revision))
 
 
 def downgrade(engine: Engine, revision: str) -> None:
     """Step the schema back (used by the migration tests)."""
+    _migrate(engine, lambda config: command.downgrade(config, revision))
+
+
+class MigrationProblem(RuntimeError):
+    """A migration left rows that point at nothing: rolled back, nothing changed."""
+
+
+def _migrate(engine: Engine, step: Callable[[Config], None]) -> None:
+    """Run Alembic on one connection, in one transaction. On SQLite a migration that rebuilds a table (its way of
+    altering one) drops the old table while other tables' rows point at it; with foreign keys enforced that fails
+    on any database with real activity. So foreign keys are off while the migration runs (SQLite's own advice for
+    altering tables, and possible only outside a transaction), checked in full before the commit, and on again."""
     config = alembic_config(engine)
     with engine.connect() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, revision)
-        connection.commit()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+        try:
+            config.attributes["connection"] = connection
+            step(config)
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    connection.rollback()
+                    tables = sorted({str(row[0]) for row in broken})
+                    raise MigrationProblem(f"the migration would leave {len(broken)} rows pointing at nothing "
+                                           f"(in {', '.join(tables)}): nothing was changed")
+            connection.commit()
+        finally:
+            if sqlite:
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -44,7 +44,10 @@ class PatientRepository(Protocol):
 
     def by_nhs_number(self, nhs_number: NhsNumber) -> Patient | None: ...
 
-    def by_hospital_number(self, hospital_number: str) -> Patient | None: ...
+    def by_hospital_number(self, hospital_number: str) -> list[tuple[TrustCode, Patient]]:
+        """Each trust that issued this hospital number, with its patient: a number is unique only within its
+        trust, so the same digits may be two people at two trusts (or one person known to both)."""
+        ...
 
     def born_on(self, day: date) -> list[Patient]:
         """Everyone born on `day` (a few at hospital size: the index on date of birth finds them)."""

@@ -72,10 +72,20 @@ def reopen_record(ctx: typer.Context, number: str = typer.Argument(..., help="NH
         database = Database(settings)
         with database.unit_of_work(read_only=True) as uow:
             found = (uow.patients.by_nhs_number(identifier) if isinstance(identifier, NhsNumber)
-                     else uow.patients.by_hospital_number(identifier.value))
+                     else _one(uow.patients.by_hospital_number(identifier.value)))
         if found is None:
             fail("No record has that number.")
         numbers = [("NhsNumber", found.nhs_number.digits)] if found.nhs_number else []
-        numbers.append(("HospitalNumber", found.hospital_number))
+        numbers.append(("HospitalNumber", identifier.value if not isinstance(identifier, NhsNumber)
+                        else found.hospital_number))
         cleared = verification.reopen_record(database.unit_of_work(), SystemClock(), found.id, numbers, by)
     typer.echo(f"The record's ways in are open again ({cleared} counted events forgotten).")
+
+
+def _one(found: list) -> object:  # type: ignore[type-arg]
+    """The patient a hospital number names, where it names one (it is each trust's own: two trusts may each have
+    it, for two people)."""
+    if len(found) > 1:
+        fail("That hospital number is at more than one trust; use the patient's NHS number.")
+    return found[0][1] if found else None
+

@@ -425,7 +425,8 @@ def hl7_ingest(
         from portal_tui import hl7
 
         settings = _settings(ctx)
-        report = ingest(hl7.engine_for(settings), paths, rules=settings.feed_rules())
+        report = ingest(hl7.engine_for(settings), paths, rules=settings.feed_rules(),
+                        profile=settings.feed_profile())
     if as_json:
         echo_json(report.as_json())
     else:
@@ -475,7 +476,8 @@ def hl7_retry(ctx: typer.Context, message_id: int = typer.Argument(..., help="Th
 
         try:
             settings = _settings(ctx)
-            receipt = retry(hl7.engine_for(settings), message_id, rules=settings.feed_rules())
+            receipt = retry(hl7.engine_for(settings), message_id, rules=settings.feed_rules(),
+                            profile=settings.feed_profile())
         except LookupError as error:
             raise SettingsError(str(error)) from None
     echo(f"{receipt.control_id or '(no control id)'}: {receipt.outcome.value}: {receipt.reason}")

@@ -35,7 +35,8 @@ def listen(settings: Settings, host: str, port: int, echo: Callable[[str], None]
            ready: Callable[[int], None] | None = None) -> int:
     """Serve until SIGTERM or SIGINT; returns how many messages were taken."""
     door = Door.of(settings)
-    return asyncio.run(_serve(engine_for(settings), host, port, echo, ready, settings.feed_rules(), door))
+    return asyncio.run(_serve(engine_for(settings), host, port, echo, ready,
+                              (settings.feed_rules(), settings.feed_profile()), door))
 
 
 @dataclass(frozen=True)
@@ -149,13 +150,13 @@ class _Once:
 
 
 async def _serve(engine, host: str, port: int, echo: Callable[[str], None],  # type: ignore[no-untyped-def]
-                 ready: Callable[[int], None] | None, rules, door: Door) -> int:
+                 ready: Callable[[int], None] | None, feed, door: Door) -> int:
     from data.events.receive import messages, refusal, sender
 
     stopping = asyncio.Event()
     handlers: dict[asyncio.Task[None], bool] = {}
     """Each connection's task, and whether it has a message in hand (True) or is waiting for one."""
-    committer = _GroupCommit(engine, rules, lambda: len(handlers))
+    committer = _GroupCommit(engine, feed, lambda: len(handlers))
     once = _Once(echo)
     taken = 0
 
@@ -252,8 +253,9 @@ class _GroupCommit:
     """Seconds a round waits for the other open connections' messages (their senders are reading the last ACKs)
     before it goes with what it has; a round with a message from every open connection goes at once."""
 
-    def __init__(self, engine, rules, connections: Callable[[], int]) -> None:  # type: ignore[no-untyped-def]
-        self._engine, self._rules, self._connections = engine, rules, connections
+    def __init__(self, engine, feed, connections: Callable[[], int]) -> None:  # type: ignore[no-untyped-def]
+        self._engine, self._connections = engine, connections
+        self._rules, self._profile = feed
         self._database = None
         """One database connection for every round, opened at the first (checking a pooled connection out and
         pinging it each round cost two round trips to PostgreSQL a round); closed after a failure, so that the
@@ -292,7 +294,8 @@ class _GroupCommit:
         try:
             if self._database is None:
                 self._database = self._engine.connect()
-            receipts = receive_all(self._database, [(raw, source) for raw, source, _ in round_], rules=self._rules)
+            receipts = receive_all(self._database, [(raw, source) for raw, source, _ in round_], rules=self._rules,
+                                   profile=self._profile)
         except Exception as error:  # noqa: BLE001 - one by one, so that what failed fails alone
             self.close()
             if len(round_) > 1:

@@ -107,8 +107,19 @@ class Settings:
     serve_sessions: int = 8
     """Browser tabs `portal-tui serve` runs at once (a program each); the next is told to try again later."""
     hl7_senders: tuple[str, ...] = ()
-    """The sending systems the HL7 listener takes messages from, as MSH-3^MSH-4 (`PAS^RWG`): anything else gets
-    an AR and changes nothing. The listener does not start with none named."""
+    """The sending systems the feed takes messages from, each as MSH-3^MSH-4 and the trust it is
+    (`PAS^RWG`, `EPIC^WHHT=RWG`: the trust after `=`, else MSH-4 where it is a trust's code): anything else gets
+    an AR and changes nothing, on the listener and in `hl7 ingest`. The listener does not start with none named."""
+    hl7_sender_trusts: tuple[tuple[str, str], ...] = ()
+    """(MSH-3^MSH-4, trust) of each of hl7_senders, as the settings gave them."""
+    hl7_authorities: tuple[tuple[str, str], ...] = (("RWG", "RWG"), ("RAL", "RAL"))
+    """PID-3.4 assigning authorities and the trust whose hospital numbers each issues (`RFH=RAL`); each trust's
+    own code is one. A number whose authority is another trust's is never taken for the sender's."""
+    hl7_hospital_numbers: tuple[str, ...] = ("MR", "MRN", "PI", "PAS", "CNN", "MEDREC")
+    """Which PID-3 entries are the sending trust's hospital number, most preferred first: identifier types
+    (PID-3.5) and/or assigning authorities (PID-3.4)."""
+    hl7_add_unknown_bookings: bool = False
+    """A move or modification (S13, S14) of a booking the feed never received adds it; else it is ignored."""
     hl7_networks: tuple[str, ...] = ("127.0.0.1/32", "::1/128")
     """The addresses or networks those senders connect from (the trust's integration engine); others are closed."""
     hl7_tls_certificate: str = ""
@@ -160,6 +171,13 @@ class Settings:
 
         return FeedRules(frozenset(self.ed_locations), frozenset(self.utc_locations), self.portal_url,
                          self.allow_drama_numbers)
+
+    def feed_profile(self):  # type: ignore[no-untyped-def]
+        """The trust's HL7 profile from settings (domain/events/profile.py)."""
+        from domain.events.profile import Profile
+
+        return Profile(dict(self.hl7_sender_trusts), dict(self.hl7_authorities), self.hl7_hospital_numbers,
+                       self.hl7_add_unknown_bookings)
 
     def release_policy(self):  # type: ignore[no-untyped-def]
         """What the kiosk shows of results, from settings (domain/records/release.py)."""
@@ -387,14 +405,39 @@ def _words(value: Any) -> tuple[str, ...]:
     return tuple(str(item).strip() for item in items if str(item).strip())
 
 
-def _senders(value: Any) -> tuple[str, ...]:
-    """Sending systems as MSH-3^MSH-4, upper case (the listener compares them so)."""
-    senders = tuple(word.upper() for word in _words(value))
-    for sender in senders:
+def _senders(value: Any) -> tuple[tuple[str, str], ...]:
+    """(MSH-3^MSH-4, trust) of each sending system, upper case (the listener compares them so)."""
+    from domain.hospital import TrustCode
+
+    trusts = {code.value for code in TrustCode}
+    senders = []
+    for word in (word.upper() for word in _words(value)):
+        sender, _, trust = (part.strip() for part in word.partition("="))
         if sender.count("^") != 1 or not all(sender.split("^")):
             raise SettingsError(f"PORTAL_HL7_SENDERS: {sender!r} must be a sending application and facility as "
                                 "MSH-3^MSH-4, like PAS^RWG.")
-    return senders
+        trust = trust or sender.split("^")[1]
+        if trust not in trusts:
+            raise SettingsError(f"PORTAL_HL7_SENDERS: say which trust {sender} is, like {sender}=RWG (one of "
+                                f"{', '.join(sorted(trusts))}).")
+        senders.append((sender, trust))
+    return tuple(senders)
+
+
+def _authorities(value: Any) -> tuple[tuple[str, str], ...]:
+    """(assigning authority, trust): each trust's own code, and those the settings add (`RFH=RAL`)."""
+    from domain.hospital import TrustCode
+
+    trusts = {code.value for code in TrustCode}
+    found = {code: code for code in sorted(trusts)}
+    words = [f"{key}={trust}" for key, trust in value.items()] if isinstance(value, dict) else _words(value)
+    for word in (str(word).upper() for word in words):
+        authority, _, trust = (part.strip() for part in word.partition("="))
+        if not authority or trust not in trusts:
+            raise SettingsError(f"PORTAL_HL7_AUTHORITIES: {word!r} must be an assigning authority and its trust, "
+                                f"like RFH=RAL (one of {', '.join(sorted(trusts))}).")
+        found[authority] = trust
+    return tuple(found.items())
 
 
 def _networks(value: Any) -> tuple[str, ...]:
@@ -507,7 +550,12 @@ def _build(values: dict[str, Any], env: Mapping[str, str]) -> Settings:
         ed_locations=tuple(w.upper() for w in _words(values.get("ed_locations", ()))),
         utc_locations=tuple(w.upper() for w in _words(values.get("utc_locations", ()))),
         serve_sessions=_whole_number(values, "serve_sessions", 8, minimum=1),
-        hl7_senders=_senders(values.get("hl7_senders", ())),
+        hl7_senders=tuple(sender for sender, _ in _senders(values.get("hl7_senders", ()))),
+        hl7_sender_trusts=_senders(values.get("hl7_senders", ())),
+        hl7_authorities=_authorities(values.get("hl7_authorities", ())),
+        hl7_hospital_numbers=tuple(w.upper() for w in _words(values.get(
+            "hl7_hospital_numbers", ("MR", "MRN", "PI", "PAS", "CNN", "MEDREC")))) or ("MR",),
+        hl7_add_unknown_bookings=_boolean(values, "hl7_add_unknown_bookings"),
         hl7_networks=_networks(values.get("hl7_networks", ("127.0.0.1/32", "::1/128"))),
         hl7_tls_certificate=str(values.get("hl7_tls_certificate") or ""),
         hl7_tls_key=str(values.get("hl7_tls_key") or ""),

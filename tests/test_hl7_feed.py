@@ -71,6 +71,9 @@ def test_ingest_reports_in_json_and_by_its_exit_code(tmp_path: Path) -> None:
     assert command("db", "upgrade", env=env).returncode == 0
     good = tmp_path / "good.hl7"
     good.write_text(A02.replace("\r", "\n"))
+    unnamed = command("hl7", "ingest", str(good), "--json", env=env)  # no sender named: nothing is anyone's
+    assert unnamed.returncode == 1 and "not a sending system the settings name" in unnamed.stdout
+    env["PORTAL_HL7_SENDERS"] = "PAS^RWG"
     done = command("hl7", "ingest", str(good), "--json", env=env)
     assert done.returncode == 0 and json.loads(done.stdout) == {
         "accepted": 0, "ignored": 1, "duplicate": 0, "refused": 0, "invitations": 0, "refusals": []}
@@ -81,7 +84,7 @@ def test_ingest_reports_in_json_and_by_its_exit_code(tmp_path: Path) -> None:
     assert "Read 2 messages: 0 accepted, 0 ignored, 1 duplicates, 1 refused; 0 registration invitations" in refused.stdout
     assert "control id reused" in refused.stdout
     assert_one_line(command("hl7", "retry", "999", env=env), "There is no refused message 999")
-    again = command("hl7", "retry", "3", env=env)  # the reused id: still refused, so exit 1
+    again = command("hl7", "retry", "4", env=env)  # the reused id: still refused, so exit 1
     assert again.returncode == 1 and "control id reused" in again.stdout
 
 

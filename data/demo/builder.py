@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from data.demo import hospital
 from data.models import (
+    HospitalNumberRow,
     AppointmentRow,
     ClinicianRow,
     ClinicRow,
@@ -120,6 +121,7 @@ class DemoBuilder:
         )
         self.session.add(row)
         self.session.flush()
+        self.session.add(HospitalNumberRow(patient_id=row.id, trust_code=trust, value=row.hospital_number))
         if registered:
             assert row.email is not None, "a registered demo patient needs an email"
             self.session.add(PatientAccountRow(patient_id=row.id, email=row.email,

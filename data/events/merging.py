@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
+
+from domain.identity.patients import NumberState
 
 from data.models import (
     MERGED_ID,
@@ -15,6 +17,7 @@ from data.models import (
     ChallengeRow,
     DocumentRow,
     ExternalRecordRow,
+    HospitalNumberRow,
     InvitationRow,
     OneTimeCodeRow,
     PatientAccountRow,
@@ -27,15 +30,18 @@ from data.models import (
 )
 
 _MOVED = (AppointmentRow, ReferralRow, DocumentRow, TestResultRow, VisitRow, ExternalRecordRow, SmsMessageRow,
-          InvitationRow, OneTimeCodeRow, ChallengeRow, PatientIdentifierRow)
+          InvitationRow, OneTimeCodeRow, ChallengeRow, PatientIdentifierRow, HospitalNumberRow)
 
 
-def merge_patients(session: Session, gone_id: int, survivor_id: int, now: datetime, actor: str,
-                   merged_system: str) -> str:
-    """Move everything of `gone_id` to `survivor_id`; says what moved, for the message's record and the audit."""
+def merge_patients(session: Session, gone_id: int, survivor_id: int, now: datetime, actor: str) -> str:
+    """Move everything of `gone_id` to `survivor_id`; says what moved, for the message's record and the audit.
+    The merged-away record's hospital numbers go with it, as 'merged': a later message naming one still finds
+    the survivor."""
     gone = session.get(PatientRow, gone_id, with_for_update=True)
     survivor = session.get(PatientRow, survivor_id, with_for_update=True)
     assert gone is not None and survivor is not None
+    session.execute(update(HospitalNumberRow).where(HospitalNumberRow.patient_id == gone_id)
+                    .values(state=NumberState.MERGED.value))
     counts: list[str] = []
     for model in _MOVED:
         moved = session.execute(update(model).where(model.patient_id == gone_id)  # type: ignore[attr-defined]
@@ -51,7 +57,6 @@ def merge_patients(session: Session, gone_id: int, survivor_id: int, now: dateti
         survivor.mobile = gone.mobile
     if survivor.email is None:
         survivor.email = gone.email
-    session.add(PatientIdentifierRow(patient_id=survivor_id, system=merged_system, value=gone_number))
     session.flush()
     session.execute(delete(PatientRow).where(PatientRow.id == gone_id))
     if survivor.nhs_number is None and gone_nhs is not None:
@@ -81,3 +86,29 @@ def _account(session: Session, gone_id: int, survivor_id: int) -> str:
         return "; the portal account moved to the surviving record"
     session.delete(gone)
     return "; the surviving record's own portal account kept, the merged-away record's closed"
+
+
+def survive_as(session: Session, patient_id: int, trust: str, old_number: str, new_number: str, now: datetime,
+               actor: str) -> str:
+    """A merge into a record the portal never received: the record merged away is the person, and becomes the
+    survivor — taking the survivor's hospital number as its own, its old number kept as merged (it still finds
+    them). Says what was done, for the message's record and the audit."""
+    row = session.get(PatientRow, patient_id, with_for_update=True)
+    assert row is not None
+    session.execute(update(HospitalNumberRow).where(HospitalNumberRow.patient_id == patient_id,
+                                                    HospitalNumberRow.trust_code == trust,
+                                                    HospitalNumberRow.value == old_number)
+                    .values(state=NumberState.MERGED.value))
+    taken = session.scalar(select(HospitalNumberRow.patient_id).where(HospitalNumberRow.value == new_number,
+                                                                      HospitalNumberRow.trust_code == trust))
+    if taken is None:
+        session.add(HospitalNumberRow(patient_id=patient_id, trust_code=trust, value=new_number))
+    if row.trust_code == trust and row.hospital_number == old_number:
+        row.hospital_number = new_number
+    said = (f"the surviving record {new_number} was not known: {old_number} becomes it, its old number kept as "
+            "merged")
+    session.add(AuditEventRow(at=now, actor_kind="system", actor_id=actor[:40], actor_role=None,
+                              patient_id=patient_id, action="merge_patients", outcome="success",
+                              detail=said[:2000], terminal="hl7 feed"))
+    session.flush()
+    return said

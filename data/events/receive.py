@@ -28,6 +28,7 @@ from data.models import HL7_TAKEN, Hl7MessageRow
 from domain.events.attendance import FeedRules
 from domain.events.bookings import BOOKING_EVENTS
 from domain.events.feed import Header, Outcome, handling, repeat
+from domain.events.profile import Profile
 from domain.text import clean_line
 
 _EVENT_PART = re.compile(r"[A-Z0-9]{3}")
@@ -87,35 +88,46 @@ def messages(data: bytes) -> Iterator[str]:
 
 
 def receive(engine: Engine, raw: str, source: str, now: Callable[[], datetime] = lambda: datetime.now(UTC),
-            *, allow_drama: bool = False, rules: FeedRules | None = None) -> Receipt:
+            *, allow_drama: bool = False, rules: FeedRules | None = None, profile: Profile | None = None) -> Receipt:
     """Store the message, decide its outcome, commit, and give the ACK (sent only after the commit)."""
-    return receive_all(engine, [(raw, source)], now, allow_drama=allow_drama, rules=rules)[0]
+    return receive_all(engine, [(raw, source)], now, allow_drama=allow_drama, rules=rules, profile=profile)[0]
 
 
 def receive_all(bind: Engine | Connection, arrived: list[tuple[str, str]],
                 now: Callable[[], datetime] = lambda: datetime.now(UTC), *, allow_drama: bool = False,
-                rules: FeedRules | None = None) -> list[Receipt]:
+                rules: FeedRules | None = None, profile: Profile | None = None) -> list[Receipt]:
     """Each (raw, source) stored and acted on in turn, and all committed together: the listener's group commit
     (what arrived on many connections while the last commit was being made). No receipt may be sent before this
     returns. A database refusal (a control id that another listener stored at the same moment, a clash a patient
     update ran into) undoes the round, which is then taken again one message at a time, each change in a savepoint
     of its own; any other failure (the database gone) is raised with nothing committed. `bind`: an engine, or a
-    connection held for many rounds (the listener's), outside a transaction."""
-    drama = allow_drama or (rules.allow_drama if rules else False)
+    connection held for many rounds (the listener's), outside a transaction. `profile`: the trust's (which
+    senders are whose, which identifiers are hospital numbers); without one, no sender is named and every message
+    is refused."""
+    feed = _Feed(allow_drama or (rules.allow_drama if rules else False), rules, profile or Profile())
     try:
-        return _round(bind, arrived, now, drama, rules, careful=False)
+        return _round(bind, arrived, now, feed, careful=False)
     except IntegrityError:
         if len(arrived) > 1:
-            return [receipt for one in arrived for receipt in _one_with_care(bind, one, now, drama, rules)]
-    return _one_with_care(bind, arrived[0], now, drama, rules)
+            return [receipt for one in arrived for receipt in _one_with_care(bind, one, now, feed)]
+    return _one_with_care(bind, arrived[0], now, feed)
+
+
+@dataclass(frozen=True, slots=True)
+class _Feed:
+    """How this feed's messages are taken: the trust's rules and profile."""
+
+    allow_drama: bool
+    rules: FeedRules | None
+    profile: Profile
 
 
 def _one_with_care(bind: Engine | Connection, one: tuple[str, str], now: Callable[[], datetime],
-                   allow_drama: bool, rules: FeedRules | None) -> list[Receipt]:
+                   feed: _Feed) -> list[Receipt]:
     try:
-        return _round(bind, [one], now, allow_drama, rules, careful=True)
+        return _round(bind, [one], now, feed, careful=True)
     except IntegrityError:  # its control id was taken meanwhile, by another listener: a repeat now
-        return _round(bind, [one], now, allow_drama, rules, careful=True)
+        return _round(bind, [one], now, feed, careful=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,14 +170,14 @@ def _unreadable(raw: str, error: Exception) -> str:
 
 
 def _round(bind: Engine | Connection, arrived: list[tuple[str, str]], now: Callable[[], datetime],
-           allow_drama: bool, rules: FeedRules | None, *, careful: bool) -> list[Receipt]:
+           feed: _Feed, *, careful: bool) -> list[Receipt]:
     """One transaction: the round's control ids looked up at once, each message acted on in turn, then every
     message stored in one statement (before the commit, so an ACK always means the message is kept)."""
     read = [_read(raw, source) for raw, source in arrived]
     with Session(bind) as session, session.begin():
         taken = _taken(session, [one.header for one in read if one.header is not None])
-        people = None if careful else _people(session, read, taken, allow_drama)
-        done = [_receive_in(session, n, one, now, allow_drama, rules, taken, people) for n, one in enumerate(read)]
+        people = None if careful else _people(session, read, taken, feed)
+        done = [_receive_in(session, n, one, now, feed, taken, people) for n, one in enumerate(read)]
         if people is not None:
             people.write(session, now())
         ids = session.connection().execute(_STORE, [row for _, row in done]).scalars().all()
@@ -173,7 +185,7 @@ def _round(bind: Engine | Connection, arrived: list[tuple[str, str]], now: Calla
 
 
 def _people(session: Session, read: list[_Read], taken: dict[tuple[str, str], str],
-            allow_drama: bool) -> RoundOfPeople | None:
+            feed: _Feed) -> RoundOfPeople | None:
     """The round's people, found at once, where every message it acts on adds or updates a person (the feed's
     usual round); None where one does more (a booking, a merge, an attendance), each then found and written in
     turn."""
@@ -181,15 +193,15 @@ def _people(session: Session, read: list[_Read], taken: dict[tuple[str, str], st
               handling(one.header) is Outcome.ACCEPTED and (one.header.sender, one.header.control_id) not in taken}
     if not acting or any(header.message_type not in _ONE_WRITE for _, header in acting.values()):
         return None
-    trusts = {_trust(header.sender) for _, header in acting.values()}
-    if len(trusts) > 1:  # hospital numbers are each trust's own: a round of two trusts' people goes one by one
+    trusts = {feed.profile.trust_of(header.sender) for _, header in acting.values()}
+    if len(trusts) > 1 or None in trusts:  # numbers are each trust's own: a round of two trusts' goes one by one
         return None
-    return RoundOfPeople(session, {n: raw for n, (raw, _) in acting.items()}, trusts.pop(), allow_drama=allow_drama)
+    return RoundOfPeople(session, {n: raw for n, (raw, _) in acting.items()}, str(trusts.pop()),
+                         allow_drama=feed.allow_drama, profile=feed.profile)
 
 
-def _receive_in(session: Session, n: int, one: _Read, now: Callable[[], datetime], allow_drama: bool,
-                rules: FeedRules | None, taken: dict[tuple[str, str], str],
-                people: RoundOfPeople | None) -> tuple[Receipt, dict[str, Any]]:
+def _receive_in(session: Session, n: int, one: _Read, now: Callable[[], datetime], feed: _Feed,
+                taken: dict[tuple[str, str], str], people: RoundOfPeople | None) -> tuple[Receipt, dict[str, Any]]:
     """One message, within the caller's transaction: its receipt, and the row that stores it."""
     if one.message is None or one.header is None:
         control_id = _control_id(one.raw)
@@ -197,20 +209,23 @@ def _receive_in(session: Session, n: int, one: _Read, now: Callable[[], datetime
         return receipt, _row(one, "unknown", control_id, None, now(), receipt)
     header = one.header
     previous = taken.get((header.sender, header.control_id))  # before this round, or earlier in it
-    if previous is not None:
+    trust = feed.profile.trust_of(header.sender)
+    if trust is None:
+        outcome, reason, invited = Outcome.REFUSED, unnamed(header.sender), False
+    elif previous is not None:
         outcome, reason, invited = *repeat(previous, one.content_hash), False
     elif people is not None and header.message_type in _ONE_WRITE:
-        outcome, reason, invited = people.apply(n, header.message_type, _trust(header.sender), header.sender)
+        outcome, reason, invited = people.apply(n, header.message_type, trust, header.sender)
     else:
-        outcome, reason, invited = _outcome(session, one.raw, header, rules, now(), allow_drama)
+        outcome, reason, invited = _outcome(session, one.raw, header, trust, feed, now())
     if outcome in (Outcome.ACCEPTED, Outcome.IGNORED):
         taken[(header.sender, header.control_id)] = one.content_hash  # a resend later in this round is a repeat
     receipt = Receipt(outcome, header.control_id, reason, _ack(one.message, outcome, reason), None, invited)
     return receipt, _row(one, header.sender, header.control_id, header.message_type, now(), receipt)
 
 
-def _outcome(session: Session, raw: str, header: Header, rules: FeedRules | None, now: datetime,
-             allow_drama: bool) -> tuple[Outcome, str, bool]:
+def _outcome(session: Session, raw: str, header: Header, trust: str, feed: _Feed,
+             now: datetime) -> tuple[Outcome, str, bool]:
     """(outcome, reason, whether invited) of a message whose control id is new: a kind the portal ignores, or what
     acting on it made of it, in a savepoint of its own."""
     outcome = handling(header)
@@ -218,7 +233,7 @@ def _outcome(session: Session, raw: str, header: Header, rules: FeedRules | None
         return outcome, f"{header.message_type} is not a message the portal acts on: kept, nothing changed", False
     try:
         with session.begin_nested():  # the change and the message commit together, or neither
-            outcome, reason, invited = _act(session, raw, header, rules, now, allow_drama)
+            outcome, reason, invited = _act(session, raw, header, trust, feed, now)
             if outcome is Outcome.REFUSED:
                 raise _Undo(reason)
     except _Undo as refusal:
@@ -276,21 +291,20 @@ class _Undo(Exception):
     """A refusal after some of the change was written: the savepoint goes, the message is still stored."""
 
 
-def _act(session: Session, raw: str, header: Header, rules: FeedRules | None, now: datetime,
-         allow_drama: bool) -> tuple[Outcome, str, bool]:
+def _act(session: Session, raw: str, header: Header, trust: str, feed: _Feed,
+         now: datetime) -> tuple[Outcome, str, bool]:
     """What the message does: a booking (SIU), a merge (A40), or a person and their attendance (ADT)."""
-    trust = _trust(header.sender)
     if header.message_type in BOOKING_EVENTS:
-        return apply_booking(session, raw, header.message_type, trust, header.sender, rules, now,
-                             allow_drama=allow_drama)
+        return apply_booking(session, raw, header.message_type, trust, header.sender, feed.rules, now,
+                             allow_drama=feed.allow_drama, profile=feed.profile)
     if header.message_type == "ADT^A40":
-        return merge(session, raw, trust, now, header.sender, allow_drama=allow_drama)
-    return apply_person(session, raw, header.message_type, trust, allow_drama=allow_drama, rules=rules, now=now,
-                        sender=header.sender)
+        return merge(session, raw, trust, now, header.sender, allow_drama=feed.allow_drama, profile=feed.profile)
+    return apply_person(session, raw, header.message_type, trust, allow_drama=feed.allow_drama, rules=feed.rules,
+                        now=now, sender=header.sender, profile=feed.profile)
 
 
 def ingest(engine: Engine, paths: list[str], now: Callable[[], datetime] = lambda: datetime.now(UTC),
-           rules: FeedRules | None = None) -> IngestReport:
+           rules: FeedRules | None = None, profile: Profile | None = None) -> IngestReport:
     """Every message of every file, as the listener would take it."""
     report = IngestReport()
     for name in paths:
@@ -301,12 +315,12 @@ def ingest(engine: Engine, paths: list[str], now: Callable[[], datetime] = lambd
             report.add(name, Receipt(Outcome.REFUSED, None, f"cannot be read: {error.strerror or error}", ""))
             continue
         for raw in messages(data):
-            report.add(name, receive(engine, raw, name, now, rules=rules))
+            report.add(name, receive(engine, raw, name, now, rules=rules, profile=profile))
     return report
 
 
 def retry(engine: Engine, message_id: int, now: Callable[[], datetime] = lambda: datetime.now(UTC),
-          rules: FeedRules | None = None) -> Receipt:
+          rules: FeedRules | None = None, profile: Profile | None = None) -> Receipt:
     """Take a refused message again (after a fix: the patient now known, say), as a new receipt of the same
     text; the refused one stays as it was, for the record."""
     with Session(engine) as session:
@@ -314,13 +328,13 @@ def retry(engine: Engine, message_id: int, now: Callable[[], datetime] = lambda:
         if row is None or row.outcome != Outcome.REFUSED.value:
             raise LookupError(f"There is no refused message {message_id} (see `portal-tui hl7 list --status refused`).")
         raw, source = row.raw, row.source
-    return receive(engine, raw, f"retry of {message_id} ({source})"[:300], now, rules=rules)
+    return receive(engine, raw, f"retry of {message_id} ({source})"[:300], now, rules=rules, profile=profile)
 
 
-def _trust(sender: str) -> str:
-    """The trust a sender's facility (MSH-4) names; West Herts' own PAS otherwise."""
-    facility = sender.rsplit("^", 1)[-1].upper()
-    return facility if facility in ("RWG", "RAL") else "RWG"
+def unnamed(sender: str) -> str:
+    """Why a message from a sending system the settings do not name is refused."""
+    return (f"MSH-3^MSH-4 {sender!r} is not a sending system the settings name (hl7_senders): refused, nothing "
+            "changed — a message is never filed under a trust the settings do not give it")
 
 
 def _header(message: hl7.Message) -> Header:

@@ -12,10 +12,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.events.adt import _segment, _separators, upsert_person
+from data.events.adt import _escape, _segment, _separators, upsert_person
 from data.messaging.reminders import withdraw_reminders
 from data.models import (
     AppointmentRow,
+    AppointmentTypeRow,
     ClinicianRow,
     ClinicRow,
     ClinicSessionRow,
@@ -26,7 +27,7 @@ from data.models import (
 )
 from data.uow import BoundUnitOfWork
 from domain.appointments.changes import new_reference, text_for
-from domain.appointments.model import AppointmentEvent, AppointmentStatus, CancelledBy, next_status
+from domain.appointments.model import AppointmentEvent, AppointmentKind, AppointmentStatus, CancelledBy, next_status
 from domain.audit import AuditEvent
 from domain.audit import Outcome as AuditOutcome
 from domain.clock import LONDON
@@ -39,13 +40,17 @@ from domain.events.bookings import (
     MOVED,
     NEW_BOOKING,
     NOT_ATTENDED,
+    AppointmentType,
     BookingFacts,
     BookingFields,
     FeedActor,
+    appointment_type,
     booking,
 )
 from domain.events.feed import Outcome
 from domain.events.person import NotUsable
+from domain.events.profile import Profile
+from domain.events.profile import text as hl7_text
 from domain.hospital import TrustCode
 from domain.identity.invitations import invite
 from domain.messaging.model import SmsTemplate
@@ -59,41 +64,63 @@ _LIVE = (AppointmentStatus.BOOKED.value, AppointmentStatus.ATTENDED.value, Appoi
 def read_booking(raw: str) -> BookingFields:
     """The profile's fields, by the message's own encoding characters."""
     _, component, repetition = _separators(raw)
+    escape = _escape(raw)
     segments = {name: _segment(raw, name) for name in ("SCH", "TQ1", "AIS", "AIG", "AIL", "AIP", "ZAP")}
 
     def get(name: str, n: int, part: int = 0) -> str:
         fields = segments[name]
         value = fields[n].split(repetition)[0] if len(fields) > n else ""
         parts = value.split(component)
-        return parts[part].split("&")[0] if len(parts) > part else ""
+        return hl7_text(parts[part].split("&")[0], escape) if len(parts) > part else ""
 
     return BookingFields(
         filler_id=get("SCH", 2) or get("SCH", 1), event_reason=get("SCH", 6, 1) or get("SCH", 6),
-        appointment_type=get("SCH", 8), starts=get("TQ1", 7) or get("SCH", 11, 3) or get("AIS", 4),
+        appointment_type=get("SCH", 8) or get("SCH", 7), starts=get("TQ1", 7) or get("SCH", 11, 3) or get("AIS", 4),
         duration=get("SCH", 9) or get("AIS", 7), duration_units=get("SCH", 10) or get("AIS", 8),
-        clinic=get("AIS", 3), clinician=get("AIP", 3) or get("AIG", 3), location=get("AIL", 3),
-        transport=get("ZAP", 1), interpreter=get("ZAP", 2, 1) or get("ZAP", 2))
+        clinic=get("AIS", 3), clinician=get("AIP", 3) or _person_resource(segments["AIG"], component, repetition),
+        location=get("AIL", 3), transport=get("ZAP", 1), interpreter=get("ZAP", 2, 1) or get("ZAP", 2),
+        resource=get("AIG", 3))
+
+
+def _person_resource(aig: list[str], component: str, repetition: str) -> str:
+    """AIG-3 where AIG-4 says the resource is a person (a clinician), else ''."""
+    if len(aig) < 4:
+        return ""
+    kind = aig[4].split(repetition)[0].split(component)[0].strip().upper() if len(aig) > 4 else ""
+    if kind and kind not in ("P", "PERSON", "PRACT", "CLINICIAN", "CONS"):
+        return ""
+    return aig[3].split(repetition)[0].split(component)[0].split("&")[0]
 
 
 def apply_booking(session: Session, raw: str, message_type: str, trust: str, sender: str, rules: FeedRules | None,
-                  now: datetime, *, allow_drama: bool = False) -> tuple[Outcome, str, bool]:
-    """(outcome, what was done or why refused, whether a registration invitation was queued)."""
+                  now: datetime, *, allow_drama: bool = False,
+                  profile: Profile | None = None) -> tuple[Outcome, str, bool]:
+    """(outcome, what was done or why refused, whether a registration invitation was queued). A change to a
+    booking the portal never received (made before the feed began) is ignored with that reason — acknowledged,
+    counted, listed — unless the profile asks for moves and modifications of such bookings to add them."""
     try:
         facts = booking(message_type, read_booking(raw))
-        patient_id, said = upsert_person(session, raw, message_type, trust, allow_drama=allow_drama, sender=sender,
-                                         now=now)
     except NotUsable as reason:
         return Outcome.REFUSED, str(reason), False
     mapping = session.scalars(select(ExternalRecordRow).where(
         ExternalRecordRow.trust_code == trust, ExternalRecordRow.resource_type == RESOURCE,
         ExternalRecordRow.source_id == facts.filler_id).with_for_update()).first()
+    adding = (profile or Profile()).add_unknown_bookings and message_type in (MOVED, MODIFIED) and facts.clinic_named
+    if mapping is None and message_type != NEW_BOOKING and not adding:
+        return Outcome.IGNORED, (f"appointment {facts.filler_id} was never received (booked before the feed began, "
+                                 f"or its S12 was lost): {message_type} kept, nothing changed"), False
+    try:
+        patient_id, said = upsert_person(session, raw, NEW_BOOKING if adding else message_type, trust,
+                                         allow_drama=allow_drama, sender=sender, now=now, profile=profile)
+    except NotUsable as reason:
+        return Outcome.REFUSED, str(reason), False
     current = session.get(AppointmentRow, mapping.target_id, with_for_update=True) if mapping and mapping.target_id \
         else None
     feed = _Feed(session, trust, FeedActor(sender), rules, now)
     try:
         if current is not None and current.patient_id != patient_id:
             raise NotUsable(f"appointment {facts.filler_id} is another patient's")
-        if message_type == NEW_BOOKING:
+        if message_type == NEW_BOOKING or (adding and current is None):
             if current is not None:
                 raise NotUsable(f"appointment {facts.filler_id} is booked already: a change comes as S13 or S14")
             done, invited = feed.book(patient_id, facts, raw)
@@ -114,6 +141,13 @@ def apply_booking(session: Session, raw: str, message_type: str, trust: str, sen
     return Outcome.ACCEPTED, f"{said}; {done}", False
 
 
+def _unmapped(facts: BookingFacts, kind: AppointmentType) -> str:
+    if kind.mapped:
+        return ""
+    return (f"; appointment type {facts.type_code!r} (SCH-8) is not mapped in the reference data: kept, the patient "
+            "sees it but cannot change it online")
+
+
 class _Feed:
     """One message's changes to bookings, inside its transaction."""
 
@@ -123,6 +157,7 @@ class _Feed:
 
     def book(self, patient_id: int, facts: BookingFacts, raw: str) -> tuple[str, bool]:
         clinic, clinician, location, slot = self._place(facts, None)
+        kind = self._type(facts.type_code)
         referral = self.session.scalars(select(ReferralRow).where(
             ReferralRow.patient_id == patient_id, ReferralRow.clinic_id == clinic.id,
             ReferralRow.status == "open")).first()
@@ -136,7 +171,8 @@ class _Feed:
             reference=new_reference("WH" if clinic.trust_code == TrustCode.WEST_HERTS.value else "RF"),
             patient_id=patient_id, trust_code=clinic.trust_code, clinic_id=clinic.id,
             clinician_id=clinician.id if clinician else None, location_id=location.id if location else None,
-            slot_id=slot.id if slot else None, referral_id=referral.id, kind=facts.kind.value,
+            slot_id=slot.id if slot else None, referral_id=referral.id, kind=kind.kind.value,
+            online_changes=kind.online_changes,
             status=AppointmentStatus.BOOKED.value, starts_at=facts.starts_at,
             duration_minutes=self._minutes(facts, slot, clinic), booked_at=self.now,
             transport_booked=facts.transport, interpreter_language=facts.interpreter, times_rescheduled=0,
@@ -158,7 +194,7 @@ class _Feed:
                     f"{row.reference} (PAS {facts.filler_id}, {clinic.name}, {nhs_datetime(row.starts_at)})"
                     + ("; registration invitation sent" if invited else ""))
         return (f"booked {row.reference} for {nhs_datetime(row.starts_at)}" + ("; confirmation texted" if texted else "")
-                + ("; registration invitation queued" if invited else "")), invited
+                + ("; registration invitation queued" if invited else "") + _unmapped(facts, kind)), invited
 
     def change(self, current: AppointmentRow, facts: BookingFacts, mapping: ExternalRecordRow, moved: bool) -> str:
         """A move (S13), or a modification (S14) — which is a move too when the time or clinician changes."""
@@ -168,23 +204,27 @@ class _Feed:
         clinician_code = facts.clinician
         same_clinician = clinician_code is None or (current.clinician_id is not None and self.session.scalar(
             select(ClinicianRow.code).where(ClinicianRow.id == current.clinician_id)) == clinician_code)
+        kind = self._type(facts.type_code) if facts.type_code else AppointmentType(
+            AppointmentKind(current.kind), current.online_changes)
         if not moved and not new_time and same_clinician:
             current.transport_booked = facts.transport
             current.interpreter_language = facts.interpreter
-            current.kind = facts.kind.value
+            current.kind, current.online_changes = kind.kind.value, kind.online_changes
             if facts.duration_minutes:
                 current.duration_minutes = facts.duration_minutes
             self._audit("hospital_change", current.patient_id, f"{current.reference} (PAS {facts.filler_id}) updated")
-            return f"{current.reference} updated"
+            return f"{current.reference} updated" + _unmapped(facts, kind)
         clinic, clinician, location, slot = self._place(
-            replace(facts, clinic=facts.clinic or self._code(ClinicRow, current.clinic_id),
+            replace(facts, clinic=facts.clinic or ("" if facts.resource or facts.location
+                                                   else self._code(ClinicRow, current.clinic_id)),
                     starts_at=facts.starts_at or current.starts_at), current)
         next_status(AppointmentStatus(current.status), AppointmentEvent.RESCHEDULE)
         new = AppointmentRow(
             reference=new_reference(current.reference[:2]), patient_id=current.patient_id,
             trust_code=clinic.trust_code, clinic_id=clinic.id, clinician_id=clinician.id if clinician else None,
             location_id=location.id if location else None, slot_id=slot.id if slot else None,
-            referral_id=current.referral_id, kind=facts.kind.value, status=AppointmentStatus.BOOKED.value,
+            referral_id=current.referral_id, kind=kind.kind.value, online_changes=kind.online_changes,
+            status=AppointmentStatus.BOOKED.value,
             starts_at=facts.starts_at or current.starts_at, duration_minutes=self._minutes(facts, slot, clinic),
             booked_at=self.now, transport_booked=facts.transport, interpreter_language=facts.interpreter,
             # The hospital's move is not the patient's: it does not use up one of their online changes.
@@ -203,7 +243,7 @@ class _Feed:
                     f"({nhs_datetime(new.starts_at)}) by the hospital (PAS {facts.filler_id})"
                     + (f"; reason: {facts.reason}" if facts.reason else ""))
         return f"{current.reference} moved to {new.reference} ({nhs_datetime(new.starts_at)})" + (
-            "; patient texted" if texted else "")
+            "; patient texted" if texted else "") + _unmapped(facts, kind)
 
     def cancel(self, current: AppointmentRow, facts: BookingFacts) -> str:
         if current.status in (AppointmentStatus.CANCELLED_BY_HOSPITAL.value,
@@ -233,14 +273,12 @@ class _Feed:
     def _place(self, facts: BookingFacts, current: AppointmentRow | None
                ) -> tuple[ClinicRow, ClinicianRow | None, LocationRow | None, SlotRow | None]:
         """The clinic, clinician, location and slot the message names, all from the reference data."""
-        clinic = self.session.scalars(select(ClinicRow).where(ClinicRow.code == facts.clinic)).first()
-        if clinic is None:
-            raise NotUsable(f"clinic {facts.clinic} is not in the reference data (portal-tui reference load)")
+        clinic = self._clinic(facts)
         clinician = None
         if facts.clinician:
             clinician = self.session.scalars(select(ClinicianRow).where(ClinicianRow.code == facts.clinician)).first()
-            if clinician is None:
-                raise NotUsable(f"clinician {facts.clinician} is not in the reference data")
+            if clinician is None and facts.clinician != facts.resource:  # AIG-3 may name the clinic, not a person
+                raise NotUsable(f"clinician {facts.clinician} (AIP-3) is not in the reference data")
         elif current is not None and current.clinician_id is not None and current.clinic_id == clinic.id:
             clinician = self.session.get(ClinicianRow, current.clinician_id)
         location = None
@@ -267,6 +305,31 @@ class _Feed:
                 self.session.add(slot)
                 self.session.flush()
         return clinic, clinician, location, slot
+
+    def _clinic(self, facts: BookingFacts) -> ClinicRow:
+        """By AIS-3's code; else AIG-3 where it is a clinic's code; else the trust's one clinic at AIL-3's
+        location. NotUsable names what the message gave and why none of it is a clinic."""
+        for code in (facts.clinic, facts.resource):
+            if code:
+                clinic = self.session.scalars(select(ClinicRow).where(ClinicRow.code == code)).first()
+                if clinic is not None:
+                    return clinic
+        if facts.location:
+            at = self.session.scalars(select(ClinicRow).join(LocationRow, LocationRow.id == ClinicRow.location_id)
+                                      .where(LocationRow.code == facts.location, ClinicRow.trust_code == self.trust,
+                                             ClinicRow.retired.is_(False))).all()
+            if len(at) == 1:
+                return at[0]
+        said = [f"AIS-3 {facts.clinic!r}" if facts.clinic else "no AIS-3",
+                f"AIG-3 {facts.resource!r}" if facts.resource else "no AIG-3",
+                f"AIL-3 {facts.location!r}" if facts.location else "no AIL-3"]
+        raise NotUsable(f"no clinic in the reference data matches the message ({', '.join(said)}): load the "
+                        "clinic's code (portal-tui reference load), or map its location to one clinic")
+
+    def _type(self, code: str) -> AppointmentType:
+        own = {row.code: AppointmentType(AppointmentKind(row.kind), row.online_changes) for row in self.session.scalars(
+            select(AppointmentTypeRow).where(AppointmentTypeRow.trust_code == self.trust))}
+        return appointment_type(code, own)
 
     def _minutes(self, facts: BookingFacts, slot: SlotRow | None, clinic: ClinicRow) -> int:
         if facts.duration_minutes:

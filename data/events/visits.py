@@ -31,13 +31,19 @@ def record_visit(session: Session, raw: str, pv1: list[str], component: str, mes
         ExternalRecordRow.trust_code == trust, ExternalRecordRow.resource_type == RESOURCE,
         ExternalRecordRow.source_id == number)).first()
     visit = session.get(VisitRow, mapping.target_id) if mapping is not None and mapping.target_id else None
-    if message_type == "ADT^A03":
-        if visit is None:
-            return f"no visit {number} was kept to end"
-        visit.ended_at = hl7_moment(field(45)) or now
-        visit.status = "finished"
-        return f"visit {number} ended"
     kind = _KINDS.get(field(2).strip().upper()[:1])
+    if message_type == "ADT^A03":
+        ended = hl7_moment(field(45)) or now
+        if visit is not None:
+            visit.ended_at, visit.status = ended, "finished"
+            return f"visit {number} ended"
+        if kind is None:
+            return f"no visit {number} was kept to end, and PV1-2 gives no patient class to keep it by"
+        # A stay that began before the feed did (go-live), or whose admission was lost: kept, as ended.
+        visit = VisitRow(patient_id=patient_id, trust_code=trust, kind=kind.value, status="finished",
+                         started_at=hl7_moment(field(44)) or ended, ended_at=ended, title=kind.label,
+                         place=_place(session, field(3).split(component)[0]))
+        return _keep(session, raw, visit, number, trust, patient_id, now) + " as ended (its start was not received)"
     if kind is None:
         return f"no visit kept (patient class {clean_line(field(2))[:5]!r})"
     started = hl7_moment(field(44)) or now
@@ -45,14 +51,19 @@ def record_visit(session: Session, raw: str, pv1: list[str], component: str, mes
     if visit is None:
         visit = VisitRow(patient_id=patient_id, trust_code=trust, kind=kind.value, status="in-progress",
                          started_at=started, title=kind.label, place=place)
-        session.add(visit)
-        session.flush()
-        session.add(ExternalRecordRow(trust_code=trust, resource_type=RESOURCE, source_id=number,
-                                      content_hash=hashlib.sha256(raw.encode()).hexdigest(), patient_id=patient_id,
-                                      target_table="visit", target_id=visit.id, imported_at=now))
-        return f"visit {number} kept"
+        return _keep(session, raw, visit, number, trust, patient_id, now)
     visit.kind, visit.started_at, visit.place = kind.value, started, place or visit.place
     return f"visit {number} updated"
+
+
+def _keep(session: Session, raw: str, visit: VisitRow, number: str, trust: str, patient_id: int,
+          now: datetime) -> str:
+    session.add(visit)
+    session.flush()
+    session.add(ExternalRecordRow(trust_code=trust, resource_type=RESOURCE, source_id=number,
+                                  content_hash=hashlib.sha256(raw.encode()).hexdigest(), patient_id=patient_id,
+                                  target_table="visit", target_id=visit.id, imported_at=now))
+    return f"visit {number} kept"
 
 
 def _place(session: Session, code: str) -> str | None:

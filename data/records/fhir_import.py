@@ -42,6 +42,7 @@ from data.records.fhir_map import (
 from data import convert
 from data.records.fhir_read import Entry, Problem, entries, expand
 from data.models import (
+    HospitalNumberRow,
     DocumentRow,
     ExternalRecordRow,
     PatientIdentifierRow,
@@ -476,6 +477,7 @@ class _Writer:
             _demographics(row, record)
             session.add(row)
             session.flush()
+            session.add(HospitalNumberRow(patient_id=row.id, trust_code=self.trust.value, value=row.hospital_number))
             self._audit(session, row.id, "feed_person_added", f"patient added from {key}")
         elif row.hospital_number == self._hospital_number(system, value):
             before = {column: getattr(row, column) for column in CHANGES_WATCHED}

@@ -176,6 +176,9 @@ class Appointment:
     """What the change left to rebook or cancel by hand ('hospital transport; a Polish interpreter')."""
     arrangements_done_at: datetime | None = None
     arrangements_done_by: str | None = None
+    online_changes: bool = True
+    """False: the patient may not move or cancel it online, whatever its kind (a PAS type the trust has not
+    mapped, or mapped so): the Appointments team does."""
 
     @property
     def arrangements_pending(self) -> bool:

@@ -27,6 +27,8 @@ class Blocker(StrEnum):
     NOT_BOOKED = "not_booked"
     IN_PAST = "in_past"
     VIEW_ONLY_KIND = "view_only_kind"
+    TEAM_ONLY = "team_only"
+    """A booking of a PAS appointment type the trust has not mapped, or mapped as not changeable online."""
     ERS_FIRST_APPOINTMENT = "ers_first_appointment"
     TRANSPORT_BOOKED = "transport_booked"
     INTERPRETER_BOOKED = "interpreter_booked"
@@ -97,6 +99,8 @@ def blockers(action: Action, a: Appointment, referral: Referral | None, now: dat
     found = []
     if not a.kind.changeable_online:
         found.append(Blocker.VIEW_ONLY_KIND)
+    elif not a.online_changes:
+        found.append(Blocker.TEAM_ONLY)
     if referral is not None and referral.booked_via_ers and a.kind is AppointmentKind.OUTPATIENT_NEW:
         found.append(Blocker.ERS_FIRST_APPOINTMENT)  # e-RS holds the booking: a change here would not reach it
     if a.transport_booked:
@@ -201,6 +205,8 @@ def _words(blocker: Blocker, action: Action, a: Appointment, trust: Trust, polic
         return _("This appointment is in the past."), question
     if blocker is Blocker.VIEW_ONLY_KIND:
         return _("A {kind} cannot be changed online.").format(kind=_(a.kind.label).lower()), to_do
+    if blocker is Blocker.TEAM_ONLY:
+        return _("This appointment can only be changed by the Appointments team."), to_do
     if blocker is Blocker.ERS_FIRST_APPOINTMENT:
         return (_("This first appointment was booked through the NHS e-Referral Service."),
                 (_("To change it, use the NHS App or the e-Referral Service website with your booking reference, "

@@ -23,7 +23,28 @@ BOOKING_EVENTS = frozenset({NEW_BOOKING, MOVED, MODIFIED, CANCELLED, NOT_ATTENDE
 KINDS = {"NEW": AppointmentKind.OUTPATIENT_NEW, "FIRST": AppointmentKind.OUTPATIENT_NEW,
          "FU": AppointmentKind.OUTPATIENT_FOLLOW_UP, "FOLLOWUP": AppointmentKind.OUTPATIENT_FOLLOW_UP,
          "REVIEW": AppointmentKind.OUTPATIENT_FOLLOW_UP}
-"""SCH-8 appointment type codes of the profile; an empty SCH-8 is a follow-up."""
+"""SCH-8 appointment type codes every trust's feed is read with; the trust's reference data adds its own
+([[appointment_types]]). An empty SCH-8 is a follow-up."""
+
+
+@dataclass(frozen=True, slots=True)
+class AppointmentType:
+    """What a PAS appointment type code is to the portal."""
+
+    kind: AppointmentKind
+    online_changes: bool = True
+    mapped: bool = True
+    """False: a code neither the profile nor the trust's reference data names (kept, never refused)."""
+
+
+def appointment_type(code: str, trusts_own: dict[str, AppointmentType]) -> AppointmentType:
+    """The type a booking's code says: the trust's own mapping first, then the profile's; an unmapped code is an
+    outpatient booking the patient can see but not change online (they call the Appointments team)."""
+    if code in trusts_own:
+        return trusts_own[code]
+    if not code or code in KINDS:
+        return AppointmentType(KINDS.get(code, AppointmentKind.OUTPATIENT_FOLLOW_UP))
+    return AppointmentType(AppointmentKind.OUTPATIENT_FOLLOW_UP, online_changes=False, mapped=False)
 
 _MOMENT = re.compile(r"^(\d{8})(\d{2})?(\d{2})?(\d{2})?(?:\.\d{1,4})?([+-]\d{4})?$")
 
@@ -48,7 +69,7 @@ class BookingFields:
     event_reason: str
     """SCH-6.2 (else .1): why, in words, e.g. 'Consultant on leave'."""
     appointment_type: str
-    """SCH-8.1."""
+    """SCH-8.1, else SCH-7.1 (where a PAS puts it)."""
     starts: str
     """TQ1-7, else SCH-11.4, else AIS-4."""
     duration: str
@@ -65,13 +86,16 @@ class BookingFields:
     """ZAP-1: Y when hospital transport is booked."""
     interpreter: str
     """ZAP-2.2 (else .1): the language an interpreter is booked for."""
+    resource: str = ""
+    """AIG-3.1: a general resource (a clinic's code, where a PAS names the clinic there rather than in AIS)."""
 
 
 @dataclass(frozen=True, slots=True)
 class BookingFacts:
     filler_id: str
     reason: str
-    kind: AppointmentKind
+    type_code: str
+    """The PAS's appointment type code ('' where none: a follow-up), read against the trust's mapping."""
     starts_at: datetime | None
     duration_minutes: int | None
     clinic: str
@@ -79,6 +103,12 @@ class BookingFacts:
     location: str | None
     transport: bool
     interpreter: str | None
+    resource: str | None = None
+
+    @property
+    def clinic_named(self) -> bool:
+        """The message names a clinic some way: AIS-3, AIG-3, or a location (AIL-3) that is a clinic's."""
+        return bool(self.clinic or self.resource or self.location)
 
 
 def booking(event: str, fields: BookingFields) -> BookingFacts:
@@ -86,25 +116,24 @@ def booking(event: str, fields: BookingFields) -> BookingFacts:
     filler = clean_line(fields.filler_id).strip()[:60]
     if not filler:
         raise NotUsable("SCH-2 gives no appointment number (the filler appointment id)")
-    code = clean_line(fields.appointment_type).strip().upper().replace("-", "").replace(" ", "")
-    if code and code not in KINDS:
-        raise NotUsable(f"SCH-8 appointment type {code!r} is not in the profile (NEW or FU)")
+    code = clean_line(fields.appointment_type).strip().upper().replace("-", "").replace(" ", "")[:20]
     starts = hl7_moment(fields.starts) if fields.starts.strip() else None
     if fields.starts.strip() and starts is None:
         raise NotUsable(f"the start time {clean_line(fields.starts)[:30]!r} cannot be read (YYYYMMDDHHMM)")
     minutes = _minutes(fields.duration, fields.duration_units)
     clinic = clean_line(fields.clinic).strip().upper()[:16]
+    location = clean_line(fields.location).strip().upper()[:24] or None
+    resource = clean_line(fields.resource).strip().upper()[:16] or None
     if event in (NEW_BOOKING, MOVED):
         if starts is None:
             raise NotUsable("the message gives no start time (TQ1-7, SCH-11.4 or AIS-4)")
-        if not clinic:
-            raise NotUsable("AIS-3 gives no clinic code")
+        if not (clinic or resource or location):
+            raise NotUsable("the message names no clinic: AIS-3 (the clinic's code), AIG-3 and AIL-3 (a location "
+                            "that is a clinic's) are all empty")
     interpreter = " ".join(clean_line(fields.interpreter).split())[:40] or None
-    return BookingFacts(filler, " ".join(clean_line(fields.event_reason).split())[:200], KINDS.get(
-        code, AppointmentKind.OUTPATIENT_FOLLOW_UP), starts, minutes, clinic,
-        clean_line(fields.clinician).strip().upper()[:16] or None,
-        clean_line(fields.location).strip().upper()[:24] or None,
-        fields.transport.strip().upper() in ("Y", "YES", "1", "TRUE"), interpreter)
+    return BookingFacts(filler, " ".join(clean_line(fields.event_reason).split())[:200], code, starts, minutes,
+                        clinic, clean_line(fields.clinician).strip().upper()[:16] or None, location,
+                        fields.transport.strip().upper() in ("Y", "YES", "1", "TRUE"), interpreter, resource)
 
 
 def hl7_moment(text: str) -> datetime | None:

@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.errors import InvalidValue
+from domain.events.profile import DELETE, Profile, identifiers
 from domain.identifiers import NhsNumber, Postcode, UkMobile
 from domain.text import clean_line
 
-ADD_EVENTS = frozenset({"ADT^A28", "ADT^A31", "ADT^A04", "ADT^A01", "SIU^S12"})
-"""Add (or update) a person: one the portal has not met is added (a PAS booking may be a new patient's first
-contact). Any other (A08, A03, A40, a change to a booking) updates one it knows;
-for one it does not, the message is refused, not guessed at."""
+ADD_EVENTS = frozenset({"ADT^A28", "ADT^A31", "ADT^A08", "ADT^A04", "ADT^A01", "ADT^A03", "SIU^S12"})
+"""Add (or update) a person: each carries a whole PID, so one the portal has not met is added — at go-live the
+PAS's first message about most people is an update (A08, A31) or a discharge (A03), and a booking (S12) may be a
+new patient's first contact. A merge (A40) and a change to a booking update only someone the portal knows."""
 
 
 class NotUsable(Exception):
@@ -28,19 +29,25 @@ class PersonFacts:
 
     nhs_number: NhsNumber | None
     hospital_number: str | None
+    """The sending trust's own number for them."""
     given_name: str
     family_name: str
-    date_of_birth: date
+    date_of_birth: date | None
+    """None: the message gives none (the person is kept without one, and cannot register or be invited)."""
     date_of_death: date | None
     postcode: str | None
     mobile: UkMobile | None
     address_lines: tuple[str, ...] = ()
     """PID-11's street, other designation, city and county, where given (the post room prints them)."""
+    other_numbers: tuple[tuple[str, str], ...] = ()
+    """(trust, number): other trusts' numbers for them, named by their assigning authority."""
+    deleted: frozenset[str] = frozenset()
+    """The columns the message deletes with HL7's `""` (postcode, mobile, address_lines, date_of_death)."""
 
 
 @dataclass(frozen=True, slots=True)
 class PidFields:
-    """The raw values a PID segment gives (the data layer reads them out of the message)."""
+    """The raw values a PID segment gives (the data layer reads them out of the message, escapes decoded)."""
 
     identifiers: tuple[tuple[str, str, str], ...]
     """(value, assigning authority, identifier type) of each PID-3 repetition."""
@@ -52,43 +59,50 @@ class PidFields:
     phones: tuple[tuple[str, str, str], ...]
     """(number, use code, equipment type) of each PID-13 repetition."""
     nhs_number_status: str
-    """PID-32, where the sender fills it: '01' is an NHS number present and verified."""
+    """PID-32, where the sender fills it: '01' (or '1') is an NHS number present and verified."""
     address: tuple[str, ...] = ()
     """PID-11's first four components: street, other designation, city, county."""
 
 
-def person(fields: PidFields, *, allow_drama: bool = False) -> PersonFacts:
-    """The facts, or NotUsable with the reason."""
+def person(fields: PidFields, *, allow_drama: bool = False, trust: str = "RWG",
+           profile: Profile | None = None) -> PersonFacts:
+    """The facts, or NotUsable with the reason. `trust`: the sending trust, whose number PID-3 is read for."""
+    found = identifiers(fields.identifiers, fields.nhs_number_status, trust, profile or Profile())
     nhs: NhsNumber | None = None
-    hospital: str | None = None
-    for value, authority, kind in fields.identifiers:
-        value = clean_line(value).strip()
-        if not value:
-            continue
-        if "NHS" in authority.upper() or kind.upper() == "NH":
-            if fields.nhs_number_status and fields.nhs_number_status != "01":
-                continue  # the sender says this NHS number is not verified: not used to match anyone
-            try:
-                nhs = NhsNumber.parse(value)
-            except InvalidValue:
-                raise NotUsable(f"PID-3: {NhsNumber.problem(value) or 'not an NHS number'}") from None
-        elif kind.upper() in ("MR", "PI") and hospital is None:
-            hospital = value[:20]
-    family, given = clean_line(fields.family_name).strip(), clean_line(fields.given_name).strip()
-    if not family or not given:
-        raise NotUsable("PID-5 gives no family and given name")
-    born = _day(fields.birth)
-    if born is None:
-        raise NotUsable("PID-7 gives no date of birth that can be read")
+    if found.nhs_number is not None:
+        value = clean_line(found.nhs_number).strip()
+        try:
+            nhs = NhsNumber.parse(value)
+        except InvalidValue:
+            raise NotUsable(f"PID-3: {NhsNumber.problem(value) or 'not an NHS number'} (it says "
+                            f"{value[:20]!r})") from None
+    hospital = clean_line(found.hospital_number).strip()[:20] if found.hospital_number else None
+    family, given = (clean_line(name).strip() for name in (fields.family_name, fields.given_name))
+    if not family or not given or DELETE in (family, given):
+        raise NotUsable(f"PID-5 gives no family and given name (it says {clean_line(fields.family_name)[:30]!r}, "
+                        f"{clean_line(fields.given_name)[:30]!r})")
+    born = None
+    if fields.birth.strip() and fields.birth.strip() != DELETE:
+        born = _day(fields.birth)
+        if born is None:
+            raise NotUsable(f"PID-7: {clean_line(fields.birth)[:20]!r} is not a date of birth (YYYYMMDD)")
+    deleted = {column for column, value in (("postcode", fields.postcode), ("date_of_death", fields.death),
+                                            ("address_lines", fields.address[0] if fields.address else ""))
+               if value.strip() == DELETE}
+    if any(number.strip() == DELETE for number, _, _ in fields.phones):
+        deleted.add("mobile")
     postcode = None
-    if fields.postcode.strip():
+    if fields.postcode.strip() and "postcode" not in deleted:
         try:
             postcode = Postcode.parse(fields.postcode).value
         except InvalidValue:
             postcode = None  # an address abroad, or a typing slip at the PAS: kept as it was
-    lines = tuple(line[:80] for line in (clean_line(part).strip() for part in fields.address) if line)
-    return PersonFacts(nhs, hospital, given[:100], family[:100], born, _day(fields.death), postcode,
-                       _mobile(fields.phones, allow_drama), lines)
+    lines = tuple(line[:80] for line in (clean_line(part).strip() for part in fields.address)
+                  if line and line != DELETE)
+    death = None if "date_of_death" in deleted else _day(fields.death)
+    others = tuple((issuer, clean_line(number).strip()[:20]) for issuer, number in found.others)
+    return PersonFacts(nhs, hospital, given[:100], family[:100], born, death, postcode,
+                       _mobile(fields.phones, allow_drama), lines, others, frozenset(deleted))
 
 
 def _mobile(phones: tuple[tuple[str, str, str], ...], allow_drama: bool) -> UkMobile | None:
@@ -160,7 +174,8 @@ def identity_conflict(stored: Mapping[str, object], facts: PersonFacts) -> str:
         return ("identity conflict: the record this identifier names is another person by both names (PID-5); "
                 "kept for a person to resolve, nothing changed")
     born = stored.get("date_of_birth")
-    if isinstance(born, date) and _plainly_different(born, facts.date_of_birth) and not (family_alike and given_alike):
+    if isinstance(born, date) and facts.date_of_birth is not None and \
+            _plainly_different(born, facts.date_of_birth) and not (family_alike and given_alike):
         return (f"identity conflict: the record this identifier names was born {born.isoformat()} with another "
                 f"name, the message says {facts.date_of_birth.isoformat()} (PID-7, PID-5); kept for a person to "
                 "resolve, nothing changed")

@@ -17,6 +17,13 @@ class LetterPreference(StrEnum):
     PAPERLESS = "paperless"
 
 
+class NumberState(StrEnum):
+    """A hospital number's state: the patient's now, or a record's that was merged into theirs (still finds them)."""
+
+    CURRENT = "current"
+    MERGED = "merged"
+
+
 @dataclass(frozen=True, slots=True)
 class Patient:
     """A patient's demographic record, as the hospital holds it (not as the patient typed it)."""

@@ -74,7 +74,7 @@ def start_with_details(uow: UnitOfWork, clock: Clock, identifier: NhsNumber | Ho
         if isinstance(identifier, NhsNumber):
             patient = uow.patients.by_nhs_number(identifier)
         else:
-            patient = uow.patients.by_hospital_number(identifier.value)
+            patient = _by_hospital_number(uow, identifier.value, date_of_birth, postcode)
         guard.check(None if patient is None else patient.id)
         if patient is None:
             guard.failed(None, f"no record for {type(identifier).__name__}")
@@ -84,6 +84,17 @@ def start_with_details(uow: UnitOfWork, clock: Clock, identifier: NhsNumber | Ho
         if _compact(patient.postcode) != _compact(postcode.value):
             guard.failed(patient.id, "postcode does not match")
         return _matched(uow, clock, patient, RegistrationRoute.DETAILS, None)
+
+
+def _by_hospital_number(uow: UnitOfWork, number: str, date_of_birth: date, postcode: Postcode) -> Patient | None:
+    """A hospital number is its trust's own: the same digits may be a patient at each trust. Both are tried, and
+    the one whose date of birth and postcode are those typed is the one meant (else the only one, to be refused
+    by the comparison that follows; else none)."""
+    found = [patient for _, patient in uow.patients.by_hospital_number(number)]
+    meant = [p for p in found if p.date_of_birth == date_of_birth and _compact(p.postcode) == _compact(postcode.value)]
+    if len(meant) == 1:
+        return meant[0]
+    return found[0] if len(found) == 1 else None
 
 
 def verify_mobile(uow: UnitOfWork, clock: Clock, ticket: str, typed: str) -> None:

@@ -16,7 +16,7 @@ from domain.identity.my_details import MyDetails, details_of
 from domain.identity.patients import Patient
 from domain.ports import Clock, UnitOfWork
 from domain.identity.session import StaffSession
-from domain.typed import HospitalNumber, parse_date_of_birth, parse_patient_identifier
+from domain.typed import parse_date_of_birth
 
 MAX_RESULTS = 50
 
@@ -65,8 +65,8 @@ def find_patients(uow: UnitOfWork, clock: Clock, session: StaffSession, query: s
     with uow:
         uow.audit.record(_audit(clock, session, "staff_search", Outcome.SUCCESS, None, f"by {kind}: {len(found)} found"))
         uow.commit()
-    ordered = sorted(found, key=lambda p: (fold(p.family_name), fold(p.given_name), p.date_of_birth))
-    return [_match(p) for p in ordered[:MAX_RESULTS]]
+    ordered = sorted(found, key=lambda f: (fold(f[0].family_name), fold(f[0].given_name), f[0].date_of_birth))
+    return [_match(p, number) for p, number in ordered[:MAX_RESULTS]]
 
 
 def open_patient(uow: UnitOfWork, clock: Clock, session: StaffSession, patient_id: int, reason: str) -> OpenRecord:
@@ -93,28 +93,36 @@ def fold(text: str) -> str:
     return re.sub(r"[\W_]+", "", "".join(c for c in decomposed if not unicodedata.combining(c)).casefold())
 
 
-def _search(uow: UnitOfWork, query: str, today: date) -> tuple[str, list[Patient]]:
+def _search(uow: UnitOfWork, query: str, today: date) -> tuple[str, list[tuple[Patient, str]]]:
+    """(what was searched by, each patient found with the hospital number to show beside them: the one searched
+    for, with its trust, where the search was by hospital number — the same number may be each trust's)."""
     text = " ".join((query or "").split())
     if not text:
         raise InvalidValue(HOW_TO_SEARCH)
     with uow:
-        if re.fullmatch(r"[\d ]+", text):
+        compact = text.replace(" ", "")
+        if re.fullmatch(r"\d{10}", compact):
             try:
-                number = NhsNumber.parse(text)
+                number = NhsNumber.parse(compact)
             except InvalidValue:
                 raise InvalidValue(f"{text} is not a valid NHS number (its check digit is wrong). "
                                    f"{HOW_TO_SEARCH}") from None
             found = uow.patients.by_nhs_number(number)
-            return "NHS number", [found] if found else []
-        compact = text.replace(" ", "")
-        if re.fullmatch(r"[A-Za-z]{3}\d{7}", compact):
-            hospital = parse_patient_identifier(compact)
-            assert isinstance(hospital, HospitalNumber)
-            found = uow.patients.by_hospital_number(hospital.value)
-            return "hospital number", [found] if found else []
+            return "NHS number", [(found, _own_number(uow, found))] if found else []
+        if re.fullmatch(r"[A-Za-z]{3}\d{7}", compact) or re.fullmatch(r"[A-Za-z]{0,4}\d{4,9}", text):
+            # A hospital number: the portal's own (RWG1000001) or a PAS's (843124, RF0012345)
+            value = compact.upper()
+            return "hospital number", [(patient, f"{value} ({uow.trusts.get(trust).short_name})")
+                                       for trust, patient in uow.patients.by_hospital_number(value)]
         surname, born = _surname_and_birth(text, today)
         prefix = fold(surname)
-        return "surname and date of birth", [p for p in uow.patients.born_on(born) if fold(p.family_name).startswith(prefix)]
+        return "surname and date of birth", [(p, _own_number(uow, p)) for p in uow.patients.born_on(born)
+                                             if fold(p.family_name).startswith(prefix)]
+
+
+def _own_number(uow: UnitOfWork, patient: Patient) -> str:
+    """The patient's own trust's number, naming the trust."""
+    return f"{patient.hospital_number} ({uow.trusts.get(patient.trust).short_name})"
 
 
 def _surname_and_birth(text: str, today: date) -> tuple[str, date]:
@@ -130,9 +138,9 @@ def _surname_and_birth(text: str, today: date) -> tuple[str, date]:
     raise InvalidValue(HOW_TO_SEARCH)
 
 
-def _match(p: Patient) -> PatientMatch:
+def _match(p: Patient, number: str) -> PatientMatch:
     return PatientMatch(p.id, p.full_name, p.date_of_birth, p.postcode,
-                        p.nhs_number.formatted if p.nhs_number else None, p.hospital_number,
+                        p.nhs_number.formatted if p.nhs_number else None, number,
                         p.mobile.masked if p.mobile else None)
 
 

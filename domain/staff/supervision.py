@@ -255,7 +255,12 @@ def _patient(uow: UnitOfWork, text: str) -> tuple[int, str]:
             found = uow.patients.by_nhs_number(number)
             label = number.formatted
         else:
-            found = uow.patients.by_hospital_number(raw)
+            trusts = uow.patients.by_hospital_number(raw)
+            if len(trusts) > 1:
+                named = " and ".join(uow.trusts.get(trust).short_name for trust, _ in trusts)
+                raise InvalidValue(f"{raw} is a hospital number at {named}, for different records. Enter the "
+                                   "patient's NHS number.")
+            found = trusts[0][1] if trusts else None
             label = raw
     if found is None:
         raise InvalidValue(f"No patient has the number {label}. Enter an NHS number (10 digits) or a hospital "

@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from data.models import (
+    HospitalNumberRow,
     AppointmentRow,
     ClinicianRow,
     ClinicRow,
@@ -47,6 +48,7 @@ def tiny_hospital(engine: Engine, patients: int = 2) -> dict[str, int]:
                              letter_preference="paper")
             s.add(row)
             s.flush()
+            s.add(HospitalNumberRow(patient_id=row.id, trust_code="RWG", value=row.hospital_number))
             ids[f"patient_{n}"] = row.id
         s.flush()
         ids["slot"] = slot.id

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from data.events.receive import receive
+from tests.data.feed import receive
 from data.models import (
     AppointmentRow,
     AuditEventRow,
@@ -131,16 +131,17 @@ def test_what_cannot_be_used_safely_is_refused_and_nothing_is_half_written(demo_
     with Session(demo_engine) as session:  # the new patient its PID named was not left behind either
         assert session.scalars(select(PatientRow).where(PatientRow.hospital_number == "RWG9100001")).first() is None
     for message, words in [
-        (siu("S12", "C2", "PAS201", clinic="NOPE"), "clinic NOPE is not in the reference data"),
-        (siu("S12", "C3", "PAS202", clinician="X999"), "clinician X999 is not in the reference data"),
-        (siu("S12", "C4", "PAS203", kind="WALKIN"), "appointment type 'WALKIN' is not in the profile"),
+        (siu("S12", "C2", "PAS201", clinic="NOPE"), "no clinic in the reference data matches the message (AIS-3 'NOPE'"),
+        (siu("S12", "C3", "PAS202", clinician="X999"), "clinician X999 (AIP-3) is not in the reference data"),
         (siu("S12", "C5", "PAS204", starts="20261302"), "cannot be read"),
-        (siu("S15", "C6", "PAS999"), "no such patient"),
         (siu("S12", "C7", ""), "gives no appointment number"),
     ]:
         receipt = receive(demo_engine, message, "test", NOON, rules=RULES)
         assert receipt.outcome is Outcome.REFUSED and words in receipt.reason, (words, receipt.reason)
         assert "MSA|AR|" in receipt.ack
+    # A cancellation of a booking made before the feed began: ignored with that reason, acknowledged.
+    before = receive(demo_engine, siu("S15", "C6", "PAS999"), "test", NOON, rules=RULES)
+    assert before.outcome is Outcome.IGNORED and "was never received" in before.reason and "MSA|AA|" in before.ack
 
 
 def test_did_not_attend(demo_engine) -> None:  # type: ignore[no-untyped-def]
@@ -198,7 +199,7 @@ def test_a_merge_keeps_everything_and_the_account_on_the_surviving_record(demo_e
     orphan = receive(demo_engine, "MSH|^~\\&|PAS|RWG|PORTAL|RWG|20261124120400||ADT^A40|M4|P|2.4\r"
                      "PID|1||RWG9299999^^^RWG^MR||NO^ONE||19700101\rMRG|RWG9200001^^^RWG^MR\r", "test", NOON,
                      rules=RULES)
-    assert orphan.outcome is Outcome.REFUSED and "surviving record" in orphan.reason
+    assert orphan.outcome is Outcome.REFUSED and "identity conflict" in orphan.reason, orphan.reason
 
 
 def pv1(patient_class: str, location: str, visit: str, admitted: str, discharged: str = "") -> str:

@@ -8,7 +8,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.events.receive import ingest, messages, receive
+from data.events import receive as feed
+from domain.events.profile import Profile
+from tests.data.feed import ingest, messages, receive
 from data.models import Hl7MessageRow
 from domain.events.feed import Outcome
 
@@ -70,7 +72,14 @@ def test_the_shared_samples(demo_engine) -> None:  # type: ignore[no-untyped-def
     folder = SHARED_DATA / "hl7"
     if not folder.is_dir():
         pytest.skip(f"the shared HL7 samples are not here ({folder})")
-    report = ingest(demo_engine, [str(p) for p in sorted(folder.iterdir())])
+    files = [str(p) for p in sorted(folder.iterdir())]
+    # Their senders are no trust's the settings name: every message refused with that reason, nothing changed.
+    unnamed = ingest(demo_engine, files)
+    assert unnamed.counts["refused"] == 3 and all("not a sending system the settings name" in r["reason"]
+                                                   for r in unnamed.refusals)
+    # A trust whose settings name them (as its integration team would, with `hl7_senders`) takes them.
+    profile = Profile(senders={"SE050^050": "RWG", "WHI_AUTOMATION^IBM_TORONTO_LAB": "RWG"})
+    report = feed.ingest(demo_engine, files, profile=profile)
     # The ORU is kept and ignored; the Unix ADT^A01 (an elective admission, PV1-4 EL) adds its patient and
     # invites no one; the Windows copy of that ADT carries the same control id with a doubled backslash in its
     # encoding characters: different content under a used id, so refused.
@@ -98,15 +107,20 @@ def test_people_added_and_updated_from_the_pas(demo_engine) -> None:  # type: ig
     added = receive(demo_engine, person_message("A28", "P2", (
         "PID|1||RWG7000001^^^RWG^MR||NEWMAN^NINA||19900101|F|||^^^^AL1 3HD")), "test")
     assert added.outcome is Outcome.ACCEPTED and "added" in added.reason
+    # At go-live most people's first message is an update: it carries a whole PID, so they are added.
     unknown = receive(demo_engine, person_message("A08", "P3", "PID|1||RWG7999999^^^RWG^MR||NOBODY^NO||19900101"),
                       "test")
-    assert unknown.outcome is Outcome.REFUSED and "no such patient" in unknown.ack
+    assert unknown.outcome is Outcome.ACCEPTED and "patient added (RWG7999999 at RWG)" in unknown.reason
+    numberless = receive(demo_engine, person_message("A08", "P3b", "PID|1||12345^^^USA^SS||NOBODY^NED||19900101"),
+                         "test")
+    assert numberless.outcome is Outcome.REFUSED and "needs a hospital number of RWG" in numberless.ack
     bad = receive(demo_engine, person_message("A28", "P4", "PID|1||9990000019^^^NHS^NH~X1^^^RWG^MR||A^B||19900101"),
                   "test")
     assert bad.outcome is Outcome.REFUSED and "fails its check digit" in bad.reason
     other = receive(demo_engine, person_message("A31", "P5", (
         f"PID|1||{margaret.hospital_number}^^^RWG^MR~9990000026^^^NHS^NH||THOMPSON^MARGARET||19591022|F")), "test")
-    assert other.outcome is Outcome.REFUSED and "identity conflict" in other.reason  # that NHS number is someone else's
+    assert other.outcome is Outcome.REFUSED and "two different patients'" in other.reason  # that NHS number is someone
+    # else's
     unverified = receive(demo_engine, person_message("A31", "P6", (
         f"PID|1||{margaret.hospital_number}^^^RWG^MR~9990000026^^^NHS^NH||THOMPSON^MARGARET||19591022|F"
         + "|" * 24 + "02")), "test")  # PID-32: the NHS number is not verified, so it is not used
@@ -148,16 +162,22 @@ def feed_audit(engine) -> list[tuple[str, int, str, str]]:  # type: ignore[no-un
 def test_a_refused_message_is_taken_again_once_what_refused_it_is_fixed(demo_engine) -> None:  # type: ignore[no-untyped-def]
     import pytest
 
-    from data.events.receive import retry
+    from tests.data.feed import retry
 
-    update = person_message("A08", "R1", "PID|1||RWG7100001^^^RWG^MR||LATE^LUCY||19800202")
+    # A merge of two records neither of which the portal knows: refused, until the one merged away arrives.
+    update = (person_message("A40", "R1", "PID|1||RWG7100001^^^RWG^MR||LATE^LUCY||19800202")
+              + "MRG|RWG7100002^^^RWG^MR\r")
     first = receive(demo_engine, update, "test")
-    assert first.outcome is Outcome.REFUSED and first.message_id is not None
+    assert first.outcome is Outcome.REFUSED and first.message_id is not None, first.reason
     with pytest.raises(LookupError, match="no refused message"):
         retry(demo_engine, first.message_id + 100)
-    receive(demo_engine, person_message("A28", "R0", "PID|1||RWG7100001^^^RWG^MR||LATE^LUCY||19800202"), "test")
+    receive(demo_engine, person_message("A28", "R0", "PID|1||RWG7100002^^^RWG^MR||LATE^LUCY||19800202"), "test")
     again = retry(demo_engine, first.message_id)
-    assert again.outcome is Outcome.ACCEPTED and "updated" in again.reason
+    # The surviving record was never received: the one merged away becomes it, and both numbers find it.
+    assert again.outcome is Outcome.ACCEPTED and "becomes it" in again.reason, again.reason
+    later = receive(demo_engine, person_message("A08", "R2", "PID|1||RWG7100002^^^RWG^MR||LATE^LUCINDA||19800202"),
+                    "test")
+    assert later.outcome is Outcome.ACCEPTED and "updated" in later.reason, later.reason
 
 
 
@@ -204,7 +224,7 @@ def test_invitations_after_the_emergency_department_or_an_emergency_admission(de
 
 def test_many_at_once_are_committed_together_each_with_its_own_outcome(engine) -> None:  # type: ignore[no-untyped-def]
     """The listener's group commit: what arrived on several connections during the last commit goes in one."""
-    from data.events.receive import receive_all
+    from tests.data.feed import receive_all
 
     other = A02.replace("MSG0001", "MSG0002")
     receipts = receive_all(engine, [(A02, "one"), (other, "two"), (A02, "three"), ("hello", "four"),
@@ -256,7 +276,7 @@ def test_a_resend_is_found_by_the_index_not_by_reading_every_message(sqlite_url:
 
 def test_a_round_audits_what_it_changed_of_each_person(demo_engine) -> None:  # type: ignore[no-untyped-def]
     """The listener's group commit writes people at the round's end: each one's change is audited all the same."""
-    from data.events.receive import receive_all
+    from tests.data.feed import receive_all
     from tests.data.demo_fixtures import patient
 
     margaret = patient(demo_engine, "Margaret", "Thompson")
@@ -275,7 +295,7 @@ def test_a_round_audits_what_it_changed_of_each_person(demo_engine) -> None:  # 
 def test_a_round_sees_its_own_changes(demo_engine) -> None:  # type: ignore[no-untyped-def]
     """In one group commit, a patient added by one message is the one the next updates, and a resend of a message
     earlier in the same round is a repeat of it — as if each had been committed alone."""
-    from data.events.receive import receive_all
+    from tests.data.feed import receive_all
     from data.models import PatientRow
 
     added = person_message("A28", "R1", "PID|1||RWG7100001^^^RWG^MR||NEWMAN^NORA||19900101|F|||^^^^AL1 3HD")
@@ -293,7 +313,7 @@ def test_a_change_the_database_refuses_is_refused_alone(engine) -> None:  # type
     """A person's row is written without a savepoint of its own; should the database refuse it (here: no trust set
     up for the patient to belong to), the round is taken again one message at a time, that one refused with the
     database's reason and every message stored."""
-    from data.events.receive import receive_all
+    from tests.data.feed import receive_all
 
     added = person_message("A28", "R3", "PID|1||RWG7100002^^^RWG^MR||NEWMAN^NED||19900101|M")
     receipts = receive_all(engine, [(A02, "one"), (added, "two"), (A02.replace("MSG0001", "MSG0002"), "three")])
@@ -309,8 +329,8 @@ def test_a_patient_is_found_by_the_indexes_not_by_reading_every_patient(engine) 
     thousands); each lookup is now an index search, for one message and for a whole round, on both databases."""
     from data.events.adt import _FINDING
 
-    asked = [_FINDING.params(nhs=[], numbers=["RWG1000001"], trust="RWG"),
-             _FINDING.params(nhs=["9990000018"], numbers=["RWG1000001", "RWG1000002"], trust="RAL")]
+    asked = [_FINDING.params(nhs=[], numbers=["RWG1000001"]),
+             _FINDING.params(nhs=["9990000018"], numbers=["RWG1000001", "RWG1000002"])]
     postgres = engine.dialect.name == "postgresql"
     with engine.connect() as connection:
         if postgres:
@@ -320,14 +340,15 @@ def test_a_patient_is_found_by_the_indexes_not_by_reading_every_patient(engine) 
             plan = " / ".join(str(step) for step in connection.exec_driver_sql(
                 f"{'EXPLAIN' if postgres else 'EXPLAIN QUERY PLAN'} {compiled}").all())
             assert "Seq Scan" not in plan and "SCAN patient" not in plan, plan
-            assert plan.count("patient_hospital_number" if postgres else "sqlite_autoindex_patient_1") >= 1, plan
+            assert plan.count("uq_hospital_number_value" if postgres else "sqlite_autoindex_hospital_number_1") >= 1, \
+                plan
 
 
 def test_a_message_never_changes_a_patient_through_another_trusts_hospital_number(demo_engine) -> None:  # type: ignore[no-untyped-def]
     """The wrong-patient hazard: a Royal Free message for its own patient whose hospital number has the same
     digits as a West Herts patient's changed the West Herts patient's name, date of birth, postcode and mobile.
     A hospital number is matched among the sending trust's own patients only — alone, and in a round."""
-    from data.events.receive import receive_all
+    from tests.data.feed import receive_all
     from data.models import PatientRow
     from tests.data.demo_fixtures import patient
 
@@ -339,12 +360,25 @@ def test_a_message_never_changes_a_patient_through_another_trusts_hospital_numbe
     alone = [receive(demo_engine, message, "test", allow_drama=True) for message in royal_free]
     together = receive_all(demo_engine, [(m.replace("|RF", "|RG"), "round") for m in royal_free[:2]],
                            allow_drama=True)
-    assert all(r.outcome is not Outcome.ACCEPTED for r in alone + together), [r.reason for r in alone + together]
+    # The Royal Free's patient is the Royal Free's: added under its number there, then updated — never Margaret.
+    assert [r.reason.split(";")[0] for r in alone + together] == [
+        f"patient added ({margaret.hospital_number} at RAL)"] + [
+        f"patient updated ({margaret.hospital_number} at RAL)"] * 4, [r.reason for r in alone + together]
     with Session(demo_engine) as session:
         row = session.get(PatientRow, margaret.id)
         assert (row.family_name, row.date_of_birth, row.postcode, row.mobile) == (
             margaret.family_name, margaret.date_of_birth, margaret.postcode, margaret.mobile)
+        sam = session.scalars(select(PatientRow).where(PatientRow.family_name == "STRANGER")).one()
+        assert (sam.trust_code, sam.hospital_number) == ("RAL", margaret.hospital_number) and sam.id != margaret.id
     assert [c for c in feed_audit(demo_engine) if c[1] == margaret.id] == []
+    # The desk's search by that number finds both, each naming its trust.
+    from sqlalchemy.orm import sessionmaker
+
+    from data.uow import SqlUnitOfWork
+
+    with SqlUnitOfWork(sessionmaker(demo_engine)) as uow:
+        found = uow.patients.by_hospital_number(margaret.hospital_number)
+    assert sorted((trust.value, p.family_name) for trust, p in found) == [("RAL", "STRANGER"), ("RWG", "Thompson")]
 
 
 def test_an_nhs_number_naming_another_person_is_an_identity_conflict_kept_for_a_person(demo_engine) -> None:  # type: ignore[no-untyped-def]
