@@ -12,8 +12,10 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from data.models import ClinicianRow, ClinicRow, ClinicSessionRow, LocationRow, SiteRow, SlotRow, TrustRow
-from domain.reference import Reference, ReferenceProblem, SessionTemplate, parse, slots_for
+from data.models import (AppointmentTypeRow, ClinicianRow, ClinicRow, ClinicSessionRow, LocationRow, SiteRow, SlotRow,
+                         TrustRow)
+from domain.reference import (AppointmentTypeRef, Reference, ReferenceProblem, SessionTemplate, parse,
+                              slots_for)
 
 
 @dataclass
@@ -38,6 +40,26 @@ class ReferenceReport:
             if said:
                 lines.append(f"  {kind + 's':<12} {said}")
         return "Reference data loaded:\n" + "\n".join(lines)
+
+
+def _appointment_types(session: Session, report: ReferenceReport, trust: str,
+                       types: tuple[AppointmentTypeRef, ...]) -> None:
+    """The trust's PAS appointment types as the file gives them; one it no longer names is forgotten (a booking
+    keeps what its type said when it came)."""
+    stored = {row.code: row for row in session.scalars(select(AppointmentTypeRow).where(
+        AppointmentTypeRow.trust_code == trust))}
+    for given in types:
+        values = dict(kind=given.kind.value, online_changes=given.online_changes)
+        row = stored.pop(given.code, None)
+        if row is None:
+            session.add(AppointmentTypeRow(trust_code=trust, code=given.code, **values))
+            report.count("appointment type", "added")
+        elif _update(row, values):
+            report.count("appointment type", "updated")
+    for row in stored.values():
+        session.delete(row)
+        report.count("appointment type", "retired")
+    session.flush()
 
 
 def read(path: Path) -> Reference:
@@ -105,6 +127,7 @@ def apply(session: Session, reference: Reference) -> ReferenceReport:
             if (template.clinic_id, template.clinician_id) not in pairs:  # no longer runs this clinic
                 session.delete(template)
                 report.count("session", "retired")
+        _appointment_types(session, report, trust.code.value, trust.appointment_types)
         _retire(session, report, ClinicRow, "clinic", trust.code.value, named_clinics, ClinicSessionRow.clinic_id)
         _retire(session, report, ClinicianRow, "clinician", trust.code.value, named_clinicians,
                 ClinicSessionRow.clinician_id)

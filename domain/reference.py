@@ -16,6 +16,7 @@ from typing import Any
 
 from domain.clock import LONDON
 from domain.errors import InvalidValue
+from domain.appointments.model import AppointmentKind
 from domain.hospital import TrustCode
 from domain.identifiers import Postcode
 
@@ -106,6 +107,23 @@ class TrustRef:
     appointments_email: str
     sites: tuple[SiteRef, ...]
     clinics: tuple[ClinicRef, ...]
+    appointment_types: tuple[AppointmentTypeRef, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AppointmentTypeRef:
+    """The trust's PAS appointment type code (SIU SCH-8) and what it is: first or follow-up (changeable online),
+    or a kind the patient only sees ('not-online')."""
+
+    code: str
+    kind: AppointmentKind
+    online_changes: bool
+
+
+TYPE_WORDS = {"first": AppointmentKind.OUTPATIENT_NEW, "new": AppointmentKind.OUTPATIENT_NEW,
+              "follow-up": AppointmentKind.OUTPATIENT_FOLLOW_UP, "not-online": AppointmentKind.OUTPATIENT_FOLLOW_UP,
+              **{kind.value: kind for kind in AppointmentKind}}
+"""What an [[trust.appointment_type]]'s `is` may say."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,9 +166,24 @@ def _trust(raw: Any, where: str) -> TrustRef:
     locations = {loc.code for s in sites for loc in s.locations}
     clinics = tuple(_clinic(c, f"{where} › clinic {i + 1}", {s.code for s in sites}, locations)
                     for i, c in enumerate(_list(table, "clinic", where)))
+    types = tuple(_appointment_type(t, f"{where} › appointment_type {i + 1}")
+                  for i, t in enumerate(_list(table, "appointment_type", where)))
+    _unique([t.code for t in types], f"{where} appointment type code")
     return TrustRef(trust, _text(table, "name", where, 120), _text(table, "short_name", where, 40),
                     _text(table, "appointments_phone", where, 20), _text(table, "appointments_email", where, 120),
-                    sites, clinics)
+                    sites, clinics, types)
+
+
+def _appointment_type(raw: Any, where: str) -> AppointmentTypeRef:
+    table = _table(raw, where)
+    code = _text(table, "code", where, 20).upper().replace("-", "").replace(" ", "")
+    said = _text(table, "is", where, 40).lower()
+    if said not in TYPE_WORDS:
+        raise ReferenceProblem(f"{where}: is must be first, follow-up or not-online (or a kind: "
+                               f"{', '.join(k.value for k in AppointmentKind)}), not {said!r}.")
+    kind = TYPE_WORDS[said]
+    online = _flag(table, "online", where, said != "not-online" and kind.changeable_online)
+    return AppointmentTypeRef(code, kind, online)
 
 
 def _site(raw: Any, where: str) -> SiteRef:

@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from data.records.fhir_map import (
+    BY_NHS_NUMBER,
     DocumentRecord,
     Panels,
     PatientRecord,
@@ -451,6 +452,13 @@ class _Writer:
             raise Unusable("names no patient")
         if subject in self.patients:
             return self.patients[subject]
+        if subject.startswith(BY_NHS_NUMBER):  # named by NHS number (UK Core, the national services)
+            digits = subject.removeprefix(BY_NHS_NUMBER)
+            by_nhs = session.scalar(select(PatientRow.id).where(PatientRow.nhs_number == digits))
+            if by_nhs is None:
+                raise Unusable(f"is about the patient with NHS number {digits}, whom the portal does not know")
+            self.patients[subject] = by_nhs
+            return by_nhs
         found = session.scalar(select(ExternalRecordRow.patient_id).where(
             ExternalRecordRow.trust_code == self.trust.value, ExternalRecordRow.resource_type == "Patient",
             ExternalRecordRow.source_id == subject.removeprefix("Patient/")))

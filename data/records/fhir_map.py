@@ -173,8 +173,11 @@ def _known_type(resource_type: str) -> None:
 
 
 def content_hash(raw: dict[str, object]) -> str:
-    """The same resource always hashes the same, however its keys were ordered."""
-    return hashlib.sha256(json.dumps(raw, sort_keys=True, separators=(",", ":"), default=str).encode()).hexdigest()
+    """The same resource always hashes the same, however its keys were ordered and whichever way it was fetched:
+    `meta` (version, last updated, a search's tags) and the narrative `text` are the server's, not the record's,
+    so a read and a search result of one resource are one content (a second run of both changes nothing)."""
+    kept = {key: value for key, value in raw.items() if key not in ("meta", "text")}
+    return hashlib.sha256(json.dumps(kept, sort_keys=True, separators=(",", ":"), default=str).encode()).hexdigest()
 
 
 def to_record(entry: Entry, panels: Panels) -> Record:
@@ -220,11 +223,24 @@ def cleaned(record: Any) -> Any:
     return replace(record, **changes) if changes else record
 
 
+NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"
+"""The NHS number's identifier system (UK Core; the national record locator names patients by it)."""
+BY_NHS_NUMBER = "nhs-number:"
+"""A subject named by NHS number rather than by a reference: the key is this and the ten digits."""
+
+
 def _source(entry: Entry, subject: Any = None) -> Source:
     key = None
     if subject is not None:
         key = reference_key(subject.reference, entry.aliases, "Patient")
-        if key is None or not key.startswith("Patient/"):
+        identifier = subject.identifier
+        if (key is None or not key.startswith("Patient/")) and identifier is not None and \
+                identifier.system == NHS_NUMBER_SYSTEM and identifier.value:
+            digits = "".join(identifier.value.split())
+            if not (len(digits) == 10 and digits.isdigit()):
+                raise Unusable(f"names its patient by an NHS number that is not ten digits ({digits[:20]!r})")
+            key = BY_NHS_NUMBER + digits
+        elif key is None or not key.startswith("Patient/"):
             raise Unusable("is not about a patient this file or an earlier import names")
     assert entry.source_id is not None
     return Source(entry.resource_type, entry.source_id, content_hash(entry.raw), key)
@@ -409,6 +425,28 @@ def _document(entry: Entry, d: Any, _panels: Panels) -> DocumentRecord:
     return DocumentRecord(source, kind, _clip(title, 200) or kind.label, _instant(when), content_type, size, body)
 
 
+def _presented(entry: Entry, source: Source, r: Any, panel: str, when: Any) -> DocumentRecord:
+    """A DiagnosticReport whose only content is an attached document, as a file from outside like a letter."""
+    attachment = r.presentedForm[0]
+    content_type = (attachment.contentType or "application/octet-stream")[:80]
+    raw = attachment.data
+    if isinstance(raw, str):
+        try:
+            raw = base64.b64decode(raw, validate=True)
+        except (binascii.Error, ValueError):
+            raise Unusable("has a presentedForm whose data is not base64") from None
+    body = None
+    if content_type.startswith("text/") and raw is not None:
+        try:
+            body = raw.decode(_charset(content_type))
+        except (UnicodeDecodeError, LookupError):
+            raise Unusable(f"has text that is not {_charset(content_type)}") from None
+    size = len(raw) if raw is not None else (attachment.size or 0)
+    title = attachment.title or panel
+    return DocumentRecord(source, DocumentKind.CLINICAL_NOTE, _clip(title, 200) or "Test report", _instant(when),
+                          content_type, size, body)
+
+
 def _charset(content_type: str) -> str:
     for part in content_type.split(";")[1:]:
         key, _, value = part.strip().partition("=")
@@ -431,13 +469,18 @@ def _report(entry: Entry, r: Any, _panels: Panels) -> ReportRecord:
         key = reference_key(result.reference, entry.aliases, "Observation")
         if key is not None and key.startswith("Observation/"):
             keys.append(key)
-    if not keys and not r.conclusion:
-        raise Skip("DiagnosticReport with neither results nor a conclusion")
     code = next((c.code for c in r.code.coding or [] if c.code), None)
-    if code in CERTIFICATES:
-        raise Skip(f"DiagnosticReport: {CERTIFICATES[code]}")
     kinds = {c.code for concept in r.category or [] for c in concept.coding or [] if c.code}
     category = next((_REPORT_CATEGORIES[k] for k in kinds if k in _REPORT_CATEGORIES), None)
+    if not keys and not r.conclusion:
+        if r.presentedForm and category is None:  # a report that is a document (a PDF ECG report): with the letters
+            return _presented(entry, source, r, panel, when)
+        if r.presentedForm:  # imaging, pathology, genetics: their release rules are results', not letters'
+            raise Skip(f"DiagnosticReport of {category} whose only content is a document: not listed with the "
+                       "letters, where the results' release rules would not hold it")
+        raise Skip("DiagnosticReport with neither results nor a conclusion")
+    if code in CERTIFICATES:
+        raise Skip(f"DiagnosticReport: {CERTIFICATES[code]}")
     return ReportRecord(source, _clip(panel, 120) or "Test results", _instant(when), tuple(keys),
                         _clip(r.conclusion, 200), _clip(code, 40), category)
 

@@ -153,16 +153,29 @@ def _json(path: Path, name: str) -> Iterator[Entry | Problem]:
     for item in listed:
         resource = item.get("resource") if isinstance(item, dict) else None
         if isinstance(item, dict) and isinstance(resource, dict) and isinstance(item.get("fullUrl"), str):
-            if isinstance(resource.get("id"), str) and isinstance(resource.get("resourceType"), str):
-                aliases[item["fullUrl"]] = f"{resource['resourceType']}/{resource['id']}"
+            if isinstance(resource.get("resourceType"), str) and (resource_id := _identity(item, resource)):
+                aliases[item["fullUrl"]] = f"{resource['resourceType']}/{resource_id}"
     for number, item in enumerate(listed):
         where = f"entry {number}"
         resource = item.get("resource") if isinstance(item, dict) else None
+        if isinstance(resource, dict) and not isinstance(resource.get("id"), str) and _identity(item, resource):
+            resource = {**resource, "id": _identity(item, resource)}  # a transaction's new resource
         if resource is None:
             yield Problem(name, where, "has no resource")
             continue
         found = _resource(name, where, resource)
         yield Entry(found.file, found.where, found.raw, aliases) if isinstance(found, Entry) else found
+
+
+def _identity(item: dict[str, object], resource: dict[str, object]) -> str | None:
+    """A bundle entry's id: the resource's own, else — in a transaction or batch, whose new resources have none —
+    the uuid of its `urn:uuid:` full URL, its identity within the bundle (and the same on every run of the file)."""
+    if isinstance(resource.get("id"), str) and resource["id"]:
+        return str(resource["id"])
+    url = item.get("fullUrl")
+    if isinstance(url, str) and url.startswith("urn:uuid:") and 0 < len(url) - 9 <= 64:
+        return url.removeprefix("urn:uuid:")
+    return None
 
 
 def _parsed(name: str, where: str, text: str) -> Entry | Problem:

@@ -34,7 +34,8 @@ class Patient:
     trust: TrustCode
     given_name: str
     family_name: str
-    date_of_birth: date
+    date_of_birth: date | None
+    """None: the PAS sent none. Such a record cannot register or be invited (nothing to confirm who it is by)."""
     postcode: str
     mobile: UkMobile | None
     email: EmailAddress | None
@@ -51,6 +52,8 @@ class Patient:
     def age_on(self, day: date) -> int:
         """Age in whole years on `day` (a birthday on 29 February counts from 1 March in other years)."""
         born = self.date_of_birth
+        if born is None:
+            raise ValueError("no date of birth on the record")
         had_birthday = (day.month, day.day) >= (born.month, born.day)
         return day.year - born.year - (0 if had_birthday else 1)
 

@@ -38,6 +38,8 @@ def ineligibility(uow: UnitOfWork, patient: Patient, today: date) -> str | None:
     """Why this record may not register (for the audit trail only), or None if it may."""
     if patient.date_of_death is not None:
         return "deceased"
+    if patient.date_of_birth is None:
+        return "no date of birth on the record (the PAS sent none): one is needed to register"
     if patient.age_on(today) < ADULT_AGE:
         return "under 18"
     if patient.mobile is None:

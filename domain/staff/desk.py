@@ -39,7 +39,7 @@ class PatientMatch:
 
     patient_id: int
     full_name: str
-    date_of_birth: date
+    date_of_birth: date | None
     postcode: str
     nhs_number: str | None
     hospital_number: str
@@ -65,7 +65,8 @@ def find_patients(uow: UnitOfWork, clock: Clock, session: StaffSession, query: s
     with uow:
         uow.audit.record(_audit(clock, session, "staff_search", Outcome.SUCCESS, None, f"by {kind}: {len(found)} found"))
         uow.commit()
-    ordered = sorted(found, key=lambda f: (fold(f[0].family_name), fold(f[0].given_name), f[0].date_of_birth))
+    ordered = sorted(found, key=lambda f: (fold(f[0].family_name), fold(f[0].given_name),
+                                           f[0].date_of_birth or date.min))
     return [_match(p, number) for p, number in ordered[:MAX_RESULTS]]
 
 
