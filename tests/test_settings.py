@@ -138,3 +138,22 @@ def test_the_settings_repr_shows_no_secret() -> None:
     assert "portal:***@db/portal?password=***" in shown
     for secret in ("s3cret", "x9y", "staff-key-1", "limits-key-1", "notify-key-1", "2468"):
         assert secret not in shown
+
+
+def test_the_feed_profile_maps_each_sender_and_authority_to_a_trust(tmp_path: Path) -> None:
+    settings = load_settings({"PORTAL_HL7_SENDERS": "PAS^RWG, epic^whht=RWG, CERNER^RAL",
+                              "PORTAL_HL7_AUTHORITIES": "RFH=RAL,WHHT=RWG", "PORTAL_HL7_HOSPITAL_NUMBERS": "pas,MR",
+                              "PORTAL_HL7_ADD_UNKNOWN_BOOKINGS": "yes"}, config_file="")
+    profile = settings.feed_profile()
+    assert settings.hl7_senders == ("PAS^RWG", "EPIC^WHHT", "CERNER^RAL")  # what the listener's door admits
+    assert dict(profile.senders) == {"PAS^RWG": "RWG", "EPIC^WHHT": "RWG", "CERNER^RAL": "RAL"}
+    assert dict(profile.authorities) == {"RAL": "RAL", "RWG": "RWG", "RFH": "RAL", "WHHT": "RWG"}
+    assert profile.hospital_numbers == ("PAS", "MR") and profile.add_unknown_bookings
+    config = tmp_path / "p.toml"
+    config.write_text('hl7_senders = ["PAS^RWG"]\nhl7_authorities = { RFH = "RAL" }\n')
+    assert dict(load_settings({}, config_file=str(config)).feed_profile().authorities)["RFH"] == "RAL"
+    for env, words in [({"PORTAL_HL7_SENDERS": "EPIC^WHHT"}, "say which trust EPIC^WHHT is, like EPIC^WHHT=RWG"),
+                       ({"PORTAL_HL7_SENDERS": "PAS^RWG=XYZ"}, "say which trust PAS^RWG is"),
+                       ({"PORTAL_HL7_AUTHORITIES": "RFH"}, "must be an assigning authority and its trust")]:
+        with pytest.raises(SettingsError, match=words.replace("^", "\\^")):
+            load_settings(env, config_file="")

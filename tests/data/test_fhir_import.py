@@ -291,3 +291,56 @@ def test_an_appointment_becomes_an_outpatient_visit_of_its_patient(demo_engine, 
         visit = session.scalars(select(VisitRow).where(VisitRow.patient_id == our_patient(demo_engine, "p1"))).one()
         assert (visit.kind, visit.status, visit.title, visit.place) == \
             ("outpatient", "booked", "Cardiology clinic", "Royal Free Hospital")
+
+
+def test_partner_and_national_shapes_import_and_a_second_run_changes_nothing(demo_engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 31's FHIR shapes: a result naming its patient by NHS number (UK Core, the national record locator);
+    a transaction bundle whose new entries are known only by urn:uuid; a DiagnosticReport that is only a PDF,
+    listed with the letters; the same resource as a read and as a search result — and then the whole again,
+    importing nothing."""
+    import base64
+
+    margaret = demo_patient(demo_engine, "Margaret", "Thompson")
+    by_nhs = fx.observation("nat-1", "x", value=139)
+    by_nhs["subject"] = {"identifier": {"system": "https://fhir.nhs.uk/Id/nhs-number", "value": margaret.nhs_number}}
+    read = fx.observation("twice-1", "x", value=138)
+    read["subject"] = by_nhs["subject"]
+    searched = {**read, "meta": {"versionId": "3", "lastUpdated": "2026-10-02T10:00:00Z",
+                                 "tag": [{"code": "SUBSETTED"}]}}
+    pdf = {"resourceType": "DiagnosticReport", "id": "ecg-1", "status": "final",
+           "code": {"text": "ECG report"}, "subject": by_nhs["subject"], "effectiveDateTime": "2026-10-03T11:00:00Z",
+           "presentedForm": [{"contentType": "application/pdf", "title": "12-lead ECG",
+                              "data": base64.b64encode(b"%PDF-1.4 ecg").decode()}]}
+    patient = fx.patient("ignored", nhs=None, family="UUID", given="Una")
+    del patient["id"]
+    result = fx.observation("ignored", "ignored", value=137)
+    del result["id"]
+    result["subject"] = {"reference": "urn:uuid:6f1c2d8e-1111-4a2b-9c3d-000000000001"}
+    bundle = {"resourceType": "Bundle", "type": "transaction", "entry": [
+        {"fullUrl": "urn:uuid:6f1c2d8e-1111-4a2b-9c3d-000000000001", "resource": patient,
+         "request": {"method": "POST", "url": "Patient"}},
+        {"fullUrl": "urn:uuid:6f1c2d8e-2222-4a2b-9c3d-000000000002", "resource": result,
+         "request": {"method": "POST", "url": "Observation"}}]}
+    (tmp_path / "bundle.json").write_text(json.dumps(bundle))
+    files = [fx.write_ndjson(tmp_path / "national.ndjson", [by_nhs, read, searched, pdf]), tmp_path / "bundle.json"]
+    first = run(demo_engine, files)
+    assert first.errors == [], first.errors
+    assert first.imported == Counter({"Observation": 3, "DiagnosticReport": 1, "Patient": 1}), first.imported
+    with Session(demo_engine) as session:
+        mine = session.scalars(select(TestResultRow.value_number).where(
+            TestResultRow.patient_id == margaret.id, TestResultRow.trust_code == "RAL")).all()
+        assert sorted(mine) == [138.0, 139.0]
+        ecg = session.scalars(select(DocumentRow).where(DocumentRow.patient_id == margaret.id,
+                                                        DocumentRow.title == "12-lead ECG")).one()
+        assert ecg.content_type == "application/pdf"
+        una = session.scalars(select(PatientRow).where(PatientRow.family_name == "UUID")).one()
+        assert session.scalars(select(TestResultRow.value_number).where(
+            TestResultRow.patient_id == una.id)).all() == [137.0]
+    second = run(demo_engine, files)
+    assert second.errors == [] and sum(second.imported.values()) == 0, second.imported
+    # A resource naming an NHS number the portal does not know is refused, saying so.
+    stranger = fx.observation("nat-2", "x")
+    stranger["subject"] = {"identifier": {"system": "https://fhir.nhs.uk/Id/nhs-number", "value": "9997000021"}}
+    refused = run(demo_engine, [fx.write_ndjson(tmp_path / "stranger.ndjson", [stranger])])
+    assert [e.reason for e in refused.errors] == [
+        "is about the patient with NHS number 9997000021, whom the portal does not know"], refused.errors
