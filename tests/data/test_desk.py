@@ -85,3 +85,22 @@ def test_the_patient_sees_who_looked_at_their_record_and_why(uow, clock, demo_en
     assert all("clerk.demo" not in f"{look.who} {look.why}" for look in looks)  # a role, not a name
     clock.advance(366 * 24 * 3600)
     assert who_looked(uow(), clock, me) == []  # the last 12 months
+
+
+def test_a_hospital_number_is_searched_at_every_trust_naming_the_trust_of_each_match(uow, clock, demo_engine) -> None:  # type: ignore[no-untyped-def]
+    """A hospital number is its trust's own: the same digits at the Royal Free are another patient, and the desk
+    shows both, each with the trust whose number it is. A PAS's own numbers (digits only) are searched too."""
+    from tests.data.feed import receive
+    from tests.data.test_hl7_profile import adt
+
+    margaret = patient(demo_engine, "Margaret", "Thompson")
+    for number, control in ((margaret.hospital_number, "D1"), ("843124", "D2")):
+        receive(demo_engine, adt("A28", control, f"PID|1||{number}^^^RAL^MR||STRANGER^SAM||19800101|M",
+                                 msh="MSH|^~\\&|CERNER|RAL|PORTAL|RAL|20261201101500||ADT^{event}|{control}|P|2.4\r"),
+                "test")
+    found = desk.find_patients(uow(), clock, CLERK, margaret.hospital_number, FIXED_DAY)
+    assert sorted((m.full_name, m.hospital_number) for m in found) == [
+        ("Margaret Thompson", f"{margaret.hospital_number} (West Herts)"),
+        ("SAM STRANGER", f"{margaret.hospital_number} (Royal Free)")]
+    assert [(m.full_name, m.hospital_number) for m in desk.find_patients(uow(), clock, CLERK, "843124", FIXED_DAY)] \
+        == [("SAM STRANGER", "843124 (Royal Free)")]
