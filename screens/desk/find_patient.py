@@ -23,7 +23,7 @@ from screens.common.widgets import ErrorSummary, Field, StaffBanner
 
 def _match_option(match: PatientMatch) -> object:
     details = [f"born {nhs_date(match.date_of_birth)}" if match.date_of_birth else "no date of birth", match.postcode,
-               f"NHS {match.nhs_number}" if match.nhs_number else f"hospital number {match.hospital_number}",
+               *([f"NHS {match.nhs_number}"] if match.nhs_number else []), f"hospital number {match.hospital_number}",
                f"mobile {match.masked_mobile}" if match.masked_mobile else "no mobile"]
     return option((match.full_name, "bold"), "\n" + " · ".join(details), id=f"patient-{match.patient_id}")
 

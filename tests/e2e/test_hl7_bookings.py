@@ -16,10 +16,10 @@ from tests.test_hl7_feed import PAS, _ack_of, _frame
 pytestmark = pytest.mark.e2e
 
 
-def _listener(env: dict[str, str]):  # type: ignore[no-untyped-def]
+def _listener(env: dict[str, str], senders: dict[str, str] = PAS):  # type: ignore[no-untyped-def]
     import subprocess
 
-    process = subprocess.Popen([PORTAL, "hl7", "listen", "--port", "0"], env={**env, **PAS}, stdout=subprocess.PIPE,
+    process = subprocess.Popen([PORTAL, "hl7", "listen", "--port", "0"], env={**env, **senders}, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
     assert process.stdout is not None
     return process, int(process.stdout.readline().rsplit(":", 1)[1])
@@ -71,3 +71,37 @@ def test_a_booking_from_the_pas_then_its_cancellation_at_the_kiosk(fresh_demo: d
         kiosk.close()
         listener.terminate()
         listener.wait(timeout=30)
+
+
+def test_the_same_hospital_number_at_the_royal_free_is_another_patient_at_the_desk(fresh_demo: dict[str, str]) -> None:
+    """The wrong-patient hazard, seen as a clerk sees it: the Royal Free's Cerner sends its own patient whose MRN
+    has the same digits as Margaret's West Herts number. Margaret is untouched; the desk's search by that number
+    shows both, each naming the trust whose number it is."""
+    from tests.e2e.staff import desk_sign_in
+
+    path = fresh_demo["PORTAL_DATABASE_URL"].removeprefix("sqlite:///")
+    margaret = "SELECT hospital_number, family_name, date_of_birth, postcode, mobile FROM patient " \
+               "WHERE email = 'margaret.thompson@example.com'"
+    with sqlite3.connect(path) as db:
+        before = db.execute(margaret).fetchone()
+    number = before[0]
+    listener, port = _listener(fresh_demo, {"PORTAL_HL7_SENDERS": "PAS^RWG,CERNER^RAL"})
+    desk = Terminal([PORTAL, "desk"], fresh_demo, width=100, height=30)
+    try:
+        ack = _send(port, "MSH|^~\\&|CERNER|RAL|PORTAL|RAL|20261124101500||ADT^A01|RF1|P|2.4\r"
+                          f"PID|1||{number}^^^RAL^MR||STRANGER^SAM||19800101|M|||9 Other Road^^London^^NW3 2QG\r"
+                          "PV1|1|I|RFH-W1\r")
+        assert "MSA|AA|RF1" in ack, ack
+        desk_sign_in(desk)
+        desk.type(number)
+        desk.press("Enter")
+        screen = desk.wait_for(f"{number} (Royal Free)")
+        words = " ".join(part.strip("▊▎ ") for part in screen.splitlines())  # a result's line wraps in its box
+        assert f"hospital number {number} (West Herts)" in words and "Margaret Thompson" in words, screen
+        assert "SAM STRANGER" in words and "2 patients found" in words, screen
+    finally:
+        desk.close()
+        listener.terminate()
+        listener.wait(timeout=30)
+    with sqlite3.connect(path) as db:
+        assert db.execute(margaret).fetchone() == before
