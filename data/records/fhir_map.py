@@ -405,46 +405,37 @@ def _document(entry: Entry, d: Any, _panels: Panels) -> DocumentRecord:
         raise Unusable("has no date")
     if not d.content:
         raise Unusable("has no content")
-    attachment = d.content[0].attachment
-    content_type = (attachment.contentType or "application/octet-stream")[:80]
-    raw = attachment.data
-    if isinstance(raw, str):
-        try:
-            raw = base64.b64decode(raw, validate=True)
-        except (binascii.Error, ValueError):
-            raise Unusable("has an attachment whose data is not base64") from None
-    body = None
-    if content_type.startswith("text/"):
-        if raw is None:
-            raise Skip("DocumentReference whose text is not in the file (only a link to it)")
-        try:
-            body = raw.decode(_charset(content_type))
-        except (UnicodeDecodeError, LookupError):
-            raise Unusable(f"has text that is not {_charset(content_type)}") from None
-    size = len(raw) if raw is not None else (attachment.size or 0)
+    content_type, size, body = _attachment(d.content[0].attachment, "an attachment")
+    if content_type.startswith("text/") and body is None:
+        raise Skip("DocumentReference whose text is not in the file (only a link to it)")
     return DocumentRecord(source, kind, _clip(title, 200) or kind.label, _instant(when), content_type, size, body)
 
 
 def _presented(entry: Entry, source: Source, r: Any, panel: str, when: Any) -> DocumentRecord:
     """A DiagnosticReport whose only content is an attached document, as a file from outside like a letter."""
     attachment = r.presentedForm[0]
+    content_type, size, body = _attachment(attachment, "a presentedForm")
+    return DocumentRecord(source, DocumentKind.CLINICAL_NOTE, _clip(attachment.title or panel, 200) or "Test report",
+                          _instant(when), content_type, size, body)
+
+
+def _attachment(attachment: Any, what: str) -> tuple[str, int, str | None]:
+    """(content type, size in bytes, the text where it is text in the file) of an Attachment; Unusable where its
+    data is not base64 or its text not in its charset."""
     content_type = (attachment.contentType or "application/octet-stream")[:80]
     raw = attachment.data
     if isinstance(raw, str):
         try:
             raw = base64.b64decode(raw, validate=True)
         except (binascii.Error, ValueError):
-            raise Unusable("has a presentedForm whose data is not base64") from None
+            raise Unusable(f"has {what} whose data is not base64") from None
     body = None
     if content_type.startswith("text/") and raw is not None:
         try:
             body = raw.decode(_charset(content_type))
         except (UnicodeDecodeError, LookupError):
             raise Unusable(f"has text that is not {_charset(content_type)}") from None
-    size = len(raw) if raw is not None else (attachment.size or 0)
-    title = attachment.title or panel
-    return DocumentRecord(source, DocumentKind.CLINICAL_NOTE, _clip(title, 200) or "Test report", _instant(when),
-                          content_type, size, body)
+    return content_type, len(raw) if raw is not None else (attachment.size or 0), body
 
 
 def _charset(content_type: str) -> str:
