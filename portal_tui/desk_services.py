@@ -177,8 +177,9 @@ class DeskRecord:
         return changes.reschedule(self._uow(), self._s.clock, self._session, appointment_id, slot_id,
                                   self._s.policy, reason)
 
-    def cancel(self, appointment_id: int, reason: str | None) -> Cancelled:
-        return changes.cancel(self._uow(), self._s.clock, self._session, appointment_id, reason, self._s.policy)
+    def cancel(self, appointment_id: int, reason: str | None, by_hospital: bool = False) -> Cancelled:
+        return changes.cancel(self._uow(), self._s.clock, self._session, appointment_id, reason, self._s.policy,
+                              by_hospital)
 
     def open_letter(self, document_id: int) -> Document:
         return changes.open_letter(self._uow(), self._s.clock, self._session, document_id)

@@ -140,8 +140,10 @@ class PortalServices:
         self._texted(done.sms)
         return done
 
-    def cancel(self, session: PatientSession, appointment_id: int, reason: str | None) -> Cancelled:
-        done = my_appointments.cancel(self._uow(), self.clock, session, appointment_id, reason, self.policy)
+    def cancel(self, session: PatientSession, appointment_id: int, reason: str | None,
+               by_hospital: bool = False) -> Cancelled:
+        done = my_appointments.cancel(self._uow(), self.clock, session, appointment_id, reason, self.policy,
+                                      by_hospital)
         self._texted(done.sms)
         return done
 
@@ -260,8 +262,8 @@ class PatientRecord:
     def reschedule(self, appointment_id: int, slot_id: int, reason: str | None = None) -> Rescheduled:
         return self._services.reschedule(self._session, appointment_id, slot_id)
 
-    def cancel(self, appointment_id: int, reason: str | None) -> Cancelled:
-        return self._services.cancel(self._session, appointment_id, reason)
+    def cancel(self, appointment_id: int, reason: str | None, by_hospital: bool = False) -> Cancelled:
+        return self._services.cancel(self._session, appointment_id, reason, by_hospital)
 
     def open_letter(self, document_id: int) -> Document:
         return self._services.open_letter(self._session, document_id)

@@ -35,7 +35,8 @@ from domain.text import clean_line
 from domain.errors import Conflict, InvalidValue, NotFound, Refused
 from domain.formatting import nhs_datetime
 from domain.hospital import Slot, Trust
-from domain.messaging.wording import cancellation_confirmation_sms, reschedule_confirmation_sms
+from domain.messaging.wording import (cancellation_confirmation_sms, hospital_cancellation_sms,
+                                      reschedule_confirmation_sms)
 from domain.messaging.model import SmsMessage, SmsStatus, SmsTemplate
 from domain.identity.patients import LetterPreference, Patient
 from domain.ports import Clock, UnitOfWork
@@ -48,9 +49,15 @@ REASON_LIMIT = 500
 STAFF_REASON_LIMIT = 200
 """The most characters of the reason the desk gives for a change (required there)."""
 
-CHANGE_REASONS = ("the patient asked, at the desk", "the patient asked, on the phone",
-                  "the patient asked, by letter or email", "the clinic asked", "the clinician is not available")
-"""The usual reasons the desk gives for moving or cancelling an appointment (or it types its own)."""
+PATIENT_REASONS = ("the patient asked, at the desk", "the patient asked, on the phone",
+                   "the patient asked, by letter or email")
+"""Why a patient's cancellation was made at the desk (or the desk types its own)."""
+HOSPITAL_REASONS = ("the clinic asked", "the clinician is not available", "the clinic is closed that day")
+"""Why the hospital cancelled: the patient stays under the clinic and is rebooked."""
+CHANGE_REASONS = PATIENT_REASONS + HOSPITAL_REASONS
+"""The usual reasons the desk gives for moving an appointment (or it types its own)."""
+REBOOK = "Rebook: the hospital cancelled it"
+"""The to-do a hospital's cancellation leaves until the patient has a new time."""
 
 NEAREST = 5
 """How many other times are offered when the chosen one was taken meanwhile."""
@@ -95,6 +102,8 @@ class Cancelled:
     sms: SmsMessage | None
     arrangements: tuple[str, ...] = ()
     """At the desk: transport or an interpreter booked for it, to cancel by hand."""
+    by_hospital: bool = False
+    """The hospital cancelled: the referral stays open, and the patient is to be rebooked."""
 
 
 class SlotTaken(Conflict):
@@ -238,9 +247,12 @@ def reschedule(uow: UnitOfWork, clock: Clock, actor: Actor, appointment_id: int,
 
 
 def cancel(uow: UnitOfWork, clock: Clock, actor: Actor, appointment_id: int, reason: str | None,
-           policy: OnlinePolicy) -> Cancelled:
-    """Cancel the booking and discharge the referral: the slot is freed for someone else. At the desk the reason
-    is required."""
+           policy: OnlinePolicy, by_hospital: bool = False) -> Cancelled:
+    """Cancel the booking: the slot is freed for someone else. The patient's cancellation discharges the referral;
+    the hospital's (said at the desk: the clinic or clinician cannot) keeps it open, texts that a new date will
+    come, and leaves the desk a to-do to rebook. At the desk the reason, and who cancelled, are required."""
+    if by_hospital and not isinstance(actor, StaffSession):
+        raise Refused(_("That appointment could not be found."))
     if isinstance(actor, StaffSession):
         reason = _staff_reason(actor, reason)
     reason = " ".join(clean_line(reason or "").split())[:REASON_LIMIT] or None
@@ -250,17 +262,22 @@ def cancel(uow: UnitOfWork, clock: Clock, actor: Actor, appointment_id: int, rea
         if a is None:
             raise NotFound(_("That appointment could not be found."))
         view = replace(view, appointment=a)
-        staff = _allowed(uow, clock, actor, Action.CANCEL, view, policy)
+        staff = _allowed(uow, clock, actor, Action.CANCEL, view, policy, by_hospital)
         arrangements = staff.arrangements if staff else ()
         now = clock.now()
         by = CancelledBy.PATIENT if isinstance(actor, PatientSession) else CancelledBy.STAFF
-        next_status(a.status, AppointmentEvent.CANCEL_BY_PATIENT)
+        event = AppointmentEvent.CANCEL_BY_PATIENT
+        if by_hospital:
+            by, event = CancelledBy.HOSPITAL, AppointmentEvent.CANCEL_BY_HOSPITAL
+        status = next_status(a.status, event)
         reference = new_reference("CX")
         uow.appointments.mark_cancelled(a.id, by, now, reason, reference)
         if staff is not None:
             assert isinstance(actor, StaffSession) and reason is not None
-            uow.appointments.stamp_staff(a.id, actor.username, reason, _to_do(arrangements, "cancel"))
-        if a.referral_id is not None:
+            to_do = "; ".join(part for part in (REBOOK if by_hospital else None, _to_do(arrangements, "cancel"))
+                              if part)
+            uow.appointments.stamp_staff(a.id, actor.username, reason, to_do or None)
+        if a.referral_id is not None and not by_hospital:
             referral = uow.referrals.get(a.referral_id)
             if referral is not None and referral.status is ReferralStatus.OPEN:
                 uow.referrals.discharge(a.referral_id, now)
@@ -268,21 +285,22 @@ def cancel(uow: UnitOfWork, clock: Clock, actor: Actor, appointment_id: int, rea
         patient = patient_of(uow, a.patient_id)
         trust = uow.trusts.get(a.trust)
         sms = None
-        if patient.mobile is not None:
+        if patient.mobile is not None and patient.date_of_death is None:
+            words = hospital_cancellation_sms if by_hospital else cancellation_confirmation_sms
             sms = text_for(now, patient, a.id, SmsTemplate.CANCELLATION_CONFIRMATION,
-                       cancellation_confirmation_sms(trust, a.starts_at, patient.language))
+                           words(trust, a.starts_at, patient.language))
             uow.outbox.add(sms)
         audit(uow, actor, now, "cancel_appointment", a.patient_id,
-               f"{a.reference} ({nhs_datetime(a.starts_at)}) cancelled, reference {reference}; referral discharged"
-               + (_staff_detail(reason, staff, arrangements) if staff else f"; reason: {reason}" if reason else ""))
+              f"{a.reference} ({nhs_datetime(a.starts_at)}) cancelled, reference {reference}; "
+              + ("cancelled by the hospital: referral kept open, to rebook" if by_hospital else "referral discharged")
+              + (_staff_detail(reason, staff, arrangements) if staff else f"; reason: {reason}" if reason else ""))
         try:
             uow.commit()
         except Conflict:
             raise Refused(_("This appointment was changed at another screen at the same moment. "
                           "Please look at it again.")) from None
-        done = replace(a, status=next_status(a.status, AppointmentEvent.CANCEL_BY_PATIENT), cancelled_by=by,
-                       cancelled_at=now, cancellation_reason=reason)
-        return Cancelled(replace(view, appointment=done), reference, sms, arrangements)
+        done = replace(a, status=status, cancelled_by=by, cancelled_at=now, cancellation_reason=reason)
+        return Cancelled(replace(view, appointment=done), reference, sms, arrangements, by_hospital)
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
@@ -359,12 +377,14 @@ def _lost_race(uow: UnitOfWork, clock: Clock, actor: Actor, appointment_id: int,
 
 
 def _allowed(uow: UnitOfWork, clock: Clock, actor: Actor, action: Action, view: AppointmentView,
-             policy: OnlinePolicy) -> StaffDecision | None:
-    """Go on (at the desk, with what the staff rules said), or Refused with the rule's own words."""
+             policy: OnlinePolicy, by_hospital: bool = False) -> StaffDecision | None:
+    """Go on (at the desk, with what the staff rules said), or Refused with the rule's own words. The online
+    rules' cut-off and limit are the patient's: a cancellation by the hospital goes past them at any desk."""
     a = view.appointment
     referral = uow.referrals.get(a.referral_id) if a.referral_id else None
     if isinstance(actor, StaffSession):
-        staff = staff_decide(action, a, referral, clock.now(), actor.role, policy)
+        role = StaffRole.APPOINTMENTS_SUPERVISOR if by_hospital else actor.role
+        staff = staff_decide(action, a, referral, clock.now(), role, policy)
         if not staff:
             raise Refused(staff.reason)
         return staff

@@ -12,11 +12,15 @@ from screens.common.text import Plain, PlainButton
 from domain.language import N_, _
 from domain.appointments.rules import Action
 from domain.formatting import nhs_datetime
-from domain.appointments.changes import CHANGE_REASONS, REASON_LIMIT, AppointmentPage, Cancelled
+from domain.appointments.changes import (HOSPITAL_REASONS, PATIENT_REASONS, REASON_LIMIT, AppointmentPage,
+                                        Cancelled)
 from screens.common.appointments import ConfirmationPage, show_over_appointments
 from screens.common.reason import ReasonScreen
 from screens.common.patient_page import PatientContext, PatientPage, answer_row
 from screens.common.widgets import Field
+
+WHO = ("the patient (they asked to cancel)", "the hospital (the clinic or the clinician cannot see them)")
+"""Who cancelled, asked at the desk before the reason."""
 
 CONFIRM_WORD = N_("CANCEL")
 """Typed to confirm, in the screen's language (Translators: one word, in capitals, easy to type)."""
@@ -36,10 +40,13 @@ class CancelWarningScreen(PatientPage):
         view = self.page.view
         if self.ctx.at_desk:
             with Vertical(classes="interruption", id="interruption"):
-                yield Plain(_("Cancelling discharges the patient from this clinic"), classes="interruption-title")
-                yield Plain(f"The {view.clinic} appointment on {nhs_datetime(view.appointment.starts_at)} is "
-                            "cancelled and the referral closed: the clinic will not offer another one. If they "
-                            "still need to be seen, their GP must refer them again.")
+                yield Plain("A patient's cancellation discharges them from this clinic",
+                            classes="interruption-title")
+                yield Plain(f"If the patient cancels the {view.clinic} appointment on "
+                            f"{nhs_datetime(view.appointment.starts_at)}, the referral is closed: the clinic will "
+                            "not offer another one, and their GP must refer them again. If the hospital is "
+                            "cancelling (the clinic or clinician cannot see them), they stay under the clinic and "
+                            "are rebooked: you will be asked which.")
                 yield Plain(_("If the date or time is the problem, go back and move it instead."))
             with Horizontal(classes="page-buttons"):
                 yield PlainButton(_("Keep the appointment"), id="keep", variant="primary")
@@ -119,20 +126,26 @@ class CancelConfirmScreen(PatientPage):
             word.input.focus()
             return
         if self.ctx.at_desk:
-            self.app.push_screen(ReasonScreen("Why is this appointment being cancelled?", "Kept with the "
-                                              "appointment and in the audit trail; the patient sees it too.",
-                                              CHANGE_REASONS, "Cancel appointment"), self._reason_given)
+            self.app.push_screen(ReasonScreen("Who is cancelling?", "A patient's cancellation discharges them "
+                                              "from the clinic; the hospital's keeps them under it, to be rebooked.",
+                                              WHO, "Continue", other=False), self._who_given)
             return
         self._cancel(self.query_one("#reason", Field).value)
 
-    def _reason_given(self, reason: str | None) -> None:
-        if reason:
-            self._cancel(reason)
+    def _who_given(self, who: str | None) -> None:
+        if not who:
+            return
+        by_hospital = who == WHO[1]
+        reasons = HOSPITAL_REASONS if by_hospital else PATIENT_REASONS
+        self.app.push_screen(ReasonScreen("Why is the hospital cancelling?" if by_hospital else
+                                          "Why is the patient cancelling?", "Kept with the appointment and in the "
+                                          "audit trail; the patient sees it too.", reasons, "Cancel appointment"),
+                             lambda reason: self._cancel(reason, by_hospital) if reason else None)
 
-    def _cancel(self, reason: str | None) -> None:
+    def _cancel(self, reason: str | None, by_hospital: bool = False) -> None:
         a = self.page.view.appointment
         self.query_one("#cancel-appointment", PlainButton).label = _("Please wait…")
-        self.call(lambda: self.record.cancel(a.id, reason), self.cancelled, self.refused)
+        self.call(lambda: self.record.cancel(a.id, reason, by_hospital), self.cancelled, self.refused)
 
     def refused(self, error) -> None:  # type: ignore[no-untyped-def]
         self.query_one("#cancel-appointment", PlainButton).label = _("Cancel appointment")
@@ -157,7 +170,14 @@ class CancelledScreen(ConfirmationPage):
         if self.ctx.at_desk:
             yield Plain(f"Cancelled: the reference is {self.done.reference}", classes="panel", id="panel")
             yield answer_row(_("Cancelled"), f"{view.clinic}, {nhs_datetime(view.appointment.starts_at)}")
-            yield Plain(_("The patient is discharged from this clinic."), classes="lede")
+            if self.done.by_hospital:
+                yield Plain("Cancelled by the hospital: the patient stays under this clinic. Rebook them now, or "
+                            "it stays on the appointment as a to-do until you do.", classes="lede blocked",
+                            id="rebook-to-do")
+                with Horizontal(classes="page-buttons"):
+                    yield PlainButton("Rebook now", id="rebook", variant="primary")
+            else:
+                yield Plain(_("The patient is discharged from this clinic."), classes="lede")
             if self.done.arrangements:
                 yield Plain(f"Now cancel {' and '.join(self.done.arrangements)}. The appointment shows it as to do "
                             "until you mark it done.", classes="lede blocked", id="arrangements")
@@ -171,3 +191,27 @@ class CancelledScreen(ConfirmationPage):
                      "referred again."), classes="lede")
         if self.done.sms is not None:
             yield Plain(_("We have sent a text to your mobile to confirm it."), classes="lede")
+
+    @on(PlainButton.Pressed, "#rebook")
+    def rebook(self) -> None:
+        """The same clinic's free times, to book the patient again (their referral is still open: a follow-up)."""
+        clinic_id = self.done.view.appointment.clinic_id
+        cancelled_id = self.done.view.appointment.id
+
+        def show(found: tuple[object, list[object]]) -> None:
+            from screens.desk.booking import BookDayScreen
+
+            choice, slots = found
+            if choice is None or not slots:
+                self.show_problem("There are no free times in this clinic in the weeks that can be booked: the "
+                                  "rebooking stays on the appointment as a to-do.")
+                return
+            self.app.push_screen(BookDayScreen(self.ctx, choice, slots, rebooks=cancelled_id))  # type: ignore[arg-type]
+
+        def find() -> tuple[object, list[object]]:
+            record = self.record
+            choice = next((c for c in record.booking_clinics() if c.clinic.id == clinic_id), None)  # type: ignore[attr-defined]
+            return choice, record.booking_slots(clinic_id) if choice is not None else []  # type: ignore[attr-defined]
+
+        self.call(find, show)
+

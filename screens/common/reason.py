@@ -1,5 +1,8 @@
 """Why: a reason chosen from the usual ones, or typed — asked before a member of staff opens a record, moves,
-cancels or books an appointment. Kept in the audit trail (and, for an opened record, shown to the patient)."""
+cancels or books an appointment. Kept in the audit trail (and, for an opened record, shown to the patient).
+
+Nothing is chosen until the clerk chooses (a reason chosen for them, one Enter away, was recorded for a phone
+call as "at the desk", and the patient read it): a number key chooses at once, so it stays fast."""
 
 from __future__ import annotations
 
@@ -15,18 +18,23 @@ from textual.widgets import Input, RadioSet
 from domain.language import N_, _
 from screens.common.choice import Choice
 from screens.common.text import Plain, PlainButton
+from screens.common.speech import say_problem
 from screens.common.widgets import Field
 
 OTHER = "other"
 
 
 class ReasonScreen(ModalScreen[str | None]):
-    """The usual reasons as radio buttons (the first chosen), "Other" with a box to say why; Back gives None."""
+    """The usual reasons as numbered radio buttons (none chosen), "Other" with a box to say why; Back gives None.
+    `other=False` for a question whose answers are all listed (who cancelled)."""
 
-    BINDINGS = [Binding("escape", "cancel", N_("Back"), show=False)]
+    BINDINGS = [Binding("escape", "cancel", N_("Back"), show=False),
+                *(Binding(str(n), f"choose({n})", show=False) for n in range(1, 10))]
 
-    def __init__(self, question: str, hint: str, reasons: Sequence[str], go: str) -> None:
+    def __init__(self, question: str, hint: str, reasons: Sequence[str], go: str, *, other: bool = True) -> None:
         super().__init__()
+        self.other = other
+        """Whether "Other" (and its box) is offered."""
         self.question = question
         """What is asked."""
         self.hint = hint
@@ -42,8 +50,10 @@ class ReasonScreen(ModalScreen[str | None]):
             yield Plain(self.hint, classes="lede")
             with RadioSet(id="reasons"):
                 for n, reason in enumerate(self.reasons):
-                    yield Choice(reason[:1].upper() + reason[1:], value=n == 0, id=f"reason-{n}")
-                yield Choice(_("Other"), id="reason-other")
+                    yield Choice(f"{n + 1}  {reason[:1].upper() + reason[1:]}", id=f"reason-{n}")
+                if self.other:
+                    yield Choice(f"{len(self.reasons) + 1}  {_('Other')}", id="reason-other")
+            yield Plain("", id="choose-problem", classes="choose-problem")
             yield Field(_("If other, say why"), id="other", max_length=200)
             with Horizontal(classes="dialog-buttons"):
                 yield PlainButton(_("Back"), id="cancel")
@@ -51,7 +61,15 @@ class ReasonScreen(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self.query_one("#other", Field).display = False  # until Other is chosen
-        self.query_one("#open", PlainButton).focus()
+        self.query_one("#reasons", RadioSet).focus()
+
+    def action_choose(self, number: int) -> None:
+        """A number key: that reason chosen (the last number is Other, whose box then takes the typing)."""
+        choices = list(self.query_one("#reasons", RadioSet).query(Choice))
+        if 1 <= number <= len(choices) and not self.query_one("#other", Field).input.has_focus:
+            choices[number - 1].value = True
+            if choices[number - 1].id != "reason-other":
+                self.query_one("#open", PlainButton).focus()
 
     @on(RadioSet.Changed, "#reasons")
     def reason_changed(self, event: RadioSet.Changed) -> None:
@@ -65,7 +83,13 @@ class ReasonScreen(ModalScreen[str | None]):
     def chosen(self) -> None:
         button = self.query_one("#reasons", RadioSet).pressed_button
         other = self.query_one("#other", Field).value.strip()
-        if button is None or button.id is None or (button.id == "reason-other" and not other):
+        if button is None or button.id is None:
+            said = _("Error: {message}").format(message=_("Choose one of the answers: a number key chooses it."))
+            self.query_one("#choose-problem", Plain).update(said)
+            say_problem(self, said)
+            self.query_one("#reasons", RadioSet).focus()
+            return
+        if button.id == "reason-other" and not other:
             self.query_one("#other", Field).show_error(_("Choose a reason, or choose Other and say why."))
             return
         if button.id == "reason-other":

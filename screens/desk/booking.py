@@ -24,6 +24,7 @@ from screens.common.reschedule import ChoicePage
 from screens.common.text import Plain, PlainButton, option
 from screens.common.widgets import Field
 
+REBOOKING = "rebooking: the hospital cancelled the last appointment"
 BOOKING_REASONS = ("follow-up the clinic asked for", "new referral from the GP", "the patient asked, at the desk",
                    "the patient asked, on the phone")
 
@@ -65,12 +66,15 @@ class BookClinicScreen(ChoicePage):
 class BookDayScreen(ChoicePage):
     """Days with free times in the clinic."""
 
-    def __init__(self, ctx: PatientContext, choice: ClinicChoice, slots: list[Slot]) -> None:
+    def __init__(self, ctx: PatientContext, choice: ClinicChoice, slots: list[Slot], rebooks: int | None = None
+                 ) -> None:
         super().__init__(ctx)
         self.choice = choice
         """The clinic."""
         self.days = free_days(slots)
         """Its free times by day."""
+        self.rebooks = rebooks
+        """The appointment the hospital cancelled, whose to-do this booking closes."""
 
     def title_text(self) -> str:
         return f"Book {self.choice.clinic.name}: choose a day"
@@ -83,13 +87,15 @@ class BookDayScreen(ChoicePage):
                        id=day.isoformat()) for day, slots in self.days.items()]
 
     def chosen(self, option_id: str) -> None:
-        self.app.push_screen(BookTimeScreen(self.ctx, self.choice, self.days[date.fromisoformat(option_id)]))
+        self.app.push_screen(BookTimeScreen(self.ctx, self.choice, self.days[date.fromisoformat(option_id)],
+                                            rebooks=self.rebooks))
 
 
 class BookTimeScreen(ChoicePage):
     """The free times of one day, each with its clinician and place (or the nearest others, when one was taken)."""
 
-    def __init__(self, ctx: PatientContext, choice: ClinicChoice, slots: list[Slot], problem: str = "") -> None:
+    def __init__(self, ctx: PatientContext, choice: ClinicChoice, slots: list[Slot], problem: str = "",
+                 rebooks: int | None = None) -> None:
         super().__init__(ctx)
         self.choice = choice
         """The clinic."""
@@ -97,6 +103,8 @@ class BookTimeScreen(ChoicePage):
         """The times to choose from."""
         self.problem = problem
         """Why these times are offered instead."""
+        self.rebooks = rebooks
+        """The appointment the hospital cancelled, whose to-do this booking closes."""
 
     def title_text(self) -> str:
         return f"Book {self.choice.clinic.name}: choose a time"
@@ -115,7 +123,7 @@ class BookTimeScreen(ChoicePage):
             self.show_problem(self.problem)
 
     def chosen(self, option_id: str) -> None:
-        self.app.push_screen(BookCheckScreen(self.ctx, self.choice, self.slots[option_id]))
+        self.app.push_screen(BookCheckScreen(self.ctx, self.choice, self.slots[option_id], rebooks=self.rebooks))
 
 
 class BookCheckScreen(PatientPage):
@@ -123,12 +131,14 @@ class BookCheckScreen(PatientPage):
 
     TITLE_TEXT = "Check the booking"
 
-    def __init__(self, ctx: PatientContext, choice: ClinicChoice, slot: Slot) -> None:
+    def __init__(self, ctx: PatientContext, choice: ClinicChoice, slot: Slot, rebooks: int | None = None) -> None:
         super().__init__(ctx)
         self.choice = choice
         """The clinic."""
         self.slot = slot
         """The time."""
+        self.rebooks = rebooks
+        """The appointment the hospital cancelled, whose to-do this booking closes."""
 
     def compose_body(self) -> ComposeResult:
         s = self.slot
@@ -177,8 +187,9 @@ class BookCheckScreen(PatientPage):
             ubrn.show_error("A first appointment needs its e-RS referral number (UBRN): 12 digits.")
             ubrn.input.focus()
             return
+        reasons = ((REBOOKING,) if self.rebooks is not None else ()) + BOOKING_REASONS
         self.app.push_screen(ReasonScreen("Why is this appointment being booked?", "Kept with the appointment and "
-                                          "in the audit trail.", BOOKING_REASONS, "Book appointment"),
+                                          "in the audit trail.", reasons, "Book appointment"),
                              self._reason_given)
 
     def _reason_given(self, reason: str | None) -> None:
@@ -186,14 +197,21 @@ class BookCheckScreen(PatientPage):
             return
         kind, ubrn = self._kind(), self.query_one("#ubrn", Field).value
         self.query_one("#book", PlainButton).label = "Please wait…"
-        self.call(lambda: self.record.book(self.slot.id, kind, reason,  # type: ignore[attr-defined]
-                                           ubrn if kind is BookingKind.NEW_REFERRAL else None),
-                  self.booked, self.refused)
+        record, rebooks = self.record, self.rebooks
+
+        def book() -> Booked:
+            done = record.book(self.slot.id, kind, reason,  # type: ignore[attr-defined]
+                               ubrn if kind is BookingKind.NEW_REFERRAL else None)
+            if rebooks is not None:  # the hospital's cancellation it replaces is no longer to do
+                record.arrangements_done(rebooks)  # type: ignore[attr-defined]
+            return done
+
+        self.call(book, self.booked, self.refused)
 
     def refused(self, error: DomainError) -> None:
         self.query_one("#book", PlainButton).label = "Book appointment"
         if isinstance(error, SlotTaken) and error.nearest:
-            self.app.switch_screen(BookTimeScreen(self.ctx, self.choice, error.nearest, str(error)))
+            self.app.switch_screen(BookTimeScreen(self.ctx, self.choice, error.nearest, str(error), self.rebooks))
             return
         self.show_problem(str(error))
 

@@ -27,7 +27,7 @@ def test_sign_in_find_open_close_and_quit(demo_env: dict[str, str]) -> None:
         desk.wait_for("1 patient found")
         desk.press("Enter")
         desk.wait_for("Why are you opening the record of Jack Evans?")
-        desk.press("Enter")  # Open the record has the focus; the first reason is chosen
+        desk.press("1", "Enter")  # nothing is chosen until the clerk chooses: 1, then Open the record
         screen = desk.wait_for("Acting for Jack Evans")
         assert "patient at the desk" in screen
         desk.press("Escape")

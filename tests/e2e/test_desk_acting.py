@@ -35,9 +35,7 @@ def test_move_an_interpreter_booked_appointment_book_a_follow_up_lock_and_unlock
         desk.wait_for("1 patient found")
         desk.press("Enter")
         desk.wait_for("Why are you opening the record of Krzysztof")
-        desk.press("BTab", "BTab")  # from Open the record, past Back, to the reasons
-        desk.press("Down", "Space")  # Patient on the phone
-        desk.press("Tab", "Tab", "Enter")  # Open the record
+        desk.press("2", "Enter")  # 2: patient on the phone (nothing is chosen for the clerk), then Open the record
         desk.wait_for("Opened because: patient on the phone")
         desk.press("Enter")  # Appointments
         desk.wait_for("Appointments of Krzysztof")
@@ -53,8 +51,7 @@ def test_move_an_interpreter_booked_appointment_book_a_follow_up_lock_and_unlock
         desk.wait_for("Check the new appointment")
         desk.press("Enter")  # Confirm change
         desk.wait_for("Why is this appointment being moved?")
-        desk.press("BTab", "BTab", "Down", "Space")  # the patient asked, on the phone
-        desk.press("Tab", "Tab", "Enter")
+        desk.press("2", "Enter")  # 2: the patient asked, on the phone; then Confirm change
         desk.wait_for("The appointment has been moved")
         # The panel paints after its title: each line is waited for, not read off the first paint.
         desk.wait_for("Now rebook the Polish interpreter for the new time")
@@ -74,7 +71,7 @@ def test_move_an_interpreter_booked_appointment_book_a_follow_up_lock_and_unlock
         desk.wait_for("Follow-up (the patient is under this clinic)")
         desk.press("Enter")  # Book appointment
         desk.wait_for("Why is this appointment being booked?")
-        desk.press("Enter")  # the follow-up the clinic asked for
+        desk.press("1", "Enter")  # 1: the follow-up the clinic asked for
         desk.wait_for("Booked:")
         wait_until(lambda: "paper copy is queued for posting" in " ".join(desk.screen().split()))  # by post
         desk.press("C-l")

@@ -67,7 +67,7 @@ def test_a_withheld_screen_and_a_questionnaire_stay_off_the_kiosk(fresh_demo: di
         desk.wait_for("1 patient found")
         desk.press("Enter")
         desk.wait_for("Why are you opening the record of Chidi")
-        desk.press("Enter")
+        desk.press("1", "Enter")
         desk.wait_for("Opened because")
         desk.press("Tab", "Tab", "Enter")  # Test results
         desk.wait_for("Test results of Chidi")

@@ -168,7 +168,7 @@ def test_the_desk_over_ssh_names_the_client_in_the_audit(sshd: Server) -> None:
     try:
         desk_sign_in(desk)
         _find_and_open(desk)
-        desk.press("Enter")  # Open the record; the first reason is chosen
+        desk.press("1", "Enter")  # the first reason, chosen by its number; Open the record
         desk.wait_for("Acting for Jack Evans")
         if sshd.service_log is not None:  # the desk at work has no database library in it: the service has
             [pid] = sshd.desks()

@@ -34,7 +34,7 @@ def test_each_role_at_the_tools(fresh_demo: dict[str, str], tmp_path: Path) -> N
         desk.wait_for("1 patient found")
         desk.press("Enter")
         desk.wait_for("Why are you opening the record of Margaret Thompson?")
-        desk.press("Enter")
+        desk.press("1", "Enter")
         desk.wait_for("Acting for Margaret Thompson")
         desk.press("Tab", "Tab", "Tab", "Tab", "Tab", "Enter")  # past the record's parts and booking: Texts sent
         desk.wait_for("Texts to this patient")

@@ -212,6 +212,7 @@ async def desk(who: str, seconds: float, rng: random.Random, tally: Tally, numbe
             if not await _until(pilot, lambda: isinstance(app.screen, ReasonScreen)):
                 tally.unexpected.append("no reason page")
                 continue
+            await pilot.press(str(rng.randint(1, 3)))  # nothing is chosen until the clerk chooses (4 is Other)
             app.screen.query_one("#open").press()
             await settle(pilot)
             if await _until(pilot, lambda: isinstance(app.screen, PatientRecordScreen)):
