@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | cksum | cut -d' ' -f1)
 DEMO := PORTAL_CONFIG=config/demo.toml
 
-.PHONY: run test bench install db demo kiosk lint tmux fonts sshd browser speech messages lock clean
+.PHONY: run test bench install db demo kiosk lint tmux fonts sshd browser speech messages lock clean safety
 
 run: install db demo kiosk
 
@@ -67,6 +67,10 @@ lock:
 	.lock-tools/bin/python -m pip install --quiet --upgrade pip pip-tools
 	.lock-tools/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --extra test --all-build-deps \
 		--no-emit-index-url --no-emit-find-links $(if $(UPGRADE),--upgrade) -o requirements.lock pyproject.toml
+
+# The clinical safety case report (docs/safety/safety-case.md) again from the hazard log (docs/safety/hazards.toml).
+safety: install
+	$(BIN)/python docs/safety/hazard_log.py
 
 lint: install
 	$(BIN)/lint-imports

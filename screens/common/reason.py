@@ -24,6 +24,18 @@ from screens.common.widgets import Field
 OTHER = "other"
 
 
+class Reasons(RadioSet):
+    """The answers. Space (or a click) chooses the highlighted one; Enter never chooses — it goes on with the one
+    chosen, or says that none is."""
+
+    BINDINGS = [Binding("enter", "go_on", show=False, priority=True)]
+
+    def action_go_on(self) -> None:
+        screen = self.screen
+        if isinstance(screen, ReasonScreen):
+            screen.chosen()
+
+
 class ReasonScreen(ModalScreen[str | None]):
     """The usual reasons as numbered radio buttons (none chosen), "Other" with a box to say why; Back gives None.
     `other=False` for a question whose answers are all listed (who cancelled)."""
@@ -48,7 +60,7 @@ class ReasonScreen(ModalScreen[str | None]):
         with VerticalScroll(id="reason-dialog", classes="dialog"):
             yield Plain(self.question, classes="page-title")
             yield Plain(self.hint, classes="lede")
-            with RadioSet(id="reasons"):
+            with Reasons(id="reasons"):
                 for n, reason in enumerate(self.reasons):
                     yield Choice(f"{n + 1}  {reason[:1].upper() + reason[1:]}", id=f"reason-{n}")
                 if self.other:
@@ -68,8 +80,8 @@ class ReasonScreen(ModalScreen[str | None]):
         choices = list(self.query_one("#reasons", RadioSet).query(Choice))
         if 1 <= number <= len(choices) and not self.query_one("#other", Field).input.has_focus:
             choices[number - 1].value = True
-            if choices[number - 1].id != "reason-other":
-                self.query_one("#open", PlainButton).focus()
+            if choices[number - 1].id != "reason-other":  # at once: an Enter typed next goes on with it
+                self.set_focus(self.query_one("#open", PlainButton))
 
     @on(RadioSet.Changed, "#reasons")
     def reason_changed(self, event: RadioSet.Changed) -> None:
@@ -81,7 +93,10 @@ class ReasonScreen(ModalScreen[str | None]):
     @on(PlainButton.Pressed, "#open")
     @on(Input.Submitted, "#other-input")
     def chosen(self) -> None:
-        button = self.query_one("#reasons", RadioSet).pressed_button
+        # The buttons' own values, not the set's idea of which is pressed: that follows a message, and a number key
+        # then Enter can come before it.
+        button = next((choice for choice in self.query_one("#reasons", RadioSet).query(Choice) if choice.value),
+                      None)
         other = self.query_one("#other", Field).value.strip()
         if button is None or button.id is None:
             said = _("Error: {message}").format(message=_("Choose one of the answers: a number key chooses it."))
