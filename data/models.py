@@ -402,6 +402,23 @@ class HospitalNumberRow(Base):
     state: Mapped[str] = mapped_column(String(8), default=NumberState.CURRENT.value)
 
 
+class ClosureRow(Base):
+    """A day or days the trust, or one site, clinic or clinician of it, sees no one (the reference data's
+    [[trust.closure]]); bank holidays are not stored (domain/closures.py knows them)."""
+
+    __tablename__ = "closure"
+    __table_args__ = (CheckConstraint("last_day >= first_day", name="range_in_order"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trust_code: Mapped[str] = mapped_column(ForeignKey("trust.code"), index=True)
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(120))
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"))
+    clinic_id: Mapped[int | None] = mapped_column(ForeignKey("clinic.id"))
+    clinician_id: Mapped[int | None] = mapped_column(ForeignKey("clinician.id"))
+
+
 class AppointmentTypeRow(Base):
     """A trust's own appointment type code (SIU SCH-8, or SCH-7/AIS-3 where its PAS puts it) and what it is to the
     portal (the reference data's [[appointment_types]])."""

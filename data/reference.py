@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from data.models import (AppointmentTypeRow, ClinicianRow, ClinicRow, ClinicSessionRow, LocationRow, SiteRow, SlotRow,
+from data.closures import closed, sweep
+from data.models import (AppointmentTypeRow, ClinicianRow, ClosureRow, ClinicRow, ClinicSessionRow, LocationRow, SiteRow, SlotRow,
                          TrustRow)
-from domain.reference import (AppointmentTypeRef, Reference, ReferenceProblem, SessionTemplate, parse,
+from domain.reference import (AppointmentTypeRef, ClosureRef, Reference, ReferenceProblem, SessionTemplate, parse,
                               slots_for)
 
 
@@ -23,6 +24,8 @@ class ReferenceReport:
     """What a load changed, by kind of thing: {'clinic': {'added': 1, 'updated': 0, 'retired': 0}, …}."""
 
     changes: dict[str, dict[str, int]] = field(default_factory=dict)
+    swept: tuple[int, int] = (0, 0)
+    """(free times on closed days removed, bookings on closed days left a to-do to rebook)."""
 
     def count(self, kind: str, what: str) -> None:
         self.changes.setdefault(kind, {"added": 0, "updated": 0, "retired": 0})[what] += 1
@@ -32,14 +35,18 @@ class ReferenceReport:
         return any(n for counts in self.changes.values() for n in counts.values())
 
     def __str__(self) -> str:
+        removed, to_rebook = self.swept
+        closed = (f"\n{to_rebook} booking{'s' if to_rebook != 1 else ''} on a closed day: each shows on its "
+                  "record as a to-do to rebook." if to_rebook else "") + (
+            f"\n{removed} free time{'s' if removed != 1 else ''} on closed days removed." if removed else "")
         if not self.changed:
-            return "The reference data is already as the file says; nothing changed."
+            return "The reference data is already as the file says; nothing changed." + closed
         lines = []
         for kind, counts in self.changes.items():
             said = ", ".join(f"{n} {what}" for what, n in counts.items() if n)
             if said:
                 lines.append(f"  {kind + 's':<12} {said}")
-        return "Reference data loaded:\n" + "\n".join(lines)
+        return "Reference data loaded:\n" + "\n".join(lines) + closed
 
 
 def _appointment_types(session: Session, report: ReferenceReport, trust: str,
@@ -75,7 +82,7 @@ def read(path: Path) -> Reference:
     return parse(document)
 
 
-def apply(session: Session, reference: Reference) -> ReferenceReport:
+def apply(session: Session, reference: Reference, now: datetime | None = None) -> ReferenceReport:
     """Create or update everything the file names; retire the clinics and clinicians of its trusts that it no
     longer names. The caller commits."""
     report = ReferenceReport()
@@ -128,16 +135,45 @@ def apply(session: Session, reference: Reference) -> ReferenceReport:
                 session.delete(template)
                 report.count("session", "retired")
         _appointment_types(session, report, trust.code.value, trust.appointment_types)
+        _closures(session, report, trust.code.value, trust.closures, sites)
         _retire(session, report, ClinicRow, "clinic", trust.code.value, named_clinics, ClinicSessionRow.clinic_id)
         _retire(session, report, ClinicianRow, "clinician", trust.code.value, named_clinicians,
                 ClinicSessionRow.clinician_id)
         session.flush()
+    report.swept = sweep(session, now or datetime.now(UTC))
     return report
 
 
+def _closures(session: Session, report: ReferenceReport, trust: str, given: tuple[ClosureRef, ...],
+              sites: dict[str, SiteRow]) -> None:
+    """The trust's closures made to be exactly those the file gives."""
+    clinics = {row.code: row.id for row in session.scalars(select(ClinicRow).where(ClinicRow.trust_code == trust))}
+    clinicians = {row.code: row.id for row in session.scalars(select(ClinicianRow).where(
+        ClinicianRow.trust_code == trust))}
+    wanted = {(c.first, c.last, c.reason, sites[c.site].id if c.site else None,
+               clinics.get(c.clinic) if c.clinic else None, clinicians.get(c.clinician) if c.clinician else None)
+              for c in given}
+    stored = {(row.first_day, row.last_day, row.reason, row.site_id, row.clinic_id, row.clinician_id): row
+              for row in session.scalars(select(ClosureRow).where(ClosureRow.trust_code == trust))}
+    for key in wanted - set(stored):
+        first, last, reason, site_id, clinic_id, clinician_id = key
+        session.add(ClosureRow(trust_code=trust, first_day=first, last_day=last, reason=reason, site_id=site_id,
+                               clinic_id=clinic_id, clinician_id=clinician_id))
+        report.count("closure", "added")
+    for key in set(stored) - wanted:
+        session.delete(stored[key])
+        report.count("closure", "retired")
+    session.flush()
+
+
 def generate_slots(session: Session, first_day: date, days: int) -> int:
-    """Free times from every session template, from `first_day` for `days` days; a time already there (same
-    clinician, same start) is left as it is. How many slots were added. The caller commits."""
+    """Free times from every session template, from `first_day` for `days` days — none on a closed day (a bank
+    holiday, the trust's closure of the trust, site, clinic or clinician); a time already there (same clinician,
+    same start) is left as it is. How many slots were added. The caller commits (and sweeps, for closures
+    declared since: data/closures.py)."""
+    rule = closed(session)
+    trusts = {row.id: row.trust_code for row in session.execute(select(ClinicRow.id, ClinicRow.trust_code))}
+    sites = {row.id: row.site_id for row in session.execute(select(LocationRow.id, LocationRow.site_id))}
     added = 0
     templates = session.execute(
         select(ClinicSessionRow).join(ClinicRow, ClinicRow.id == ClinicSessionRow.clinic_id)
@@ -155,7 +191,9 @@ def generate_slots(session: Session, first_day: date, days: int) -> int:
             shape = SessionTemplate(template.weekday, _time(template.starts), _time(template.ends),
                                     template.slot_minutes)
             for start in slots_for(shape, first_day, days):
-                if start not in have:
+                if start not in have and rule.why_at(start, trusts[template.clinic_id],
+                                                     sites.get(template.location_id), template.clinic_id,
+                                                     clinician_id) is None:
                     have.add(start)
                     rows.append(dict(clinic_id=template.clinic_id, clinician_id=clinician_id,
                                      location_id=template.location_id, starts_at=start,

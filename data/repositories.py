@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from data import convert
+from data.closures import closed
 from data.models import (
     MERGED_ID,
     LIVE_STATUS_SQL,
@@ -144,25 +145,41 @@ class SqlAppointmentRepository:
 
     def free_slots(self, clinician_id: int, location_id: int, after: datetime, before: datetime) -> list[Slot]:
         # The slot index gives the clinician's times at the location in order; the live-slot index answers
-        # "is it taken?" for each.
-        rows = self._session.scalars(
-            select(SlotRow).where(SlotRow.clinician_id == clinician_id, SlotRow.location_id == location_id,
-                                  SlotRow.starts_at > after, SlotRow.starts_at < before, ~_holds(SlotRow.id))
+        # "is it taken?" for each. None on a closed day (made before the closure was known).
+        rows = self._session.execute(
+            select(SlotRow, LocationRow.site_id, ClinicRow.trust_code)
+            .join(LocationRow, LocationRow.id == SlotRow.location_id).join(ClinicRow, ClinicRow.id == SlotRow.clinic_id)
+            .where(SlotRow.clinician_id == clinician_id, SlotRow.location_id == location_id,
+                   SlotRow.starts_at > after, SlotRow.starts_at < before, ~_holds(SlotRow.id))
             .order_by(SlotRow.starts_at))
-        return [convert.slot(row) for row in rows]
+        rule = closed(self._session)
+        return [convert.slot(row) for row, site_id, trust in rows
+                if rule.why_at(row.starts_at, trust, site_id, row.clinic_id, row.clinician_id) is None]
 
     def free_slots_in_clinic(self, clinic_id: int, after: datetime, before: datetime) -> list[Slot]:
         rows = self._session.execute(
             select(SlotRow, ClinicianRow.title, ClinicianRow.given_name, ClinicianRow.family_name, ClinicianRow.role,
-                   LocationRow.name, SiteRow.name)
+                   LocationRow.name, SiteRow.name, SiteRow.id, SiteRow.trust_code)
             .join(ClinicianRow, ClinicianRow.id == SlotRow.clinician_id)
             .join(LocationRow, LocationRow.id == SlotRow.location_id)
             .join(SiteRow, SiteRow.id == LocationRow.site_id)
             .where(SlotRow.clinic_id == clinic_id, SlotRow.starts_at > after, SlotRow.starts_at < before,
                    ~_holds(SlotRow.id))
             .order_by(SlotRow.starts_at, ClinicianRow.family_name))
+        rule = closed(self._session)
         return [replace(convert.slot(row), clinician=f"{title} {given} {family}, {role}", place=f"{where}, {site}")
-                for row, title, given, family, role, where, site in rows]
+                for row, title, given, family, role, where, site, site_id, trust in rows
+                if rule.why_at(row.starts_at, trust, site_id, row.clinic_id, row.clinician_id) is None]
+
+    def closed_reason(self, slot_id: int) -> str | None:
+        found = self._session.execute(
+            select(SlotRow, LocationRow.site_id, ClinicRow.trust_code)
+            .join(LocationRow, LocationRow.id == SlotRow.location_id).join(ClinicRow, ClinicRow.id == SlotRow.clinic_id)
+            .where(SlotRow.id == slot_id)).first()
+        if found is None:
+            return None
+        row, site_id, trust = found
+        return closed(self._session).why_at(row.starts_at, trust, site_id, row.clinic_id, row.clinician_id)
 
     def clinics(self) -> list[Clinic]:
         rows = self._session.scalars(select(ClinicRow).order_by(ClinicRow.trust_code, ClinicRow.name))

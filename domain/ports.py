@@ -171,6 +171,10 @@ class AppointmentRepository(Protocol):
         """Slots of this clinician at this location starting in (after, before) that no live booking holds."""
         ...
 
+    def closed_reason(self, slot_id: int) -> str | None:
+        """Why the clinic is closed on that slot's day (a bank holiday, the trust's closure), or None."""
+        ...
+
     def add(self, appointment: Appointment) -> Appointment:
         """Store a new booking (its id is ignored) and return it with the id it was given."""
         ...

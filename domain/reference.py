@@ -108,6 +108,19 @@ class TrustRef:
     sites: tuple[SiteRef, ...]
     clinics: tuple[ClinicRef, ...]
     appointment_types: tuple[AppointmentTypeRef, ...] = ()
+    closures: tuple[ClosureRef, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ClosureRef:
+    """A day or days the trust (or one site, clinic or clinician of it) sees no one: [[trust.closure]]."""
+
+    first: date
+    last: date
+    reason: str
+    site: str | None = None
+    clinic: str | None = None
+    clinician: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,9 +182,31 @@ def _trust(raw: Any, where: str) -> TrustRef:
     types = tuple(_appointment_type(t, f"{where} › appointment_type {i + 1}")
                   for i, t in enumerate(_list(table, "appointment_type", where)))
     _unique([t.code for t in types], f"{where} appointment type code")
+    closures = tuple(_closure(c, f"{where} › closure {i + 1}", sites, clinics)
+                     for i, c in enumerate(_list(table, "closure", where)))
     return TrustRef(trust, _text(table, "name", where, 120), _text(table, "short_name", where, 40),
                     _text(table, "appointments_phone", where, 20), _text(table, "appointments_email", where, 120),
-                    sites, clinics, types)
+                    sites, clinics, types, closures)
+
+
+def _closure(raw: Any, where: str, sites: tuple[SiteRef, ...], clinics: tuple[ClinicRef, ...]) -> ClosureRef:
+    table = _table(raw, where)
+    first, last = table.get("from"), table.get("to", table.get("from"))
+    if not isinstance(first, date) or isinstance(first, datetime) or not isinstance(last, date) or \
+            isinstance(last, datetime):
+        raise ReferenceProblem(f"{where}: from (and to, for a range) must be dates, like from = 2026-12-24.")
+    if last < first:
+        raise ReferenceProblem(f"{where}: to ({last.isoformat()}) is before from ({first.isoformat()}).")
+    named = {key: str(table[key]).strip().upper() for key in ("site", "clinic", "clinician") if key in table}
+    if len(named) > 1:
+        raise ReferenceProblem(f"{where}: name one of site, clinic or clinician (or none, for the whole trust).")
+    known = {"site": {s.code for s in sites}, "clinic": {c.code for c in clinics},
+             "clinician": {p.code for c in clinics for p in c.clinicians}}
+    for key, code in named.items():
+        if code not in known[key]:
+            raise ReferenceProblem(f"{where}: {key} {code!r} is not one of this trust's.")
+    return ClosureRef(first, last, _text(table, "reason", where, 120), named.get("site"), named.get("clinic"),
+                      named.get("clinician"))
 
 
 def _appointment_type(raw: Any, where: str) -> AppointmentTypeRef:

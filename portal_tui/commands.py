@@ -195,6 +195,7 @@ def slots_generate(
     from datetime import timedelta
 
     with one_line_errors():
+        from data.closures import sweep
         from data.reference import generate_slots
         from domain.clock import LONDON, SystemClock
         from portal_tui import bootstrap
@@ -205,10 +206,17 @@ def slots_generate(
         database = bootstrap.Database(settings)
         with database.unit_of_work() as uow:
             added = generate_slots(uow.session, first, weeks * 7)
+            removed, to_rebook = sweep(uow.session, SystemClock().now())
             uow.commit()
         database.engine.dispose()
     echo(f"Made {added} free time{'s' if added != 1 else ''} from {first:%-d %B %Y} for {weeks} "
-         f"week{'s' if weeks != 1 else ''}." if added else "Every free time in those weeks is there already.")
+         f"week{'s' if weeks != 1 else ''}, none on a closed day." if added else
+         "Every free time in those weeks is there already.")
+    if to_rebook:
+        echo(f"{to_rebook} booking{'s' if to_rebook != 1 else ''} on a closed day (a bank holiday or the trust's "
+             "closure): each shows on its record as a to-do to rebook.")
+    if removed:
+        echo(f"{removed} free time{'s' if removed != 1 else ''} on closed days removed.")
 
 
 @support_cli.command("list")

@@ -83,7 +83,7 @@ class DemoBuilder:
 
         s = self.session
         reference = read(REFERENCE)
-        apply(s, reference)
+        apply(s, reference, self.now)
         generate_slots(s, self.today + timedelta(days=1), hospital.HORIZON_DAYS)
         s.flush()
         self.trust_names = {t.code.value: (t.name, t.appointments_phone) for t in reference.trusts}
@@ -150,7 +150,8 @@ class DemoBuilder:
         """Book the first free slot on or after `days_ahead`, as a clerk would; admissions take no slot."""
         person = self.clinicians[clinic][clinician]
         if kind.is_admission:
-            starts, slot_id, minutes = hospital.london(self.today + timedelta(days=days_ahead), time(7, 30)), None, 480
+            day = _open_day(self.today + timedelta(days=days_ahead), 1)
+            starts, slot_id, minutes = hospital.london(day, time(7, 30)), None, 480
         else:
             starts, slot_id = self._take_slot(person.id, self.today + timedelta(days=days_ahead))
             minutes = self.slot_minutes[clinic]
@@ -167,7 +168,7 @@ class DemoBuilder:
         clinic (a Friday's next is on Monday, beyond the 48-hour cut-off) — a time added at short notice
         tomorrow at 10:00, so that whatever day the demo is loaded one appointment is too close to change."""
         person = self.clinicians[clinic][0]
-        tomorrow = self.today + timedelta(days=1)
+        tomorrow = _open_day(self.today + timedelta(days=1), 1, weekends=True)
         starts, slot_id = self._take_slot(person.id, tomorrow)
         minutes = self.slot_minutes[clinic]
         if starts - self.now > timedelta(hours=40):
@@ -189,9 +190,7 @@ class DemoBuilder:
              referral: ReferralRow | None = None, cancelled_by: CancelledBy | None = None) -> AppointmentRow:
         """An appointment already behind the patient (or cancelled before it came)."""
         person = self.clinicians[clinic][clinician]
-        day = self.today - timedelta(days=days_ago)
-        while day.weekday() >= 5:
-            day -= timedelta(days=1)
+        day = _open_day(self.today - timedelta(days=days_ago), -1)
         starts = hospital.london(day, time(10, 20) if not kind.is_admission else time(7, 30))
         minutes = 480 if kind.is_admission else self.slot_minutes[clinic]
         row = self._appointment(patient, clinic, person, kind, status, starts, minutes, None, referral)
@@ -336,3 +335,14 @@ def _demo_address(serial: int, postcode: str) -> str:
     """A made-up street address in the postcode's town, the same on every load."""
     area = "".join(ch for ch in postcode.split(" ")[0] if ch.isalpha())
     return f"{serial % 97 + 1} {_STREETS[serial % len(_STREETS)]}\n{_TOWNS.get(area, _TOWNS.get(area[:1], 'Watford'))}"
+
+
+def _open_day(day: date, step: int, *, weekends: bool = False) -> date:
+    """`day`, or the nearest day that is no bank holiday (and no weekend, unless `weekends`) in the direction of
+    `step`: the demo never books a closed day."""
+    from domain.closures import bank_holiday
+
+    while (day.weekday() >= 5 and not weekends) or bank_holiday(day):
+        day += timedelta(days=step)
+    return day
+

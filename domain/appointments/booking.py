@@ -116,6 +116,8 @@ def book(uow: UnitOfWork, clock: Clock, staff: StaffSession, patient_id: int, sl
             raise NotFound("That clinic could not be found.")
         if not clinic.outpatient:
             raise Refused(f"{clinic.name} is booked by its own team, not at the Appointments desk.")
+        if (closed := uow.appointments.closed_reason(slot_id)) is not None:
+            raise Refused(f"The clinic is closed that day ({closed}). Please choose another time.")
         if not uow.appointments.slot_is_free(slot_id):
             raise SlotTaken(nearest(uow.appointments.free_slots_in_clinic(clinic.id, now, now + policy.horizon), slot))
         if kind is BookingKind.FOLLOW_UP:

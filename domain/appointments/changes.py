@@ -200,6 +200,8 @@ def reschedule(uow: UnitOfWork, clock: Clock, actor: Actor, appointment_id: int,
                                            slot.clinician_id == old.clinician_id and slot.location_id == old.location_id)
         if slot is None or not same_place or not after < slot.starts_at < before:
             raise Refused(_("That time cannot be chosen for this appointment. Please choose one of the times shown."))
+        if (closed := uow.appointments.closed_reason(slot_id)) is not None:
+            raise Refused(_("The clinic is closed that day ({why}). Please choose another time.").format(why=closed))
         if not uow.appointments.slot_is_free(slot_id):
             raise SlotTaken(nearest(_free_for(uow, clock, actor, view, policy), slot))
         moved = next_status(old.status, AppointmentEvent.RESCHEDULE)  # the status machine agrees, or raises

@@ -73,3 +73,68 @@ def test_a_hospital_cancellation_at_the_desk_keeps_the_patient_under_the_clinic(
         assert s.get(ReferralRow, his.appointment.referral_id).status == ReferralStatus.DISCHARGED.value
         texts = s.scalars(select(SmsMessageRow.body).where(SmsMessageRow.patient_id == margaret.id)).all()
         assert any("We will contact you with a new date" in body for body in texts)
+
+
+def test_no_clinic_opens_on_a_bank_holiday_or_a_closure_declared_later(demo_engine, uow) -> None:  # type: ignore[no-untyped-def]
+    """Hazard 2: free times, the demo's bookings, reschedule offers and desk bookings fell on Christmas Day, the
+    substitute Boxing Day and New Year's Day. None is generated, offered or booked now; a closure the trust
+    declares after a booking leaves that booking a to-do to rebook, and its free times go."""
+    import tomllib
+    from datetime import date, datetime, time
+
+    from data.closures import REBOOK_CLOSED
+    from data.demo.builder import REFERENCE
+    from data.models import AppointmentRow, AuditEventRow, ClinicianRow, ClinicRow, SlotRow
+    from data.reference import apply
+    from domain.appointments import booking
+    from domain.clock import LONDON
+    from domain.closures import bank_holiday
+    from domain.reference import parse
+
+    holidays = {date(2026, 12, 25), date(2026, 12, 28), date(2027, 1, 1)}
+    assert all(bank_holiday(day) for day in holidays) and bank_holiday(date(2026, 12, 28)) == \
+        "Boxing Day (substitute day)"
+    with Session(demo_engine) as s:
+        days = {at.astimezone(LONDON).date() for at in s.scalars(select(SlotRow.starts_at))}
+        days |= {at.astimezone(LONDON).date() for at in s.scalars(select(AppointmentRow.starts_at))}
+        clinic = s.scalars(select(ClinicRow).where(ClinicRow.code == "CARD")).one()
+    assert not days & holidays and not any(bank_holiday(day) for day in days)
+    margaret = patient(demo_engine, "Margaret", "Thompson")
+    offered = m.reschedule_options(uow(), CLOCK, PatientSession(margaret.id, FIXED_NOW),
+                                   _upcoming(uow, CLERK, margaret.id)[0].appointment.id, POLICY)
+    at_desk = booking.booking_slots(uow(), CLOCK, CLERK, margaret.id, clinic.id, POLICY)
+    assert offered and at_desk and not any(
+        bank_holiday(slot.starts_at.astimezone(LONDON).date()) for slot in [*offered, *at_desk])
+    # A slot made on Christmas Day by hand (a list read before the closure was known) cannot be booked.
+    with Session(demo_engine) as s:
+        person = s.scalars(select(ClinicianRow).where(ClinicianRow.code == "C1001")).one()
+        christmas = SlotRow(clinic_id=clinic.id, clinician_id=person.id, location_id=clinic.location_id,
+                            starts_at=datetime.combine(date(2026, 12, 25), time(10), LONDON), duration_minutes=20)
+        s.add(christmas)
+        s.commit()
+        christmas_id = christmas.id
+    [hers] = _upcoming(uow, CLERK, margaret.id)
+    with pytest.raises(Refused, match=r"closed that day \(Christmas Day \(a bank holiday\)\)"):
+        m.reschedule(uow(), CLOCK, CLERK, hers.appointment.id, christmas_id, POLICY, "the patient asked, on the phone")
+    # The trust closes the cardiology clinic on the day of Margaret's booking (study leave), after it was made.
+    day = hers.appointment.starts_at.astimezone(LONDON).date()
+    document = tomllib.loads(REFERENCE.read_text(encoding="utf-8"))
+    document["trust"][0]["closure"] = [{"from": day, "clinic": "CARD", "reason": "Consultant on study leave"}]
+    with Session(demo_engine) as s:
+        report = apply(s, parse(document), FIXED_NOW)
+        s.commit()
+    assert report.swept[1] == 1 and "1 booking on a closed day" in str(report)
+    assert report.changes["closure"]["added"] == 1
+    with Session(demo_engine) as s:
+        row = s.get(AppointmentRow, hers.appointment.id)
+        assert row.status == "booked" and row.arrangements == f"{REBOOK_CLOSED} (Consultant on study leave)"
+        assert s.scalars(select(AuditEventRow.detail).where(AuditEventRow.action == "closed_day_booking")).one()
+        that_day = [at for at in s.scalars(select(SlotRow.starts_at).where(SlotRow.clinic_id == clinic.id))
+                    if at.astimezone(LONDON).date() == day]
+        assert len(that_day) == 1  # only Margaret's own, still booked; the free ones went
+    assert not any(slot.starts_at.astimezone(LONDON).date() == day
+                   for slot in booking.booking_slots(uow(), CLOCK, CLERK, margaret.id, clinic.id, POLICY))
+    with Session(demo_engine) as s:  # a second load changes nothing and tells no one twice
+        again = apply(s, parse(document), FIXED_NOW)
+        s.commit()
+    assert again.swept == (0, 0) and not again.changed

@@ -86,3 +86,32 @@ def test_a_hospital_cancellation_at_the_desk_then_rebooked_and_the_patient_reads
         kiosk.wait_for("Cancelled by the hospital")
     finally:
         kiosk.close()
+
+
+def test_no_bank_holiday_is_offered_to_move_into(fresh_demo: dict[str, str]) -> None:
+    """Hazard 2, at the kiosk: the days Margaret is offered to move her appointment into are never a bank holiday
+    (whatever day this runs, the holidays inside the 12 weeks offered are looked for on every page of days)."""
+    from datetime import date, timedelta
+
+    from domain.closures import bank_holiday
+    from domain.formatting import nhs_date
+
+    today = date.today()
+    holidays = [nhs_date(today + timedelta(days=n)) for n in range(2, 7 * 12 + 1)
+                if bank_holiday(today + timedelta(days=n))]
+    kiosk = Terminal([PORTAL, "kiosk"], fresh_demo, width=120, height=40)
+    try:
+        sign_in(kiosk, "margaret.thompson@example.com", "Margaret")
+        kiosk.press("Enter")  # My appointments
+        kiosk.wait_for("Upcoming (")
+        kiosk.press("Enter")
+        kiosk.wait_for("What you can do")
+        kiosk.press("Enter")  # Change the date or time
+        seen = kiosk.wait_for("We cannot promise")
+        for _ in range(8):  # every page of the days offered
+            kiosk.press("PageDown")
+            seen += kiosk.screen()
+        assert "free time" in seen or "free times" in seen, seen
+        assert not [day for day in holidays if day in seen], (holidays, seen)
+    finally:
+        kiosk.close()
