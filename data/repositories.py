@@ -191,6 +191,18 @@ class SqlAppointmentRepository:
             staff_by=username, staff_reason=reason, arrangements=arrangements, arrangements_done_at=None,
             arrangements_done_by=None))
 
+    def add_to_do(self, appointment_id: int, words: str) -> None:
+        row = self._session.get(AppointmentRow, appointment_id)
+        assert row is not None
+        self._session.flush()
+        self._session.refresh(row)
+        pending = row.arrangements if row.arrangements and row.arrangements_done_at is None else None
+        if pending and words in pending:
+            return
+        row.arrangements = "; ".join(part for part in (pending, words) if part)[:200]
+        row.arrangements_done_at = row.arrangements_done_by = None
+        self._session.flush()
+
     def arrangements_done(self, appointment_id: int, at: datetime, username: str) -> None:
         self._session.execute(update(AppointmentRow).where(AppointmentRow.id == appointment_id).values(
             arrangements_done_at=at, arrangements_done_by=username))

@@ -165,6 +165,10 @@ class AppointmentRepository(Protocol):
         """Who at the desk booked, moved or cancelled it, why, and what that left to do by hand."""
         ...
 
+    def add_to_do(self, appointment_id: int, words: str) -> None:
+        """Something left to do by hand for this booking, beside any still open (shown until marked done)."""
+        ...
+
     def arrangements_done(self, appointment_id: int, at: datetime, username: str) -> None: ...
 
     def free_slots(self, clinician_id: int, location_id: int, after: datetime, before: datetime) -> list[Slot]:

@@ -283,6 +283,7 @@ def letters_print(
 
         from domain.clock import SystemClock
         from portal_tui import bootstrap
+        from domain.records.post import too_late
         from portal_tui.supervision import print_letters
 
         settings = _settings(ctx)
@@ -291,7 +292,9 @@ def letters_print(
             printed = print_letters(database.unit_of_work(), SystemClock(), None,
                                     replace(settings, export_folder=out))
             with database.unit_of_work(read_only=True) as uow:
-                held = [item for item in uow.post_room.waiting() if item.problem is not None]
+                now = SystemClock().now()
+                held = [item for item in (replace(i, too_late=too_late(i, now, settings.post_working_days))
+                                          for i in uow.post_room.waiting()) if item.problem is not None]
         except DomainError as error:
             raise SettingsError(str(error)) from None
         finally:

@@ -49,7 +49,8 @@ class DeskServices:
         self._supervision: Any = None
         self.policy = OnlinePolicy(cutoff=timedelta(hours=settings.change_cutoff_hours),
                                    reschedule_limit=settings.reschedule_limit,
-                                   horizon=timedelta(weeks=settings.booking_horizon_weeks))
+                                   horizon=timedelta(weeks=settings.booking_horizon_weeks),
+                                   post_working_days=settings.post_working_days)
         """The trust's online rules: the desk's own go past them, as the domain's staff rules say."""
         self.release = settings.release_policy()
         """What the kiosk shows of results: the desk sees all, the held-back ones marked."""

@@ -56,7 +56,8 @@ class PortalServices:
         self._support: Any = None
         self.policy = OnlinePolicy(cutoff=timedelta(hours=settings.change_cutoff_hours),
                                    reschedule_limit=settings.reschedule_limit,
-                                   horizon=timedelta(weeks=settings.booking_horizon_weeks))
+                                   horizon=timedelta(weeks=settings.booking_horizon_weeks),
+                                   post_working_days=settings.post_working_days)
         """The trust's rules for changing appointments online, from settings."""
         self.release = settings.release_policy()
         """What the kiosk shows of test results."""

@@ -83,6 +83,9 @@ class Settings:
     """Where faults are written in full, each under the reference shown on screen (owner-only)."""
     export_folder: str = ""
     """Where the desk writes what staff export (the audit trail as CSV, the post room's PDFs), owner-only."""
+    post_working_days: int = 3
+    """Working days a letter takes by post (second class: three). A paper letter that cannot arrive before its
+    appointment is not printed: the desk is told to phone the patient instead."""
     paper_fallback_hours: int = 48
     """A paperless patient's appointment letter still unopened this long after it arrived goes by post too."""
     database_busy_seconds: int = 5
@@ -540,6 +543,7 @@ def _build(values: dict[str, Any], env: Mapping[str, str]) -> Settings:
         log_file=str(values.get("log_file") or _default_data_file(env, "portal-tui.log")),
         export_folder=str(values.get("export_folder") or _default_data_file(env, "exports")),
         paper_fallback_hours=_whole_number(values, "paper_fallback_hours", 48, minimum=1),
+        post_working_days=_whole_number(values, "post_working_days", 3, minimum=1),
         database_busy_seconds=_whole_number(values, "database_busy_seconds", 5, minimum=1),
         desk_idle_minutes=_whole_number(values, "desk_idle_minutes", 15, minimum=1),
         desk_session_hours=_whole_number(values, "desk_session_hours", 12, minimum=1),

@@ -43,7 +43,7 @@ def print_letters(uow: Any, clock: Clock, session: StaffSession | None,
     folder = Path(settings.export_folder)
     return post.print_batch(uow, clock, session, PdfLetterPrinter(),
                             lambda name, content: str(save_private(folder, name, content)),
-                            settings.paper_fallback_hours)
+                            settings.paper_fallback_hours, settings.post_working_days)
 
 
 class SupervisionServices:
@@ -85,7 +85,8 @@ class SupervisionServices:
     # --- the post room ----------------------------------------------------------------------------------------
 
     def post_room(self, session: StaffSession) -> PostRoom:
-        return post.post_room(self._uow(), self.clock, session, self.settings.paper_fallback_hours)
+        return post.post_room(self._uow(), self.clock, session, self.settings.paper_fallback_hours,
+                              self.settings.post_working_days)
 
     def print_letters(self, session: StaffSession) -> tuple[Batch, list[PostItem]] | None:
         return print_letters(self._uow(), self.clock, session, self.settings)

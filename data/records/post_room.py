@@ -29,17 +29,20 @@ class SqlPostRoomRepository:
 
     def _items(self, which) -> list[PostItem]:  # type: ignore[no-untyped-def]
         rows = self._session.execute(
-            select(DocumentRow, PatientRow).join(PatientRow, PatientRow.id == DocumentRow.patient_id)
+            select(DocumentRow, PatientRow, AppointmentRow.starts_at)
+            .join(PatientRow, PatientRow.id == DocumentRow.patient_id)
+            .outerjoin(AppointmentRow, AppointmentRow.id == DocumentRow.appointment_id)
             .where(which).order_by(DocumentRow.written_at, DocumentRow.id))
         return [PostItem(d.id, p.id, f"{p.given_name} {p.family_name}",
                          tuple(line for line in (p.address_lines or "").split("\n") if line.strip()), p.postcode or "",
-                         d.trust_code, d.title, d.written_at, d.body_markdown or "") for d, p in rows]
+                         d.trust_code, d.title, d.written_at, d.body_markdown or "", p.date_of_death, d.appointment_id,
+                         starts) for d, p, starts in rows]
 
     def unopened_appointment_letters(self, arrived_before: datetime, appointments_after: datetime) -> list[int]:
         return list(self._session.scalars(
             select(DocumentRow.id).join(PatientRow, PatientRow.id == DocumentRow.patient_id)
             .join(AppointmentRow, AppointmentRow.id == DocumentRow.appointment_id)
-            .where(PatientRow.letter_preference == LetterPreference.PAPERLESS.value,
+            .where(PatientRow.letter_preference == LetterPreference.PAPERLESS.value, PatientRow.date_of_death.is_(None),
                    DocumentRow.kind.in_(_APPOINTMENT_LETTERS), DocumentRow.read_at.is_(None),
                    DocumentRow.post_status.is_(None), DocumentRow.written_at < arrived_before,
                    AppointmentRow.starts_at > appointments_after, AppointmentRow.status == "booked")

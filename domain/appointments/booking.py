@@ -15,6 +15,8 @@ from enum import StrEnum
 
 from domain.appointments.changes import (
     STAFF_REASON_LIMIT,
+    Letter,
+    letter_route,
     SlotTaken,
     audit,
     confirmation_letter,
@@ -75,6 +77,8 @@ class Booked:
     sms: SmsMessage | None
     invitation: SmsMessage | None
     posted: bool
+    letter: str = "portal"
+    """How the letter goes (Letter): "too_late" tells the desk to phone the patient."""
 
 
 def booking_clinics(uow: UnitOfWork, clock: Clock, staff: StaffSession, patient_id: int) -> list[ClinicChoice]:
@@ -142,12 +146,13 @@ def book(uow: UnitOfWork, clock: Clock, staff: StaffSession, patient_id: int, sl
             assert view is not None
             trust = uow.trusts.get(clinic.trust)
             sms = None
-            if patient.mobile is not None:
+            route = letter_route(uow, now, patient, new.starts_at, policy)
+            if patient.mobile is not None:  # the text says where the letter is only where it truly is
                 sms = text_for(now, patient, new.id, SmsTemplate.BOOKING_CONFIRMATION, booking_confirmation_sms(
                     trust, new.starts_at, view.site or trust.short_name, view.clinic if view.clinic_safe_in_sms else None,
-                    language=patient.language))
+                    letter_in_portal={Letter.PORTAL: True, Letter.POST: False}.get(route), language=patient.language))
                 uow.outbox.add(sms)
-            posted = confirmation_letter(uow, now, patient, trust.name, trust.appointments_phone, view, None)
+            posted = confirmation_letter(uow, now, patient, trust.name, trust.appointments_phone, view, None, route)
             invitation = invite(uow, patient, trust, now, portal_url, new.id)
             audit(uow, staff, now, "book_appointment", patient_id,
                   f"{new.reference} ({appointment_kind.label}, {clinic.name}, slot {slot.id}); reason: {why}"
@@ -158,7 +163,7 @@ def book(uow: UnitOfWork, clock: Clock, staff: StaffSession, patient_id: int, sl
             uow.rollback()
             raise SlotTaken(nearest(uow.appointments.free_slots_in_clinic(clinic.id, now, now + policy.horizon),
                                     slot)) from None
-        return Booked(view, sms, invitation, posted)
+        return Booked(view, sms, invitation, posted, route)
 
 
 def arrangements_done(uow: UnitOfWork, clock: Clock, staff: StaffSession, appointment_id: int) -> None:

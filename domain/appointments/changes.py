@@ -6,6 +6,7 @@ booking takes its slot (the database allows one live booking per slot) before th
 
 from __future__ import annotations
 
+from enum import StrEnum
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -35,6 +36,7 @@ from domain.text import clean_line
 from domain.errors import Conflict, InvalidValue, NotFound, Refused
 from domain.formatting import nhs_datetime
 from domain.hospital import Slot, Trust
+from domain.records.post import TOO_LATE_TO_POST, can_arrive
 from domain.messaging.wording import (cancellation_confirmation_sms, hospital_cancellation_sms,
                                       reschedule_confirmation_sms)
 from domain.messaging.model import SmsMessage, SmsStatus, SmsTemplate
@@ -91,6 +93,8 @@ class Rescheduled:
     """A paper copy of the confirmation letter is queued for posting."""
     arrangements: tuple[str, ...] = ()
     """At the desk: transport or an interpreter booked for the old time, to rebook by hand."""
+    letter: str = "portal"
+    """How the letter goes (Letter): "too_late" tells the desk to phone the patient."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +195,8 @@ def reschedule(uow: UnitOfWork, clock: Clock, actor: Actor, appointment_id: int,
         old = uow.appointments.lock(appointment_id)  # waits for any other terminal changing it
         if old is None:
             raise NotFound(_("That appointment could not be found."))
+        if patient_of(uow, old.patient_id).date_of_death is not None:
+            raise Refused("This patient's record says they have died: no appointment can be moved.")
         view = replace(view, appointment=old)
         staff = _allowed(uow, clock, actor, Action.RESCHEDULE, view, policy)
         now = clock.now()
@@ -235,8 +241,9 @@ def reschedule(uow: UnitOfWork, clock: Clock, actor: Actor, appointment_id: int,
                     trust, new.starts_at, new_view.site or trust.short_name,
                     new_view.clinic if new_view.clinic_safe_in_sms else None, patient.language))
                 uow.outbox.add(sms)
+            route = letter_route(uow, now, patient, new.starts_at, policy)
             posted = confirmation_letter(uow, now, patient, trust.name, trust.appointments_phone, new_view,
-                                          old.reference)
+                                         old.reference, route)
             audit(uow, actor, now, "reschedule_appointment", old.patient_id,
                    f"{old.reference} ({nhs_datetime(old.starts_at)}) -> {new.reference} "
                    f"({nhs_datetime(new.starts_at)}), slot {slot.id}" + _staff_detail(why, staff, arrangements))
@@ -245,7 +252,7 @@ def reschedule(uow: UnitOfWork, clock: Clock, actor: Actor, appointment_id: int,
             # Another terminal took the slot (or changed this booking) between our check and our write.
             raise _lost_race(uow, clock, actor, appointment_id, slot, policy) from None
         return Rescheduled(replace(view, rescheduled_to=new.reference, appointment=replace(old, status=moved)),
-                           new_view, policy.reschedules_left(new), sms, posted, arrangements)
+                           new_view, policy.reschedules_left(new), sms, posted, arrangements, route)
 
 
 def cancel(uow: UnitOfWork, clock: Clock, actor: Actor, appointment_id: int, reason: str | None,
@@ -421,9 +428,29 @@ def text_for(now: datetime, patient: Patient, appointment_id: int, template: Sms
                       appointment_id=appointment_id, language=patient.language or ENGLISH)
 
 
+class Letter(StrEnum):
+    """How the confirmation letter reaches the patient."""
+
+    PORTAL = "portal"
+    """Paperless, with a portal account to read it in."""
+    POST = "post"
+    """A paper copy is queued for the post room."""
+    TOO_LATE = "too_late"
+    """Paper, but it cannot arrive before the appointment: not sent; the desk is to phone (a to-do)."""
+
+
+def letter_route(uow: UnitOfWork, now: datetime, patient: Patient, starts_at: datetime, policy: OnlinePolicy) -> Letter:
+    """Paperless only for a patient with a portal account to read it in (else paper, whatever they chose); paper
+    only where it can arrive in time."""
+    if patient.letter_preference is LetterPreference.PAPERLESS and uow.accounts.for_patient(patient.id) is not None:
+        return Letter.PORTAL
+    return Letter.POST if can_arrive(now, starts_at, policy.post_working_days) else Letter.TOO_LATE
+
+
 def confirmation_letter(uow: UnitOfWork, now: datetime, patient: Patient, trust_name: str, phone: str,
-                        view: AppointmentView, replaces: str | None) -> bool:
-    """The letter for the new time, in the portal; a paper copy is queued too unless the patient is paperless."""
+                        view: AppointmentView, replaces: str | None, route: Letter) -> bool:
+    """The letter for the new time, in the portal; a paper copy is queued too where it goes by post, and where it
+    cannot arrive in time the appointment is left a to-do to phone the patient instead. Whether it is posted."""
     a = view.appointment
     ctx = letters.LetterContext(f"{patient.given_name} {patient.family_name}",
                                 patient.nhs_number.formatted if patient.nhs_number else "not recorded",
@@ -432,7 +459,9 @@ def confirmation_letter(uow: UnitOfWork, now: datetime, patient: Patient, trust_
     body = letters.appointment_confirmation(ctx, kind_label=a.kind.label, starts_at=a.starts_at, clinic=view.clinic,
                                             clinician=view.clinician or "a member of the clinic's team",
                                             place=place or "to be confirmed", reference=a.reference, replaces=replaces)
-    paper = patient.letter_preference is LetterPreference.PAPER
+    paper = route is Letter.POST
+    if route is Letter.TOO_LATE:
+        uow.appointments.add_to_do(a.id, TOO_LATE_TO_POST)
     uow.documents.add(Document(
         id=0, patient_id=patient.id, trust=a.trust, kind=DocumentKind.APPOINTMENT_CONFIRMATION,
         title=f"{a.kind.label}{' (new time)' if replaces else ''} – {view.clinic}", written_at=now, content_type="text/markdown",

@@ -185,6 +185,11 @@ class Appointment:
         """Transport or an interpreter still to be rebooked or cancelled after a change at the desk."""
         return self.arrangements is not None and self.arrangements_done_at is None
 
+    def pending(self, what: str) -> bool:
+        """Whether a to-do still open names this ('transport', 'interpreter'): what was booked for the old time
+        does not match this one yet."""
+        return self.arrangements_pending and what in (self.arrangements or "").lower()
+
     @property
     def interpreter_booked(self) -> bool:
         """An interpreter has been booked for this appointment."""

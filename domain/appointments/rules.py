@@ -60,6 +60,9 @@ class OnlinePolicy:
     """How many times one booking may be moved online (the settings' limit wins over the one stored at booking)."""
     horizon: timedelta = timedelta(weeks=12)
     """How far ahead a new time may be chosen."""
+    post_working_days: int = 3
+    """Working days a letter takes by post (second class: Royal Mail's target is three): a paper letter that
+    cannot arrive before its appointment is not sent, and the desk is told to phone."""
 
     def reschedules_left(self, appointment: Appointment) -> int:
         """How many more times this booking may be moved online."""

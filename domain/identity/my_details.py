@@ -31,6 +31,8 @@ class MyDetails:
     hospital_number: str | None = None
     language: str | None = None
     """The language the patient chose for the kiosk and their texts (None: the trust's default)."""
+    date_of_death: date | None = None
+    """Shown plainly at the desk (the banner, the record); a patient who has died has no kiosk account."""
 
     @property
     def full_name(self) -> str:
@@ -59,6 +61,7 @@ def details_of(patient: Patient, account: PatientAccount | None) -> MyDetails:
         email=str(account.email) if account else (str(patient.email) if patient.email else None),
         postcode=patient.postcode, letter_preference=patient.letter_preference,
         date_of_birth=patient.date_of_birth, hospital_number=patient.hospital_number, language=patient.language,
+        date_of_death=patient.date_of_death,
     )
 
 

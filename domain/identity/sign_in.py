@@ -72,6 +72,12 @@ def begin(uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, email: EmailAdd
             raise Refused(_(WRONG_DETAILS))
         patient = uow.patients.get(account.patient_id)
         assert patient is not None
+        if patient.date_of_death is not None:  # the account closed with the record's date of death
+            uow.audit.record(kiosk_audit(clock, "sign_in", Outcome.DENIED, patient.id,
+                                         "account closed: the record says the patient has died"))
+            uow.commit()
+            raise Refused(_("This account is closed. If you have a question, call the Appointments team on "
+                            "{phone}.").format(phone=call_us(uow)))
         if patient.mobile is None:
             uow.audit.record(kiosk_audit(clock, "sign_in", Outcome.DENIED, patient.id, "no mobile on record"))
             uow.commit()

@@ -62,14 +62,16 @@ def _about(words: str, trust: Trust, starts_at: datetime, site: str, clinic_name
 
 
 def booking_confirmation_sms(trust: Trust, starts_at: datetime, site: str, clinic_name: str | None, *,
-                             letter_in_portal: bool = True, language: str | None = None) -> str:
-    """`letter_in_portal`: the desk writes the letter into the portal; a booking from the PAS has its letter sent
-    by the PAS."""
-    letter = (_t(language, "Your letter is in the patient portal.") if letter_in_portal
-              else _t(language, "A letter follows."))
-    return _about(_t(language, "{trust}: we have booked you a hospital appointment{clinic} on {when} at {site}. "
+                             letter_in_portal: bool | None = True, language: str | None = None) -> str:
+    """`letter_in_portal`: True, the letter is in the patient's portal account; False, a letter follows by post
+    (a booking from the PAS has its letter sent by the PAS); None, no letter can reach them in time (the text says
+    nothing of one)."""
+    letter = "" if letter_in_portal is None else (
+        _t(language, "Your letter is in the patient portal.") if letter_in_portal
+        else _t(language, "A letter follows."))
+    return " ".join(_about(_t(language, "{trust}: we have booked you a hospital appointment{clinic} on {when} at {site}. "
                                "{letter} Call {phone} if you cannot come."), trust, starts_at, site, clinic_name,
-                  language, letter=letter)
+                  language, letter=letter).split())
 
 
 def cancellation_confirmation_sms(trust: Trust, starts_at: datetime, language: str | None = None) -> str:

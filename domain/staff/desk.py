@@ -44,6 +44,8 @@ class PatientMatch:
     nhs_number: str | None
     hospital_number: str
     masked_mobile: str | None
+    date_of_death: date | None = None
+    """Said plainly in the results; opening then asks first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +144,7 @@ def _surname_and_birth(text: str, today: date) -> tuple[str, date]:
 def _match(p: Patient, number: str) -> PatientMatch:
     return PatientMatch(p.id, p.full_name, p.date_of_birth, p.postcode,
                         p.nhs_number.formatted if p.nhs_number else None, number,
-                        p.mobile.masked if p.mobile else None)
+                        p.mobile.masked if p.mobile else None, p.date_of_death)
 
 
 def _acts_for_patients(session: StaffSession) -> None:

@@ -255,10 +255,14 @@ class AppointmentScreen(PatientPage):
 
     def _desk_rows(self) -> ComposeResult:
         a = self.page.view.appointment
+        # After a move, what was booked for the old time no longer matches this one until someone rebooks it.
         if a.transport_booked:
-            yield answer_row(_("Transport"), _("Hospital transport booked"))
+            yield answer_row(_("Transport"), "Booked for the old time: not rebooked for this one yet"
+                             if a.pending("transport") else _("Hospital transport booked"), id="transport")
         if a.interpreter_language:
-            yield answer_row(_("Interpreter"), f"{a.interpreter_language} interpreter booked")
+            yield answer_row(_("Interpreter"), f"{a.interpreter_language} interpreter booked for the old time: not "
+                             "rebooked for this one yet" if a.pending("interpreter") else
+                             f"{a.interpreter_language} interpreter booked", id="interpreter")
         if a.staff_by:
             yield answer_row(_("At the desk"), f"{self.page.view.staff_name or a.staff_by}: {a.staff_reason}")
         if a.arrangements:
@@ -308,7 +312,16 @@ class AppointmentScreen(PatientPage):
             self.notify(f"Marked as done: {a.arrangements}.", title=_("Saved"))
             self.call(lambda: record.appointment(a.id), self._reopened)
 
-        self.call(lambda: record.arrangements_done(a.id), done)  # type: ignore[attr-defined]
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.call(lambda: record.arrangements_done(a.id), done)  # type: ignore[attr-defined]
+
+        from screens.common.confirm import ConfirmScreen
+
+        self.app.push_screen(ConfirmScreen("Is it done?", f"{a.arrangements}, for {nhs_datetime(a.starts_at)}. "
+                                           "Mark it done only once it is: the appointment then shows it as booked, "
+                                           "and the audit trail records who marked it.", "Yes, it is done",
+                                           "No, go back"), confirmed)
 
     async def _reopened(self, page: AppointmentPage) -> None:
         self.page = page

@@ -208,11 +208,14 @@ class StaffBanner(Horizontal):
 
 
 def acting_for(name: str, date_of_birth: date | None, nhs_number: str | None, hospital_number: str | None,
-               language: str | None = None) -> str:
-    """'Acting for NAME · born … · NHS …': on every desk page while a patient is open."""
+               language: str | None = None, date_of_death: date | None = None) -> str:
+    """'Acting for NAME · born … · NHS …': on every desk page while a patient is open ('DIED …' first, where the
+    record says so)."""
     # The patient's own language beside their name (the desk stays in English): the call may need an interpreter.
     chosen = languages.language(language)
     parts = [f"Acting for {name}" + (f" ({chosen.english_name})" if chosen.code != languages.ENGLISH else "")]
+    if date_of_death is not None:
+        parts.append(f"DIED {date_of_death.day} {date_of_death:%b %Y}")
     if date_of_birth is not None:
         parts.append(f"born {date_of_birth.day} {date_of_birth:%b %Y}")
     parts.append(f"NHS {nhs_number}" if nhs_number else f"hospital number {hospital_number or 'not recorded'}")
@@ -222,4 +225,4 @@ def acting_for(name: str, date_of_birth: date | None, nhs_number: str | None, ho
 def ActingBanner(session: StaffSession, details: MyDetails) -> StaffBanner:  # noqa: N802 - reads as a widget
     """The desk's banner while a patient is open."""
     return StaffBanner(session, acting_for(details.full_name, details.date_of_birth, details.nhs_number,
-                                           details.hospital_number, details.language))
+                                           details.hospital_number, details.language, details.date_of_death))

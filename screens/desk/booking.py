@@ -243,8 +243,8 @@ class BookedScreen(PatientPage):
         yield answer_row("Where", view.where)
         yield Plain("A confirmation text is on its way to the patient's mobile." if self.done.sms is not None else
                     "The patient has no mobile on record: tell them the date and time.", classes="lede")
-        yield Plain("The confirmation letter is in the portal" + (", and a paper copy is queued for posting."
-                                                                   if self.done.posted else "."), classes="lede")
+        yield Plain(_letter_words(self.done.letter, self.done.posted), classes="lede" if self.done.letter != "too_late"
+                    else "lede blocked", id="letter")
         if self.done.invitation is not None:
             yield Plain("The patient is not registered for the portal: an invitation to register has been texted "
                         "to them.", classes="lede", id="invited")
@@ -257,3 +257,15 @@ class BookedScreen(PatientPage):
     @on(PlainButton.Pressed, "#finish")
     def finish(self) -> None:
         self.dismiss()
+
+
+def _letter_words(letter: str, posted: bool) -> str:
+    """What the desk is told of the confirmation letter."""
+    if letter == "too_late":
+        return ("The letter cannot arrive by post before the appointment: tell the patient the date and time now "
+                "(the appointment shows it as a to-do until you mark it done).")
+    if letter == "portal":
+        return "The confirmation letter is in the patient's portal account."
+    return "The confirmation letter is in the portal, and a paper copy is queued for posting." if posted else \
+        "The confirmation letter is in the portal."
+

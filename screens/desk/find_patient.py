@@ -15,6 +15,7 @@ from domain.errors import DomainError
 from domain.formatting import nhs_date
 from domain.identity.session import StaffSession
 from screens.common.patient_page import PatientContext
+from screens.common.confirm import ConfirmScreen
 from screens.common.reason import ReasonScreen
 from screens.desk.services import DeskServices
 from screens.common.text import Footer, Plain, option
@@ -22,10 +23,16 @@ from screens.common.widgets import ErrorSummary, Field, StaffBanner
 
 
 def _match_option(match: PatientMatch) -> object:
-    details = [f"born {nhs_date(match.date_of_birth)}" if match.date_of_birth else "no date of birth", match.postcode,
-               *([f"NHS {match.nhs_number}"] if match.nhs_number else []), f"hospital number {match.hospital_number}",
-               f"mobile {match.masked_mobile}" if match.masked_mobile else "no mobile"]
-    return option((match.full_name, "bold"), "\n" + " · ".join(details), id=f"patient-{match.patient_id}")
+    if match.date_of_death is not None:  # said first and plainly: no one rings or books for someone who has died
+        return option((match.full_name, "bold"), (f"  DIED {nhs_date(match.date_of_death)}", "bold reverse"),
+                      "\n" + " · ".join(_details(match)), id=f"patient-{match.patient_id}")
+    return option((match.full_name, "bold"), "\n" + " · ".join(_details(match)), id=f"patient-{match.patient_id}")
+
+
+def _details(match: PatientMatch) -> list[str]:
+    return [f"born {nhs_date(match.date_of_birth)}" if match.date_of_birth else "no date of birth", match.postcode,
+            *([f"NHS {match.nhs_number}"] if match.nhs_number else []), f"hospital number {match.hospital_number}",
+            f"mobile {match.masked_mobile}" if match.masked_mobile else "no mobile"]
 
 
 class FindPatientScreen(Screen[None]):
@@ -66,10 +73,21 @@ class FindPatientScreen(Screen[None]):
         assert event.option.id is not None
         patient_id = int(event.option.id.removeprefix("patient-"))
         match = next(m for m in self.matches if m.patient_id == patient_id)
-        self.app.push_screen(ReasonScreen(f"Why are you opening the record of {match.full_name}?",
-                                          "The patient can see who looked at their record and why.",
-                                          [reason.value for reason in OpenReason], "Open the record"),
-                             lambda reason: self._open(patient_id, reason))
+
+        def ask_why(go_on: bool = True) -> None:
+            if go_on:
+                self.app.push_screen(ReasonScreen(f"Why are you opening the record of {match.full_name}?",
+                                                  "The patient can see who looked at their record and why.",
+                                                  [reason.value for reason in OpenReason], "Open the record"),
+                                     lambda reason: self._open(patient_id, reason))
+
+        if match.date_of_death is None:
+            ask_why()
+            return
+        self.app.push_screen(ConfirmScreen(f"{match.full_name} has died", f"Their record says they died on "
+                                           f"{nhs_date(match.date_of_death)}. Nothing can be booked, texted or "
+                                           "posted for them. Do you want to open the record?", "Open the record",
+                                           "No, go back"), ask_why)
 
     def action_support_inbox(self) -> None:
         from screens.desk.support import SupportInboxScreen

@@ -15,7 +15,7 @@ from textual.containers import VerticalScroll
 from domain.errors import DomainError
 from domain.language import ENGLISH, language
 from domain.appointments.model import AppointmentStatus, AppointmentView
-from domain.formatting import nhs_datetime
+from domain.formatting import nhs_date, nhs_datetime
 from domain.identity.patients import LetterPreference
 from domain.staff.desk import OpenRecord
 from domain.messaging.model import SmsStatus
@@ -43,6 +43,10 @@ class PatientRecordScreen(RecordHome):
         with VerticalScroll(classes="page"):
             yield Plain(p.full_name, classes="page-title", id="page-title")
             yield Plain(f"Opened because: {self.open_record.reason}", classes="lede")
+            if p.date_of_death is not None:
+                yield Plain((f"This patient died on {nhs_date(p.date_of_death)}.", "bold"), " Nothing can be booked, "
+                            "texted or posted for them; their portal account is closed.", classes="lede blocked",
+                            id="died")
             yield Plain(" · ".join((f"Hospital number {p.hospital_number}", f"postcode {p.postcode}",
                                     f"mobile {p.mobile.masked}" if p.mobile else "no mobile on record",
                                     "paperless" if p.letter_preference is LetterPreference.PAPERLESS
@@ -51,7 +55,8 @@ class PatientRecordScreen(RecordHome):
             spoken = language(p.language)
             interpreters = sorted({v.appointment.interpreter_language for v in self.open_record.appointments
                                    if v.appointment.status is AppointmentStatus.BOOKED
-                                   and v.appointment.interpreter_language})
+                                   and v.appointment.interpreter_language
+                                   and not v.appointment.pending("interpreter")})
             if spoken.code != ENGLISH or interpreters:
                 yield Plain(("Language: ", "bold"), f"{spoken.english_name} (kiosk and texts)"
                             + (f" · interpreter booked: {', '.join(interpreters)}" if interpreters else ""),
