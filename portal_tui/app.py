@@ -317,6 +317,9 @@ class KioskApp(PortalApp, inherit_bindings=False):
 
         for banner in self.screen.query(PatientBanner):
             banner.revealed = not banner.revealed
+            shown = getattr(self.screen, "nhs_number_shown", None)
+            if callable(shown):  # a letter on screen masks the number in its text the same way
+                shown(banner.revealed)
 
     def _demo_phone(self, sms: SmsMessage) -> None:
         """Demo mode only: show each text as it would arrive, so a newcomer can finish registering."""

@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 _ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp, events.Paste)
 
 
+STAFF_CHECK_SECONDS = 5.0
+"""How often a signed-in desk asks whether its member of staff may still act."""
+
+
 class DeskApp(PortalApp):
     """One member of staff at a time; signing out (or a fault) drops every patient's page."""
 
@@ -55,6 +59,33 @@ class DeskApp(PortalApp):
     def on_mount(self) -> None:
         # PortalApp's own on_mount runs as well: Textual calls each class's handler in turn.
         self.set_interval(1.0, self.check_desk_idle)
+        self.set_interval(STAFF_CHECK_SECONDS, self.check_staff_account)
+
+    def check_staff_account(self) -> None:
+        """Whether the member of staff signed in may still act: an administrator's disabling (or resetting, or a
+        new role) signs them out within seconds, wherever their desk runs."""
+        if self.staff_session is not None and not self.service_lost:
+            self._checking(self.staff_session)
+
+    @work(thread=True, exclusive=True, group="staff-check", exit_on_error=False)
+    def _checking(self, session: StaffSession) -> None:
+        try:
+            problem = self.services.session_check(session)
+        except Exception as error:  # noqa: BLE001 - the service gone, or the session ended there: said by its own path
+            if type(error).__name__ not in ("SessionEnded", "ServiceUnavailable"):
+                self.fault_log.record(error, "checking the staff account")
+            return
+        if problem:
+            self.call_from_thread(self._ended, session, problem)
+
+    def _ended(self, session: StaffSession, problem: str) -> None:
+        if self.staff_session is not session:
+            return
+        words = {"account disabled": "Your account has been disabled by an administrator.",
+                 "account reset": "Your account has been reset by an administrator.",
+                 "role changed": "Your role has been changed by an administrator.",
+                 "account removed": "Your account has been removed."}.get(problem, "Your account has changed.")
+        self.sign_out(f"{words} You have been signed out.", why=problem)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, _ACTIVITY):

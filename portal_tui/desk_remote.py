@@ -83,6 +83,10 @@ class RemoteDeskServices:
     def unlock(self, session: object, password: str) -> None:
         self.call("desk", None, "unlock", (session, password), {})
 
+    def session_check(self, session: object) -> str:
+        """The service checks the session at every call: a session that may no longer act ends (SessionEnded)."""
+        return self.call("desk", None, "session_check", (session,), {})  # type: ignore[no-any-return]
+
     def find_patients(self, session: object, query: str) -> Any:
         return self.call("desk", None, "find_patients", (session, query), {})
 

@@ -45,6 +45,8 @@ class DeskServices:
         self._database = database
         """Built on first use; the desk service hands every desk it serves its one database."""
         self._parts: dict[str, Any] = {}
+        self._at_sign_in: dict[int, staff.StaffMember] = {}
+        """Each member of staff's account as it was when they signed in here: what session_check compares with."""
         self._support: Any = None
         self._supervision: Any = None
         self.policy = OnlinePolicy(cutoff=timedelta(hours=settings.change_cutoff_hours),
@@ -67,7 +69,17 @@ class DeskServices:
 
     def sign_in(self, username: str, password: str, code: str) -> StaffSession:
         hasher, factor, box, dummy = self._staff_parts()
-        return staff.sign_in(self._uow(), self.clock, hasher, factor, box, username, password, code, dummy)
+        session = staff.sign_in(self._uow(), self.clock, hasher, factor, box, username, password, code, dummy)
+        account = self.staff_account(session.username)
+        if account is not None:
+            self._at_sign_in[session.staff_id] = account
+        return session
+
+    def session_check(self, session: StaffSession) -> str:
+        at_sign_in = self._at_sign_in.get(session.staff_id)
+        if at_sign_in is None:
+            return ""  # signed in elsewhere (the desk service keeps its own and checks every call)
+        return staff.session_problem(self.staff_account(session.username), session, at_sign_in)
 
     def unlock(self, session: StaffSession, password: str) -> None:
         hasher, _, _, _ = self._staff_parts()

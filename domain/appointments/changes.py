@@ -79,6 +79,9 @@ class AppointmentPage:
     """The trust holding the appointment, whose Appointments team makes any change the portal cannot."""
     staff: dict[Action, StaffDecision] | None = None
     """At the desk: what the member of staff may do, which is more than the patient may online."""
+    ubrn: str | None = None
+    """A first appointment booked through the NHS e-Referral Service: its booking reference (UBRN), which the
+    patient needs to change it there."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,8 +154,9 @@ def appointment_page(uow: UnitOfWork, clock: Clock, actor: Actor, appointment_id
         now = clock.now()
         staff = ({action: staff_decide(action, a, referral, now, actor.role, policy) for action in Action}
                  if isinstance(actor, StaffSession) else None)
+        ubrn = referral.ubrn if referral is not None and referral.booked_via_ers else None
         return AppointmentPage(_for(actor, view), decisions(a, referral, trust, now, policy),
-                               policy.reschedules_left(a), uow.documents.for_appointment(a.id), trust, staff)
+                               policy.reschedules_left(a), uow.documents.for_appointment(a.id), trust, staff, ubrn)
 
 
 def open_letter(uow: UnitOfWork, clock: Clock, actor: Actor, document_id: int) -> Document:

@@ -75,7 +75,7 @@ def decide(action: Action, appointment: Appointment, referral: Referral | None, 
     blocker = _first_blocker(action, appointment, referral, now, policy)
     if blocker is None:
         return ActionDecision(action, True)
-    reason, instead = _words(blocker, action, appointment, trust, policy)
+    reason, instead = _words(blocker, action, appointment, trust, policy, referral)
     return ActionDecision(action, False, blocker, reason, instead)
 
 
@@ -188,7 +188,14 @@ def _arrangement(blocker: Blocker, a: Appointment) -> str:
     return f"the {a.interpreter_language} interpreter"
 
 
-def _words(blocker: Blocker, action: Action, a: Appointment, trust: Trust, policy: OnlinePolicy) -> tuple[str, str]:
+def ubrn_words(ubrn: str) -> str:
+    """A UBRN as e-RS prints it: three groups of four digits."""
+    digits = "".join(c for c in ubrn if c.isdigit())
+    return " ".join(digits[n:n + 4] for n in range(0, len(digits), 4)) if len(digits) == 12 else ubrn
+
+
+def _words(blocker: Blocker, action: Action, a: Appointment, trust: Trust, policy: OnlinePolicy,
+           referral: Referral | None = None) -> tuple[str, str]:
     """What the patient is told, in the screen's language: why not, and what to do instead (whole sentences, so
     that each language can order its words)."""
     contact = dict(phone=trust.appointments_phone, email=trust.appointments_email)
@@ -211,11 +218,19 @@ def _words(blocker: Blocker, action: Action, a: Appointment, trust: Trust, polic
     if blocker is Blocker.TEAM_ONLY:
         return _("This appointment can only be changed by the Appointments team."), to_do
     if blocker is Blocker.ERS_FIRST_APPOINTMENT:
+        ubrn = ubrn_words(referral.ubrn) if referral is not None and referral.ubrn else None
+        if ubrn is None:
+            return (_("This first appointment was booked through the NHS e-Referral Service."),
+                    (_("To change it, use the NHS App or the e-Referral Service website with your booking reference, "
+                       "or call the Appointments team on {phone} or email {email}.") if change else
+                     _("To cancel it, use the NHS App or the e-Referral Service website with your booking reference, "
+                       "or call the Appointments team on {phone} or email {email}.")).format(**contact))
         return (_("This first appointment was booked through the NHS e-Referral Service."),
-                (_("To change it, use the NHS App or the e-Referral Service website with your booking reference, "
-                   "or call the Appointments team on {phone} or email {email}.") if change else
-                 _("To cancel it, use the NHS App or the e-Referral Service website with your booking reference, "
-                   "or call the Appointments team on {phone} or email {email}.")).format(**contact))
+                (_("To change it, use the NHS App or the e-Referral Service website with your booking reference "
+                   "(UBRN) {ubrn}, or call the Appointments team on {phone} or email {email}.") if change else
+                 _("To cancel it, use the NHS App or the e-Referral Service website with your booking reference "
+                   "(UBRN) {ubrn}, or call the Appointments team on {phone} or email {email}.")).format(
+                    ubrn=ubrn, **contact))
     if blocker is Blocker.TRANSPORT_BOOKED:
         return (_("Hospital transport is booked for this appointment, so it has to be changed by the Appointments "
                   "team."), to_do)

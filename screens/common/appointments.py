@@ -12,7 +12,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from domain.language import N_, _, ngettext
-from domain.appointments.rules import Action, ActionDecision
+from domain.appointments.rules import Action, ubrn_words, ActionDecision
 from domain.appointments.model import AppointmentStatus, AppointmentView
 from domain.formatting import day_month_year, nhs_date, nhs_datetime
 from domain.appointments.changes import AppointmentPage
@@ -202,6 +202,8 @@ class AppointmentScreen(PatientPage):
                          or _("To be confirmed"))
         yield answer_row(_("Hospital trust"), view.trust_name)
         yield answer_row(_("Reference"), a.reference)
+        if self.page.ubrn:  # what e-RS and the NHS App know it by
+            yield answer_row(_("e-RS booking reference (UBRN)"), ubrn_words(self.page.ubrn), id="ubrn")
         status = _(a.status_words)
         if self.ctx.at_desk and a.status.is_cancelled and a.staff_by:
             status = f"Cancelled for the patient by {view.staff_name or a.staff_by}"
@@ -385,6 +387,8 @@ class LetterScreen(PatientPage):
         self.pages = letter_pages(letter.body_markdown or "")
         """Its text a few screenfuls at a time: a letter of megabytes is laid out a page at a time."""
         self.page_number = 0
+        self.revealed = False
+        """At the kiosk, the full NHS number shows in the letter only while F4 shows it in the banner."""
     def compose(self) -> ComposeResult:
         # The header stays put; only the letter scrolls (arrows, Page Up/Down, Home, End).
         d = self.letter
@@ -435,10 +439,29 @@ class LetterScreen(PatientPage):
         self.query_one("#previous-page", PlainButton).disabled = self.page_number == 0
         self.query_one("#next-page", PlainButton).disabled = self.page_number == len(self.pages) - 1
 
+    def nhs_number_shown(self, revealed: bool) -> None:
+        """F4: the banner shows (or hides) the full NHS number, and so does the letter."""
+        self.revealed = revealed
+        if self.letter.body_markdown is not None:
+            self.query_one("#letter-text", Plain).update(self._page_text())
+
     def _page_text(self):  # type: ignore[no-untyped-def]
         # A note from another system is plain text: shown as written, never re-flowed as Markdown.
-        text = self.pages[self.page_number]
+        text = self._masked(self.pages[self.page_number])
         return markdown(text) if self.letter.is_markdown else plain_text(text)
+
+    def _masked(self, text: str) -> str:
+        """At a kiosk in reception the full NHS number is not shown until asked for (F4), as in the banner:
+        every way the letter writes it (spaced or not) becomes the masked form. The desk, and printing, show it."""
+        details = self.ctx.details
+        if self.ctx.at_desk or self.revealed or not details.nhs_number or not details.masked_nhs_number:
+            return text
+        digits = details.nhs_number.replace(" ", "")
+        masked = details.masked_nhs_number.replace("*", "\\*") if self.letter.is_markdown else \
+            details.masked_nhs_number  # Markdown would read the stars as emphasis
+        for written in {details.nhs_number, digits, f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"}:
+            text = text.replace(written, masked)
+        return text
 
     def _page_words(self) -> str:
         return _("Page {number} of {count}").format(number=self.page_number + 1, count=len(self.pages))

@@ -27,6 +27,11 @@ class DeskServices(Protocol):
         """The desk is covered (Ctrl+L, or left idle): only the same person's password uncovers it (unlock)."""
         ...
 
+    def session_check(self, session: StaffSession) -> str:
+        """'' while the member of staff may still act; else why not (their account disabled, reset or given
+        another role since they signed in). Asked every few seconds: it is no one's activity."""
+        ...
+
     def unlock(self, session: StaffSession, password: str) -> None:
         """The same person's password uncovers an idle desk; raises Refused otherwise."""
         ...

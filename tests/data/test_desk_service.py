@@ -373,3 +373,24 @@ def test_a_desk_that_calls_faster_than_a_person_is_refused(served: Served, clock
     with pytest.raises(Refused, match="too fast"):
         desk.today()
     desk.sign_out(None)
+
+
+def test_asking_whether_the_session_stands_is_no_ones_activity(served: Served, clock) -> None:  # type: ignore[no-untyped-def]
+    """Hazard 4 through the desk service: the desk asks every few seconds whether its member of staff may still
+    act. The asking never keeps an idle desk uncovered; a disabled account ends the session at the next ask."""
+    lost: list[str] = []
+    desk = served.desk(lost=lost)
+    clerk = signed_in(desk)
+    assert desk.session_check(clerk) == ""
+    clock.advance(15 * 60 - 5)
+    assert desk.session_check(clerk) == ""  # not a call anyone made
+    clock.advance(10)
+    with pytest.raises(desk_wire.DeskCovered):
+        desk.find_patients(clerk, "999 000 0018")
+    desk.unlock(clerk, DEMO_STAFF_PASSWORD)
+    admin_desk = served.desk()
+    admin = admin_desk.sign_in("admin.demo", DEMO_STAFF_PASSWORD, pyotp.TOTP(DEMO_TOTP_SECRET).at(clock.now()))
+    admin_desk.supervision.disable_staff(admin, "clerk.demo")
+    with pytest.raises(desk_wire.SessionEnded):
+        desk.session_check(clerk)
+    assert lost and "changed since you signed in" in lost[-1]

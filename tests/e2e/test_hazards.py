@@ -115,3 +115,33 @@ def test_no_bank_holiday_is_offered_to_move_into(fresh_demo: dict[str, str]) -> 
         assert not [day for day in holidays if day in seen], (holidays, seen)
     finally:
         kiosk.close()
+
+
+def test_a_desk_is_signed_out_within_seconds_of_its_account_being_disabled(fresh_demo: dict[str, str]) -> None:
+    """Hazard 4: after an administrator disables an account, that person's open desk is signed out within
+    seconds and shows why — nothing of a patient stays on screen."""
+    import subprocess
+    import time
+
+    desk = Terminal([PORTAL, "desk"], fresh_demo, width=100, height=30)
+    try:
+        desk_sign_in(desk)
+        desk.type("999 000 0018")
+        desk.press("Enter")
+        desk.wait_for("1 patient found")
+        desk.press("Enter")
+        desk.wait_for("Why are you opening the record of Margaret Thompson?")
+        desk.press("1", "Enter")
+        desk.wait_for("Acting for Margaret Thompson")
+        done = subprocess.run([PORTAL, "staff", "disable", "clerk.demo"], env=fresh_demo, capture_output=True,
+                              text=True, timeout=60)
+        assert done.returncode == 0, done.stdout + done.stderr
+        disabled = time.monotonic()
+        screen = desk.wait_for("Your account has been disabled by an", timeout=15)  # the notice wraps
+        assert time.monotonic() - disabled < 12  # checked every 5 seconds
+        assert "Margaret" not in screen and "Staff sign in" in screen
+    finally:
+        desk.close()
+    with sqlite3.connect(_database(fresh_demo)) as db:
+        assert db.execute("SELECT detail FROM audit_event WHERE action = 'staff_sign_out' ORDER BY id DESC"
+                          ).fetchone() == ("account disabled",)

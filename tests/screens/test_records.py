@@ -246,3 +246,30 @@ async def test_a_letter_of_megabytes_is_read_a_page_at_a_time(kiosk_on, demo_db)
         assert f"Page 3 of {len(pages)}" in screen_text(app) and not app.screen.query_one("#previous-page").disabled
         await press(pilot, "#previous-page")
         assert f"Page 2 of {len(pages)}" in screen_text(app) and not app.faults
+
+
+async def test_a_letter_at_the_kiosk_masks_the_nhs_number_until_f4(kiosk_on, demo_db) -> None:  # type: ignore[no-untyped-def]
+    """Hazard 8: letters opened at the kiosk showed the full NHS number while the banner masked it. The letter
+    masks it the same way; F4 shows it in both, and hides it again."""
+    app = kiosk_on()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in_as(pilot, demo_db, "rosa.fernandez@example.com")
+        await press(pilot, "#letters")
+        app.screen.query_one("#kind-filter", Select).value = DocumentKind.APPOINTMENT_CONFIRMATION
+        await settle(pilot)
+        await pilot.pause()
+        app.screen.query_one("#letters", OptionList).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.pause()
+        assert isinstance(app.screen, LetterScreen)
+        details = app.screen.ctx.details
+        assert details.nhs_number and details.nhs_number in str(app.screen.letter.body_markdown)
+        text = screen_text(app)
+        assert details.nhs_number not in text and details.masked_nhs_number.split()[-1] in text
+        await pilot.press("f4")
+        await pilot.pause()
+        assert screen_text(app).count(details.nhs_number) >= 2  # the banner and the letter
+        await pilot.press("f4")
+        await pilot.pause()
+        assert details.nhs_number not in screen_text(app)
