@@ -13,9 +13,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 IDENTIFIER_LIBRARIES = {"nhs_number", "phonenumbers", "email_validator"}
-LOCALE_DATA = {"babel"}
+LOCALE_DATA = {"babel", "holidays"}
 """Babel's locale data: dates in the patient's language (domain/formatting.py), loaded only for a language
-other than English."""
+other than English; and the calendar's: England and Wales bank holidays (domain/closures.py)."""
 
 
 def _imports(package: str) -> list[tuple[str, str]]:

@@ -197,7 +197,7 @@ def test_a_dropped_connection_ends_the_desk_with_nothing_half_done(sshd: Server)
     try:
         desk_sign_in(desk)
         _find_and_open(desk)
-        desk.press("Enter")
+        desk.press("1", "Enter")  # the first reason, chosen by its number
         desk.wait_for("Acting for Jack Evans")
         desk.press("Escape")
         desk.wait_for("Find a patient")
