@@ -289,11 +289,11 @@ class RescheduledScreen(ConfirmationPage):
                         "it as to do until you mark it done.", classes="lede blocked", id="arrangements")
         yield Plain("A confirmation text is on its way to the patient's mobile." if self.done.sms is not None else
                     "The patient has no mobile on record: tell them the new time.", classes="lede")
-        yield Plain(_letter_words(self.done.letter, self.done.posted), classes="lede" if self.done.letter != "too_late"
+        yield Plain(letter_words(self.done.letter, self.done.posted), classes="lede" if self.done.letter != "too_late"
                     else "lede blocked", id="letter")
 
 
-def _letter_words(letter: str, posted: bool) -> str:
+def letter_words(letter: str, posted: bool) -> str:
     """What the desk is told of the confirmation letter."""
     if letter == "too_late":
         return ("The letter cannot arrive by post before the appointment: tell the patient the date and time now "

@@ -20,7 +20,7 @@ from domain.formatting import nhs_date, nhs_datetime, nhs_time
 from domain.hospital import Slot
 from screens.common.patient_page import PatientContext, PatientPage, answer_row
 from screens.common.reason import ReasonScreen
-from screens.common.reschedule import ChoicePage
+from screens.common.reschedule import ChoicePage, letter_words
 from screens.common.text import Plain, PlainButton, option
 from screens.common.widgets import Field
 
@@ -243,7 +243,7 @@ class BookedScreen(PatientPage):
         yield answer_row("Where", view.where)
         yield Plain("A confirmation text is on its way to the patient's mobile." if self.done.sms is not None else
                     "The patient has no mobile on record: tell them the date and time.", classes="lede")
-        yield Plain(_letter_words(self.done.letter, self.done.posted), classes="lede" if self.done.letter != "too_late"
+        yield Plain(letter_words(self.done.letter, self.done.posted), classes="lede" if self.done.letter != "too_late"
                     else "lede blocked", id="letter")
         if self.done.invitation is not None:
             yield Plain("The patient is not registered for the portal: an invitation to register has been texted "
@@ -257,15 +257,4 @@ class BookedScreen(PatientPage):
     @on(PlainButton.Pressed, "#finish")
     def finish(self) -> None:
         self.dismiss()
-
-
-def _letter_words(letter: str, posted: bool) -> str:
-    """What the desk is told of the confirmation letter."""
-    if letter == "too_late":
-        return ("The letter cannot arrive by post before the appointment: tell the patient the date and time now "
-                "(the appointment shows it as a to-do until you mark it done).")
-    if letter == "portal":
-        return "The confirmation letter is in the patient's portal account."
-    return "The confirmation letter is in the portal, and a paper copy is queued for posting." if posted else \
-        "The confirmation letter is in the portal."
 

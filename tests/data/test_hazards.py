@@ -7,8 +7,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.demo import DEMO_STAFF
-from data.models import ReferralRow, SmsMessageRow, StaffMemberRow
+from data.models import ReferralRow, SmsMessageRow
 from domain.appointments import changes as m
 from domain.appointments.model import AppointmentStatus, ReferralStatus
 from domain.appointments.rules import OnlinePolicy
@@ -17,6 +16,7 @@ from domain.errors import Refused
 from domain.identity.session import PatientSession, StaffRole, StaffSession
 from tests.conftest import FIXED_NOW
 from tests.data.demo_fixtures import patient
+from tests.data.test_desk_changes import demo_staff  # noqa: F401 - the fixture
 
 POLICY = OnlinePolicy()
 CLOCK = FixedClock(FIXED_NOW)
@@ -25,11 +25,8 @@ SUPERVISOR = StaffSession(2, "supervisor.demo", StaffRole.APPOINTMENTS_SUPERVISO
 
 
 @pytest.fixture(autouse=True)
-def demo_staff(demo_engine) -> None:  # type: ignore[no-untyped-def]
-    with Session(demo_engine) as s:
-        s.add_all(StaffMemberRow(username=username, display_name=name, role=role, password_hash="-", active=True)
-                  for username, name, role in DEMO_STAFF)
-        s.commit()
+def staff(demo_staff) -> None:  # type: ignore[no-untyped-def]
+    """The demo's staff accounts, as the desk's own tests have them."""
 
 
 def _upcoming(uow, who, patient_id: int):  # type: ignore[no-untyped-def]

@@ -17,3 +17,15 @@ def desk_sign_in(desk: Terminal, username: str = "clerk.demo", lands_on: str = "
     desk.type(pyotp.TOTP(DEMO_TOTP_SECRET).now())
     desk.press("Enter")
     return desk.wait_for(lands_on)
+
+
+def open_record(desk: Terminal, query: str, name: str, reason: str = "1") -> str:
+    """Find one patient, open their record with the reason of that number (nothing is chosen for the clerk)."""
+    desk.type(query)
+    desk.press("Enter")
+    desk.wait_for("1 patient found")
+    desk.press("Enter")
+    desk.wait_for(f"Why are you opening the record of {name}?")
+    desk.press(reason, "Enter")
+    return desk.wait_for(f"Acting for {name}")
+

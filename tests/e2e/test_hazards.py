@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from tests.e2e.conftest import PORTAL
-from tests.e2e.staff import desk_sign_in
+from tests.e2e.staff import desk_sign_in, open_record
 from tests.e2e.test_appointments import sign_in, wait_until
 from tests.e2e.tmux import Terminal
 
@@ -25,13 +25,7 @@ def test_a_hospital_cancellation_at_the_desk_then_rebooked_and_the_patient_reads
     desk = Terminal([PORTAL, "desk"], fresh_demo, width=120, height=40)
     try:
         desk_sign_in(desk)
-        desk.type("999 000 0018")
-        desk.press("Enter")
-        desk.wait_for("1 patient found")
-        desk.press("Enter")
-        desk.wait_for("Why are you opening the record of Margaret Thompson?")
-        desk.press("2", "Enter")  # patient on the phone
-        desk.wait_for("Acting for Margaret Thompson")
+        open_record(desk, "999 000 0018", "Margaret Thompson", "2")  # patient on the phone
         desk.press("Enter")  # Appointments
         desk.wait_for("Appointments of Margaret")
         desk.press("Enter")  # her one upcoming appointment
@@ -127,13 +121,7 @@ def test_a_desk_is_signed_out_within_seconds_of_its_account_being_disabled(fresh
     desk = Terminal([PORTAL, "desk"], fresh_demo, width=100, height=30)
     try:
         desk_sign_in(desk)
-        desk.type("999 000 0018")
-        desk.press("Enter")
-        desk.wait_for("1 patient found")
-        desk.press("Enter")
-        desk.wait_for("Why are you opening the record of Margaret Thompson?")
-        desk.press("1", "Enter")
-        desk.wait_for("Acting for Margaret Thompson")
+        open_record(desk, "999 000 0018", "Margaret Thompson")
         done = subprocess.run([PORTAL, "staff", "disable", "clerk.demo"], env=fresh_demo, capture_output=True,
                               text=True, timeout=60)
         assert done.returncode == 0, done.stdout + done.stderr
