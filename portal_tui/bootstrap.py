@@ -126,7 +126,9 @@ def make_sender(settings: Settings):  # type: ignore[no-untyped-def]
     if not settings.notify_api_key or not settings.notify_template_id:
         raise SettingsError("sms_sender is notify: set PORTAL_NOTIFY_API_KEY and PORTAL_NOTIFY_TEMPLATE_ID.")
     try:
+        # A send never outlasts half the lease renewed just before it: no other dispatcher can take a text
+        # while it is still being handed over.
         return NotifySender(settings.notify_api_key, settings.notify_base_url, dict(settings.notify_template_ids),
-                            settings.notify_template_id)
+                            settings.notify_template_id, timeout=min(20.0, settings.sms_lease_seconds / 2))
     except SendError as error:
         raise SettingsError(error.reason) from None

@@ -8,6 +8,8 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 
+from sqlalchemy.exc import InterfaceError, OperationalError
+
 from data.messaging.outbox import SqlOutboxQueue, list_messages
 from data.messaging.sealing import SealError
 from domain.clock import LONDON, SystemClock
@@ -25,17 +27,31 @@ def dispatch(settings: Settings, *, once: bool, poll: float, echo: Callable[[str
     queue = SqlOutboxQueue(Database(settings).engine)
     clock = SystemClock()
     token = secrets.token_hex(16)
+    said = _OncePer(echo, 60.0)
     lease = timedelta(seconds=settings.sms_lease_seconds)
     total = DispatchReport()
     stopping = _stop_flag()
+    pause = 0.0
+    """How long the database has been failing us, in the wait before the next try (0 while it answers)."""
     while not stopping():
         try:
             report = dispatch_batch(queue, sender, clock, token, lease=lease)
+        except DATABASE_TROUBLE as error:
+            # PostgreSQL restarting, SQLite locked past its busy time, the disk full: nothing claimed is lost (a
+            # text in hand comes back when its lease runs out, and is asked about before it is sent again), so
+            # wait and go on, as the listener does, saying so once a minute at most.
+            pause = min(MOST_PAUSE, max(1.0, pause * 2))
+            said(f"the database is unavailable ({_first_line(error)}): trying again in {pause:.0f} s")
+            _sleep(pause, stopping)
+            continue
         except SendError as error:
             raise SettingsError(f"The SMS sender refused to work: {error.reason}. Nothing was marked.") from None
         except SealError as error:  # a wrong or missing limits_key: said, nothing sent (nothing taken either)
             raise SettingsError(str(error)) from None
-        for name in ("sent", "recovered", "retried", "failed", "deferred"):
+        if pause:
+            echo("the database is answering again: sending")
+            pause = 0.0
+        for name in ("sent", "recovered", "retried", "failed", "deferred", "lost"):
             setattr(total, name, getattr(total, name) + getattr(report, name))
         for line in report.errors:
             echo(f"not sent: {line}")
@@ -45,6 +61,36 @@ def dispatch(settings: Settings, *, once: bool, poll: float, echo: Callable[[str
             time.sleep(poll)
     return (f"Sent {total.sent}, found already sent {total.recovered}, to retry {total.retried}, "
             f"failed {total.failed}, held until 8am {total.deferred}.")
+
+
+DATABASE_TROUBLE: tuple[type[BaseException], ...] = (OperationalError, InterfaceError)
+"""What a database that has gone away, is locked or has no room raises (not a mistake in the portal's SQL)."""
+MOST_PAUSE = 30.0
+"""The longest wait between tries while the database is away."""
+
+
+def _first_line(error: BaseException) -> str:
+    original = getattr(error, "orig", None) or error
+    return (str(original).strip().splitlines() or [type(original).__name__])[0][:160]
+
+
+def _sleep(seconds: float, stopping: Callable[[], bool]) -> None:
+    """A wait that ends early when the dispatcher is told to stop."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not stopping():
+        time.sleep(min(0.2, deadline - time.monotonic()))
+
+
+class _OncePer:
+    """A line said at most once per `seconds` (a database away all night must not fill the log)."""
+
+    def __init__(self, echo: Callable[[str], None], seconds: float) -> None:
+        self.echo, self.seconds, self.last = echo, seconds, -1e9
+
+    def __call__(self, line: str) -> None:
+        if time.monotonic() - self.last >= self.seconds:
+            self.last = time.monotonic()
+            self.echo(line)
 
 
 def remind(settings: Settings) -> str:

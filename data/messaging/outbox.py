@@ -44,6 +44,14 @@ class SqlOutboxQueue:
                                    .order_by(SmsMessageRow.send_after)).all()
             return [to_message(row) for row in rows]
 
+    def renew(self, message_id: str, token: str, now: datetime, lease: timedelta) -> bool:
+        with Session(self._engine) as session, session.begin():
+            result = session.execute(update(SmsMessageRow).where(
+                SmsMessageRow.id == message_id, SmsMessageRow.lease_token == token,
+                SmsMessageRow.status == SmsStatus.SENDING.value, SmsMessageRow.lease_until > now)
+                .values(lease_until=now + lease))
+            return result.rowcount == 1
+
     def mark_sent(self, message_id: str, token: str, now: datetime) -> bool:
         finished = self._finish(message_id, token, status=SmsStatus.SENT.value, sent_at=now, last_error=None)
         if finished:

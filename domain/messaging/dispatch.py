@@ -3,7 +3,11 @@
 A message is claimed (status 'sending', attempts + 1, a lease with our token) before it is sent, and marked
 sent only under that token. A dispatcher killed at any moment leaves its messages to come back when the lease
 runs out; the next one, seeing an earlier attempt, asks the sender whether that reference was already
-accepted before sending again. So nothing is lost, and nothing the sender accepted is sent twice."""
+accepted before sending again. So nothing is lost, and nothing the sender accepted is sent twice.
+
+Batches are small, and each text's lease is renewed — for the whole lease again — just before it is sent: a
+dispatcher whose lease ran out meanwhile (a slow gateway, a long batch) finds the text is no longer its own and
+leaves it to whoever took it. (A batch of a hundred sent past its lease was sent by two dispatchers at once.)"""
 
 from __future__ import annotations
 
@@ -33,6 +37,10 @@ class OutboxQueue(Protocol):
 
     def claim(self, now: datetime, limit: int, lease: timedelta, token: str) -> list[SmsMessage]: ...
 
+    def renew(self, message_id: str, token: str, now: datetime, lease: timedelta) -> bool:
+        """Hold the claim for `lease` from now, only while it is still ours and unexpired; False: it is not."""
+        ...
+
     def mark_sent(self, message_id: str, token: str, now: datetime) -> bool: ...
 
     def mark_retry(self, message_id: str, token: str, send_after: datetime, error: str) -> None: ...
@@ -53,19 +61,28 @@ class DispatchReport:
     retried: int = 0
     failed: int = 0
     deferred: int = 0
+    lost: int = 0
+    """Claimed, but the lease ran out before its turn: another dispatcher has it now."""
     errors: list[str] = field(default_factory=list)
 
     @property
     def claimed(self) -> int:
-        return self.sent + self.recovered + self.retried + self.failed + self.deferred
+        return self.sent + self.recovered + self.retried + self.failed + self.deferred + self.lost
 
 
-def dispatch_batch(queue: OutboxQueue, sender: SmsSender, clock: Clock, token: str, *, limit: int = 100,
+BATCH = 10
+"""Texts claimed at a time: few enough that the batch is sent well inside its lease."""
+
+
+def dispatch_batch(queue: OutboxQueue, sender: SmsSender, clock: Clock, token: str, *, limit: int = BATCH,
                    lease: timedelta = timedelta(minutes=2)) -> DispatchReport:
     """One batch. A configuration failure (bad API key) gives the batch back and raises: nothing is marked."""
     report = DispatchReport()
     claimed = queue.claim(clock.now(), limit, lease, token)
     for index, message in enumerate(claimed):
+        if not queue.renew(message.id, token, clock.now(), lease):
+            report.lost += 1  # its lease ran out before its turn: another dispatcher's now
+            continue
         try:
             _send_one(queue, sender, clock, token, message, report)
         except SendError as error:

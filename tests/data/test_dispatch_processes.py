@@ -103,3 +103,68 @@ def test_a_wrong_key_stops_the_dispatcher_with_one_line_and_marks_nothing(engine
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "refused to work" in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert statuses(engine) == Counter({"queued": 5})
+
+
+def test_three_dispatchers_and_a_slow_notify_send_no_text_twice(engine) -> None:  # type: ignore[no-untyped-def]
+    """Issue 36, finding 1: each dispatcher claimed 100 texts and sent them one by one past its lease; the next
+    claimed them when it ran out and both sent. With a lease shorter than a batch takes, three dispatchers and a
+    Notify that answers slowly send each of 1,000 texts exactly once."""
+    slow = FakeNotify(delay=0.01)
+    try:
+        ids = queue_texts(engine, 1000)
+        env = dispatcher_env(engine, slow)
+        env["PORTAL_SMS_LEASE_SECONDS"] = "1"  # shorter than a hundred texts take
+        processes = [subprocess.Popen([PORTAL, "sms", "dispatch", "--once"], env=env, stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, text=True) for _ in range(3)]
+        outputs = [process.communicate(timeout=300) for process in processes]
+        assert all(process.returncode == 0 for process in processes), outputs
+        counts = Counter(slow.references())
+        assert [ref for ref, n in counts.items() if n > 1] == []
+        assert set(counts) == set(ids) and statuses(engine) == Counter({"sent": len(ids)})
+    finally:
+        slow.close()
+
+
+def test_the_dispatcher_waits_through_database_trouble_and_goes_on(engine, notify: FakeNotify) -> None:  # type: ignore[no-untyped-def]
+    """Issue 36, finding 3: with PostgreSQL refusing connections, or SQLite locked past its busy time, the
+    dispatcher exited (status 2) and stayed down while texts piled up. It waits, says so, and goes on."""
+    from sqlalchemy import create_engine, text
+
+    ids = queue_texts(engine, 20)
+    env = dispatcher_env(engine, notify)
+    env["PORTAL_DATABASE_BUSY_SECONDS"] = "1"
+    postgres = engine.dialect.name == "postgresql"
+    name = engine.url.database
+    admin = create_engine(engine.url.set(database="postgres" if postgres else name), isolation_level="AUTOCOMMIT") \
+        if postgres else None
+    blocker = None
+    if postgres:  # PostgreSQL "stopped": no one may connect to the portal's database for a while
+        with admin.connect() as connection:
+            connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
+    else:  # SQLite locked by another writer for longer than the dispatcher's busy time
+        import sqlite3
+
+        blocker = sqlite3.connect(engine.url.database, isolation_level=None)
+        blocker.execute("BEGIN EXCLUSIVE")
+    process = subprocess.Popen([PORTAL, "sms", "dispatch", "--poll", "0.1"], env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    try:
+        time.sleep(4 if postgres else 17)  # a command waits 15 s for SQLite's lock before the lock is trouble
+        assert process.poll() is None, process.communicate()[0]  # still running, waiting
+        assert notify.references() == []
+    finally:
+        if postgres:
+            with admin.connect() as connection:
+                connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
+            admin.dispose()
+        else:
+            blocker.execute("ROLLBACK")
+            blocker.close()
+    deadline = time.monotonic() + 60
+    while len(set(notify.references())) < len(ids) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    process.send_signal(signal.SIGTERM)
+    output = process.communicate(timeout=30)[0]
+    assert process.returncode == 0, output
+    assert "the database is unavailable" in output and "answering again" in output, output
+    assert sorted(notify.references()) == sorted(ids)

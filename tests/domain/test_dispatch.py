@@ -32,6 +32,9 @@ class FakeQueue:
         self.rows[message_id] = replace(self.rows[message_id], **changes)
         return True
 
+    def renew(self, message_id, token, now, lease):  # type: ignore[no-untyped-def]
+        return self.tokens.get(message_id) == token and self.rows[message_id].status is SmsStatus.SENDING
+
     def mark_sent(self, message_id, token, now):  # type: ignore[no-untyped-def]
         return self._set(message_id, token, status=SmsStatus.SENT, sent_at=now)
 
