@@ -119,7 +119,9 @@ def booking(event: str, fields: BookingFields) -> BookingFacts:
     code = clean_line(fields.appointment_type).strip().upper().replace("-", "").replace(" ", "")[:20]
     starts = hl7_moment(fields.starts) if fields.starts.strip() else None
     if fields.starts.strip() and starts is None:
-        raise NotUsable(f"the start time {clean_line(fields.starts)[:30]!r} cannot be read (YYYYMMDDHHMM)")
+        problem = local_problem(fields.starts)
+        raise NotUsable(f"the start time {clean_line(fields.starts)[:30]!r}: "
+                        + (problem or "cannot be read (YYYYMMDDHHMM)"))
     minutes = _minutes(fields.duration, fields.duration_units)
     clinic = clean_line(fields.clinic).strip().upper()[:16]
     location = clean_line(fields.location).strip().upper()[:24] or None
@@ -137,7 +139,10 @@ def booking(event: str, fields: BookingFields) -> BookingFacts:
 
 
 def hl7_moment(text: str) -> datetime | None:
-    """An HL7 DTM ('202612091030', '20261209103000+0000') as UTC; without an offset it is London time."""
+    """An HL7 DTM ('202612091030', '20261209103000+0000') as UTC; without an offset it is London time. A London
+    time that does not exist (the hour the clocks skip in spring) is None, never moved an hour silently; one that
+    happens twice (the hour repeated in autumn) is taken as the first, BST — send the offset to say otherwise
+    (`local_problem` says which a time is)."""
     found = _MOMENT.match((text or "").strip())
     if found is None:
         return None
@@ -151,7 +156,40 @@ def hl7_moment(text: str) -> datetime | None:
         sign = 1 if offset[0] == "+" else -1
         zone = timezone(sign * timedelta(hours=int(offset[1:3]), minutes=int(offset[3:5])))
         return local.replace(tzinfo=zone).astimezone(UTC)
-    return local.replace(tzinfo=LONDON).astimezone(UTC)
+    if london_gap(local):
+        return None
+    return local.replace(tzinfo=LONDON, fold=0).astimezone(UTC)
+
+
+def london_gap(local: datetime) -> bool:
+    """A wall-clock time that never happens in London (the spring hour the clocks skip)."""
+    there = local.replace(tzinfo=LONDON, fold=0)
+    return there.astimezone(UTC).astimezone(LONDON).replace(tzinfo=None) != local
+
+
+def london_twice(local: datetime) -> bool:
+    """A wall-clock time that happens twice in London (the autumn hour the clocks repeat)."""
+    return local.replace(tzinfo=LONDON, fold=0).utcoffset() != local.replace(tzinfo=LONDON, fold=1).utcoffset()
+
+
+def local_problem(text: str) -> str:
+    """Why an HL7 time without an offset cannot be read for certain ('' where it can)."""
+    found = _MOMENT.match((text or "").strip())
+    if found is None or found.group(5):
+        return ""
+    day, hours, minutes, seconds, _ = found.groups()
+    try:
+        local = datetime(int(day[:4]), int(day[4:6]), int(day[6:8]), int(hours or 0), int(minutes or 0),
+                         int(seconds or 0))
+    except ValueError:
+        return ""
+    if london_gap(local):
+        return (f"{local:%H:%M} on {local:%d %B %Y} does not exist in London (the clocks go forward): send it "
+                "with its offset (+0000 or +0100)")
+    if london_twice(local):
+        return (f"{local:%H:%M} on {local:%d %B %Y} happens twice in London (the clocks go back): read as BST "
+                "unless sent with its offset")
+    return ""
 
 
 def _minutes(duration: str, units: str) -> int | None:

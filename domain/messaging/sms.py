@@ -74,7 +74,9 @@ def reminders_due(starts_at: datetime, now: datetime, offsets: tuple[int, ...],
     and only the nearest one when several are already overdue (no patient gets two texts at once)."""
     plans: list[ReminderPlan] = []
     for offset in sorted(offsets):  # nearest to the appointment first
-        due = starts_at - timedelta(days=offset)
+        # The same London time of day, `offset` days before (across a clock change too: a day is a calendar
+        # day, not 24 hours), kept in the appointment's own zone.
+        due = (starts_at.astimezone(LONDON) - timedelta(days=offset)).astimezone(starts_at.tzinfo)
         if due > now + lookahead:
             continue
         send_after = outside_quiet_hours(max(due, now))
