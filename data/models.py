@@ -402,6 +402,18 @@ class HospitalNumberRow(Base):
     state: Mapped[str] = mapped_column(String(8), default=NumberState.CURRENT.value)
 
 
+class HeartbeatRow(Base):
+    """When a long-running service (the SMS dispatcher, the HL7 listener) on a host last said it was alive: what
+    `portal-tui status` reads."""
+
+    __tablename__ = "heartbeat"
+
+    service: Mapped[str] = mapped_column(String(24), primary_key=True)
+    host: Mapped[str] = mapped_column(String(120), primary_key=True)
+    pid: Mapped[int] = mapped_column(Integer)
+    seen_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
 class ClosureRow(Base):
     """A day or days the trust, or one site, clinic or clinician of it, sees no one (the reference data's
     [[trust.closure]]); bank holidays are not stored (domain/closures.py knows them)."""

@@ -119,6 +119,50 @@ def serve(ctx: typer.Context, program: Program = typer.Argument(..., help="kiosk
     PortalServer(program.value, config_file, host, port, public_url or None, settings.serve_sessions).serve()
 
 
+@cli.command()
+def status(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print one JSON object.")) -> None:
+    """The portal's health for an operator or a monitoring system: texts waiting and failed, HL7 messages
+    refused, when each service was last seen, the migration. Exit 0 when all is well, 1 past a threshold of the
+    settings (status_*), 2 when the database cannot be read."""
+    with one_line_errors():
+        from data.operations import health
+        from domain.clock import LONDON, SystemClock
+        from domain.operations import problems
+        from portal_tui import bootstrap
+
+        settings = _settings(ctx)
+        current, head = bootstrap.revisions(settings)
+        database = bootstrap.Database(settings)
+        try:
+            found = health(database.engine, SystemClock().now(), current, head)
+        finally:
+            database.engine.dispose()
+        wrong = problems(found, settings.thresholds())
+
+    def when(moment) -> str | None:  # type: ignore[no-untyped-def]
+        return moment.astimezone(LONDON).isoformat(timespec="seconds") if moment is not None else None
+
+    if as_json:
+        echo_json({"ok": not wrong, "problems": wrong, "texts_waiting": found.texts_waiting,
+                   "oldest_text_due": when(found.oldest_waiting), "texts_failed_last_day": found.texts_failed_day,
+                   "texts_failed": found.texts_failed, "hl7_refused_last_day": found.hl7_refused_day,
+                   "hl7_refused": found.hl7_refused,
+                   "last_seen": {service: when(at) for service, at in sorted(found.seen.items())},
+                   "migration": found.revision, "migration_head": found.head})
+    else:
+        oldest = "" if found.oldest_waiting is None else \
+            f", the oldest due {int((found.at - found.oldest_waiting).total_seconds() // 60)} minutes ago"
+        echo(f"Texts: {found.texts_waiting} waiting{oldest}; {found.texts_failed_day} failed in the last day "
+             f"({found.texts_failed} in all).")
+        echo(f"HL7: {found.hl7_refused_day} refused in the last day ({found.hl7_refused} in all).")
+        for service, at in sorted(found.seen.items()):
+            echo(f"{service}: last seen {int((found.at - at).total_seconds())} seconds ago.")
+        echo(f"Database: migration {found.revision or 'none'} (the code's newest: {found.head}).")
+        echo("All is well." if not wrong else "Problems:\n" + "\n".join(f"  {line}" for line in wrong))
+    if wrong:
+        raise typer.Exit(1)
+
+
 @db_cli.command("upgrade")
 def db_upgrade(ctx: typer.Context) -> None:
     """Create the database if needed and apply every migration."""
@@ -468,9 +512,16 @@ def hl7_list(
 
         if status and status not in {o.value for o in Outcome}:
             raise SettingsError(f"--status must be accepted, ignored, duplicate or refused (got {status!r}).")
+        from sqlalchemy import func
+
         with Session(hl7.engine_for(_settings(ctx))) as session:
             query = select(Hl7MessageRow).order_by(Hl7MessageRow.id.desc()).limit(limit)
             rows = session.scalars(query.where(Hl7MessageRow.outcome == status) if status else query).all()
+            counts = session.execute(select(Hl7MessageRow.outcome, func.count(), func.min(Hl7MessageRow.received_at))
+                                     .group_by(Hl7MessageRow.outcome)).all()
+    if counts:  # all of them, not only the rows shown
+        echo("In all: " + "; ".join(f"{n} {outcome} (the oldest {first:%Y-%m-%d %H:%M})"
+                                     for outcome, n, first in sorted(counts)))
     for row in rows:
         echo(f"{row.id:6}  {row.received_at:%Y-%m-%d %H:%M:%S}  {row.outcome:9}  {row.sender}  "
              f"{row.control_id or '-'}  {row.message_type or '-'}  {row.reason or ''}")

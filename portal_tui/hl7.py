@@ -17,6 +17,7 @@ import logging
 import signal
 import ssl
 import time
+from datetime import UTC, datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -220,12 +221,27 @@ async def _serve(engine, host: str, port: int, echo: Callable[[str], None],  # t
     server = await asyncio.start_server(handle, host=host, port=port, ssl=door.tls, limit=65536)
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stopping.set)
+    async def beating() -> None:
+        from data.operations import beat
+
+        while not stopping.is_set():
+            try:
+                await loop.run_in_executor(None, beat, engine, "hl7 listen", datetime.now(UTC))
+            except Exception as error:  # noqa: BLE001 - the database away: said once a minute, tried again
+                once("heartbeat", f"listener: its heartbeat could not be written ({type(error).__name__})")
+            try:
+                await asyncio.wait_for(stopping.wait(), timeout=30)
+            except TimeoutError:
+                pass
+
+    beats = asyncio.create_task(beating())
     bound = server.sockets[0].getsockname()[1]
     echo(f"Listening for HL7 v2 over MLLP{' over TLS' if door.tls else ''} on {host}:{bound}")
     if ready is not None:
         ready(bound)
     await stopping.wait()
     server.close()
+    await beats
     for task, busy in list(handlers.items()):
         if not busy:
             task.cancel()  # waiting for a message that has not come: nothing is lost by closing

@@ -83,6 +83,16 @@ class Settings:
     """Where faults are written in full, each under the reference shown on screen (owner-only)."""
     export_folder: str = ""
     """Where the desk writes what staff export (the audit trail as CSV, the post room's PDFs), owner-only."""
+    status_oldest_text_minutes: int = 15
+    """`portal-tui status`: a text waiting longer than this past its time is a problem."""
+    status_failed_texts_day: int = 0
+    """More texts failed in the last day than this is a problem."""
+    status_refused_hl7_day: int = 10
+    """More HL7 messages refused in the last day than this is a problem."""
+    status_heartbeat_minutes: int = 5
+    """A service in status_services not seen for this long is a problem."""
+    status_services: tuple[str, ...] = ("sms dispatch",)
+    """The long-running services that must be running: "sms dispatch", "hl7 listen"."""
     post_working_days: int = 3
     """Working days a letter takes by post (second class: three). A paper letter that cannot arrive before its
     appointment is not printed: the desk is told to phone the patient instead."""
@@ -174,6 +184,13 @@ class Settings:
 
         return FeedRules(frozenset(self.ed_locations), frozenset(self.utc_locations), self.portal_url,
                          self.allow_drama_numbers)
+
+    def thresholds(self):  # type: ignore[no-untyped-def]
+        """What `portal-tui status` counts as a problem (domain/operations.py)."""
+        from domain.operations import Thresholds
+
+        return Thresholds(self.status_oldest_text_minutes, self.status_failed_texts_day, self.status_refused_hl7_day,
+                          self.status_heartbeat_minutes, self.status_services)
 
     def feed_profile(self):  # type: ignore[no-untyped-def]
         """The trust's HL7 profile from settings (domain/events/profile.py)."""
@@ -427,6 +444,14 @@ def _senders(value: Any) -> tuple[tuple[str, str], ...]:
     return tuple(senders)
 
 
+def _services(value: Any) -> tuple[str, ...]:
+    services = tuple(" ".join(word.lower().split()) for word in _words(value))
+    for service in services:
+        if service not in ("sms dispatch", "hl7 listen"):
+            raise SettingsError(f"PORTAL_STATUS_SERVICES: {service!r} is not one of: sms dispatch, hl7 listen.")
+    return services
+
+
 def _authorities(value: Any) -> tuple[tuple[str, str], ...]:
     """(assigning authority, trust): each trust's own code, and those the settings add (`RFH=RAL`)."""
     from domain.hospital import TrustCode
@@ -544,6 +569,11 @@ def _build(values: dict[str, Any], env: Mapping[str, str]) -> Settings:
         export_folder=str(values.get("export_folder") or _default_data_file(env, "exports")),
         paper_fallback_hours=_whole_number(values, "paper_fallback_hours", 48, minimum=1),
         post_working_days=_whole_number(values, "post_working_days", 3, minimum=1),
+        status_oldest_text_minutes=_whole_number(values, "status_oldest_text_minutes", 15, minimum=1),
+        status_failed_texts_day=_whole_number(values, "status_failed_texts_day", 0, minimum=0),
+        status_refused_hl7_day=_whole_number(values, "status_refused_hl7_day", 10, minimum=0),
+        status_heartbeat_minutes=_whole_number(values, "status_heartbeat_minutes", 5, minimum=1),
+        status_services=_services(values.get("status_services", ("sms dispatch",))),
         database_busy_seconds=_whole_number(values, "database_busy_seconds", 5, minimum=1),
         desk_idle_minutes=_whole_number(values, "desk_idle_minutes", 15, minimum=1),
         desk_session_hours=_whole_number(values, "desk_session_hours", 12, minimum=1),

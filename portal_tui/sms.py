@@ -10,8 +10,9 @@ from datetime import timedelta
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from data.messaging.outbox import SqlOutboxQueue, list_messages
+from data.messaging.outbox import SqlOutboxQueue, list_messages, message_counts
 from data.messaging.sealing import SealError
+from data.operations import beat
 from domain.clock import LONDON, SystemClock
 from domain.messaging.dispatch import DispatchReport, dispatch_batch
 from domain.messaging.model import SmsStatus
@@ -33,8 +34,12 @@ def dispatch(settings: Settings, *, once: bool, poll: float, echo: Callable[[str
     stopping = _stop_flag()
     pause = 0.0
     """How long the database has been failing us, in the wait before the next try (0 while it answers)."""
+    engine, last_beat = queue.engine, -BEAT_SECONDS
     while not stopping():
         try:
+            if time.monotonic() - last_beat >= BEAT_SECONDS:
+                beat(engine, "sms dispatch", clock.now())
+                last_beat = time.monotonic()
             report = dispatch_batch(queue, sender, clock, token, lease=lease)
         except DATABASE_TROUBLE as error:
             # PostgreSQL restarting, SQLite locked past its busy time, the disk full: nothing claimed is lost (a
@@ -65,8 +70,16 @@ def dispatch(settings: Settings, *, once: bool, poll: float, echo: Callable[[str
 
 DATABASE_TROUBLE: tuple[type[BaseException], ...] = (OperationalError, InterfaceError)
 """What a database that has gone away, is locked or has no room raises (not a mistake in the portal's SQL)."""
+BEAT_SECONDS = 30.0
+"""How often the dispatcher says it is alive (`portal-tui status` reads it)."""
 MOST_PAUSE = 30.0
 """The longest wait between tries while the database is away."""
+
+
+def _age(gap: timedelta) -> str:
+    minutes = int(gap.total_seconds() // 60)
+    return f"{minutes} minutes" if minutes < 120 else f"{minutes // 60} hours" if minutes < 48 * 60 else \
+        f"{minutes // 1440} days"
 
 
 def _first_line(error: BaseException) -> str:
@@ -110,6 +123,11 @@ def listing(settings: Settings, status: str) -> list[str]:
     lines = []
     database = Database(settings)
     found = list_messages(database.engine, wanted)
+    counts = message_counts(database.engine)
+    if counts:  # all of them, not only the newest shown
+        now = SystemClock().now()
+        lines.append("In all: " + "; ".join(
+            f"{n} {state} (the oldest {_age(now - oldest)} old)" for state, n, oldest in counts))
     database.audit_read("outbox_viewed", f"{status or 'all'}: {len(found)} texts listed")
     for message in found:
         when = message.created_at.astimezone(LONDON).strftime("%d %b %H:%M")

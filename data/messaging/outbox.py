@@ -27,6 +27,10 @@ class SqlOutboxQueue:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
     def claim(self, now: datetime, limit: int, lease: timedelta, token: str) -> list[SmsMessage]:
         due = or_(and_(SmsMessageRow.status == SmsStatus.QUEUED.value, SmsMessageRow.send_after <= now),
                   and_(SmsMessageRow.status == SmsStatus.SENDING.value, SmsMessageRow.lease_until < now))
@@ -85,6 +89,16 @@ class SqlOutboxQueue:
                 SmsMessageRow.id == message_id, SmsMessageRow.lease_token == token,
                 SmsMessageRow.status == SmsStatus.SENDING.value).values(lease_token=None, lease_until=None, **values))
             return result.rowcount == 1
+
+
+def message_counts(engine: Engine) -> list[tuple[str, int, datetime]]:
+    """(status, how many, when the oldest was written) of every text in the outbox."""
+    from sqlalchemy import func
+
+    with Session(engine) as session:
+        return [(status, n, oldest) for status, n, oldest in session.execute(
+            select(SmsMessageRow.status, func.count(), func.min(SmsMessageRow.created_at))
+            .group_by(SmsMessageRow.status).order_by(SmsMessageRow.status))]
 
 
 def list_messages(engine: Engine, status: SmsStatus | None = None, limit: int = 200) -> list[SmsMessage]:
