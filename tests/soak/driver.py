@@ -27,6 +27,7 @@ from portal_tui.app import KioskApp
 from portal_tui.desk_app import DeskApp
 from screens.common.appointments import AppointmentScreen, AppointmentsScreen
 from screens.common.cancel import CancelConfirmScreen, CancelledScreen, CancelWarningScreen
+from screens.common.confirm import ConfirmScreen
 from screens.common.reason import ReasonScreen
 from screens.common.reschedule import CheckChangeScreen, RescheduleDayScreen, RescheduledScreen, RescheduleTimeScreen
 from screens.desk.find_patient import FindPatientScreen
@@ -209,6 +210,10 @@ async def desk(who: str, seconds: float, rng: random.Random, tally: Tally, numbe
                 continue
             matches.focus()
             await pilot.press("enter")
+            if await _until(pilot, lambda: isinstance(app.screen, (ReasonScreen, ConfirmScreen))) and \
+                    isinstance(app.screen, ConfirmScreen):  # a patient who has died: opening asks first
+                app.screen.query_one("#confirm").press()
+                await settle(pilot)
             if not await _until(pilot, lambda: isinstance(app.screen, ReasonScreen)):
                 tally.unexpected.append("no reason page")
                 continue

@@ -134,6 +134,9 @@ def test_many_kiosks_and_desks_at_once_keep_every_invariant(postgres_url: str, t
                                     stderr=subprocess.STDOUT, text=True)
         assert listener.stdout is not None
         port = int(listener.stdout.readline().rsplit(":", 1)[1])
+        # Its line a message is read as it comes: a pipe left full (64 KiB) would stop the listener mid-write.
+        said: list[str] = []
+        threading.Thread(target=lambda: said.extend(listener.stdout), daemon=True).start()
         stop, acknowledged = threading.Event(), []
         feeder = threading.Thread(target=_hl7_feeder, args=(port, stop, numbers, acknowledged))
         feeder.start()
