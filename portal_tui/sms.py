@@ -134,7 +134,7 @@ def listing(settings: Settings, status: str) -> list[str]:
         reason = f"  {message.last_error}" if message.last_error else ""
         lines.append(f"{when}  {message.status.value:<9} {message.template.value:<26} ***{message.to_number[-3:]}"
                      f"  {message.id}{reason}")
-    return lines or ["No texts."]
+    return lines + ([] if found else ["No texts."])
 
 
 def _stop_flag() -> Callable[[], bool]:

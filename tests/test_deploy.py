@@ -1,4 +1,5 @@
-"""The systemd units in deploy/ as systemd reads them: each verifies, and the dispatcher's hardening rates OK."""
+"""The systemd units in deploy/ as systemd reads them: each verifies (timers with their services), and the
+services' hardening rates OK (the kiosk and the desk service are still to be hardened: issue 36)."""
 
 from __future__ import annotations
 
@@ -23,16 +24,24 @@ def _installed(unit: Path, folder: Path) -> Path:
     return copy
 
 
-@pytest.mark.parametrize("unit", sorted((ROOT / "deploy").glob("*.service")), ids=lambda p: p.name)
+UNITS = sorted([*(ROOT / "deploy").glob("*.service"), *(ROOT / "deploy").glob("*.timer")])
+HARDENED = ["portal-sms-dispatch.service", "portal-hl7-listen.service", "portal-sms-remind.service",
+            "portal-slots-generate.service"]
+
+
+@pytest.mark.parametrize("unit", UNITS, ids=lambda p: p.name)
 def test_each_unit_verifies(unit: Path, tmp_path: Path) -> None:
-    done = subprocess.run(["systemd-analyze", "verify", str(_installed(unit, tmp_path))], capture_output=True,
+    for other in UNITS:  # a timer is verified beside the service it starts
+        _installed(other, tmp_path)
+    done = subprocess.run(["systemd-analyze", "verify", str(tmp_path / unit.name)], capture_output=True,
                           text=True, timeout=60)
     assert done.returncode == 0 and not done.stderr.strip(), done.stderr
 
 
-def test_the_dispatcher_is_hardened(tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", HARDENED)
+def test_the_services_are_hardened(name: str, tmp_path: Path) -> None:
     """Issue 36: the services run with what they need and no more (`systemd-analyze security` rates OK)."""
-    unit = _installed(ROOT / "deploy" / "portal-sms-dispatch.service", tmp_path)
+    unit = _installed(ROOT / "deploy" / name, tmp_path)
     done = subprocess.run(["systemd-analyze", "security", "--offline=true", str(unit)], capture_output=True,
                           text=True, timeout=60)
     found = re.search(r"Overall exposure level for \S+: ([\d.]+) (\w+)", done.stdout)

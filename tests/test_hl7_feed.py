@@ -63,7 +63,10 @@ def test_two_clients_at_once_a_resend_and_a_clean_stop(tmp_path: Path) -> None:
     assert process.returncode == 0, out
     assert "Stopped after 11 messages." in out and "B0000 duplicate" in out
     listed = command("hl7", "list", "--status", "duplicate", env=env)
-    assert listed.returncode == 0 and "B0000" in listed.stdout and listed.stdout.count("\n") == 1
+    lines = listed.stdout.splitlines()
+    assert listed.returncode == 0 and lines[0] == "In all: 1 duplicate" + lines[0].removeprefix(
+        "In all: 1 duplicate")  # the counts of every message first
+    assert "10 ignored" in lines[0] and len(lines) == 2 and "B0000" in lines[1]
 
 
 def test_ingest_reports_in_json_and_by_its_exit_code(tmp_path: Path) -> None:
