@@ -41,17 +41,9 @@ def test_a_database_with_real_activity_steps_back_and_upgrades_with_every_row(da
     from sqlalchemy import func, select
     from sqlalchemy.orm import Session
 
-    from data.demo import load_demo
-    from data.identity.passwords import Argon2Hasher
     from data.models import AppointmentRow, DocumentRow, HospitalNumberRow, PatientRow, SmsMessageRow
-    from tests.conftest import FIXED_DAY
 
-    engine = make_engine(database_url)
-    schema.downgrade(engine, "base")
-    schema.upgrade(engine)
-    with Session(engine) as session:
-        load_demo(session, FIXED_DAY, Argon2Hasher(fast=True))
-        session.commit()
+    engine = _with_activity(database_url)
 
     def counts() -> tuple[int, ...]:
         with Session(engine) as session:
@@ -81,17 +73,9 @@ def test_every_migration_upgrades_a_database_with_data(database_url: str) -> Non
     from sqlalchemy import func, select
     from sqlalchemy.orm import Session
 
-    from data.demo import load_demo
-    from data.identity.passwords import Argon2Hasher
     from data.models import AppointmentRow, PatientRow
-    from tests.conftest import FIXED_DAY
 
-    engine = make_engine(database_url)
-    schema.downgrade(engine, "base")
-    schema.upgrade(engine)
-    with Session(engine) as session:
-        load_demo(session, FIXED_DAY, Argon2Hasher(fast=True))
-        session.commit()
+    engine = _with_activity(database_url)
 
     def counts() -> tuple[int, int]:
         with Session(engine) as session:
@@ -108,3 +92,21 @@ def test_every_migration_upgrades_a_database_with_data(database_url: str) -> Non
     assert schema.current_revision(engine) == HEAD
     schema.downgrade(engine, "base")
     engine.dispose()
+
+
+def _with_activity(database_url: str):  # type: ignore[no-untyped-def]
+    """A database at the newest migration holding the demo hospital: patients, bookings, letters, texts."""
+    from sqlalchemy.orm import Session
+
+    from data.demo import load_demo
+    from data.identity.passwords import Argon2Hasher
+    from tests.conftest import FIXED_DAY
+
+    engine = make_engine(database_url)
+    schema.downgrade(engine, "base")
+    schema.upgrade(engine)
+    with Session(engine) as session:
+        load_demo(session, FIXED_DAY, Argon2Hasher(fast=True))
+        session.commit()
+    return engine
+
