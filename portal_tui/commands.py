@@ -419,6 +419,18 @@ def sms_list(
         echo(line)
 
 
+@sms_cli.command("resend")
+def sms_resend(ctx: typer.Context, since: str = typer.Option("", help="Only texts written on or after this day "
+                                                                    "(YYYY-MM-DD).")) -> None:
+    """Queue again every failed text still worth sending (after a Notify outage); the dispatcher sends them."""
+    with one_line_errors():
+        from portal_tui import sms
+
+        settings = _settings(ctx)
+        said = sms.resend(settings, since)
+    echo(said)
+
+
 @sms_cli.command("remind")
 def sms_remind(ctx: typer.Context) -> None:
     """Queue appointment reminders now due (offsets from settings; none between 9pm and 8am)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 import signal
 import time
@@ -19,6 +20,8 @@ from domain.messaging.model import SmsStatus
 from domain.messaging.sms import SendError
 from portal_tui.bootstrap import Database, make_sender
 from portal_tui.settings import Settings, SettingsError
+
+log = logging.getLogger(__name__)
 
 
 def dispatch(settings: Settings, *, once: bool, poll: float, echo: Callable[[str], None]) -> str:
@@ -60,6 +63,7 @@ def dispatch(settings: Settings, *, once: bool, poll: float, echo: Callable[[str
             setattr(total, name, getattr(total, name) + getattr(report, name))
         for line in report.errors:
             echo(f"not sent: {line}")
+            log.warning("text not sent: %s", line)  # the log, for whoever watches it (and `portal-tui status`)
         if report.claimed == 0:
             if once:
                 break
@@ -104,6 +108,26 @@ class _OncePer:
         if time.monotonic() - self.last >= self.seconds:
             self.last = time.monotonic()
             self.echo(line)
+
+
+def resend(settings: Settings, since: str) -> str:
+    """Queue again every failed text that is still worth sending (after an outage, say), audited."""
+    from datetime import datetime
+
+    from data.messaging.outbox import send_again
+
+    start = None
+    if since:
+        try:
+            start = datetime.combine(datetime.strptime(since, "%Y-%m-%d").date(), datetime.min.time(), LONDON)
+        except ValueError:
+            raise SettingsError(f"--since must be a date like 2026-12-07 (got {since!r}).") from None
+    database = Database(settings)
+    queued, left = send_again(database.engine, SystemClock().now(), start)
+    database.audit_read("texts_sent_again", f"{queued} failed texts queued again; {left} left (past their use, "
+                        "or a code)")
+    return (f"Queued again {queued} failed text{'s' if queued != 1 else ''}; left {left} (past their use, or codes "
+            "and invitations, whose digits are not kept).")
 
 
 def remind(settings: Settings) -> str:

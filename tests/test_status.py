@@ -8,7 +8,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 PORTAL = str(Path(sys.executable).with_name("portal-tui"))
@@ -58,3 +58,31 @@ def test_status_says_what_waits_what_failed_and_who_is_alive(tmp_path: Path) -> 
     assert relaxed.returncode == 0 and "All is well." in relaxed.stdout, relaxed.stdout
     broken = command("status", env={"PORTAL_DATABASE_URL": f"sqlite:///{tmp_path}/nowhere/x.db"})
     assert broken.returncode == 2 and "Traceback" not in broken.stderr + broken.stdout
+
+
+def test_failed_texts_still_worth_sending_are_queued_again(tmp_path: Path) -> None:
+    """Issue 36, finding 2: after an outage the only way back was "Send again" on each text at the desk.
+    `sms resend` queues again every failed text still useful; a code (its digits gone) and a text whose
+    appointment has begun stay as they are."""
+    from data.engine import make_engine
+    from data.models import SmsMessageRow
+
+    env = {"PORTAL_DATABASE_URL": f"sqlite:///{tmp_path}/p.db"}
+    assert command("db", "upgrade", env=env).returncode == 0
+    engine = make_engine(env["PORTAL_DATABASE_URL"])
+    now = datetime.now(UTC)
+    with Session(engine) as session:
+        session.execute(insert(SmsMessageRow), [
+            dict(id=f"{n}" * 32, to_number="+447700900001", template=template, body="x", status="failed",
+                 created_at=now - timedelta(hours=1), send_after=now, attempts=8, last_error="500")
+            for n, template in ((1, "booking_confirmation"), (2, "one_time_code"), (3, "cancellation_confirmation"))])
+        session.commit()
+    said = command("sms", "resend", env=env)
+    assert said.returncode == 0 and "Queued again 2 failed texts; left 1" in said.stdout, said.stdout + said.stderr
+    with Session(engine) as session:
+        statuses = dict(session.execute(select(SmsMessageRow.template, SmsMessageRow.status)).all())
+    engine.dispose()
+    assert statuses == {"booking_confirmation": "queued", "cancellation_confirmation": "queued",
+                        "one_time_code": "failed"}
+    assert "--since must be a date" in command("sms", "resend", "--since", "soon", env=env).stdout + \
+        command("sms", "resend", "--since", "soon", env=env).stderr

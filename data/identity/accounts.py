@@ -155,6 +155,7 @@ class SqlOutbox:
 
     def add(self, message: SmsMessage) -> None:
         values = asdict(message)
+        values.pop("appointment_starts_at")  # read from the appointment when the text is claimed, not stored
         values["template"] = message.template.value
         values["status"] = message.status.value
         values["body"] = sealed(message.body, message.template.value)  # a code, sealed while it waits

@@ -8,17 +8,17 @@ from sqlalchemy import Engine, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from data.messaging.sealing import opened
-from data.models import SmsMessageRow
+from data.models import AppointmentRow, SmsMessageRow
 from domain.messaging.wording import redacted
 from domain.messaging.model import SmsMessage, SmsStatus, SmsTemplate
 
 
-def to_message(row: SmsMessageRow) -> SmsMessage:
+def to_message(row: SmsMessageRow, appointment_starts_at: datetime | None = None) -> SmsMessage:
     return SmsMessage(id=row.id, to_number=row.to_number, template=SmsTemplate(row.template), body=opened(row.body),
                       status=SmsStatus(row.status), created_at=row.created_at, send_after=row.send_after,
                       patient_id=row.patient_id, appointment_id=row.appointment_id, dedupe_key=row.dedupe_key,
                       attempts=row.attempts, last_error=row.last_error, sent_at=row.sent_at,
-                      language=row.language)
+                      language=row.language, appointment_starts_at=appointment_starts_at)
 
 
 class SqlOutboxQueue:
@@ -44,9 +44,10 @@ class SqlOutboxQueue:
             session.execute(update(SmsMessageRow).where(SmsMessageRow.id.in_(ids)).values(
                 status=SmsStatus.SENDING.value, lease_token=token, lease_until=now + lease,
                 attempts=SmsMessageRow.attempts + 1))
-            rows = session.scalars(select(SmsMessageRow).where(SmsMessageRow.id.in_(ids))
-                                   .order_by(SmsMessageRow.send_after)).all()
-            return [to_message(row) for row in rows]
+            rows = session.execute(select(SmsMessageRow, AppointmentRow.starts_at)
+                                   .outerjoin(AppointmentRow, AppointmentRow.id == SmsMessageRow.appointment_id)
+                                   .where(SmsMessageRow.id.in_(ids)).order_by(SmsMessageRow.send_after)).all()
+            return [to_message(row, starts) for row, starts in rows]
 
     def renew(self, message_id: str, token: str, now: datetime, lease: timedelta) -> bool:
         with Session(self._engine) as session, session.begin():
@@ -78,6 +79,10 @@ class SqlOutboxQueue:
         if self._finish(message_id, token, status=SmsStatus.FAILED.value, last_error=error[:500]):
             self._redact_code(message_id)  # a code never sent is never sent again: its digits have no use left
 
+    def mark_withdrawn(self, message_id: str, token: str, reason: str) -> None:
+        if self._finish(message_id, token, status=SmsStatus.WITHDRAWN.value, last_error=reason[:500]):
+            self._redact_code(message_id)  # a code never to be sent: its digits have no use left
+
     def release(self, message_id: str, token: str, send_after: datetime | None = None) -> None:
         later = {"send_after": send_after} if send_after else {}
         self._finish(message_id, token, status=SmsStatus.QUEUED.value, attempts=SmsMessageRow.attempts - 1, **later)
@@ -89,6 +94,29 @@ class SqlOutboxQueue:
                 SmsMessageRow.id == message_id, SmsMessageRow.lease_token == token,
                 SmsMessageRow.status == SmsStatus.SENDING.value).values(lease_token=None, lease_until=None, **values))
             return result.rowcount == 1
+
+
+def send_again(engine: Engine, now: datetime, since: datetime | None = None) -> tuple[int, int]:
+    """Every failed text (written since `since`) that is still worth sending queued again, as if new: (queued,
+    left). A code's or an invitation's digits are gone once it failed (never kept), and a text past its use
+    (its appointment begun) is left as it is."""
+    from domain.messaging.sms import useful_until
+
+    query = select(SmsMessageRow, AppointmentRow.starts_at).outerjoin(
+        AppointmentRow, AppointmentRow.id == SmsMessageRow.appointment_id).where(
+        SmsMessageRow.status == SmsStatus.FAILED.value)
+    if since is not None:
+        query = query.where(SmsMessageRow.created_at >= since)
+    queued = left = 0
+    with Session(engine) as session, session.begin():
+        for row, starts in session.execute(query).all():
+            if row.template in (SmsTemplate.ONE_TIME_CODE.value, SmsTemplate.REGISTRATION_INVITATION.value) or \
+                    useful_until(to_message(row, starts)) <= now:
+                left += 1
+                continue
+            row.status, row.attempts, row.send_after = SmsStatus.QUEUED.value, 0, now
+            queued += 1
+    return queued, left
 
 
 def message_counts(engine: Engine) -> list[tuple[str, int, datetime]]:

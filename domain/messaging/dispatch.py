@@ -17,7 +17,8 @@ from typing import Protocol
 
 from domain.messaging.model import SmsMessage, SmsTemplate
 from domain.ports import Clock
-from domain.messaging.sms import MAX_ATTEMPTS, SendError, SendFailure, outside_quiet_hours, retry_delay
+from domain.messaging.sms import (SendError, SendFailure, outside_quiet_hours, retry_delay, stale_words,
+                                  useful_until)
 
 
 class SmsSender(Protocol):
@@ -47,6 +48,10 @@ class OutboxQueue(Protocol):
 
     def mark_failed(self, message_id: str, token: str, error: str) -> None: ...
 
+    def mark_withdrawn(self, message_id: str, token: str, reason: str) -> None:
+        """No longer worth sending (its appointment began, its code expired): withdrawn, never sent late."""
+        ...
+
     def release(self, message_id: str, token: str, send_after: datetime | None = None) -> None:
         """Give a claimed message back untried (sender misconfigured, or quiet hours), optionally for later."""
         ...
@@ -63,11 +68,13 @@ class DispatchReport:
     deferred: int = 0
     lost: int = 0
     """Claimed, but the lease ran out before its turn: another dispatcher has it now."""
+    withdrawn: int = 0
+    """No longer worth sending: withdrawn, never sent late."""
     errors: list[str] = field(default_factory=list)
 
     @property
     def claimed(self) -> int:
-        return self.sent + self.recovered + self.retried + self.failed + self.deferred + self.lost
+        return self.sent + self.recovered + self.retried + self.failed + self.deferred + self.lost + self.withdrawn
 
 
 BATCH = 10
@@ -95,6 +102,10 @@ def dispatch_batch(queue: OutboxQueue, sender: SmsSender, clock: Clock, token: s
 def _send_one(queue: OutboxQueue, sender: SmsSender, clock: Clock, token: str, message: SmsMessage,
               report: DispatchReport) -> None:
     now = clock.now()
+    if now >= useful_until(message) and not (message.attempts > 1 and sender.was_sent(message.id)):
+        queue.mark_withdrawn(message.id, token, stale_words(message))
+        report.withdrawn += 1
+        return
     if message.template is SmsTemplate.REMINDER and outside_quiet_hours(now) != now:
         queue.release(message.id, token, outside_quiet_hours(now))  # no reminders between 9pm and 8am
         report.deferred += 1
@@ -108,11 +119,15 @@ def _send_one(queue: OutboxQueue, sender: SmsSender, clock: Clock, token: str, m
     except SendError as error:
         if error.kind is SendFailure.CONFIGURATION:
             raise
-        if error.kind is SendFailure.PERMANENT or message.attempts >= MAX_ATTEMPTS:
+        later = clock.now() + retry_delay(message.attempts)
+        if error.kind is SendFailure.PERMANENT:
             queue.mark_failed(message.id, token, error.reason)
             report.failed += 1
-        else:
-            queue.mark_retry(message.id, token, clock.now() + retry_delay(message.attempts), error.reason)
+        elif later >= useful_until(message):  # tried while it was worth sending; never sent late
+            queue.mark_withdrawn(message.id, token, f"{stale_words(message)} ({error.reason})")
+            report.withdrawn += 1
+        else:  # a temporary failure (Notify down): tried again for as long as the text is useful
+            queue.mark_retry(message.id, token, later, error.reason)
             report.retried += 1
         report.errors.append(f"{message.id}: {error.reason}")
         return

@@ -48,3 +48,5 @@ class SmsMessage:
     sent_at: datetime | None = None
     language: str = "en"
     """The language of the body (domain/language.py's code), so that it goes to that language's template."""
+    appointment_starts_at: datetime | None = None
+    """When the appointment it is about starts, where it is about one (how long the text stays useful)."""

@@ -6,12 +6,15 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from domain.clock import LONDON
 
+if TYPE_CHECKING:
+    from domain.messaging.model import SmsMessage
+
 QUIET_FROM = time(21, 0)
 QUIET_UNTIL = time(8, 0)
-MAX_ATTEMPTS = 8
 
 
 class SendFailure(StrEnum):
@@ -86,3 +89,34 @@ def reminders_due(starts_at: datetime, now: datetime, offsets: tuple[int, ...],
             continue  # an overdue, longer-range reminder adds nothing to the nearer one
         plans.append(ReminderPlan(offset, send_after))
     return plans
+
+
+def useful_until(message: SmsMessage) -> datetime:
+    """Until when a text is worth sending; after it, it is withdrawn, never sent late. A reminder or a booking's
+    confirmation until its appointment; a code until it expires; an invitation while it can be used; any other
+    text for two days."""
+    from domain.identity.codes import CODE_LIFETIME
+    from domain.identity.invitations import INVITATION_LIFETIME
+    from domain.messaging.model import SmsTemplate
+
+    if message.template is SmsTemplate.ONE_TIME_CODE:
+        return message.created_at + CODE_LIFETIME
+    if message.template is SmsTemplate.REGISTRATION_INVITATION:
+        return message.created_at + INVITATION_LIFETIME
+    if message.appointment_starts_at is not None and message.template in (
+            SmsTemplate.REMINDER, SmsTemplate.BOOKING_CONFIRMATION, SmsTemplate.RESCHEDULE_CONFIRMATION,
+            SmsTemplate.CANCELLATION_CONFIRMATION):
+        return message.appointment_starts_at
+    return message.created_at + timedelta(days=2)
+
+
+def stale_words(message: SmsMessage) -> str:
+    """Why a text was withdrawn unsent, for the outbox's record."""
+    from domain.messaging.model import SmsTemplate
+
+    if message.template is SmsTemplate.ONE_TIME_CODE:
+        return "withdrawn unsent: the code had expired before the gateway took it"
+    if message.appointment_starts_at is not None:
+        return "withdrawn unsent: its appointment began before the gateway took it"
+    return "withdrawn unsent: no longer useful after the gateway was unavailable"
+

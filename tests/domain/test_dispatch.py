@@ -10,7 +10,7 @@ import pytest
 from domain.clock import FixedClock
 from domain.messaging.dispatch import dispatch_batch
 from domain.messaging.model import SmsMessage, SmsStatus, SmsTemplate
-from domain.messaging.sms import MAX_ATTEMPTS, SendError, SendFailure, classify_http_status, outside_quiet_hours, retry_delay
+from domain.messaging.sms import SendError, SendFailure, classify_http_status, outside_quiet_hours, retry_delay
 
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 
@@ -43,6 +43,9 @@ class FakeQueue:
 
     def mark_failed(self, message_id, token, error):  # type: ignore[no-untyped-def]
         self._set(message_id, token, status=SmsStatus.FAILED, last_error=error)
+
+    def mark_withdrawn(self, message_id, token, reason):  # type: ignore[no-untyped-def]
+        self._set(message_id, token, status=SmsStatus.WITHDRAWN, last_error=reason)
 
     def release(self, message_id, token, send_after=None):  # type: ignore[no-untyped-def]
         later = {"send_after": send_after} if send_after else {}
@@ -92,10 +95,36 @@ def test_a_temporary_failure_is_retried_later_and_a_permanent_one_is_marked() ->
     assert queue.rows["bad"].status is SmsStatus.FAILED and queue.rows["bad"].last_error == "400"
 
 
-def test_after_too_many_attempts_a_temporary_failure_becomes_permanent() -> None:
-    queue = FakeQueue(texts("busy", attempts=MAX_ATTEMPTS - 1))
-    dispatch_batch(queue, FakeSender({"busy": SendError(SendFailure.TEMPORARY, "500")}), FixedClock(NOW), "t")
-    assert queue.rows["busy"].status is SmsStatus.FAILED
+def test_through_an_hour_of_notify_outage_nothing_is_lost_and_nothing_goes_late() -> None:
+    """Issue 36, finding 2: with Notify answering 500 throughout, every text was failed after 8 attempts within
+    half an hour. Now each is tried for as long as it is useful: a reminder until its appointment, a code until it
+    expires (then withdrawn, never sent late); when Notify answers again, every useful one goes."""
+    from datetime import timedelta
+
+
+    tomorrow = NOW + timedelta(days=1)
+    queue = FakeQueue([
+        SmsMessage(id="reminder", to_number="+447700900001", template=SmsTemplate.REMINDER, body="…",
+                   status=SmsStatus.QUEUED, created_at=NOW, send_after=NOW, appointment_starts_at=tomorrow),
+        SmsMessage(id="code", to_number="+447700900002", template=SmsTemplate.ONE_TIME_CODE, body="123456",
+                   status=SmsStatus.QUEUED, created_at=NOW, send_after=NOW),
+        SmsMessage(id="past", to_number="+447700900003", template=SmsTemplate.REMINDER, body="…",
+                   status=SmsStatus.QUEUED, created_at=NOW, send_after=NOW,
+                   appointment_starts_at=NOW + timedelta(minutes=20))])
+    down = FakeSender({i: SendError(SendFailure.TEMPORARY, "500") for i in ("reminder", "code", "past")})
+    clock = FixedClock(NOW)
+    for _ in range(60):  # an hour, a pass a minute
+        dispatch_batch(queue, down, clock, "t")
+        clock.advance(60)
+    rows = queue.rows
+    assert rows["reminder"].status is SmsStatus.QUEUED  # still to go: its appointment is tomorrow
+    assert rows["code"].status is SmsStatus.WITHDRAWN and "code had expired" in (rows["code"].last_error or "")
+    assert rows["past"].status is SmsStatus.WITHDRAWN and "appointment began" in (rows["past"].last_error or "")
+    assert not any(r.status is SmsStatus.FAILED for r in rows.values())
+    up = FakeSender()
+    clock.advance(3600)  # whatever its back-off, it is due again
+    dispatch_batch(queue, up, clock, "t")
+    assert up.sent == ["reminder"] and rows["reminder"].status is SmsStatus.SENT
 
 
 def test_a_text_tried_before_is_not_sent_again_if_the_sender_has_it() -> None:
@@ -135,7 +164,7 @@ def test_quiet_hours_are_london_time(utc: tuple[int, ...], expected: tuple[int, 
 
 def test_an_overdue_reminder_found_at_night_waits_for_the_morning_but_a_code_does_not() -> None:
     night = datetime(2026, 11, 24, 23, 0, tzinfo=UTC)
-    code = replace(texts("code")[0], template=SmsTemplate.ONE_TIME_CODE)
+    code = replace(texts("code")[0], template=SmsTemplate.ONE_TIME_CODE, created_at=night, send_after=night)
     queue, sender = FakeQueue([*texts("reminder"), code]), FakeSender()
     report = dispatch_batch(queue, sender, FixedClock(night), "t")
     assert sender.sent == ["code"] and report.deferred == 1
