@@ -15,11 +15,13 @@ def test_a_sent_code_is_redacted_in_the_outbox_and_the_file(tmp_path: Path) -> N
            "PORTAL_ALLOW_DRAMA_NUMBERS": "true"}
     assert run("demo", "load", env=env).returncode == 0
     db = tmp_path / "portal.db"
+    from datetime import UTC, datetime
+
+    written_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")  # just now: a code is worth 10 minutes
     with sqlite3.connect(db) as connection:  # a code waiting in the outbox, as a sign-in leaves it
         connection.execute("INSERT INTO sms_message (id, to_number, template, body, status, created_at, send_after, "
                            "attempts) VALUES ('c0de', '+447700900001', 'one_time_code', '936187 is your West Herts "
-                           "patient portal code.', 'queued', '2026-01-01 09:00:00.000000', "
-                           "'2026-01-01 09:00:00.000000', 0)")
+                           "patient portal code.', 'queued', ?, ?, 0)", (written_at, written_at))
     result = run("sms", "dispatch", "--once", env=env)
     assert result.returncode == 0, result.stderr
     with sqlite3.connect(db) as connection:
