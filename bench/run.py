@@ -132,6 +132,7 @@ def desk_at_work(env: dict[str, str], n: int, over_ssh: Sshd | None = None) -> A
         wait(pane, "1 patient found")
         keys(pane, "Enter")
         wait(pane, "Why are you opening")
+        keys(pane, "1")  # nothing is chosen for the clerk: the first reason, by its number
         keys(pane, "Enter")
         wait(pane, "Acting for")
         time.sleep(1.0)
