@@ -41,8 +41,9 @@ def eleven_wrong_passwords(kiosk: Terminal, email: str) -> list[str]:
         kiosk.press("Enter")
         wait_until(lambda: "•" not in kiosk.screen(), timeout=20)  # answered: the box is empty again
         said.append(problem(kiosk.wait_for("There is a problem")))
-    # The answer says when to try again: the same for both, but for the minute each was typed in.
-    return [re.sub(r"after \d{1,2}\.\d{2}(am|pm)", "after TIME", words) for words in said]
+    # The answer says when to try again: the same for both, but for the day and minute each was typed in.
+    return [re.sub(r"after (?:[A-Za-z]+ \d{1,2} [A-Za-z]+ \d{4}, )?\d{1,2}\.\d{2}(am|pm)", "after TIME", words)
+            for words in said]
 
 
 def test_eleven_wrong_passwords_read_the_same_for_a_real_and_an_unknown_address(demo_env) -> None:  # type: ignore[no-untyped-def]
