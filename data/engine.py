@@ -16,13 +16,16 @@ def make_engine(url: str, *, echo: bool = False, busy_seconds: float = BATCH_BUS
     """The one way to get an engine; the composition root calls it, nothing does at import time.
 
     `busy_seconds` bounds every wait — for a lock, a connection, a statement — so a screen waiting on a busy
-    or vanished database hears so within seconds instead of waiting for good."""
+    or vanished database hears so within seconds instead of waiting for good.
+
+    A statement's parameters are never in an error's text (`hide_parameters`): they are patients' details, and an
+    error's text goes to logs."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, echo, busy_seconds)
     wait_ms = int(busy_seconds * 1000)
     return create_engine(
-        url, echo=echo, pool_pre_ping=True, pool_timeout=busy_seconds,
+        url, echo=echo, hide_parameters=True, pool_pre_ping=True, pool_timeout=busy_seconds,
         connect_args={"connect_timeout": max(1, round(busy_seconds)),
                       "options": f"-c lock_timeout={wait_ms} -c statement_timeout={4 * wait_ms}"},
     )
@@ -33,6 +36,7 @@ def _sqlite_engine(url: str, echo: bool, busy_seconds: float) -> Engine:
     engine = create_engine(
         url,
         echo=echo,
+        hide_parameters=True,
         connect_args={"timeout": busy_seconds, "check_same_thread": False},
     )
 

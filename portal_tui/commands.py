@@ -90,7 +90,11 @@ def desk_service(ctx: typer.Context, socket: str = typer.Option(
         path = socket or settings.desk_service
         if not path:
             raise SettingsError("Say where desks connect: --socket PATH, or desk_service in the settings.")
-        service.serve(settings, path, echo)
+        log = _event_log(settings, "desk-service")
+        try:
+            service.serve(settings, path, log)
+        finally:
+            log.close()
 
 
 class Program(str, Enum):
@@ -382,6 +386,16 @@ def _settings(ctx: typer.Context) -> Settings:
     return settings
 
 
+def _event_log(settings: Settings, program: str):  # type: ignore[no-untyped-def]
+    """A service's events: one line each, timed and levelled, to standard output and the log file (SIGHUP
+    reopens it for logrotate)."""
+    from portal_tui.service_log import EventLog
+
+    log = EventLog(program, settings.log_file or None)
+    log.reopen_on_hangup()
+    return log
+
+
 def _parse_day(text: str, option: str = "--today") -> date:
     try:
         return date.fromisoformat(text)
@@ -400,8 +414,11 @@ def sms_dispatch(
         from portal_tui import sms
 
         settings = _settings(ctx)
-        totals = sms.dispatch(settings, once=once, poll=poll, echo=echo)
-    echo(totals)
+        log = _event_log(settings, "sms-dispatch")
+        try:
+            log(sms.dispatch(settings, once=once, poll=poll, echo=log))
+        finally:
+            log.close()
 
 
 @sms_cli.command("list")
@@ -477,7 +494,12 @@ def hl7_listen(
     with one_line_errors():
         from portal_tui import hl7
 
-        hl7.listen(_settings(ctx), host, port, echo)
+        settings = _settings(ctx)
+        log = _event_log(settings, "hl7-listen")
+        try:
+            hl7.listen(settings, host, port, log)
+        finally:
+            log.close()
 
 
 @hl7_cli.command("ingest")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-import os
+import sys
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,7 +41,7 @@ class FaultLog:
         self._logger.propagate = False
         self._logger.setLevel(logging.INFO)
         if self.path is not None:
-            self._logger.addHandler(_owner_only_handler(self.path))
+            self._logger.addHandler(_owner_only_handler(self.path, program))
 
     def record(self, error: BaseException, where: str) -> Fault:
         """Log the error in full; return what the screen may say about it."""
@@ -65,11 +65,40 @@ class FaultLog:
             self._logger.removeHandler(handler)
 
 
-def _owner_only_handler(path: Path) -> logging.Handler:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Created owner-only before the handler opens it: a fault can hold a patient's details.
-    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
-    os.chmod(path, 0o600)
-    handler = logging.FileHandler(path, encoding="utf-8")
+def _owner_only_handler(path: Path, program: str) -> logging.Handler:
+    # Created owner-only (a fault can hold a patient's details), reopened when logrotate moves it away, and when the
+    # file cannot take a line (the disk full) the line goes where a person can still find it: standard error when
+    # that is not the kiosk's own screen, else the system log.
+    from portal_tui.service_log import OwnerOnlyFile
+
+    handler = OwnerOnlyFile(path, fallback=_fallback(program))
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s pid=%(process)d %(message)s"))
     return handler
+
+
+class _SystemLog:
+    """A stream that writes each line to the system log (journald's /dev/log): for a program whose standard error
+    is the screen a patient is looking at."""
+
+    def __init__(self, program: str) -> None:
+        self.program = program
+
+    def write(self, text: str) -> int:
+        import syslog
+
+        syslog.openlog(f"portal-tui-{self.program}", syslog.LOG_PID, syslog.LOG_USER)
+        for line in text.splitlines():
+            syslog.syslog(syslog.LOG_ERR, line)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def _fallback(program: str):  # type: ignore[no-untyped-def]
+    stream = sys.__stderr__
+    try:
+        on_screen = stream is None or stream.isatty()
+    except (OSError, ValueError):
+        on_screen = True
+    return _SystemLog(program) if on_screen else stream

@@ -133,11 +133,15 @@ class _Frames:
         return bool(data)
 
 
+WARNED = frozenset({"refused"})
+"""Outcomes a person must look at (`hl7 list --status refused`): said at WARNING."""
+
+
 class _Once:
     """A log line said once a minute at most, however often its cause comes (a flood must not fill the disk)."""
 
     def __init__(self, echo: Callable[[str], None]) -> None:
-        self.echo = echo
+        self.echo = getattr(echo, "warning", echo)  # each of these wants a person's eye
         self._said: dict[str, tuple[float, int]] = {}
 
     def __call__(self, key: str, line: str) -> None:
@@ -159,6 +163,7 @@ async def _serve(engine, host: str, port: int, echo: Callable[[str], None],  # t
     """Each connection's task, and whether it has a message in hand (True) or is waiting for one."""
     committer = _GroupCommit(engine, feed, lambda: len(handlers))
     once = _Once(echo)
+    warn = getattr(echo, "warning", echo)
     taken = 0
 
     async def take(raw: str, source: str, size: int):  # type: ignore[no-untyped-def]
@@ -197,8 +202,9 @@ async def _serve(engine, host: str, port: int, echo: Callable[[str], None],  # t
                 for raw in list(messages(block)) or [""]:  # an empty frame is refused, with an AR
                     receipt = await take(raw, source, size)
                     taken += 1
-                    echo(f"{source}: {receipt.control_id or '(no control id)'} {receipt.outcome.value}: "
-                         f"{receipt.reason}")
+                    said = (f"{source}: {receipt.control_id or '(no control id)'} {receipt.outcome.value}: "
+                            f"{receipt.reason}")
+                    (warn if receipt.outcome.value in WARNED else echo)(said)
                     writer.write(b"\x0b" + receipt.ack.encode() + b"\x1c\r")
                     await writer.drain()
                 handlers[task] = False
@@ -207,9 +213,8 @@ async def _serve(engine, host: str, port: int, echo: Callable[[str], None],  # t
         except (ConnectionError, ssl.SSLError):
             pass  # the sender went while its ACK was being written: it sends the message again
         except Exception as error:  # noqa: BLE001 - the database failed: no ACK, so the sender sends it again
-            log.exception("a message could not be stored")
-            echo(f"{source}: not stored, no ACK sent, the connection closed ({type(error).__name__}); "
-                 "the sender will send it again")
+            log.error("%s: not stored, no ACK sent, the connection closed (%s); the sender will send it again",
+                      source, type(error).__name__, exc_info=error)
         finally:
             writer.close()
             handlers.pop(task, None)

@@ -62,8 +62,13 @@ def dispatch(settings: Settings, *, once: bool, poll: float, echo: Callable[[str
         for name in ("sent", "recovered", "retried", "failed", "deferred", "lost"):
             setattr(total, name, getattr(total, name) + getattr(report, name))
         for line in report.errors:
-            echo(f"not sent: {line}")
-            log.warning("text not sent: %s", line)  # the log, for whoever watches it (and `portal-tui status`)
+            # At WARNING: for whoever watches the log (the count is in `portal-tui status`).
+            warn = getattr(echo, "warning", None)
+            if warn is not None:
+                warn(f"text not sent: {line}")
+            else:
+                echo(f"text not sent: {line}")
+                log.warning("text not sent: %s", line)
         if report.claimed == 0:
             if once:
                 break
@@ -102,7 +107,7 @@ class _OncePer:
     """A line said at most once per `seconds` (a database away all night must not fill the log)."""
 
     def __init__(self, echo: Callable[[str], None], seconds: float) -> None:
-        self.echo, self.seconds, self.last = echo, seconds, -1e9
+        self.echo, self.seconds, self.last = getattr(echo, "warning", echo), seconds, -1e9
 
     def __call__(self, line: str) -> None:
         if time.monotonic() - self.last >= self.seconds:
