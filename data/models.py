@@ -402,6 +402,18 @@ class HospitalNumberRow(Base):
     state: Mapped[str] = mapped_column(String(8), default=NumberState.CURRENT.value)
 
 
+class RestoreRow(Base):
+    """A restore from a backup (`portal-tui db restore`, or `db restored` after pg_restore): when, what was held,
+    and from which backup. Reminders the live database could have queued before it are queued held after it."""
+
+    __tablename__ = "restore_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    restored_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    texts_held: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(300))
+
+
 class HeartbeatRow(Base):
     """When a long-running service (the SMS dispatcher, the HL7 listener) on a host last said it was alive: what
     `portal-tui status` reads."""

@@ -38,6 +38,7 @@ def health(engine: Engine, now: datetime, revision: str | None, head: str | None
     with Session(engine) as session:
         count, oldest = session.execute(select(func.count(), func.min(SmsMessageRow.send_after)).where(waiting)).one()
         failed = session.scalar(select(func.count()).where(SmsMessageRow.status == SmsStatus.FAILED.value)) or 0
+        held = session.scalar(select(func.count()).where(SmsMessageRow.status == SmsStatus.HELD.value)) or 0
         failed_day = session.scalar(select(func.count()).where(SmsMessageRow.status == SmsStatus.FAILED.value,
                                                                SmsMessageRow.created_at >= day)) or 0
         refused = session.scalar(select(func.count()).where(Hl7MessageRow.outcome == Outcome.REFUSED.value)) or 0
@@ -45,4 +46,4 @@ def health(engine: Engine, now: datetime, revision: str | None, head: str | None
                                                                 Hl7MessageRow.received_at >= day)) or 0
         seen = {service: at for service, at in session.execute(
             select(HeartbeatRow.service, func.max(HeartbeatRow.seen_at)).group_by(HeartbeatRow.service))}
-    return Health(now, count, oldest, failed_day, failed, refused_day, refused, seen, revision, head)
+    return Health(now, count, oldest, failed_day, failed, refused_day, refused, seen, revision, head, held)

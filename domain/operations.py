@@ -24,6 +24,8 @@ class Health:
     """Each long-running service's latest heartbeat, on any host."""
     revision: str | None = None
     head: str | None = None
+    texts_held: int = 0
+    """Held after a restore, waiting for a person to release or withdraw them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,9 @@ def problems(health: Health, limits: Thresholds) -> list[str]:
         minutes = int((health.at - health.oldest_waiting).total_seconds() // 60)
         found.append(f"{health.texts_waiting} texts waiting, the oldest due {minutes} minutes ago: is the "
                      "dispatcher running, and is Notify answering?")
+    if health.texts_held:
+        found.append(f"{health.texts_held} texts held since a restore: release or withdraw them (`portal-tui sms "
+                     "list --status held`)")
     if health.texts_failed_day > limits.failed_texts_day:
         found.append(f"{health.texts_failed_day} texts failed in the last day (`portal-tui sms list --status "
                      "failed`)")

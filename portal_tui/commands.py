@@ -149,7 +149,7 @@ def status(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", hel
     if as_json:
         echo_json({"ok": not wrong, "problems": wrong, "texts_waiting": found.texts_waiting,
                    "oldest_text_due": when(found.oldest_waiting), "texts_failed_last_day": found.texts_failed_day,
-                   "texts_failed": found.texts_failed, "hl7_refused_last_day": found.hl7_refused_day,
+                   "texts_failed": found.texts_failed, "texts_held": found.texts_held, "hl7_refused_last_day": found.hl7_refused_day,
                    "hl7_refused": found.hl7_refused,
                    "last_seen": {service: when(at) for service, at in sorted(found.seen.items())},
                    "migration": found.revision, "migration_head": found.head})
@@ -157,7 +157,8 @@ def status(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", hel
         oldest = "" if found.oldest_waiting is None else \
             f", the oldest due {int((found.at - found.oldest_waiting).total_seconds() // 60)} minutes ago"
         echo(f"Texts: {found.texts_waiting} waiting{oldest}; {found.texts_failed_day} failed in the last day "
-             f"({found.texts_failed} in all).")
+             f"({found.texts_failed} in all)" + (f"; {found.texts_held} held since a restore." if found.texts_held
+                                                  else "."))
         echo(f"HL7: {found.hl7_refused_day} refused in the last day ({found.hl7_refused} in all).")
         for service, at in sorted(found.seen.items()):
             echo(f"{service}: last seen {int((found.at - at).total_seconds())} seconds ago.")
@@ -176,6 +177,40 @@ def db_upgrade(ctx: typer.Context) -> None:
         settings = _settings(ctx)
         revision = bootstrap.migrate(settings)
     echo(f"Database {settings.database_display} is at revision {revision}.")
+
+
+@db_cli.command("backup")
+def db_backup(ctx: typer.Context, path: str = typer.Argument(..., help="The new file to write (never overwritten).")
+              ) -> None:
+    """Copy the SQLite database to PATH, safely while terminals and services run (owner-only, checked after).
+    For PostgreSQL: pg_dump -Fc (docs/operations.md)."""
+    with one_line_errors():
+        from portal_tui import backups
+
+        said = backups.backup(_settings(ctx), path)
+    echo(said)
+
+
+@db_cli.command("restore")
+def db_restore(ctx: typer.Context, path: str = typer.Argument(..., help="A backup made by `db backup`.")) -> None:
+    """Put a backup in place of the SQLite database (the live one kept beside it), upgrade it, and hold every text
+    that was waiting in it for a person to release or withdraw. Stop the services first."""
+    with one_line_errors():
+        from portal_tui import backups
+
+        said = backups.restore(_settings(ctx), path)
+    echo(said)
+
+
+@db_cli.command("restored")
+def db_restored(ctx: typer.Context, source: str = typer.Option("", "--from", help="Which backup (for the record).")
+                ) -> None:
+    """After pg_restore or point-in-time recovery, before any service starts: hold every text that was waiting."""
+    with one_line_errors():
+        from portal_tui import backups
+
+        said = backups.restored(_settings(ctx), source)
+    echo(said)
 
 
 @db_cli.command("current")
@@ -424,7 +459,7 @@ def sms_dispatch(
 @sms_cli.command("list")
 def sms_list(
     ctx: typer.Context,
-    status: str = typer.Option("", help="queued, sending, sent, failed or withdrawn."),
+    status: str = typer.Option("", help="queued, sending, sent, failed, withdrawn or held."),
 ) -> None:
     """List texts in the outbox, newest first (failed ones with the reason)."""
     with one_line_errors():
@@ -445,6 +480,30 @@ def sms_resend(ctx: typer.Context, since: str = typer.Option("", help="Only text
 
         settings = _settings(ctx)
         said = sms.resend(settings, since)
+    echo(said)
+
+
+@sms_cli.command("release")
+def sms_release(ctx: typer.Context,
+                ids: list[str] = typer.Argument(None, help="References of held texts (`sms list --status held`)."),
+                everything: bool = typer.Option(False, "--all", help="Every held text.")) -> None:
+    """Send held texts after all (held after a restore: check first that the live database had not sent them)."""
+    with one_line_errors():
+        from portal_tui import backups
+
+        said = backups.settle(_settings(ctx), ids or [], everything, release=True)
+    echo(said)
+
+
+@sms_cli.command("withdraw")
+def sms_withdraw(ctx: typer.Context,
+                 ids: list[str] = typer.Argument(None, help="References of held texts (`sms list --status held`)."),
+                 everything: bool = typer.Option(False, "--all", help="Every held text.")) -> None:
+    """Never send held texts (held after a restore: the live database had sent them, or they are past their use)."""
+    with one_line_errors():
+        from portal_tui import backups
+
+        said = backups.settle(_settings(ctx), ids or [], everything, release=False)
     echo(said)
 
 

@@ -102,6 +102,12 @@ class SupervisionServices:
     def retry_text(self, session: StaffSession, message_id: str) -> TextView:
         return supervision.retry_text(self._uow(), self.clock, session, message_id)
 
+    def send_failed_again(self, session: StaffSession) -> tuple[int, int]:
+        return supervision.send_failed_again(self._uow(), self.clock, session)
+
+    def settle_held(self, session: StaffSession, ids: tuple[str, ...] | None, release: bool) -> int:
+        return supervision.settle_held(self._uow(), self.clock, session, ids, release)
+
     # --- staff accounts ---------------------------------------------------------------------------------------
 
     def staff_members(self, session: StaffSession) -> list[StaffAccount]:

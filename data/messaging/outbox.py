@@ -100,6 +100,12 @@ def send_again(engine: Engine, now: datetime, since: datetime | None = None) -> 
     """Every failed text (written since `since`) that is still worth sending queued again, as if new: (queued,
     left). A code's or an invitation's digits are gone once it failed (never kept), and a text past its use
     (its appointment begun) is left as it is."""
+    with Session(engine) as session, session.begin():
+        return send_failed_again(session, now, since)
+
+
+def send_failed_again(session: Session, now: datetime, since: datetime | None = None) -> tuple[int, int]:
+    """`send_again` inside the caller's transaction (the desk's bulk "Send again")."""
     from domain.messaging.sms import useful_until
 
     query = select(SmsMessageRow, AppointmentRow.starts_at).outerjoin(
@@ -108,14 +114,14 @@ def send_again(engine: Engine, now: datetime, since: datetime | None = None) -> 
     if since is not None:
         query = query.where(SmsMessageRow.created_at >= since)
     queued = left = 0
-    with Session(engine) as session, session.begin():
-        for row, starts in session.execute(query).all():
-            if row.template in (SmsTemplate.ONE_TIME_CODE.value, SmsTemplate.REGISTRATION_INVITATION.value) or \
-                    useful_until(to_message(row, starts)) <= now:
-                left += 1
-                continue
-            row.status, row.attempts, row.send_after = SmsStatus.QUEUED.value, 0, now
-            queued += 1
+    for row, starts in session.execute(query).all():
+        if row.template in (SmsTemplate.ONE_TIME_CODE.value, SmsTemplate.REGISTRATION_INVITATION.value) or \
+                useful_until(to_message(row, starts)) <= now:
+            left += 1
+            continue
+        row.status, row.attempts, row.send_after = SmsStatus.QUEUED.value, 0, now
+        row.lease_token = row.lease_until = None
+        queued += 1
     return queued, left
 
 

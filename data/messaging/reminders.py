@@ -10,6 +10,7 @@ from sqlalchemy import Engine, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from data.backup import last_restore
 from data.models import AppointmentRow, ClinicRow, PatientRow, SiteRow, SmsMessageRow, TrustRow
 from domain.hospital import Trust, TrustCode
 from domain.language import ENGLISH
@@ -49,12 +50,15 @@ def queue_reminders(engine: Engine, now: datetime, offsets: tuple[int, ...],
                    AppointmentRow.starts_at <= horizon, PatientRow.mobile.is_not(None),
                    PatientRow.date_of_death.is_(None))
         ).all()
+        # After a restore, a reminder that was due before it may have gone from the live database: held for a person.
+        restored = last_restore(session)
         values = []
         for appointment_id, patient_id, starts_at, trust, mobile, clinic, safe, site, language in rows:
             for plan in reminders_due(starts_at, now, offsets, lookahead):
                 values.append(dict(
                     id=secrets.token_hex(16), patient_id=patient_id, appointment_id=appointment_id, to_number=mobile,
-                    template=SmsTemplate.REMINDER.value, status=SmsStatus.QUEUED.value, created_at=now,
+                    template=SmsTemplate.REMINDER.value, created_at=now,
+                    status=(SmsStatus.HELD if restored is not None and plan.due <= restored else SmsStatus.QUEUED).value,
                     send_after=plan.send_after, attempts=0, dedupe_key=f"reminder:{appointment_id}:{plan.offset_days}d",
                     body=reminder_sms(trusts[trust], starts_at, site, clinic if safe else None, language),
                     language=language or ENGLISH))

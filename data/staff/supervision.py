@@ -64,6 +64,17 @@ class SqlSupervisionRepository:
         return bool(changed.rowcount)  # type: ignore[attr-defined]
 
 
+    def send_failed_again(self, at: datetime) -> tuple[int, int]:
+        from data.messaging.outbox import send_failed_again
+
+        return send_failed_again(self._session, at)
+
+    def settle_held(self, ids: tuple[str, ...] | None, release: bool, at: datetime) -> int:
+        from data.backup import settle_held
+
+        return settle_held(self._session, ids, release=release, now=at)
+
+
 def _matching(statement: Select, query: AuditQuery) -> Select:  # type: ignore[type-arg]
     if query.patient_id is not None:
         statement = statement.where(AuditEventRow.patient_id == query.patient_id)

@@ -27,6 +27,9 @@ class SmsStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     WITHDRAWN = "withdrawn"
+    HELD = "held"
+    """Queued or in hand when a backup was taken, and that backup restored: the live database may have sent it,
+    so it waits for a person to release it (send) or withdraw it — never sent again on its own."""
 
 
 @dataclass(frozen=True, slots=True)

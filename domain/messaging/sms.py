@@ -69,6 +69,8 @@ class ReminderPlan:
 
     offset_days: int
     send_after: datetime
+    due: datetime
+    """When it was meant to go (before any wait for the morning, or for a late run)."""
 
 
 def reminders_due(starts_at: datetime, now: datetime, offsets: tuple[int, ...],
@@ -87,7 +89,7 @@ def reminders_due(starts_at: datetime, now: datetime, offsets: tuple[int, ...],
             continue
         if plans and plans[0].send_after <= now and send_after <= now:
             continue  # an overdue, longer-range reminder adds nothing to the nearer one
-        plans.append(ReminderPlan(offset, send_after))
+        plans.append(ReminderPlan(offset, send_after, due))
     return plans
 
 

@@ -156,6 +156,14 @@ class SupervisionRepository(Protocol):
         """A failed text back in the queue, due now; False if it was no longer failed."""
         ...
 
+    def send_failed_again(self, at: datetime) -> tuple[int, int]:
+        """Every failed text still worth sending back in the queue, due now: (queued, left as they are)."""
+        ...
+
+    def settle_held(self, ids: tuple[str, ...] | None, release: bool, at: datetime) -> int:
+        """Held texts (these, or all) queued to be sent now (`release`) or withdrawn; how many."""
+        ...
+
 
 def parse_audit_query(uow: UnitOfWork, *, patient: str = "", staff: str = "",
                       action: str = "", since: str = "", until: str = "") -> AuditQuery:
@@ -340,6 +348,32 @@ def retry_text(uow: UnitOfWork, clock: Clock, session: StaffSession, message_id:
         again = uow.supervision.text(message_id)
     assert again is not None
     return _text_view(again)
+
+
+def send_failed_again(uow: UnitOfWork, clock: Clock, session: StaffSession) -> tuple[int, int]:
+    """After an outage: every failed text still worth sending goes back in the queue at once (audited); codes,
+    invitations and texts past their use are left. Returns (queued, left)."""
+    require(session, Tool.TEXTS)
+    with uow:
+        queued, left = uow.supervision.send_failed_again(clock.now())
+        uow.audit.record(_audit(clock, session, "texts_sent_again", None,
+                                f"{queued} failed texts queued again; {left} left (past their use, or codes)"))
+        uow.commit()
+    return queued, left
+
+
+def settle_held(uow: UnitOfWork, clock: Clock, session: StaffSession, ids: tuple[str, ...] | None,
+                release: bool) -> int:
+    """Texts held after a restore (these, or all when `ids` is None): released to be sent now, or withdrawn
+    (audited). A supervisor releases one only after checking that the live database had not sent it."""
+    require(session, Tool.TEXTS)
+    with uow:
+        done = uow.supervision.settle_held(ids, release, clock.now())
+        action = "held_texts_released" if release else "held_texts_withdrawn"
+        which = "all held" if ids is None else ", ".join(ids)[:400]
+        uow.audit.record(_audit(clock, session, action, None, f"{done} texts ({which})"))
+        uow.commit()
+    return done
 
 
 def patient_texts(uow: UnitOfWork, clock: Clock, session: StaffSession, patient_id: int) -> list[TextView]:

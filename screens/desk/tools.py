@@ -19,6 +19,7 @@ from domain.messaging.model import SmsStatus
 from domain.records.post import Batch, PostItem, PostRoom
 from domain.staff.accounts import Enrolment, StaffAccount
 from domain.staff.supervision import AUDIT_PAGE, AuditPage, AuditQuery, AuditRow, Outbox, TextView, Tool
+from screens.common.confirm import ConfirmScreen
 from screens.common.table import PlainTable
 from screens.common.text import Plain, PlainButton
 from screens.common.widgets import ErrorSummary, Field
@@ -50,6 +51,10 @@ class SupervisorTools(Protocol):
     def mark_posted(self, session: StaffSession, batch_id: int) -> Batch: ...
 
     def retry_text(self, session: StaffSession, message_id: str) -> TextView: ...
+
+    def send_failed_again(self, session: StaffSession) -> tuple[int, int]: ...
+
+    def settle_held(self, session: StaffSession, ids: tuple[str, ...] | None, release: bool) -> int: ...
 
     def staff_members(self, session: StaffSession) -> list[StaffAccount]: ...
 
@@ -237,12 +242,19 @@ class TextsScreen(ToolPage):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="page-buttons filter-buttons"):
-            for status in (SmsStatus.FAILED, SmsStatus.QUEUED, SmsStatus.SENT, SmsStatus.WITHDRAWN):
+            for status in (SmsStatus.FAILED, SmsStatus.QUEUED, SmsStatus.SENT, SmsStatus.WITHDRAWN, SmsStatus.HELD):
                 yield PlainButton(status.value.capitalize(), id=f"show-{status.value}", compact=True)
             yield PlainButton("All", id="show-all", compact=True)
         yield Plain("", id="texts-count", classes="lede")
         yield PlainTable(id="texts", cursor_type="row", zebra_stripes=False)
-        yield PlainButton("Back", id="back")
+        with Horizontal(classes="page-buttons"):
+            # For the whole list at once: after a Notify outage, and after a restore from a backup.
+            for label, name in (("Send all again", "send-all-again"), ("Release all", "release-all"),
+                                ("Withdraw all", "withdraw-all")):
+                button = PlainButton(label, id=name)
+                button.display = False  # shown with the list it is for
+                yield button
+            yield PlainButton("Back", id="back")
 
     def on_mount(self) -> None:
         self.query_one("#texts", PlainTable).add_columns("Created", "Status", "Kind", "To", "Tries", "Why not sent")
@@ -274,8 +286,49 @@ class TextsScreen(ToolPage):
         self.query_one("#texts-count", Plain).update(
             f"{len(outbox.texts)} {'text' if len(outbox.texts) == 1 else 'texts'} {which}, newest first ({counts}). "
             "Choose one to see it." if outbox.texts else f"No texts {which} ({counts}).")
+        failed, held = outbox.status is SmsStatus.FAILED, outbox.status is SmsStatus.HELD
+        self.query_one("#send-all-again").display = failed and any(t.retryable for t in outbox.texts)
+        for name in ("#release-all", "#withdraw-all"):
+            self.query_one(name).display = held and bool(outbox.texts)
         if outbox.texts:
             table.focus()
+
+    @on(PlainButton.Pressed, "#send-all-again")
+    def send_all_again(self) -> None:
+        self.app.push_screen(ConfirmScreen(
+            "Send every failed text again?", "Each failed text still worth sending goes back in the queue now. "
+            "Codes, invitations and texts whose appointment has begun are left as they are.",
+            "Yes, send them again"), self._send_all_again)
+
+    def _send_all_again(self, sure: bool | None) -> None:
+        if sure:
+            self.in_background(lambda: self.tools.send_failed_again(self.session), self._sent_again, "send again")
+
+    def _sent_again(self, done: tuple[int, int]) -> None:
+        queued, left = done
+        self.app.notify(f"Queued again {queued} failed {'text' if queued == 1 else 'texts'}; left {left}.",
+                        title="Texts")
+        self.load()
+
+    @on(PlainButton.Pressed, "#release-all, #withdraw-all")
+    def settle_all(self, event: PlainButton.Pressed) -> None:
+        release = event.button.id == "release-all"
+        question, body, yes = (
+            ("Send every held text?", "They were waiting when the backup was taken, and the live database may have "
+             "sent them. Send them only if you have checked that it did not.", "Yes, send them")
+            if release else
+            ("Withdraw every held text?", "None of them will be sent.", "Yes, withdraw them"))
+        self.app.push_screen(ConfirmScreen(question, body, yes), lambda sure: self._settle_all(sure, release))
+
+    def _settle_all(self, sure: bool | None, release: bool) -> None:
+        if sure:
+            self.in_background(lambda: self.tools.settle_held(self.session, None, release),
+                               lambda done: self._settled(done, release), "held texts")
+
+    def _settled(self, done: int, release: bool) -> None:
+        self.app.notify(f"{done} held {'text' if done == 1 else 'texts'} "
+                        f"{'queued to be sent' if release else 'withdrawn'}.", title="Texts")
+        self.load()
 
     @on(PlainTable.RowSelected, "#texts")
     def open_text(self, event: PlainTable.RowSelected) -> None:
@@ -306,6 +359,9 @@ class TextScreen(ToolPage):
         with Horizontal(classes="page-buttons"):
             if t.retryable:
                 yield PlainButton("Send again", id="retry", variant="primary")
+            if t.status is SmsStatus.HELD:
+                yield PlainButton("Send it", id="release")
+                yield PlainButton("Withdraw it", id="withdraw")
             yield PlainButton("Back", id="back")
 
     @on(PlainButton.Pressed, "#retry")
@@ -313,6 +369,17 @@ class TextScreen(ToolPage):
         self.query_one(ErrorSummary).hide()
         self.query_one("#retry", PlainButton).disabled = True
         self.in_background(lambda: self.tools.retry_text(self.session, self.text.id), self._retried, "retry")
+
+    @on(PlainButton.Pressed, "#release, #withdraw")
+    def settle(self, event: PlainButton.Pressed) -> None:
+        release = event.button.id == "release"
+        self.in_background(lambda: self.tools.settle_held(self.session, (self.text.id,), release),
+                           lambda done: self._settled(done, release), "held text")
+
+    def _settled(self, done: int, release: bool) -> None:
+        self.app.notify(("Queued to be sent now." if release else "Withdrawn: it will not be sent.") if done
+                        else "That text is no longer held.", title="Text")
+        self.app.pop_screen()
 
     async def _retried(self, text: TextView) -> None:
         self.text = text

@@ -96,3 +96,22 @@ def test_changing_an_appointment_withdraws_its_waiting_reminders(demo_engine) ->
     assert {r.status for r in reminders(demo_engine) if r.appointment_id == target} == {"withdrawn"}
     queue_reminders(demo_engine, FIXED_NOW, OFFSETS)  # a later run does not queue it again
     assert {r.status for r in reminders(demo_engine) if r.appointment_id == target} == {"withdrawn"}
+
+
+def test_after_a_restore_a_reminder_due_before_it_is_queued_held(demo_engine) -> None:  # type: ignore[no-untyped-def]
+    """Issue 36, finding 5 (both databases: `db restored` after pg_restore does the same): a reminder the live
+    database could have sent before the restore waits for a person; one due after it is queued as ever."""
+    from data.backup import hold_after_restore
+    from domain.clock import LONDON
+
+    restored = FIXED_NOW - timedelta(hours=1)  # after the 7-day reminders of the 30th were due, before tomorrow's
+    hold_after_restore(demo_engine, restored, "a test")
+    queue_reminders(demo_engine, FIXED_NOW, OFFSETS)
+    queued = reminders(demo_engine)
+    with Session(demo_engine) as session:
+        starts = {r.appointment_id: session.get(AppointmentRow, r.appointment_id).starts_at for r in queued}
+    for r in queued:
+        days = int(r.dedupe_key.rsplit(":", 1)[1].removesuffix("d"))
+        due = starts[r.appointment_id].astimezone(LONDON) - timedelta(days=days)
+        assert r.status == ("held" if due <= restored else "queued"), (r.dedupe_key, due)
+    assert {r.status for r in queued} == {"held", "queued"}

@@ -88,6 +88,6 @@ def test_each_role_at_the_tools(fresh_demo: dict[str, str], tmp_path: Path) -> N
         desk.press("Escape")
         desk.wait_for("Not for your role")
         desk.press("BTab", "BTab", "Enter")  # back from Staff accounts to Texts
-        desk.wait_for("withdrawn).")  # the counts of every status
+        desk.wait_for("held).")  # the counts of every status
     finally:
         desk.close()

@@ -160,3 +160,56 @@ async def test_an_administrator_starts_at_the_tools_and_adds_resets_and_disables
         actions = [a for (a,) in db.execute("SELECT action FROM audit_event WHERE actor_id = 'admin.ada' "
                                             "ORDER BY id")]
     assert "staff_added" in actions and "staff_disabled" in actions
+
+
+async def test_a_supervisor_sends_every_failed_text_again_and_settles_the_texts_held_after_a_restore(
+        demo_db: Path, tmp_path: Path) -> None:
+    """Issue 36: after a Notify outage, every failed text still worth sending at once; after a restore, the held
+    texts released or withdrawn, all at once (asked first) or one by one."""
+    secret = enrol_as(demo_db, "super.sue", StaffRole.APPOINTMENTS_SUPERVISOR)
+    rows = [("failed-1", "problem_reply", "failed"), ("failed-2", "problem_reply", "failed"),
+            ("code-1", "one_time_code", "failed"), ("held-1", "problem_reply", "held"),
+            ("held-2", "problem_reply", "held"), ("held-3", "problem_reply", "held")]
+    with sqlite3.connect(demo_db) as db:
+        db.executemany("INSERT INTO sms_message (id, to_number, template, body, status, created_at, send_after, "
+                       "attempts) VALUES (?, '+447700900123', ?, 'A reply', ?, ?, ?, 3)",
+                       [(i, kind, status, FIXED_NOW.isoformat(), FIXED_NOW.isoformat()) for i, kind, status in rows])
+    app = desk_for(demo_db, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "super.sue", secret)
+        await pilot.press("f7")
+        await pilot.pause()
+        await press(pilot, "#tool-texts")
+        assert isinstance(app.screen, TextsScreen) and app.screen.query_one("#send-all-again").display
+        assert not app.screen.query_one("#release-all").display
+        await press(pilot, "#send-all-again")
+        assert "Send every failed text again?" in screen_text(app)
+        await press(pilot, "#confirm")
+        await settle(pilot)
+        assert "1 text failed" in screen_text(app)  # the code is left: its digits are gone
+        await press(pilot, "#show-held")
+        assert "3 texts held" in screen_text(app) and app.screen.query_one("#release-all").display
+        assert not app.screen.query_one("#send-all-again").display
+        await pilot.press("enter")  # the newest held text, one by one
+        await pilot.pause()
+        assert isinstance(app.screen, TextScreen) and app.screen.query("#release")
+        await press(pilot, "#withdraw")
+        await settle(pilot)
+        assert isinstance(app.screen, TextsScreen) and "2 texts held" in screen_text(app)
+        await press(pilot, "#release-all")
+        assert "the live database may have sent them" in screen_text(app)
+        await press(pilot, "#cancel")  # asked first: nothing released by a slip
+        await settle(pilot)
+        assert "2 texts held" in screen_text(app)
+        await press(pilot, "#release-all")
+        await press(pilot, "#confirm")
+        await settle(pilot)
+        assert "No texts held" in screen_text(app)
+    with sqlite3.connect(demo_db) as db:
+        statuses = dict(db.execute("SELECT id, status FROM sms_message WHERE id IN (?, ?, ?, ?, ?, ?)",
+                                   [r[0] for r in rows]).fetchall())
+        actions = [a for (a,) in db.execute("SELECT action FROM audit_event WHERE action LIKE 'held%' OR "
+                                             "action = 'texts_sent_again' ORDER BY id")]
+    assert statuses["failed-1"] == statuses["failed-2"] == "queued" and statuses["code-1"] == "failed"
+    assert sorted(statuses[i] for i in ("held-1", "held-2", "held-3")) == ["queued", "queued", "withdrawn"]
+    assert actions == ["texts_sent_again", "held_texts_withdrawn", "held_texts_released"]
