@@ -66,7 +66,10 @@ class SessionEndedScreen(Screen[None]):
             yield PlainButton(_("Back to the start"), id="done", variant="primary")
 
     def on_mount(self) -> None:
-        self.set_timer(self.RETURN_AFTER, self.back_to_start)
+        self._return = self.set_timer(self.RETURN_AFTER, self.back_to_start)
+
+    def on_unmount(self) -> None:
+        self._return.stop()  # a page gone by a key press is not kept alive by its timer until it would have fired
 
     def back_to_start(self) -> None:
         if self.is_current:

@@ -129,6 +129,18 @@ class Footer(textual_widgets.Footer):
                 widget.description = _(widget.description)
             yield widget
 
+    async def recompose(self) -> None:
+        """Drawn again whenever the screen's keys change (a focus moving, a page coming). Each key Textual draws
+        binds `compact` to the footer (`data_bind`), and Textual only drops the bindings of removed keys when
+        `compact` itself changes — which it never does here: a kiosk's welcome page kept every key it ever drew,
+        about 9 a visit and 250 KiB with them (issue 36, finding 9). So the footer drops them itself."""
+        await super().recompose()
+        watchers = getattr(self, "__watchers", None)  # where textual.reactive keeps a node's watchers
+        if isinstance(watchers, dict):
+            for name, bound in watchers.items():
+                bound[:] = [(node, callback) for node, callback in bound
+                            if node is self or getattr(node, "is_attached", True)]
+
 
 def language_buttons(offered: tuple[str, ...]) -> list[PlainButton]:
     """A button for each offered language but the screen's own, in its own name ('Polski'), so that a patient
