@@ -81,7 +81,7 @@ test: install tmux fonts sshd browser speech lint
 	else echo "soak test skipped: PORTAL_TEST_POSTGRES_URL is not set (it runs many terminals against PostgreSQL)"; fi
 
 bench: install tmux sshd
-	$(BIN)/python bench/run.py; s1=$$?; $(BIN)/python bench/sms.py; s2=$$?; $(BIN)/python bench/appointments.py; s3=$$?; $(BIN)/python bench/fhir_import.py; s4=$$?; $(BIN)/python bench/sign_in.py; s5=$$?; $(BIN)/python bench/hl7_listener.py; s6=$$?; exit $$(( s1 || s2 || s3 || s4 || s5 || s6 ))
+	$(BIN)/python bench/run.py; s1=$$?; $(BIN)/python bench/sms.py; s2=$$?; $(BIN)/python bench/appointments.py; s3=$$?; $(BIN)/python bench/fhir_import.py; s4=$$?; $(BIN)/python bench/sign_in.py; s5=$$?; $(BIN)/python bench/hl7_listener.py; s6=$$?; $(BIN)/python bench/kiosk_visits.py; s7=$$?; exit $$(( s1 || s2 || s3 || s4 || s5 || s6 || s7 ))
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .bench .artefacts .lock-tools
