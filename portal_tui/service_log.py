@@ -74,6 +74,11 @@ class OwnerOnlyFile(logging.handlers.WatchedFileHandler):
         except OSError:
             pass  # said with the first line it could not write, on the fallback
         super().__init__(path, encoding="utf-8", delay=True)
+        try:  # made now, owner-only, so that a program that never faults still shows where its log is
+            self.stream = self._open()
+            self._statstream()
+        except OSError:
+            pass  # tried again with the first line, which goes to the fallback if the file still cannot be made
 
     def _open(self):  # type: ignore[no-untyped-def]
         descriptor = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
