@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | cksum | cut -d' ' -f1)
 DEMO := PORTAL_CONFIG=config/demo.toml
 
-.PHONY: run test bench install db demo kiosk lint tmux fonts sshd browser speech messages lock clean safety
+.PHONY: run test bench install db demo kiosk lint tmux fonts sshd browser speech deploy-tools messages lock clean safety
 
 run: install db demo kiosk
 
@@ -43,6 +43,10 @@ fonts:
 sshd:
 	@{ [ -x /usr/sbin/sshd ] && command -v ssh >/dev/null; } || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq openssh-server openssh-client >/dev/null) || sudo apt-get install -y -qq openssh-server openssh-client; }
 
+# deploy/ is checked as the host reads it: systemd-analyze verifies and rates the units, logrotate rotates a real log.
+deploy-tools:
+	@{ command -v systemd-analyze >/dev/null && command -v logrotate >/dev/null; } || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq systemd logrotate >/dev/null) || sudo apt-get install -y -qq systemd logrotate; }
+
 # `portal-tui serve` is tested in a real headless browser: Debian's Chromium and its driver (never a download).
 browser:
 	@{ [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; } || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null) || sudo apt-get install -y -qq chromium chromium-driver; }
@@ -75,7 +79,7 @@ safety: install
 lint: install
 	$(BIN)/lint-imports
 
-test: install tmux fonts sshd browser speech lint
+test: install tmux fonts sshd browser speech deploy-tools lint
 	$(BIN)/python -m pytest -n 4 --dist worksteal --durations=20
 	@if [ -n "$$PORTAL_TEST_POSTGRES_URL" ]; then SOAK_SECONDS=$${SOAK_SECONDS:-15} SOAK_KIOSKS=$${SOAK_KIOSKS:-5} SOAK_DESKS=$${SOAK_DESKS:-3} $(BIN)/python -m pytest -m soak -s -q; \
 	else echo "soak test skipped: PORTAL_TEST_POSTGRES_URL is not set (it runs many terminals against PostgreSQL)"; fi

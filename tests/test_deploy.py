@@ -14,7 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PORTAL = str(Path(sys.executable).with_name("portal-tui"))
 pytestmark = pytest.mark.skipif(shutil.which("systemd-analyze") is None,
-                                reason="systemd-analyze is not installed (Debian's systemd package has it)")
+                                reason="systemd-analyze is not installed (make test installs Debian's systemd)")
 
 
 def _installed(unit: Path, folder: Path) -> Path:
@@ -49,7 +49,7 @@ def test_the_services_are_hardened(name: str, tmp_path: Path) -> None:
     assert float(found.group(1)) <= 2.0 and found.group(2) == "OK", found.group(0)
 
 
-@pytest.mark.skipif(shutil.which("logrotate") is None, reason="logrotate is not installed (Debian's logrotate)")
+@pytest.mark.skipif(shutil.which("logrotate") is None, reason="logrotate is not installed (make test installs it)")
 def test_logrotate_rotates_a_running_listener_s_log_and_it_writes_on_in_a_new_one(tmp_path: Path) -> None:
     """deploy/portal-tui.logrotate as logrotate runs it (forced), its reload standing in for systemctl's:
     the listener's old lines in portal.log.1, its next ones in a new owner-only portal.log."""
